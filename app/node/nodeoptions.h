@@ -1,0 +1,27 @@
+#pragma once
+
+#include "redis/redisurl.h"
+
+#include <QHostAddress>
+#include <QProcessEnvironment>
+#include <QStringList>
+
+#include <optional>
+
+/// fanout-node's settings from its command line, with the seed's environment names as fallbacks.
+struct NodeOptions {
+    QHostAddress host = QHostAddress::Any;
+    quint16 port = 8080;
+    std::optional<fanout::RedisUrl> redis; ///< absent: a single node on the in-process broker
+    QString nodeId;
+    QString channelPrefix = QStringLiteral("ws:room:");
+
+    enum class Outcome { Run, ExitOk, ExitError };
+    struct ParseResult {
+        Outcome outcome = Outcome::Run;
+        QString message; ///< help or version text for ExitOk, the fault for ExitError
+    };
+
+    static ParseResult parse(const QStringList &arguments, const QProcessEnvironment &environment,
+                             NodeOptions *options);
+};

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <QByteArray>
+#include <QObject>
+#include <QSet>
+
+#include <functional>
+
+namespace fanout {
+
+/// Counters every broker keeps about its own connection.
+struct BrokerStats {
+    quint64 published = 0;        ///< PUBLISH commands handed to the server
+    quint64 publishesQueued = 0;  ///< publishes parked while disconnected (later sent or dropped)
+    quint64 publishesDropped = 0; ///< publishes lost because the offline queue was full
+    quint64 messagesReceived = 0; ///< messages that arrived on subscribed channels
+    quint64 reconnects = 0;       ///< times the connection came back after a loss
+};
+
+/// A node's connection to a pub/sub bus with Redis semantics.
+///
+/// Contract, shared by every implementation:
+/// - Fire-and-forget, at most once: a message reaches only connections subscribed when it is
+///   published; nothing is replayed.
+/// - Messages of one channel arrive in publish order; messageReceived is always emitted from the
+///   event loop, never from inside publish().
+/// - subscribe()/unsubscribe() act only while state() is Connected; otherwise they are ignored,
+///   because the server forgets subscriptions with the connection. When the state becomes
+///   Connected again, the subscription set is empty and the owner re-derives it from its own
+///   registry (Node does this from its RoomRegistry).
+/// - publish() while disconnected parks the message in a bounded queue sent in order on reconnect;
+///   when the queue is full the oldest entry is dropped and counted.
+class Broker : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Disconnected, Connecting, Connected };
+    Q_ENUM(State)
+
+    /// Receives the server's reply to PUBLISH: the number of subscribed connections, or -1 when
+    /// the message was dropped or the connection failed before the reply.
+    using PublishReply = std::function<void(qint64 receivers)>;
+
+    using QObject::QObject;
+
+    virtual State state() const = 0;
+    virtual void subscribe(const QByteArray &channel) = 0;
+    virtual void unsubscribe(const QByteArray &channel) = 0;
+    virtual void publish(const QByteArray &channel, const QByteArray &message,
+                         PublishReply reply = {}) = 0;
+
+    /// Channels this connection is subscribed to on the server right now.
+    QSet<QByteArray> subscriptions() const { return m_subscriptions; }
+    BrokerStats stats() const { return m_stats; }
+
+signals:
+    void messageReceived(const QByteArray &channel, const QByteArray &message);
+    void stateChanged(fanout::Broker::State state);
+
+protected:
+    void setState(State state);
+    State currentState() const { return m_state; }
+
+    QSet<QByteArray> m_subscriptions;
+    BrokerStats m_stats;
+
+private:
+    State m_state = State::Disconnected;
+};
+
+}

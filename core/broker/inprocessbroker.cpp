@@ -1,0 +1,137 @@
+#include "inprocessbroker.h"
+
+#include "inprocessbus.h"
+#include "logging.h"
+
+#include <QTimer>
+
+namespace fanout {
+
+InProcessBroker::InProcessBroker(InProcessBus *bus, const QString &name, QObject *parent)
+    : Broker(parent), m_bus(bus), m_name(name)
+{
+    m_bus->attach(this);
+    connectSoon();
+}
+
+InProcessBroker::~InProcessBroker()
+{
+    if (m_bus) {
+        dropConnection();
+        m_bus->detach(this);
+    }
+}
+
+void InProcessBroker::subscribe(const QByteArray &channel)
+{
+    if (state() != State::Connected || m_subscriptions.contains(channel))
+        return;
+    m_subscriptions.insert(channel);
+    m_bus->addSubscription(this, channel);
+}
+
+void InProcessBroker::unsubscribe(const QByteArray &channel)
+{
+    if (state() != State::Connected || !m_subscriptions.remove(channel))
+        return;
+    m_bus->removeSubscription(this, channel);
+}
+
+void InProcessBroker::publish(const QByteArray &channel, const QByteArray &message,
+                              PublishReply reply)
+{
+    if (state() != State::Connected) {
+        ++m_stats.publishesQueued;
+        m_stats.publishesDropped += m_offlineQueue.push({channel, message, std::move(reply)});
+        return;
+    }
+    ++m_stats.published;
+    const qint64 receivers = m_bus->publish(channel, message);
+    if (reply) {
+        QMetaObject::invokeMethod(
+                this, [reply = std::move(reply), receivers] { reply(receivers); },
+                Qt::QueuedConnection);
+    }
+}
+
+void InProcessBroker::setLinkUp(bool up)
+{
+    if (up == m_linkUp)
+        return;
+    m_linkUp = up;
+    if (up) {
+        connectSoon();
+    } else {
+        qCInfo(lcBroker) << m_name << "link cut";
+        dropConnection();
+    }
+}
+
+void InProcessBroker::onServerUp()
+{
+    connectSoon();
+}
+
+void InProcessBroker::onServerLost()
+{
+    dropConnection();
+}
+
+void InProcessBroker::onBusDestroyed()
+{
+    dropConnection();
+    m_bus = nullptr;
+}
+
+void InProcessBroker::enqueueDelivery(const QByteArray &channel, const QByteArray &message)
+{
+    m_inbox.emplace_back(channel, message);
+    if (!m_flushScheduled) {
+        m_flushScheduled = true;
+        QMetaObject::invokeMethod(this, &InProcessBroker::flushDeliveries, Qt::QueuedConnection);
+    }
+}
+
+void InProcessBroker::connectSoon()
+{
+    if (!m_bus || !m_bus->isUp() || !m_linkUp || state() != State::Disconnected)
+        return;
+    setState(State::Connecting);
+    QMetaObject::invokeMethod(this, &InProcessBroker::finishConnect, Qt::QueuedConnection);
+}
+
+void InProcessBroker::finishConnect()
+{
+    if (state() != State::Connecting || !m_bus || !m_bus->isUp() || !m_linkUp)
+        return;
+    if (m_everConnected)
+        ++m_stats.reconnects;
+    m_everConnected = true;
+    setState(State::Connected);
+    for (auto &entry : m_offlineQueue.takeAll())
+        publish(entry.channel, entry.message, std::move(entry.reply));
+}
+
+void InProcessBroker::dropConnection()
+{
+    m_inbox.clear();
+    if (m_bus) {
+        for (const QByteArray &channel : std::as_const(m_subscriptions))
+            m_bus->removeSubscription(this, channel);
+    }
+    setState(State::Disconnected);
+}
+
+void InProcessBroker::flushDeliveries()
+{
+    m_flushScheduled = false;
+    auto inbox = std::exchange(m_inbox, {});
+    for (auto &[channel, message] : inbox) {
+        if (state() != State::Connected)
+            return;
+        ++m_stats.messagesReceived;
+        emit messageReceived(channel, message);
+    }
+}
+
+}

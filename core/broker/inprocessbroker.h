@@ -1,0 +1,59 @@
+#pragma once
+
+#include "broker.h"
+#include "publishqueue.h"
+
+#include <vector>
+
+namespace fanout {
+
+class InProcessBus;
+
+/// One node's connection to an InProcessBus. Its link can be cut and healed on its own
+/// (a network partition between this node and the broker), independently of the bus.
+/// Deliveries are queued and emitted on a later turn of the event loop, like bytes arriving
+/// on a socket, so a node never receives its own publish synchronously.
+class InProcessBroker : public Broker
+{
+    Q_OBJECT
+public:
+    /// The bus must outlive this connection, or be destroyed first (the connection then stays
+    /// Disconnected).
+    InProcessBroker(InProcessBus *bus, const QString &name, QObject *parent = nullptr);
+    ~InProcessBroker() override;
+
+    QString name() const { return m_name; }
+
+    State state() const override { return currentState(); }
+    void subscribe(const QByteArray &channel) override;
+    void unsubscribe(const QByteArray &channel) override;
+    void publish(const QByteArray &channel, const QByteArray &message,
+                 PublishReply reply = {}) override;
+
+    bool isLinkUp() const { return m_linkUp; }
+    /// Cuts (false) or heals (true) this connection only; messages in flight are lost.
+    void setLinkUp(bool up);
+    void setOfflineQueueCapacity(qsizetype capacity) { m_offlineQueue.setCapacity(capacity); }
+
+private:
+    friend class InProcessBus;
+    void onServerUp();
+    void onServerLost();
+    void onBusDestroyed();
+    void enqueueDelivery(const QByteArray &channel, const QByteArray &message);
+
+    void connectSoon();
+    void finishConnect();
+    void dropConnection();
+    void flushDeliveries();
+
+    InProcessBus *m_bus;
+    QString m_name;
+    bool m_linkUp = true;
+    bool m_flushScheduled = false;
+    bool m_everConnected = false;
+    std::vector<std::pair<QByteArray, QByteArray>> m_inbox;
+    PublishQueue m_offlineQueue;
+};
+
+}

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QObject>
+
+#include <vector>
+
+namespace fanout {
+
+class InProcessBroker;
+
+/// Traffic counters of the in-process bus, the equivalent of Redis's own pub/sub statistics.
+struct BusStats {
+    quint64 publishes = 0;  ///< PUBLISH commands accepted
+    quint64 deliveries = 0; ///< messages handed to subscribed connections (the amplification)
+    quint64 bytesIn = 0;    ///< payload bytes published
+    quint64 bytesOut = 0;   ///< payload bytes delivered to subscribers (bus egress)
+};
+
+/// An in-process pub/sub server with Redis semantics, shared by the nodes of one process.
+/// Each node talks to it through its own InProcessBroker, so one connection can be cut
+/// (setLinkUp on the broker) or the whole server taken down (setUp here). Going down forgets
+/// every subscription, as a Redis restart does. Lives on one thread.
+class InProcessBus : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    ~InProcessBus() override;
+
+    bool isUp() const { return m_up; }
+    void setUp(bool up);
+
+    /// PUBLISH: queues the message to every subscribed connection; returns their number,
+    /// or -1 while the bus is down.
+    qint64 publish(const QByteArray &channel, const QByteArray &message);
+    /// PUBSUB CHANNELS pattern: channels with at least one subscriber, sorted.
+    QList<QByteArray> channels(QByteArrayView pattern = "*") const;
+    /// PUBSUB NUMSUB channel.
+    qint64 numsub(const QByteArray &channel) const;
+    /// Names of the connections currently attached and up, as CLIENT LIST would show them.
+    QStringList clientNames() const;
+
+    BusStats stats() const { return m_stats; }
+
+signals:
+    void upChanged(bool up);
+
+private:
+    friend class InProcessBroker;
+    void attach(InProcessBroker *connection);
+    void detach(InProcessBroker *connection);
+    void addSubscription(InProcessBroker *connection, const QByteArray &channel);
+    void removeSubscription(InProcessBroker *connection, const QByteArray &channel);
+
+    bool m_up = true;
+    std::vector<InProcessBroker *> m_connections;
+    QHash<QByteArray, std::vector<InProcessBroker *>> m_channels;
+    BusStats m_stats;
+};
+
+}

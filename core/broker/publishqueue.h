@@ -1,0 +1,38 @@
+#pragma once
+
+#include "broker.h"
+
+#include <deque>
+
+namespace fanout {
+
+/// The bounded offline queue a broker keeps while its publish connection is down.
+/// When full, the oldest entry is dropped: its reply runs with -1 and it is counted.
+class PublishQueue
+{
+public:
+    struct Entry {
+        QByteArray channel;
+        QByteArray message;
+        Broker::PublishReply reply;
+    };
+
+    static constexpr qsizetype DefaultCapacity = 10000;
+
+    explicit PublishQueue(qsizetype capacity = DefaultCapacity) : m_capacity(capacity) {}
+
+    /// Returns the number of entries dropped to make room (0 or 1).
+    int push(Entry entry);
+    /// Removes and returns every entry in publish order.
+    std::deque<Entry> takeAll();
+
+    qsizetype size() const { return qsizetype(m_entries.size()); }
+    qsizetype capacity() const { return m_capacity; }
+    void setCapacity(qsizetype capacity) { m_capacity = capacity; }
+
+private:
+    std::deque<Entry> m_entries;
+    qsizetype m_capacity;
+};
+
+}

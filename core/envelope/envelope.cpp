@@ -1,0 +1,58 @@
+#include "envelope.h"
+
+#include "jsontext.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace fanout {
+
+QByteArray Envelope::encode() const
+{
+    QByteArray out;
+    out.reserve(payload.size() + origin.size() + room.size() + 96);
+    out.append("{\"origin\":").append(JsonText::quote(origin));
+    out.append(",\"room\":").append(JsonText::quote(room));
+    out.append(",\"payload\":").append(payload);
+    out.append(",\"ts\":").append(QByteArray::number(ts));
+    if (id != 0)
+        out.append(",\"id\":").append(QByteArray::number(id));
+    if (kind == Kind::Event)
+        out.append(",\"kind\":\"event\"");
+    if (!from.isEmpty())
+        out.append(",\"from\":").append(JsonText::quote(from));
+    out.append('}');
+    return out;
+}
+
+std::optional<Envelope> Envelope::decode(QByteArrayView raw, QString *error)
+{
+    const auto fail = [error](const QString &message) -> std::optional<Envelope> {
+        if (error)
+            *error = message;
+        return std::nullopt;
+    };
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(raw.toByteArray(), &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return fail(QStringLiteral("envelope is not JSON: %1").arg(parseError.errorString()));
+    if (!document.isObject())
+        return fail(QStringLiteral("envelope is not a JSON object"));
+    const QJsonObject object = document.object();
+    const auto payload = object.constFind(QLatin1String("payload"));
+    if (payload == object.constEnd())
+        return fail(QStringLiteral("envelope has no \"payload\""));
+
+    Envelope envelope;
+    envelope.payload = JsonText::compact(payload.value());
+    envelope.origin = object.value(QLatin1String("origin")).toString();
+    envelope.room = object.value(QLatin1String("room")).toString();
+    envelope.ts = qint64(object.value(QLatin1String("ts")).toDouble());
+    envelope.id = quint64(object.value(QLatin1String("id")).toDouble());
+    envelope.from = object.value(QLatin1String("from")).toString();
+    if (object.value(QLatin1String("kind")).toString() == QLatin1String("event"))
+        envelope.kind = Kind::Event;
+    return envelope;
+}
+
+}

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include <optional>
+
+namespace fanout {
+
+/// What a node publishes on a room's channel: the seed-001 envelope
+/// `{"origin","room","payload","ts"}` plus optional fields of ours: `id` (per-origin message
+/// number, for tracing and de-duplication), `kind` ("event" for join/leave notices; absent for
+/// messages) and `from` (the sending session). Decoding needs only `payload`, so envelopes from
+/// seed-design nodes and from `redis-cli PUBLISH ... '{"payload":...}'` are accepted.
+struct Envelope {
+    enum class Kind { Message, Event };
+
+    QString origin;
+    QString room;
+    QByteArray payload; ///< compact JSON text of the client's value
+    qint64 ts = 0;      ///< ms since the epoch, 0 when absent
+    quint64 id = 0;     ///< 0 when absent
+    Kind kind = Kind::Message;
+    QString from;
+
+    QByteArray encode() const;
+    /// On failure returns nothing and sets *error to what is wrong.
+    static std::optional<Envelope> decode(QByteArrayView raw, QString *error = nullptr);
+};
+
+}

@@ -1,0 +1,189 @@
+#include "node.h"
+
+#include "envelope/jsontext.h"
+#include "logging.h"
+#include "session/session.h"
+
+#include <QDateTime>
+
+namespace fanout {
+
+namespace {
+constexpr qsizetype MaxRememberedFallbackIds = 65536;
+}
+
+Node::Node(const NodeConfig &config, Broker *broker, QObject *parent)
+    : QObject(parent), m_config(config), m_prefixUtf8(config.channelPrefix.toUtf8()),
+      m_broker(broker)
+{
+    m_broker->setParent(this);
+    connect(m_broker, &Broker::messageReceived, this, &Node::onBrokerMessage);
+    connect(m_broker, &Broker::stateChanged, this, &Node::onBrokerStateChanged);
+}
+
+Node::~Node() = default;
+
+bool Node::isValidRoom(const QString &room, QString *error)
+{
+    const auto fail = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    if (room.isEmpty())
+        return fail(QStringLiteral("the room name is empty"));
+    if (room.size() > MaxRoomLength)
+        return fail(QStringLiteral("the room name is longer than %1 characters").arg(MaxRoomLength));
+    for (const QChar c : room) {
+        if (c.category() == QChar::Other_Control)
+            return fail(QStringLiteral("the room name contains a control character"));
+    }
+    return true;
+}
+
+QByteArray Node::channelFor(const QString &room) const
+{
+    return m_prefixUtf8 + room.toUtf8();
+}
+
+void Node::attach(Session *session)
+{
+    m_sessions.insert(session);
+}
+
+QStringList Node::detach(Session *session)
+{
+    m_sessions.remove(session);
+    const RoomRegistry::RemoveResult removed = m_registry.remove(session);
+    for (const QString &room : removed.emptiedRooms)
+        m_broker->unsubscribe(channelFor(room));
+    return removed.rooms;
+}
+
+bool Node::join(Session *session, const QString &room)
+{
+    const RoomRegistry::JoinResult result = m_registry.join(session, room);
+    if (result.firstInRoom)
+        m_broker->subscribe(channelFor(room));
+    return result.joined;
+}
+
+bool Node::leave(Session *session, const QString &room)
+{
+    const RoomRegistry::LeaveResult result = m_registry.leave(session, room);
+    if (result.lastInRoom)
+        m_broker->unsubscribe(channelFor(room));
+    return result.left;
+}
+
+bool Node::isMember(Session *session, const QString &room) const
+{
+    return m_registry.contains(session, room);
+}
+
+quint64 Node::publish(const QString &room, const QByteArray &payloadJson, Envelope::Kind kind,
+                      const QString &from)
+{
+    Envelope envelope;
+    envelope.origin = m_config.nodeId;
+    envelope.room = room;
+    envelope.payload = payloadJson;
+    envelope.ts = QDateTime::currentMSecsSinceEpoch();
+    envelope.id = m_nextMessageId++;
+    envelope.kind = kind;
+    envelope.from = from;
+
+    if (m_broker->state() != Broker::State::Connected) {
+        rememberFallback(envelope.id);
+        const quint64 before = m_stats.deliveries;
+        deliver(room, envelope);
+        m_stats.fallbackDeliveries += m_stats.deliveries - before;
+    }
+    ++m_stats.published;
+    m_broker->publish(channelFor(room), envelope.encode());
+    return envelope.id;
+}
+
+void Node::onBrokerMessage(const QByteArray &channel, const QByteArray &message)
+{
+    ++m_stats.brokerMessages;
+    if (!channel.startsWith(m_prefixUtf8))
+        return;
+    const QString room = QString::fromUtf8(channel.constData() + m_prefixUtf8.size(),
+                                           channel.size() - m_prefixUtf8.size());
+    if (!m_registry.members(room)) {
+        ++m_stats.wastedMessages;
+        return;
+    }
+    QString error;
+    const std::optional<Envelope> envelope = Envelope::decode(message, &error);
+    if (!envelope) {
+        ++m_stats.malformedMessages;
+        qCWarning(lcNode).noquote() << "ignored a message on" << channel << ":" << error;
+        return;
+    }
+    if (envelope->origin == m_config.nodeId && m_fallbackIds.remove(envelope->id))
+        return;
+    deliver(room, *envelope);
+}
+
+void Node::onBrokerStateChanged(Broker::State state)
+{
+    if (state == Broker::State::Connected) {
+        const QStringList rooms = m_registry.rooms();
+        qCInfo(lcNode).noquote() << m_config.nodeId << "broker connected; subscribing"
+                                 << rooms.size() << "rooms";
+        for (const QString &room : rooms)
+            m_broker->subscribe(channelFor(room));
+    } else {
+        qCInfo(lcNode).noquote() << m_config.nodeId << "broker" << state
+                                 << "; delivering locally only";
+    }
+}
+
+void Node::deliver(const QString &room, const Envelope &envelope)
+{
+    const QSet<Session *> *members = m_registry.members(room);
+    if (!members)
+        return;
+    QString roomFrame;
+    QString typedFrame;
+    for (Session *session : *members) {
+        const QString *frame = nullptr;
+        if (session->protocol() == SessionProtocol::Room) {
+            if (envelope.kind == Envelope::Kind::Event)
+                continue;
+            if (roomFrame.isNull())
+                roomFrame = QString::fromUtf8(envelope.payload);
+            frame = &roomFrame;
+        } else {
+            if (typedFrame.isNull()) {
+                if (envelope.kind == Envelope::Kind::Event) {
+                    typedFrame = QString::fromUtf8(envelope.payload);
+                } else {
+                    QByteArray text = "{\"type\":\"message\",\"room\":" + JsonText::quote(room);
+                    if (!envelope.from.isEmpty())
+                        text += ",\"from\":" + JsonText::quote(envelope.from);
+                    text += ",\"content\":" + envelope.payload;
+                    text += ",\"ts\":" + QByteArray::number(envelope.ts) + '}';
+                    typedFrame = QString::fromUtf8(text);
+                }
+            }
+            frame = &typedFrame;
+        }
+        session->sendText(*frame);
+        ++m_stats.deliveries;
+    }
+}
+
+void Node::rememberFallback(quint64 id)
+{
+    m_fallbackIds.insert(id);
+    m_fallbackOrder.push_back(id);
+    if (qsizetype(m_fallbackOrder.size()) > MaxRememberedFallbackIds) {
+        m_fallbackIds.remove(m_fallbackOrder.front());
+        m_fallbackOrder.pop_front();
+    }
+}
+
+}

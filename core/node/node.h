@@ -1,0 +1,85 @@
+#pragma once
+
+#include "broker/broker.h"
+#include "envelope/envelope.h"
+#include "nodestats.h"
+#include "registry/roomregistry.h"
+
+#include <QObject>
+#include <QSet>
+
+#include <deque>
+
+namespace fanout {
+
+class Session;
+
+struct NodeConfig {
+    QString nodeId;
+    QString channelPrefix = QStringLiteral("ws:room:");
+};
+
+/// One fan-out node: a local RoomRegistry composed with a Broker.
+///
+/// - The first local member of a room subscribes the node to `prefix + room`; the last one
+///   leaving unsubscribes it. When the broker (re)connects, every room of the registry is
+///   subscribed again.
+/// - publish() never writes to local sessions inline: every node, the publisher included,
+///   delivers what arrives on its broker subscription, so each member gets each message once.
+/// - While the broker is not connected, publish() also delivers to local members at once
+///   (local-only fallback) and the broker's offline queue carries the message to other nodes
+///   later; the echo of such a message is recognised by its id and not delivered twice.
+///
+/// Sessions are not owned: detach() a session before destroying it.
+class Node : public QObject
+{
+    Q_OBJECT
+public:
+    /// Takes ownership of the broker.
+    Node(const NodeConfig &config, Broker *broker, QObject *parent = nullptr);
+    ~Node() override;
+
+    static bool isValidRoom(const QString &room, QString *error = nullptr);
+    static constexpr int MaxRoomLength = 256;
+
+    QString id() const { return m_config.nodeId; }
+    QString channelPrefix() const { return m_config.channelPrefix; }
+    QByteArray channelFor(const QString &room) const;
+    Broker *broker() const { return m_broker; }
+    NodeStats stats() const { return m_stats; }
+
+    void attach(Session *session);
+    /// Leaves every room; returns the rooms the session was in.
+    QStringList detach(Session *session);
+    /// Returns false when the session already was a member.
+    bool join(Session *session, const QString &room);
+    /// Returns false when the session was not a member.
+    bool leave(Session *session, const QString &room);
+    bool isMember(Session *session, const QString &room) const;
+
+    /// Publishes a JSON payload (compact text) to a room on every node; returns its message id.
+    quint64 publish(const QString &room, const QByteArray &payloadJson,
+                    Envelope::Kind kind = Envelope::Kind::Message, const QString &from = {});
+
+    qsizetype sessionCount() const { return m_sessions.size(); }
+    QStringList rooms() const { return m_registry.rooms(); }
+    qsizetype memberCount(const QString &room) const { return m_registry.memberCount(room); }
+
+private:
+    void onBrokerMessage(const QByteArray &channel, const QByteArray &message);
+    void onBrokerStateChanged(Broker::State state);
+    void deliver(const QString &room, const Envelope &envelope);
+    void rememberFallback(quint64 id);
+
+    NodeConfig m_config;
+    QByteArray m_prefixUtf8;
+    Broker *m_broker;
+    RoomRegistry m_registry;
+    QSet<Session *> m_sessions;
+    NodeStats m_stats;
+    quint64 m_nextMessageId = 1;
+    QSet<quint64> m_fallbackIds;
+    std::deque<quint64> m_fallbackOrder;
+};
+
+}

@@ -1,0 +1,113 @@
+#include "redisbroker.h"
+
+#include "logging.h"
+#include "redisconnection.h"
+
+namespace fanout {
+
+RedisBroker::RedisBroker(const RedisUrl &url, const QString &nodeId, QObject *parent)
+    : Broker(parent), m_url(url),
+      m_publisher(new RedisConnection(url, publishConnectionName(nodeId),
+                                      RedisConnection::Mode::Command, this)),
+      m_subscriber(new RedisConnection(url, subscribeConnectionName(nodeId),
+                                       RedisConnection::Mode::Subscriber, this))
+{
+    connect(m_publisher, &RedisConnection::ready, this, &RedisBroker::flushOfflineQueue);
+    for (RedisConnection *connection : {m_publisher, m_subscriber}) {
+        connect(connection, &RedisConnection::ready, this, &RedisBroker::updateState);
+        connect(connection, &RedisConnection::lost, this, &RedisBroker::updateState);
+        connect(connection, &RedisConnection::errorOccurred, this, &RedisBroker::errorOccurred);
+    }
+    connect(m_subscriber, &RedisConnection::pushReceived, this, &RedisBroker::onPush);
+    setState(State::Connecting);
+    m_publisher->open();
+    m_subscriber->open();
+}
+
+RedisBroker::~RedisBroker() = default;
+
+QString RedisBroker::publishConnectionName(const QString &nodeId)
+{
+    return QStringLiteral("fanout:%1:pub").arg(nodeId);
+}
+
+QString RedisBroker::subscribeConnectionName(const QString &nodeId)
+{
+    return QStringLiteral("fanout:%1:sub").arg(nodeId);
+}
+
+void RedisBroker::subscribe(const QByteArray &channel)
+{
+    if (state() != State::Connected || m_subscriptions.contains(channel))
+        return;
+    if (m_subscriber->send({"SUBSCRIBE", channel}))
+        m_subscriptions.insert(channel);
+}
+
+void RedisBroker::unsubscribe(const QByteArray &channel)
+{
+    if (state() != State::Connected || !m_subscriptions.contains(channel))
+        return;
+    m_subscriptions.remove(channel);
+    m_subscriber->send({"UNSUBSCRIBE", channel});
+}
+
+void RedisBroker::publish(const QByteArray &channel, const QByteArray &message, PublishReply reply)
+{
+    if (!m_publisher->isReady()) {
+        ++m_stats.publishesQueued;
+        m_stats.publishesDropped += m_offlineQueue.push({channel, message, std::move(reply)});
+        return;
+    }
+    sendPublish(channel, message, std::move(reply));
+}
+
+void RedisBroker::sendPublish(const QByteArray &channel, const QByteArray &message,
+                              PublishReply reply)
+{
+    ++m_stats.published;
+    if (!reply) {
+        m_publisher->send({"PUBLISH", channel, message});
+        return;
+    }
+    m_publisher->send({"PUBLISH", channel, message},
+                      [reply = std::move(reply)](const RedisReply &answer) {
+                          reply(answer.type == RedisReply::Type::Integer ? answer.integer : -1);
+                      });
+}
+
+void RedisBroker::flushOfflineQueue()
+{
+    for (auto &entry : m_offlineQueue.takeAll())
+        sendPublish(entry.channel, entry.message, std::move(entry.reply));
+}
+
+void RedisBroker::updateState()
+{
+    const bool bothReady = m_publisher->isReady() && m_subscriber->isReady();
+    if (bothReady) {
+        if (state() == State::Connected)
+            return;
+        if (m_everConnected)
+            ++m_stats.reconnects;
+        m_everConnected = true;
+        qCInfo(lcRedis) << "connected to" << m_url.toDisplayString();
+        setState(State::Connected);
+        return;
+    }
+    if (state() == State::Connected && m_subscriber->isReady())
+        m_subscriber->send({"UNSUBSCRIBE"});
+    setState(State::Connecting);
+}
+
+void RedisBroker::onPush(const RedisReply &reply)
+{
+    if (reply.type != RedisReply::Type::Array || reply.elements.size() < 3)
+        return;
+    if (reply.elements.at(0).string == "message") {
+        ++m_stats.messagesReceived;
+        emit messageReceived(reply.elements.at(1).string, reply.elements.at(2).string);
+    }
+}
+
+}

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "broker/broker.h"
+#include "broker/publishqueue.h"
+#include "redisurl.h"
+
+namespace fanout {
+
+class RedisConnection;
+struct RedisReply;
+
+/// The Broker on a real redis-server: two connections per node, named
+/// `fanout:<node>:pub` (PUBLISH, normal command mode) and `fanout:<node>:sub` (subscribe mode),
+/// because a connection in subscribe mode cannot publish. Connected means both are ready.
+/// When either is lost the subscription set is emptied (the sub connection, if still up, is told
+/// UNSUBSCRIBE so Redis agrees) and the owner resubscribes on the next Connected.
+class RedisBroker : public Broker
+{
+    Q_OBJECT
+public:
+    RedisBroker(const RedisUrl &url, const QString &nodeId, QObject *parent = nullptr);
+    ~RedisBroker() override;
+
+    static QString publishConnectionName(const QString &nodeId);
+    static QString subscribeConnectionName(const QString &nodeId);
+
+    State state() const override { return currentState(); }
+    void subscribe(const QByteArray &channel) override;
+    void unsubscribe(const QByteArray &channel) override;
+    void publish(const QByteArray &channel, const QByteArray &message,
+                 PublishReply reply = {}) override;
+
+    void setOfflineQueueCapacity(qsizetype capacity) { m_offlineQueue.setCapacity(capacity); }
+    RedisUrl url() const { return m_url; }
+
+signals:
+    void errorOccurred(const QString &message);
+
+private:
+    void flushOfflineQueue();
+    void onPush(const RedisReply &reply);
+    void sendPublish(const QByteArray &channel, const QByteArray &message, PublishReply reply);
+    void updateState();
+
+    RedisUrl m_url;
+    RedisConnection *m_publisher;
+    RedisConnection *m_subscriber;
+    PublishQueue m_offlineQueue;
+    bool m_everConnected = false;
+};
+
+}

@@ -1,0 +1,56 @@
+#include "redisurl.h"
+
+#include <QUrl>
+
+namespace fanout {
+
+std::optional<RedisUrl> RedisUrl::parse(const QString &text, QString *error)
+{
+    const auto fail = [error](const QString &message) -> std::optional<RedisUrl> {
+        if (error)
+            *error = message;
+        return std::nullopt;
+    };
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid())
+        return fail(QStringLiteral("invalid Redis URL \"%1\": %2").arg(text, url.errorString()));
+    if (url.scheme() == QLatin1String("rediss"))
+        return fail(QStringLiteral("rediss:// (TLS) is not supported yet: use redis://"));
+    if (url.scheme() != QLatin1String("redis"))
+        return fail(QStringLiteral("invalid Redis URL \"%1\": the scheme must be redis://").arg(text));
+    RedisUrl result;
+    if (!url.host().isEmpty())
+        result.host = url.host();
+    const int port = url.port(6379);
+    if (port <= 0 || port > 65535)
+        return fail(QStringLiteral("invalid Redis URL \"%1\": bad port").arg(text));
+    result.port = quint16(port);
+    result.user = url.userName(QUrl::FullyDecoded);
+    result.password = url.password(QUrl::FullyDecoded);
+    const QString path = url.path();
+    if (!path.isEmpty() && path != QLatin1String("/")) {
+        bool ok = false;
+        result.db = path.mid(1).toInt(&ok);
+        if (!ok || result.db < 0)
+            return fail(QStringLiteral("invalid Redis URL \"%1\": the database must be a number, as in /0")
+                                .arg(text));
+    }
+    if (url.hasQuery() || url.hasFragment())
+        return fail(QStringLiteral("invalid Redis URL \"%1\": unexpected query or fragment").arg(text));
+    return result;
+}
+
+QString RedisUrl::toDisplayString() const
+{
+    QString text = QStringLiteral("redis://");
+    if (!user.isEmpty())
+        text += user + QLatin1Char('@');
+    else if (!password.isEmpty())
+        text += QStringLiteral(":***@");
+    text += host + QLatin1Char(':') + QString::number(port);
+    if (db != 0)
+        text += QLatin1Char('/') + QString::number(db);
+    return text;
+}
+
+}

@@ -1,0 +1,7 @@
+#include "session.h"
+
+namespace fanout {
+
+Session::~Session() = default;
+
+}

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QString>
+
+namespace fanout {
+
+/// Which wire protocol a session speaks; decides the frame a delivery becomes.
+enum class SessionProtocol {
+    Room, ///< seed 001: one room per connection, frames are the bare payload text
+    Typed ///< seed 004: join/leave/message objects, many rooms, user_joined/user_left events
+};
+
+/// One client attached to a Node: a WebSocket connection, or a virtual client in a simulation.
+/// The Node never owns sessions; whoever creates one detaches it from the Node before
+/// destroying it.
+class Session
+{
+public:
+    Session(QString id, SessionProtocol protocol) : m_id(std::move(id)), m_protocol(protocol) {}
+    virtual ~Session();
+    Session(const Session &) = delete;
+    Session &operator=(const Session &) = delete;
+
+    QString id() const { return m_id; }
+    SessionProtocol protocol() const { return m_protocol; }
+
+    /// Sends one text frame to the client. Must not call back into the Node synchronously.
+    virtual void sendText(const QString &frame) = 0;
+    /// Ends the session with a WebSocket close code and a reason.
+    virtual void close(int code, const QString &reason) = 0;
+
+private:
+    QString m_id;
+    SessionProtocol m_protocol;
+};
+
+}

@@ -1,0 +1,125 @@
+#include "nodeserver.h"
+
+#include "logging.h"
+#include "node/node.h"
+#include "websocketsession.h"
+
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QUrlQuery>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+namespace fanout {
+
+NodeServer::NodeServer(Node *node, QObject *parent)
+    : QObject(parent), m_node(node), m_protocol(*node), m_tcpServer(new QTcpServer(this)),
+      m_webSocketServer(new QWebSocketServer(QStringLiteral("fanout-node"),
+                                             QWebSocketServer::NonSecureMode, this))
+{
+    connect(m_tcpServer, &QTcpServer::newConnection, this, &NodeServer::acceptTcp);
+    connect(m_webSocketServer, &QWebSocketServer::newConnection, this, &NodeServer::acceptWebSocket);
+}
+
+NodeServer::~NodeServer()
+{
+    for (WebSocketSession *session : std::exchange(m_sessions, {})) {
+        session->socket()->disconnect(this);
+        m_protocol.closed(session);
+        delete session;
+    }
+}
+
+bool NodeServer::listen(const QHostAddress &address, quint16 port)
+{
+    return m_tcpServer->listen(address, port);
+}
+
+QString NodeServer::errorString() const
+{
+    return m_tcpServer->errorString();
+}
+
+QHostAddress NodeServer::address() const
+{
+    return m_tcpServer->serverAddress();
+}
+
+quint16 NodeServer::port() const
+{
+    return m_tcpServer->serverPort();
+}
+
+QUrl NodeServer::url() const
+{
+    QHostAddress host = address();
+    if (host == QHostAddress::Any || host == QHostAddress::AnyIPv4)
+        host = QHostAddress::LocalHost;
+    else if (host == QHostAddress::AnyIPv6)
+        host = QHostAddress::LocalHostIPv6;
+    QUrl url;
+    url.setScheme(QStringLiteral("ws"));
+    url.setHost(host.toString());
+    url.setPort(port());
+    return url;
+}
+
+void NodeServer::shutdown()
+{
+    m_tcpServer->close();
+    const auto sessions = m_sessions;
+    for (WebSocketSession *session : sessions)
+        session->close(int(QWebSocketProtocol::CloseCodeGoingAway), QStringLiteral("node shutting down"));
+}
+
+void NodeServer::acceptTcp()
+{
+    while (QTcpSocket *socket = m_tcpServer->nextPendingConnection()) {
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        m_webSocketServer->handleConnection(socket);
+    }
+}
+
+void NodeServer::acceptWebSocket()
+{
+    while (QWebSocket *socket = m_webSocketServer->nextPendingConnection()) {
+        socket->setMaxAllowedIncomingMessageSize(m_maxMessageBytes);
+        socket->setMaxAllowedIncomingFrameSize(m_maxMessageBytes);
+        const QUrl url = socket->requestUrl();
+        const bool typed = url.path() == TypedPath;
+        QString room = QUrlQuery(url).queryItemValue(QStringLiteral("room"), QUrl::FullyDecoded);
+        if (room.isEmpty())
+            room = DefaultRoom;
+        const QString id = m_node->id() + QLatin1Char('/') + QString::number(m_nextSessionNumber++);
+        auto *session = new WebSocketSession(socket, id,
+                                             typed ? SessionProtocol::Typed : SessionProtocol::Room,
+                                             this);
+        QString error;
+        if (!typed && !Node::isValidRoom(room, &error)) {
+            qCInfo(lcTransport).noquote() << "refused" << url.toString() << ":" << error;
+            connect(socket, &QWebSocket::disconnected, session, &QObject::deleteLater);
+            session->close(int(QWebSocketProtocol::CloseCodePolicyViolated), error);
+            continue;
+        }
+        m_sessions.append(session);
+        connect(socket, &QWebSocket::textMessageReceived, this,
+                [this, session](const QString &text) { m_protocol.textReceived(session, text); });
+        connect(socket, &QWebSocket::binaryMessageReceived, this,
+                [this, session] { m_protocol.binaryReceived(session); });
+        connect(socket, &QWebSocket::disconnected, this,
+                [this, session] { onSessionDisconnected(session); });
+        m_protocol.opened(session, typed ? QString() : room);
+        emit sessionOpened(id);
+    }
+}
+
+void NodeServer::onSessionDisconnected(WebSocketSession *session)
+{
+    if (!m_sessions.removeOne(session))
+        return;
+    m_protocol.closed(session);
+    emit sessionClosed(session->id());
+    session->deleteLater();
+}
+
+}

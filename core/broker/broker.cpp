@@ -12,4 +12,10 @@ void Broker::setState(State state)
     emit stateChanged(state);
 }
 
+void Broker::queueOffline(const QByteArray &channel, const QByteArray &message, PublishReply reply)
+{
+    ++m_stats.publishesQueued;
+    m_stats.publishesDropped += m_offlineQueue.push({channel, message, std::move(reply)});
+}
+
 }

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "publishqueue.h"
+
 #include <QByteArray>
 #include <QObject>
 #include <QSet>
-
-#include <functional>
 
 namespace fanout {
 
@@ -37,10 +37,6 @@ public:
     enum class State { Disconnected, Connecting, Connected };
     Q_ENUM(State)
 
-    /// Receives the server's reply to PUBLISH: the number of subscribed connections, or -1 when
-    /// the message was dropped or the connection failed before the reply.
-    using PublishReply = std::function<void(qint64 receivers)>;
-
     using QObject::QObject;
 
     virtual State state() const = 0;
@@ -52,6 +48,7 @@ public:
     /// Channels this connection is subscribed to on the server right now.
     QSet<QByteArray> subscriptions() const { return m_subscriptions; }
     BrokerStats stats() const { return m_stats; }
+    void setOfflineQueueCapacity(qsizetype capacity) { m_offlineQueue.setCapacity(capacity); }
 
 signals:
     void messageReceived(const QByteArray &channel, const QByteArray &message);
@@ -60,9 +57,12 @@ signals:
 protected:
     void setState(State state);
     State currentState() const { return m_state; }
+    /// Parks a publish made while disconnected, counting it and any entry dropped for room.
+    void queueOffline(const QByteArray &channel, const QByteArray &message, PublishReply reply);
 
     QSet<QByteArray> m_subscriptions;
     BrokerStats m_stats;
+    PublishQueue m_offlineQueue;
 
 private:
     State m_state = State::Disconnected;

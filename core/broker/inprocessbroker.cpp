@@ -41,8 +41,7 @@ void InProcessBroker::publish(const QByteArray &channel, const QByteArray &messa
                               PublishReply reply)
 {
     if (state() != State::Connected) {
-        ++m_stats.publishesQueued;
-        m_stats.publishesDropped += m_offlineQueue.push({channel, message, std::move(reply)});
+        queueOffline(channel, message, std::move(reply));
         return;
     }
     ++m_stats.published;

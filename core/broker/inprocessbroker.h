@@ -1,7 +1,6 @@
 #pragma once
 
 #include "broker.h"
-#include "publishqueue.h"
 
 #include <vector>
 
@@ -33,7 +32,6 @@ public:
     bool isLinkUp() const { return m_linkUp; }
     /// Cuts (false) or heals (true) this connection only; messages in flight are lost.
     void setLinkUp(bool up);
-    void setOfflineQueueCapacity(qsizetype capacity) { m_offlineQueue.setCapacity(capacity); }
 
 private:
     friend class InProcessBus;
@@ -53,7 +51,6 @@ private:
     bool m_flushScheduled = false;
     bool m_everConnected = false;
     std::vector<std::pair<QByteArray, QByteArray>> m_inbox;
-    PublishQueue m_offlineQueue;
 };
 
 }

@@ -1,10 +1,15 @@
 #pragma once
 
-#include "broker.h"
+#include <QByteArray>
 
 #include <deque>
+#include <functional>
 
 namespace fanout {
+
+/// Receives the server's reply to PUBLISH: the number of subscribed connections, or -1 when
+/// the message was dropped or the connection failed before the reply.
+using PublishReply = std::function<void(qint64 receivers)>;
 
 /// The bounded offline queue a broker keeps while its publish connection is down.
 /// When full, the oldest entry is dropped: its reply runs with -1 and it is counted.
@@ -14,7 +19,7 @@ public:
     struct Entry {
         QByteArray channel;
         QByteArray message;
-        Broker::PublishReply reply;
+        PublishReply reply;
     };
 
     static constexpr qsizetype DefaultCapacity = 10000;

@@ -55,8 +55,7 @@ void RedisBroker::unsubscribe(const QByteArray &channel)
 void RedisBroker::publish(const QByteArray &channel, const QByteArray &message, PublishReply reply)
 {
     if (!m_publisher->isReady()) {
-        ++m_stats.publishesQueued;
-        m_stats.publishesDropped += m_offlineQueue.push({channel, message, std::move(reply)});
+        queueOffline(channel, message, std::move(reply));
         return;
     }
     sendPublish(channel, message, std::move(reply));

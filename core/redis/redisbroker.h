@@ -1,7 +1,6 @@
 #pragma once
 
 #include "broker/broker.h"
-#include "broker/publishqueue.h"
 #include "redisurl.h"
 
 namespace fanout {
@@ -30,7 +29,6 @@ public:
     void publish(const QByteArray &channel, const QByteArray &message,
                  PublishReply reply = {}) override;
 
-    void setOfflineQueueCapacity(qsizetype capacity) { m_offlineQueue.setCapacity(capacity); }
     RedisUrl url() const { return m_url; }
 
 signals:
@@ -45,7 +43,6 @@ private:
     RedisUrl m_url;
     RedisConnection *m_publisher;
     RedisConnection *m_subscriber;
-    PublishQueue m_offlineQueue;
     bool m_everConnected = false;
 };
 

@@ -1,0 +1,91 @@
+#include "busfixture.h"
+
+#include "broker/inprocessbroker.h"
+#include "broker/inprocessbus.h"
+#include "redis/redisbroker.h"
+#include "redisclient.h"
+#include "redisserver.h"
+
+namespace {
+
+class InProcessFixture : public BusFixture
+{
+public:
+    fanout::Broker *makeBroker(const QString &nodeId) override
+    {
+        return new fanout::InProcessBroker(&m_bus, nodeId);
+    }
+    QStringList channels(const QByteArray &pattern) override
+    {
+        QStringList result;
+        for (const QByteArray &channel : m_bus.channels(pattern))
+            result.append(QString::fromUtf8(channel));
+        return result;
+    }
+    qint64 numsub(const QByteArray &channel) override { return m_bus.numsub(channel); }
+    qint64 publish(const QByteArray &channel, const QByteArray &message) override
+    {
+        return m_bus.publish(channel, message);
+    }
+    void takeDown() override { m_bus.setUp(false); }
+    bool bringUp() override
+    {
+        m_bus.setUp(true);
+        return true;
+    }
+
+private:
+    fanout::InProcessBus m_bus;
+};
+
+class RedisFixture : public BusFixture
+{
+public:
+    bool start(QString *error)
+    {
+        if (!m_server.start()) {
+            *error = m_server.errorString();
+            return false;
+        }
+        m_client = std::make_unique<RedisClient>(m_server.url());
+        if (!m_client->open()) {
+            *error = QStringLiteral("cannot connect to the test redis-server");
+            return false;
+        }
+        return true;
+    }
+    fanout::Broker *makeBroker(const QString &nodeId) override
+    {
+        return new fanout::RedisBroker(m_server.url(), nodeId);
+    }
+    QStringList channels(const QByteArray &pattern) override { return m_client->channels(pattern); }
+    qint64 numsub(const QByteArray &channel) override { return m_client->numsub(channel); }
+    qint64 publish(const QByteArray &channel, const QByteArray &message) override
+    {
+        return m_client->publish(channel, message);
+    }
+    void takeDown() override { m_server.stop(); }
+    bool bringUp() override { return m_server.start(m_server.port()); }
+
+private:
+    RedisServer m_server;
+    std::unique_ptr<RedisClient> m_client;
+};
+
+}
+
+BusFixture::~BusFixture() = default;
+
+std::unique_ptr<BusFixture> BusFixture::create(const QString &kind, QString *error)
+{
+    if (kind == QLatin1String("in-process"))
+        return std::make_unique<InProcessFixture>();
+    if (kind == QLatin1String("redis")) {
+        auto fixture = std::make_unique<RedisFixture>();
+        if (!fixture->start(error))
+            return nullptr;
+        return fixture;
+    }
+    *error = QStringLiteral("unknown broker kind %1").arg(kind);
+    return nullptr;
+}

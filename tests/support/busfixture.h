@@ -1,0 +1,31 @@
+#pragma once
+
+#include "broker/broker.h"
+
+#include <QStringList>
+
+#include <memory>
+
+/// One pub/sub server for a data-driven test row: the in-process bus, or a real redis-server
+/// started for the test. Lets one suite assert the same semantics on both brokers.
+class BusFixture
+{
+public:
+    static QStringList kinds() { return {QStringLiteral("in-process"), QStringLiteral("redis")}; }
+    /// Creates and starts the fixture; nullptr with *error on failure.
+    static std::unique_ptr<BusFixture> create(const QString &kind, QString *error);
+    virtual ~BusFixture();
+
+    /// A new broker connection for a node; the caller owns it.
+    virtual fanout::Broker *makeBroker(const QString &nodeId) = 0;
+    /// PUBSUB CHANNELS pattern, sorted.
+    virtual QStringList channels(const QByteArray &pattern) = 0;
+    /// PUBSUB NUMSUB channel.
+    virtual qint64 numsub(const QByteArray &channel) = 0;
+    /// PUBLISH from outside any node (as redis-cli does); the receiver count.
+    virtual qint64 publish(const QByteArray &channel, const QByteArray &message) = 0;
+    /// Stops the server: every connection is lost and every subscription forgotten.
+    virtual void takeDown() = 0;
+    /// Starts it again at the same address.
+    virtual bool bringUp() = 0;
+};

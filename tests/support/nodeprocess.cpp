@@ -1,0 +1,55 @@
+#include "nodeprocess.h"
+
+#include <QDeadlineTimer>
+#include <QRegularExpression>
+
+NodeProcess::~NodeProcess()
+{
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.kill();
+        m_process.waitForFinished(2000);
+    }
+}
+
+QString NodeProcess::program()
+{
+    return QStringLiteral(FANOUT_NODE_PATH);
+}
+
+bool NodeProcess::start(const QStringList &arguments, const QProcessEnvironment &environment)
+{
+    m_process.setProcessEnvironment(environment);
+    m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    m_process.start(program(), arguments);
+    if (!m_process.waitForStarted(5000)) {
+        m_error = m_process.errorString();
+        return false;
+    }
+    static const QRegularExpression listening(QStringLiteral("^listening ws://(.+):(\\d+)$"));
+    const QDeadlineTimer deadline(10000);
+    while (!deadline.hasExpired()) {
+        if (!m_process.canReadLine() && !m_process.waitForReadyRead(int(deadline.remainingTime()))) {
+            m_error = QStringLiteral("fanout-node printed no listening line (exit code %1)")
+                              .arg(m_process.exitCode());
+            return false;
+        }
+        while (m_process.canReadLine()) {
+            const QString line = QString::fromUtf8(m_process.readLine()).trimmed();
+            const auto match = listening.match(line);
+            if (match.hasMatch()) {
+                m_url = QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(match.captured(2)));
+                return true;
+            }
+        }
+    }
+    m_error = QStringLiteral("fanout-node did not print its listening line in time");
+    return false;
+}
+
+int NodeProcess::terminate(int timeoutMs)
+{
+    m_process.terminate();
+    if (!m_process.waitForFinished(timeoutMs))
+        return -1;
+    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+}

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QStringList>
+#include <QUrl>
+
+/// A fanout-node child process, started and read like a deployment script would.
+class NodeProcess
+{
+public:
+    NodeProcess() = default;
+    ~NodeProcess();
+
+    static QString program();
+
+    /// Starts the node and waits for its `listening ws://HOST:PORT` line.
+    bool start(const QStringList &arguments,
+               const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment());
+    /// ws://127.0.0.1:PORT of the listener.
+    QUrl url() const { return m_url; }
+    QString errorString() const { return m_error; }
+    QProcess &process() { return m_process; }
+    /// SIGTERM, then waits; returns the exit code (-1 if it did not stop in time).
+    int terminate(int timeoutMs = 5000);
+
+private:
+    QProcess m_process;
+    QUrl m_url;
+    QString m_error;
+};

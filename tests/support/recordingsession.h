@@ -1,0 +1,19 @@
+#pragma once
+
+#include "session/session.h"
+
+#include <QStringList>
+
+/// A socketless session that keeps every frame sent to it, for tests of the core without a
+/// network.
+class RecordingSession : public fanout::Session
+{
+public:
+    using Session::Session;
+
+    void sendText(const QString &frame) override { frames.append(frame); }
+    void close(int code, const QString &) override { closeCode = code; }
+
+    QStringList frames;
+    int closeCode = 0;
+};

@@ -1,0 +1,104 @@
+#include "redisserver.h"
+
+#include <QDeadlineTimer>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
+
+namespace {
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return probe.serverPort();
+}
+
+bool answers(quint16 port)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(200))
+        return false;
+    socket.write("PING\r\n");
+    if (!socket.waitForReadyRead(500))
+        return false;
+    const QByteArray reply = socket.readAll();
+    return reply.startsWith("+PONG") || reply.startsWith("-NOAUTH");
+}
+
+}
+
+RedisServer::~RedisServer()
+{
+    stop();
+}
+
+bool RedisServer::start(quint16 port, const QStringList &extraArguments)
+{
+    const QString program = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
+    if (program.isEmpty()) {
+        m_error = QStringLiteral("redis-server is not on PATH: install the Debian package "
+                                 "redis-server (scripts/test.sh does)");
+        return false;
+    }
+    m_port = port != 0 ? port : freePort();
+    QStringList arguments{QStringLiteral("--port"), QString::number(m_port),
+                          QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                          QStringLiteral("--save"), QString(),
+                          QStringLiteral("--appendonly"), QStringLiteral("no")};
+    arguments += extraArguments;
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    m_process.start(program, arguments);
+    if (!m_process.waitForStarted(5000)) {
+        m_error = QStringLiteral("redis-server did not start: %1").arg(m_process.errorString());
+        return false;
+    }
+    const QDeadlineTimer deadline(10000);
+    while (!deadline.hasExpired()) {
+        if (m_process.state() != QProcess::Running) {
+            m_error = QStringLiteral("redis-server exited: %1")
+                              .arg(QString::fromLocal8Bit(m_process.readAll()));
+            return false;
+        }
+        if (answers(m_port))
+            return true;
+        QThread::msleep(20);
+    }
+    m_error = QStringLiteral("redis-server on port %1 did not answer PING").arg(m_port);
+    return false;
+}
+
+void RedisServer::stop()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.terminate();
+    if (!m_process.waitForFinished(5000)) {
+        m_process.kill();
+        m_process.waitForFinished(2000);
+    }
+}
+
+fanout::RedisUrl RedisServer::url() const
+{
+    fanout::RedisUrl url;
+    url.port = m_port;
+    return url;
+}
+
+QString RedisServer::urlString() const
+{
+    return QStringLiteral("redis://127.0.0.1:%1").arg(m_port);
+}
+
+QString RedisServer::cli(const QStringList &arguments) const
+{
+    QProcess process;
+    process.start(QStringLiteral("redis-cli"),
+                  QStringList{QStringLiteral("-p"), QString::number(m_port)} + arguments);
+    process.waitForFinished(5000);
+    return QString::fromUtf8(process.readAllStandardOutput());
+}

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "redis/redisurl.h"
+
+#include <QProcess>
+#include <QStringList>
+
+/// A real redis-server on a free loopback port, owned by one test. A missing redis-server is
+/// an error with a message, never a skip.
+class RedisServer
+{
+public:
+    RedisServer() = default;
+    ~RedisServer();
+
+    /// Starts on `port` (0 picks a free one) with extra redis-server arguments; false with
+    /// errorString() on failure.
+    bool start(quint16 port = 0, const QStringList &extraArguments = {});
+    /// Stops the server (SIGTERM, then SIGKILL) and keeps the port for a later start(port()).
+    void stop();
+    bool isRunning() const { return m_process.state() == QProcess::Running; }
+
+    quint16 port() const { return m_port; }
+    fanout::RedisUrl url() const;
+    QString urlString() const;
+    QString errorString() const { return m_error; }
+
+    /// Runs redis-cli against this server; returns its stdout.
+    QString cli(const QStringList &arguments) const;
+
+private:
+    QProcess m_process;
+    quint16 m_port = 0;
+    QString m_error;
+};

@@ -1,0 +1,247 @@
+#include "broker/globpattern.h"
+#include "broker/inprocessbroker.h"
+#include "broker/inprocessbus.h"
+#include "broker/publishqueue.h"
+#include "busfixture.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using fanout::Broker;
+
+namespace {
+
+bool waitConnected(Broker *broker, int timeoutMs = 5000)
+{
+    return QTest::qWaitFor([broker] { return broker->state() == Broker::State::Connected; },
+                           timeoutMs);
+}
+
+}
+
+/// The Broker contract, run against the in-process bus and a real redis-server.
+class tst_Broker : public QObject
+{
+    Q_OBJECT
+private slots:
+    void publishReachesSubscribers_data() { brokerKinds(); }
+    void publishReachesSubscribers();
+    void deliveryIsNeverSynchronous_data() { brokerKinds(); }
+    void deliveryIsNeverSynchronous();
+    void unsubscribeStopsDelivery_data() { brokerKinds(); }
+    void unsubscribeStopsDelivery();
+    void outageForgetsSubscriptionsAndQueuesPublishes_data() { brokerKinds(); }
+    void outageForgetsSubscriptionsAndQueuesPublishes();
+    void introspection_data() { brokerKinds(); }
+    void introspection();
+
+    void partitionCutsOneConnection();
+    void globMatchesLikeRedis_data();
+    void globMatchesLikeRedis();
+    void publishQueueDropsOldest();
+
+private:
+    void brokerKinds();
+    std::unique_ptr<BusFixture> makeFixture();
+};
+
+void tst_Broker::brokerKinds()
+{
+    QTest::addColumn<QString>("kind");
+    for (const QString &kind : BusFixture::kinds())
+        QTest::newRow(qPrintable(kind)) << kind;
+}
+
+std::unique_ptr<BusFixture> tst_Broker::makeFixture()
+{
+    QFETCH(QString, kind);
+    QString error;
+    auto fixture = BusFixture::create(kind, &error);
+    if (!fixture)
+        qWarning("%s", qPrintable(error));
+    return fixture;
+}
+
+void tst_Broker::publishReachesSubscribers()
+{
+    auto bus = makeFixture();
+    QVERIFY(bus);
+    std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
+    std::unique_ptr<Broker> b(bus->makeBroker(QStringLiteral("b")));
+    QVERIFY(waitConnected(a.get()));
+    QVERIFY(waitConnected(b.get()));
+    a->subscribe("ch");
+    b->subscribe("ch");
+    QTRY_COMPARE(bus->numsub("ch"), 2);
+
+    QSignalSpy receivedA(a.get(), &Broker::messageReceived);
+    QSignalSpy receivedB(b.get(), &Broker::messageReceived);
+    qint64 reply = -2;
+    a->publish("ch", "m1", [&](qint64 receivers) { reply = receivers; });
+    QTRY_COMPARE(reply, 2);
+    QTRY_COMPARE(receivedA.size(), 1);
+    QTRY_COMPARE(receivedB.size(), 1);
+    QCOMPARE(receivedB.first().at(0).toByteArray(), QByteArray("ch"));
+    QCOMPARE(receivedB.first().at(1).toByteArray(), QByteArray("m1"));
+
+    for (int i = 0; i < 100; ++i)
+        a->publish("ch", QByteArray::number(i));
+    QTRY_COMPARE(receivedB.size(), 101);
+    for (int i = 0; i < 100; ++i)
+        QCOMPARE(receivedB.at(i + 1).at(1).toByteArray(), QByteArray::number(i));
+    QCOMPARE(a->stats().published, 101u);
+    QCOMPARE(b->stats().messagesReceived, 101u);
+}
+
+void tst_Broker::deliveryIsNeverSynchronous()
+{
+    auto bus = makeFixture();
+    QVERIFY(bus);
+    std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
+    QVERIFY(waitConnected(a.get()));
+    a->subscribe("self");
+    QTRY_COMPARE(bus->numsub("self"), 1);
+    QSignalSpy received(a.get(), &Broker::messageReceived);
+    bool replied = false;
+    a->publish("self", "x", [&](qint64) { replied = true; });
+    QCOMPARE(received.size(), 0);
+    QVERIFY(!replied);
+    QTRY_COMPARE(received.size(), 1);
+    QTRY_VERIFY(replied);
+}
+
+void tst_Broker::unsubscribeStopsDelivery()
+{
+    auto bus = makeFixture();
+    QVERIFY(bus);
+    std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
+    QVERIFY(waitConnected(a.get()));
+    a->subscribe("ch");
+    QTRY_COMPARE(bus->numsub("ch"), 1);
+    QCOMPARE(a->subscriptions(), QSet<QByteArray>{"ch"});
+    a->unsubscribe("ch");
+    QTRY_COMPARE(bus->numsub("ch"), 0);
+    QVERIFY(a->subscriptions().isEmpty());
+    QCOMPARE(bus->publish("ch", "lost"), 0);
+}
+
+void tst_Broker::outageForgetsSubscriptionsAndQueuesPublishes()
+{
+    auto bus = makeFixture();
+    QVERIFY(bus);
+    std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
+    QVERIFY(waitConnected(a.get()));
+    a->setOfflineQueueCapacity(2);
+    a->subscribe("ch");
+    QTRY_COMPARE(bus->numsub("ch"), 1);
+
+    bus->takeDown();
+    QTRY_VERIFY(a->state() != Broker::State::Connected);
+    QVERIFY(a->subscriptions().isEmpty());
+    a->subscribe("ignored-while-down");
+
+    QList<qint64> replies(3, -2);
+    for (int i = 0; i < 3; ++i)
+        a->publish("ch", QByteArray::number(i), [&replies, i](qint64 n) { replies[i] = n; });
+    QCOMPARE(replies.at(0), -1); // dropped to make room: the queue holds two
+    QCOMPARE(a->stats().publishesQueued, 3u);
+    QCOMPARE(a->stats().publishesDropped, 1u);
+
+    QVERIFY(bus->bringUp());
+    QVERIFY(waitConnected(a.get(), 5000));
+    QVERIFY(a->subscriptions().isEmpty());
+    QTRY_VERIFY(replies.at(1) >= 0 && replies.at(2) >= 0);
+    QCOMPARE(bus->numsub("ignored-while-down"), 0);
+    QCOMPARE(a->stats().reconnects, 1u);
+}
+
+void tst_Broker::introspection()
+{
+    auto bus = makeFixture();
+    QVERIFY(bus);
+    std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
+    std::unique_ptr<Broker> b(bus->makeBroker(QStringLiteral("b")));
+    QVERIFY(waitConnected(a.get()));
+    QVERIFY(waitConnected(b.get()));
+    a->subscribe("ws:room:1");
+    a->subscribe("ws:room:2");
+    b->subscribe("ws:room:2");
+    b->subscribe("other:3");
+    QTRY_COMPARE(bus->channels("ws:room:*"), QStringList({"ws:room:1", "ws:room:2"}));
+    QCOMPARE(bus->channels("*"), QStringList({"other:3", "ws:room:1", "ws:room:2"}));
+    QCOMPARE(bus->numsub("ws:room:2"), 2);
+    QCOMPARE(bus->numsub("ws:room:9"), 0);
+    a.reset();
+    QTRY_COMPARE(bus->channels("ws:room:*"), QStringList({"ws:room:2"}));
+}
+
+void tst_Broker::partitionCutsOneConnection()
+{
+    fanout::InProcessBus bus;
+    fanout::InProcessBroker a(&bus, QStringLiteral("a"));
+    fanout::InProcessBroker b(&bus, QStringLiteral("b"));
+    QVERIFY(waitConnected(&a));
+    QVERIFY(waitConnected(&b));
+    a.subscribe("ch");
+    b.subscribe("ch");
+    QSignalSpy receivedA(&a, &Broker::messageReceived);
+    QCOMPARE(bus.publish("ch", "before"), 2);
+    a.setLinkUp(false); // the message already in flight to a is lost with the link
+    QCOMPARE(a.state(), Broker::State::Disconnected);
+    QCOMPARE(bus.numsub("ch"), 1);
+    QCOMPARE(bus.publish("ch", "during"), 1);
+    QTest::qWait(20);
+    QCOMPARE(receivedA.size(), 0);
+    a.setLinkUp(true);
+    QVERIFY(waitConnected(&a));
+    QVERIFY(a.subscriptions().isEmpty());
+    QVERIFY(b.state() == Broker::State::Connected);
+    QCOMPARE(bus.clientNames(), QStringList({"a", "b"}));
+}
+
+void tst_Broker::globMatchesLikeRedis_data()
+{
+    QTest::addColumn<QByteArray>("pattern");
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<bool>("matches");
+    QTest::addRow("star") << QByteArray("ws:room:*") << QByteArray("ws:room:42") << true;
+    QTest::addRow("star empty") << QByteArray("ws:room:*") << QByteArray("ws:room:") << true;
+    QTest::addRow("star other prefix") << QByteArray("ws:room:*") << QByteArray("chat:1") << false;
+    QTest::addRow("question") << QByteArray("h?llo") << QByteArray("hello") << true;
+    QTest::addRow("question needs one") << QByteArray("h?llo") << QByteArray("hllo") << false;
+    QTest::addRow("class") << QByteArray("h[ae]llo") << QByteArray("hallo") << true;
+    QTest::addRow("class miss") << QByteArray("h[ae]llo") << QByteArray("hillo") << false;
+    QTest::addRow("negated class") << QByteArray("h[^e]llo") << QByteArray("hallo") << true;
+    QTest::addRow("range") << QByteArray("r[0-9]") << QByteArray("r7") << true;
+    QTest::addRow("escape") << QByteArray("a\\*b") << QByteArray("a*b") << true;
+    QTest::addRow("escape literal only") << QByteArray("a\\*b") << QByteArray("axb") << false;
+    QTest::addRow("inner star") << QByteArray("a*c*e") << QByteArray("abcde") << true;
+    QTest::addRow("exact") << QByteArray("abc") << QByteArray("abcd") << false;
+}
+
+void tst_Broker::globMatchesLikeRedis()
+{
+    QFETCH(QByteArray, pattern);
+    QFETCH(QByteArray, text);
+    QFETCH(bool, matches);
+    QCOMPARE(fanout::GlobPattern::matches(pattern, text), matches);
+}
+
+void tst_Broker::publishQueueDropsOldest()
+{
+    fanout::PublishQueue queue(2);
+    QList<qint64> replies;
+    for (int i = 0; i < 4; ++i)
+        queue.push({"c", QByteArray::number(i), [&replies](qint64 n) { replies.append(n); }});
+    QCOMPARE(replies, QList<qint64>({-1, -1}));
+    const auto kept = queue.takeAll();
+    QCOMPARE(kept.size(), 2u);
+    QCOMPARE(kept.front().message, QByteArray("2"));
+    QCOMPARE(kept.back().message, QByteArray("3"));
+    QCOMPARE(queue.size(), 0);
+}
+
+QTEST_GUILESS_MAIN(tst_Broker)
+#include "tst_broker.moc"

@@ -1,0 +1,240 @@
+#include "nodeprocess.h"
+#include "redisclient.h"
+#include "redisserver.h"
+#include "testclient.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+
+#include <memory>
+#include <vector>
+
+/// fanout-node as separate processes on a real redis-server: what a deployment runs.
+class tst_Fleet : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void crossNodeDelivery_data();
+    void crossNodeDelivery();
+    void redisCliVerification();
+    void singleNodeWithoutRedis();
+    void sigtermStopsCleanly_data();
+    void sigtermStopsCleanly();
+    void environmentFallbacks();
+    void commandLine_data();
+    void commandLine();
+
+private:
+    bool startFleet(int count, const QStringList &extra = {});
+    RedisServer m_redis;
+    std::vector<std::unique_ptr<NodeProcess>> m_nodes;
+};
+
+void tst_Fleet::initTestCase()
+{
+    QVERIFY2(m_redis.start(), qPrintable(m_redis.errorString()));
+}
+
+bool tst_Fleet::startFleet(int count, const QStringList &extra)
+{
+    m_nodes.clear();
+    for (int i = 0; i < count; ++i) {
+        auto node = std::make_unique<NodeProcess>();
+        const QStringList arguments = QStringList{"--host", "127.0.0.1", "--port", "0",
+                                                  "--redis", m_redis.urlString(),
+                                                  "--node-id", QStringLiteral("proc-%1").arg(i)}
+                + extra;
+        if (!node->start(arguments)) {
+            qWarning("%s", qPrintable(node->errorString()));
+            return false;
+        }
+        m_nodes.push_back(std::move(node));
+    }
+    return true;
+}
+
+void tst_Fleet::crossNodeDelivery_data()
+{
+    QTest::addColumn<bool>("typedMode");
+    QTest::addRow("room mode") << false;
+    QTest::addRow("typed mode") << true;
+}
+
+void tst_Fleet::crossNodeDelivery()
+{
+    QFETCH(bool, typedMode);
+    QVERIFY(startFleet(3));
+    RedisClient redis(m_redis.url());
+    std::vector<std::unique_ptr<TestClient>> clients;
+    for (int i = 0; i < 6; ++i) {
+        auto client = std::make_unique<TestClient>();
+        QUrl url = m_nodes.at(size_t(i % 3))->url();
+        url.setPath(typedMode ? QStringLiteral("/rooms") : QStringLiteral("/"));
+        if (!typedMode)
+            url.setQuery(QStringLiteral("room=fleet"));
+        QVERIFY(client->open(url));
+        if (typedMode) {
+            client->send(QStringLiteral("{\"type\":\"join\",\"room\":\"fleet\"}"));
+            QTRY_COMPARE(client->ofType(QStringLiteral("joined")).size(), 1);
+        }
+        clients.push_back(std::move(client));
+    }
+    QTRY_COMPARE(redis.numsub("ws:room:fleet"), 3);
+    // Each node has two local members: wait until the second one of each is registered too.
+    QTest::qWait(200);
+
+    for (int i = 0; i < 6; ++i) {
+        const QString payload = QStringLiteral("{\"i\":%1}").arg(i);
+        clients.at(size_t(i))->send(typedMode
+                ? QStringLiteral("{\"type\":\"message\",\"room\":\"fleet\",\"content\":%1}").arg(payload)
+                : payload);
+    }
+    for (auto &client : clients) {
+        if (typedMode)
+            QTRY_COMPARE(client->ofType(QStringLiteral("message")).size(), 6);
+        else
+            QTRY_COMPARE(client->messages().size(), 6);
+    }
+    QTest::qWait(300);
+    for (auto &client : clients) {
+        QSet<int> seen;
+        if (typedMode) {
+            const auto messages = client->ofType(QStringLiteral("message"));
+            QCOMPARE(messages.size(), 6);
+            for (const QJsonObject &message : messages)
+                seen.insert(message.value("content").toObject().value("i").toInt());
+        } else {
+            QCOMPARE(client->messages().size(), 6);
+            for (const QString &text : client->messages())
+                seen.insert(QJsonDocument::fromJson(text.toUtf8()).object().value("i").toInt());
+        }
+        QCOMPARE(seen, QSet<int>({0, 1, 2, 3, 4, 5}));
+    }
+}
+
+void tst_Fleet::redisCliVerification()
+{
+    QVERIFY(startFleet(3));
+    std::vector<std::unique_ptr<TestClient>> clients;
+    for (int i = 0; i < 2; ++i) {
+        auto client = std::make_unique<TestClient>();
+        QUrl url = m_nodes.at(size_t(i))->url();
+        url.setQuery(QStringLiteral("room=lobby"));
+        QVERIFY(client->open(url));
+        clients.push_back(std::move(client));
+    }
+    TestClient other;
+    QUrl otherUrl = m_nodes.at(2)->url();
+    otherUrl.setQuery(QStringLiteral("room=42"));
+    QVERIFY(other.open(otherUrl));
+
+    QTRY_COMPARE(m_redis.cli({"PUBSUB", "NUMSUB", "ws:room:lobby"}).split('\n', Qt::SkipEmptyParts),
+                 QStringList({"ws:room:lobby", "2"}));
+    QTRY_COMPARE(m_redis.cli({"PUBSUB", "CHANNELS", "ws:room:*"}).split('\n', Qt::SkipEmptyParts).size(), 2);
+    QStringList channels = m_redis.cli({"PUBSUB", "CHANNELS", "ws:room:*"}).split('\n', Qt::SkipEmptyParts);
+    channels.sort();
+    QCOMPARE(channels, QStringList({"ws:room:42", "ws:room:lobby"}));
+    QCOMPARE(m_redis.cli({"PUBLISH", "ws:room:lobby", "{\"payload\":{\"type\":\"ping\"}}"}).trimmed(),
+             QStringLiteral("2"));
+    for (auto &client : clients)
+        QTRY_COMPARE(client->messages(), QStringList({"{\"type\":\"ping\"}"}));
+    QTest::qWait(100);
+    QVERIFY(other.messages().isEmpty());
+
+    const QString clientList = m_redis.cli({"CLIENT", "LIST"});
+    for (int i = 0; i < 3; ++i) {
+        QVERIFY(clientList.contains(QStringLiteral("name=fanout:proc-%1:pub").arg(i)));
+        QVERIFY(clientList.contains(QStringLiteral("name=fanout:proc-%1:sub").arg(i)));
+    }
+}
+
+void tst_Fleet::singleNodeWithoutRedis()
+{
+    NodeProcess node;
+    QVERIFY2(node.start({"--host", "127.0.0.1", "--port", "0"}), qPrintable(node.errorString()));
+    TestClient a, b;
+    QVERIFY(a.open(node.url()));
+    QVERIFY(b.open(node.url()));
+    QTest::qWait(100);
+    a.send(QStringLiteral("[\"solo\"]"));
+    QTRY_COMPARE(a.messages(), QStringList({"[\"solo\"]"}));
+    QTRY_COMPARE(b.messages(), QStringList({"[\"solo\"]"}));
+}
+
+void tst_Fleet::sigtermStopsCleanly_data()
+{
+    QTest::addColumn<bool>("withRedis");
+    QTest::addRow("in-process broker") << false;
+    QTest::addRow("redis broker") << true;
+}
+
+void tst_Fleet::sigtermStopsCleanly()
+{
+    QFETCH(bool, withRedis);
+    NodeProcess node;
+    QStringList arguments{"--host", "127.0.0.1", "--port", "0"};
+    if (withRedis)
+        arguments += {"--redis", m_redis.urlString()};
+    QVERIFY2(node.start(arguments), qPrintable(node.errorString()));
+    TestClient client;
+    QVERIFY(client.open(node.url()));
+    QCOMPARE(node.terminate(), 0);
+    QTRY_VERIFY(!client.isConnected());
+    QCOMPARE(client.closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+}
+
+void tst_Fleet::environmentFallbacks()
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert("PORT", "0");
+    environment.insert("REDIS_URL", m_redis.urlString());
+    environment.insert("NODE_ID", "from-env");
+    environment.insert("CHANNEL_PREFIX", "app:test:room:");
+    NodeProcess node;
+    QVERIFY2(node.start({"--host", "127.0.0.1"}, environment), qPrintable(node.errorString()));
+    TestClient client;
+    QUrl url = node.url();
+    url.setQuery(QStringLiteral("room=r"));
+    QVERIFY(client.open(url));
+    RedisClient redis(m_redis.url());
+    QTRY_COMPARE(redis.channels("app:test:room:*"), QStringList({"app:test:room:r"}));
+    QVERIFY(redis.clientNames().contains(QStringLiteral("fanout:from-env:sub")));
+}
+
+void tst_Fleet::commandLine_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("output");
+    QTest::addRow("help") << QStringList{"--help"} << 0 << "--redis";
+    QTest::addRow("version") << QStringList{"--version"} << 0 << "fanout-node 0.1.0";
+    QTest::addRow("bad port") << QStringList{"--port", "http"} << 2 << "--port/PORT";
+    QTest::addRow("port too large") << QStringList{"--port", "70000"} << 2 << "--port/PORT";
+    QTest::addRow("bad redis url") << QStringList{"--redis", "mysql://x"} << 2 << "--redis/REDIS_URL";
+    QTest::addRow("bad host") << QStringList{"--host", "not-an-ip"} << 2 << "--host";
+    QTest::addRow("node id with space") << QStringList{"--node-id", "a b"} << 2 << "--node-id";
+    QTest::addRow("unknown option") << QStringList{"--frobnicate"} << 2 << "frobnicate";
+    QTest::addRow("port in use") << QStringList{"--host", "127.0.0.1", "--port", "%REDIS_PORT%"} << 1
+                                 << "cannot listen";
+}
+
+void tst_Fleet::commandLine()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, output);
+    arguments.replaceInStrings(QStringLiteral("%REDIS_PORT%"), QString::number(m_redis.port()));
+    QProcess process;
+    process.start(NodeProcess::program(), arguments);
+    QVERIFY(process.waitForFinished(5000));
+    QCOMPARE(process.exitCode(), exitCode);
+    const QString printed = QString::fromUtf8(process.readAllStandardOutput()
+                                              + process.readAllStandardError());
+    QVERIFY2(printed.contains(output), qPrintable(printed));
+}
+
+QTEST_GUILESS_MAIN(tst_Fleet)
+#include "tst_fleet.moc"

@@ -1,0 +1,463 @@
+#include "busfixture.h"
+#include "node/node.h"
+#include "testclient.h"
+#include "transport/nodeserver.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+#include <QUrlQuery>
+
+#include <memory>
+#include <vector>
+
+using fanout::Broker;
+using fanout::Node;
+using fanout::NodeServer;
+
+namespace {
+
+/// Nodes inside the test process, each with its own broker connection and a real WebSocket
+/// listener on a loopback port.
+class LocalFleet
+{
+public:
+    LocalFleet(BusFixture &bus, int count)
+    {
+        for (int i = 0; i < count; ++i) {
+            const QString id = QStringLiteral("node-%1").arg(i);
+            auto node = std::make_unique<Node>(fanout::NodeConfig{id}, bus.makeBroker(id));
+            auto server = std::make_unique<NodeServer>(node.get());
+            m_listening &= server->listen(QHostAddress::LocalHost, 0);
+            m_nodes.push_back(std::move(node));
+            m_servers.push_back(std::move(server));
+        }
+    }
+    ~LocalFleet()
+    {
+        m_servers.clear();
+        m_nodes.clear();
+    }
+
+    bool isListening() const { return m_listening; }
+    bool waitConnected(int timeoutMs = 5000)
+    {
+        return QTest::qWaitFor([this] {
+            return std::all_of(m_nodes.begin(), m_nodes.end(), [](const auto &node) {
+                return node->broker()->state() == Broker::State::Connected;
+            });
+        }, timeoutMs);
+    }
+    Node *node(int i) const { return m_nodes.at(size_t(i)).get(); }
+    QUrl roomUrl(int i, const QString &room) const
+    {
+        QUrl url = m_servers.at(size_t(i))->url();
+        url.setPath(QStringLiteral("/"));
+        url.setQuery(QStringLiteral("room=") + QString::fromUtf8(QUrl::toPercentEncoding(room)));
+        return url;
+    }
+    QUrl typedUrl(int i) const
+    {
+        QUrl url = m_servers.at(size_t(i))->url();
+        url.setPath(NodeServer::TypedPath);
+        return url;
+    }
+
+private:
+    std::vector<std::unique_ptr<Node>> m_nodes;
+    std::vector<std::unique_ptr<NodeServer>> m_servers;
+    bool m_listening = true;
+};
+
+QString typed(const char *type, const QString &room, const QString &contentJson = {})
+{
+    QString text = QStringLiteral("{\"type\":\"%1\",\"room\":\"%2\"").arg(QLatin1String(type), room);
+    if (!contentJson.isNull())
+        text += QStringLiteral(",\"content\":") + contentJson;
+    return text + QLatin1Char('}');
+}
+
+}
+
+class tst_Node : public QObject
+{
+    Q_OBJECT
+private slots:
+    void crossNodeRoomMode_data() { brokerKinds(); }
+    void crossNodeRoomMode();
+    void crossNodeTypedMode_data() { brokerKinds(); }
+    void crossNodeTypedMode();
+    void lazySubscriptions_data() { brokerKinds(); }
+    void lazySubscriptions();
+    void externalPublishReachesRoom_data() { brokerKinds(); }
+    void externalPublishReachesRoom();
+    void brokerOutageFallsBackToLocalDelivery_data() { brokerKinds(); }
+    void brokerOutageFallsBackToLocalDelivery();
+
+    void typedEvents();
+    void roomQuery_data();
+    void roomQuery();
+    void badFrames_data();
+    void badFrames();
+
+private:
+    void brokerKinds();
+    std::unique_ptr<BusFixture> makeFixture();
+};
+
+void tst_Node::brokerKinds()
+{
+    QTest::addColumn<QString>("kind");
+    for (const QString &kind : BusFixture::kinds())
+        QTest::newRow(qPrintable(kind)) << kind;
+}
+
+std::unique_ptr<BusFixture> tst_Node::makeFixture()
+{
+    QFETCH(QString, kind);
+    QString error;
+    auto fixture = BusFixture::create(kind, &error);
+    if (!fixture)
+        qWarning("%s", qPrintable(error));
+    return fixture;
+}
+
+void tst_Node::crossNodeRoomMode()
+{
+    auto bus = makeFixture();
+    QVERIFY(bus);
+    LocalFleet fleet(*bus, 3);
+    QVERIFY(fleet.isListening());
+    QVERIFY(fleet.waitConnected());
+
+    std::vector<std::unique_ptr<TestClient>> clients;
+    for (int i = 0; i < 6; ++i) {
+        clients.push_back(std::make_unique<TestClient>());
+        QVERIFY(clients.back()->open(fleet.roomUrl(i % 3, QStringLiteral("r1"))));
+    }
+    for (int n = 0; n < 3; ++n)
+        QTRY_COMPARE(fleet.node(n)->memberCount(QStringLiteral("r1")), 2);
+    QTRY_COMPARE(bus->numsub("ws:room:r1"), 3);
+
+    QStringList expected;
+    for (int i = 0; i < 6; ++i) {
+        const QString message = QStringLiteral("{\"from\":%1,\"text\":\"hello\"}").arg(i);
+        expected.append(message);
+        clients.at(size_t(i))->send(message);
+    }
+    expected.sort();
+    for (auto &client : clients)
+        QTRY_COMPARE(client->messages().size(), 6);
+    QTest::qWait(200);
+    for (auto &client : clients) {
+        QStringList received = client->messages();
+        received.sort();
+        QCOMPARE(received, expected);
+    }
+    quint64 deliveries = 0;
+    for (int n = 0; n < 3; ++n)
+        deliveries += fleet.node(n)->stats().deliveries;
+    QCOMPARE(deliveries, 36u);
+}
+
+void tst_Node::crossNodeTypedMode()
+{
+    auto bus = makeFixture();
+    QVERIFY(bus);
+    LocalFleet fleet(*bus, 3);
+    QVERIFY(fleet.waitConnected());
+    const QString room = QStringLiteral("typed room");
+
+    std::vector<std::unique_ptr<TestClient>> clients;
+    for (int i = 0; i < 3; ++i) {
+        clients.push_back(std::make_unique<TestClient>());
+        QVERIFY(clients.back()->open(fleet.typedUrl(i)));
+        clients.back()->send(typed("join", room));
+        clients.back()->send(typed("join", QStringLiteral("elsewhere-%1").arg(i)));
+    }
+    TestClient roomModeClient;
+    QVERIFY(roomModeClient.open(fleet.roomUrl(1, room)));
+    for (int n = 0; n < 3; ++n)
+        QTRY_COMPARE(fleet.node(n)->memberCount(room), n == 1 ? 2 : 1);
+    QTRY_COMPARE(bus->numsub(fleet.node(0)->channelFor(room)), 3);
+    for (auto &client : clients)
+        QTRY_COMPARE(client->ofType(QStringLiteral("joined")).size(), 2);
+
+    for (int i = 0; i < 3; ++i)
+        clients.at(size_t(i))->send(typed("message", room, QStringLiteral("{\"n\":%1}").arg(i)));
+    for (auto &client : clients)
+        QTRY_COMPARE(client->ofType(QStringLiteral("message")).size(), 3);
+    QTRY_COMPARE(roomModeClient.messages().size(), 3);
+    QTest::qWait(200);
+
+    for (auto &client : clients) {
+        const auto messages = client->ofType(QStringLiteral("message"));
+        QCOMPARE(messages.size(), 3);
+        QSet<int> numbers;
+        for (const QJsonObject &message : messages) {
+            QCOMPARE(message.value("room").toString(), room);
+            QVERIFY(message.value("from").toString().startsWith(QStringLiteral("node-")));
+            numbers.insert(message.value("content").toObject().value("n").toInt());
+        }
+        QCOMPARE(numbers, QSet<int>({0, 1, 2}));
+    }
+    QStringList bare = roomModeClient.messages();
+    bare.sort();
+    QCOMPARE(bare, QStringList({"{\"n\":0}", "{\"n\":1}", "{\"n\":2}"}));
+}
+
+void tst_Node::lazySubscriptions()
+{
+    auto bus = makeFixture();
+    QVERIFY(bus);
+    LocalFleet fleet(*bus, 3);
+    QVERIFY(fleet.waitConnected());
+    QCOMPARE(bus->channels("ws:room:*"), QStringList());
+
+    TestClient a0, a1, b2, b2bis;
+    QVERIFY(a0.open(fleet.roomUrl(0, QStringLiteral("a"))));
+    QTRY_COMPARE(bus->numsub("ws:room:a"), 1);
+    QVERIFY(a1.open(fleet.roomUrl(1, QStringLiteral("a"))));
+    QTRY_COMPARE(bus->numsub("ws:room:a"), 2);
+    QVERIFY(b2.open(fleet.roomUrl(2, QStringLiteral("b"))));
+    QVERIFY(b2bis.open(fleet.roomUrl(2, QStringLiteral("b"))));
+    QTRY_COMPARE(fleet.node(2)->memberCount(QStringLiteral("b")), 2);
+    QCOMPARE(bus->numsub("ws:room:b"), 1);
+    QCOMPARE(bus->channels("ws:room:*"), QStringList({"ws:room:a", "ws:room:b"}));
+
+    qint64 reply = -2;
+    fleet.node(2)->broker()->publish("ws:room:a", R"({"payload":1})",
+                                     [&](qint64 receivers) { reply = receivers; });
+    QTRY_COMPARE(reply, 2);
+
+    b2.close();
+    QTRY_COMPARE(fleet.node(2)->memberCount(QStringLiteral("b")), 1);
+    QCOMPARE(bus->numsub("ws:room:b"), 1);
+    b2bis.close();
+    QTRY_COMPARE(bus->numsub("ws:room:b"), 0);
+    a0.close();
+    QTRY_COMPARE(bus->numsub("ws:room:a"), 1);
+    a1.close();
+    QTRY_COMPARE(bus->channels("ws:room:*"), QStringList());
+    for (int n = 0; n < 3; ++n)
+        QCOMPARE(fleet.node(n)->rooms(), QStringList());
+}
+
+void tst_Node::externalPublishReachesRoom()
+{
+    auto bus = makeFixture();
+    QVERIFY(bus);
+    LocalFleet fleet(*bus, 3);
+    QVERIFY(fleet.waitConnected());
+    TestClient first, second;
+    QVERIFY(first.open(fleet.roomUrl(0, QStringLiteral("lobby"))));
+    QVERIFY(second.open(fleet.roomUrl(2, QStringLiteral("lobby"))));
+    QTRY_COMPARE(bus->numsub("ws:room:lobby"), 2);
+
+    QCOMPARE(bus->publish("ws:room:lobby", R"({"payload":{"type":"ping"}})"), 2);
+    QTRY_COMPARE(first.messages(), QStringList({"{\"type\":\"ping\"}"}));
+    QTRY_COMPARE(second.messages(), QStringList({"{\"type\":\"ping\"}"}));
+
+    QCOMPARE(bus->publish("ws:room:lobby", "not an envelope"), 2);
+    QTRY_COMPARE(fleet.node(0)->stats().malformedMessages, 1u);
+    QCOMPARE(bus->publish("ws:room:lobby",
+                          R"({"origin":"ref-1","room":"lobby","payload":"seed","ts":1})"), 2);
+    QTRY_COMPARE(first.messages().size(), 2);
+    QCOMPARE(first.messages().last(), QStringLiteral("\"seed\""));
+    QVERIFY(first.isConnected());
+}
+
+void tst_Node::brokerOutageFallsBackToLocalDelivery()
+{
+    auto bus = makeFixture();
+    QVERIFY(bus);
+    LocalFleet fleet(*bus, 2);
+    QVERIFY(fleet.waitConnected());
+    TestClient local1, local2, remote;
+    QVERIFY(local1.open(fleet.roomUrl(0, QStringLiteral("r"))));
+    QVERIFY(local2.open(fleet.roomUrl(0, QStringLiteral("r"))));
+    QVERIFY(remote.open(fleet.roomUrl(1, QStringLiteral("r"))));
+    QTRY_COMPARE(fleet.node(0)->memberCount(QStringLiteral("r")), 2);
+    QTRY_COMPARE(bus->numsub("ws:room:r"), 2);
+
+    bus->takeDown();
+    QTRY_VERIFY(fleet.node(0)->broker()->state() != Broker::State::Connected);
+    QTRY_VERIFY(fleet.node(1)->broker()->state() != Broker::State::Connected);
+
+    local1.send(QStringLiteral("\"during outage\""));
+    QTRY_COMPARE(local1.messages(), QStringList({"\"during outage\""}));
+    QTRY_COMPARE(local2.messages(), QStringList({"\"during outage\""}));
+    QCOMPARE(fleet.node(0)->stats().fallbackDeliveries, 2u);
+
+    QVERIFY(bus->bringUp());
+    QElapsedTimer sinceRestart;
+    sinceRestart.start();
+    QTRY_COMPARE_WITH_TIMEOUT(bus->numsub("ws:room:r"), 2, 3000);
+    remote.send(QStringLiteral("\"after outage\""));
+    QTRY_VERIFY_WITH_TIMEOUT(local1.messages().contains(QStringLiteral("\"after outage\"")), 3000);
+    qInfo("cross-node delivery resumed %lld ms after the broker came back", sinceRestart.elapsed());
+    QVERIFY(sinceRestart.elapsed() < 3000);
+    QTRY_VERIFY(local2.messages().contains(QStringLiteral("\"after outage\"")));
+    QTRY_VERIFY(remote.messages().contains(QStringLiteral("\"after outage\"")));
+    QTest::qWait(300);
+
+    // The queued publish of the outage may reach the remote node late, but never twice, and the
+    // local members who got it from the fallback never get it again.
+    const QStringList expectedLocal{"\"during outage\"", "\"after outage\""};
+    QCOMPARE(local1.messages(), expectedLocal);
+    QCOMPARE(local2.messages(), expectedLocal);
+    QVERIFY(remote.messages().count(QStringLiteral("\"during outage\"")) <= 1);
+    QCOMPARE(remote.messages().count(QStringLiteral("\"after outage\"")), 1);
+    for (TestClient *client : {&local1, &local2, &remote}) {
+        QVERIFY(client->isConnected());
+        QCOMPARE(client->disconnects(), 0);
+    }
+}
+
+void tst_Node::typedEvents()
+{
+    auto bus = BusFixture::create(QStringLiteral("in-process"), nullptr);
+    LocalFleet fleet(*bus, 2);
+    QVERIFY(fleet.waitConnected());
+    TestClient alice, bob;
+    QVERIFY(alice.open(fleet.typedUrl(0)));
+    QVERIFY(bob.open(fleet.typedUrl(1)));
+    QTRY_COMPARE(alice.ofType(QStringLiteral("welcome")).size(), 1);
+    const QString aliceId = alice.ofType(QStringLiteral("welcome")).first().value("session").toString();
+    QTRY_COMPARE(bob.ofType(QStringLiteral("welcome")).size(), 1);
+    const QString bobId = bob.ofType(QStringLiteral("welcome")).first().value("session").toString();
+    QCOMPARE(alice.ofType(QStringLiteral("welcome")).first().value("node").toString(),
+             QStringLiteral("node-0"));
+
+    alice.send(typed("join", QStringLiteral("r")));
+    QTRY_COMPARE(alice.ofType(QStringLiteral("user_joined")).size(), 1);
+    QCOMPARE(alice.ofType(QStringLiteral("user_joined")).first().value("user").toString(), aliceId);
+    QCOMPARE(alice.ofType(QStringLiteral("joined")).size(), 1);
+
+    bob.send(typed("join", QStringLiteral("r")));
+    QTRY_COMPARE(alice.ofType(QStringLiteral("user_joined")).size(), 2);
+    QCOMPARE(alice.ofType(QStringLiteral("user_joined")).last().value("user").toString(), bobId);
+    QTRY_COMPARE(bob.ofType(QStringLiteral("user_joined")).size(), 1);
+
+    bob.send(typed("join", QStringLiteral("r")));
+    QTRY_COMPARE(bob.ofType(QStringLiteral("joined")).size(), 2);
+
+    bob.send(typed("leave", QStringLiteral("r")));
+    QTRY_COMPARE(bob.ofType(QStringLiteral("left")).size(), 1);
+    QTRY_COMPARE(alice.ofType(QStringLiteral("user_left")).size(), 1);
+    QCOMPARE(alice.ofType(QStringLiteral("user_left")).first().value("user").toString(), bobId);
+
+    bob.send(typed("join", QStringLiteral("r")));
+    QTRY_COMPARE(alice.ofType(QStringLiteral("user_joined")).size(), 3);
+    bob.close();
+    QTRY_COMPARE(alice.ofType(QStringLiteral("user_left")).size(), 2);
+    QTest::qWait(100);
+    QCOMPARE(alice.ofType(QStringLiteral("user_joined")).size(), 3);
+    QCOMPARE(bob.ofType(QStringLiteral("user_joined")).size(), 2);
+}
+
+void tst_Node::roomQuery_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QString>("room");
+    QTest::addRow("absent") << QString() << QStringLiteral("lobby");
+    QTest::addRow("empty") << QStringLiteral("room=") << QStringLiteral("lobby");
+    QTest::addRow("plain") << QStringLiteral("room=42") << QStringLiteral("42");
+    QTest::addRow("encoded") << QStringLiteral("room=a%20b%2Fc") << QStringLiteral("a b/c");
+    QTest::addRow("unicode") << QStringLiteral("room=%C3%A9t%C3%A9") << QStringLiteral("été");
+}
+
+void tst_Node::roomQuery()
+{
+    QFETCH(QString, query);
+    QFETCH(QString, room);
+    auto bus = BusFixture::create(QStringLiteral("in-process"), nullptr);
+    LocalFleet fleet(*bus, 1);
+    QVERIFY(fleet.waitConnected());
+    QUrl url = fleet.roomUrl(0, QString());
+    url.setQuery(query);
+    TestClient client;
+    QVERIFY(client.open(url));
+    QTRY_COMPARE(fleet.node(0)->rooms(), QStringList({room}));
+    QCOMPARE(bus->numsub(fleet.node(0)->channelFor(room)), 1);
+}
+
+void tst_Node::badFrames_data()
+{
+    QTest::addColumn<bool>("typedMode");
+    QTest::addColumn<QString>("frame");
+    QTest::addColumn<bool>("binary");
+    QTest::addColumn<QString>("errorCode");
+    QTest::addRow("room: not json") << false << QStringLiteral("hello {") << false << QStringLiteral("invalid_json");
+    QTest::addRow("room: two values") << false << QStringLiteral("1 2") << false << QStringLiteral("invalid_json");
+    QTest::addRow("room: binary") << false << QStringLiteral("\x01\x02") << true << QStringLiteral("binary_not_supported");
+    QTest::addRow("typed: not json") << true << QStringLiteral("{{") << false << QStringLiteral("invalid_json");
+    QTest::addRow("typed: not an object") << true << QStringLiteral("[1]") << false << QStringLiteral("not_an_object");
+    QTest::addRow("typed: unknown type") << true << QStringLiteral("{\"type\":\"dance\",\"room\":\"r\"}") << false << QStringLiteral("unknown_type");
+    QTest::addRow("typed: no type") << true << QStringLiteral("{\"room\":\"r\"}") << false << QStringLiteral("unknown_type");
+    QTest::addRow("typed: room not joined") << true << QStringLiteral("{\"type\":\"message\",\"room\":\"other\",\"content\":1}") << false << QStringLiteral("not_joined");
+    QTest::addRow("typed: leave not joined") << true << QStringLiteral("{\"type\":\"leave\",\"room\":\"other\"}") << false << QStringLiteral("not_joined");
+    QTest::addRow("typed: room not a string") << true << QStringLiteral("{\"type\":\"join\",\"room\":5}") << false << QStringLiteral("invalid_room");
+    QTest::addRow("typed: empty room") << true << QStringLiteral("{\"type\":\"join\",\"room\":\"\"}") << false << QStringLiteral("invalid_room");
+    QTest::addRow("typed: no content") << true << QStringLiteral("{\"type\":\"message\",\"room\":\"r\"}") << false << QStringLiteral("missing_content");
+    QTest::addRow("typed: binary") << true << QStringLiteral("x") << true << QStringLiteral("binary_not_supported");
+    QTest::addRow("room: oversized") << false << QString(int(NodeServer::DefaultMaxMessageBytes) + 10, QLatin1Char('1')) << false << QString();
+    QTest::addRow("typed: oversized") << true << QString(int(NodeServer::DefaultMaxMessageBytes) + 10, QLatin1Char('1')) << false << QString();
+}
+
+void tst_Node::badFrames()
+{
+    QFETCH(bool, typedMode);
+    QFETCH(QString, frame);
+    QFETCH(bool, binary);
+    QFETCH(QString, errorCode);
+    auto bus = BusFixture::create(QStringLiteral("in-process"), nullptr);
+    LocalFleet fleet(*bus, 1);
+    QVERIFY(fleet.waitConnected());
+
+    TestClient offender, observer;
+    QVERIFY(observer.open(fleet.roomUrl(0, QStringLiteral("r"))));
+    if (typedMode) {
+        QVERIFY(offender.open(fleet.typedUrl(0)));
+        offender.send(typed("join", QStringLiteral("r")));
+        QTRY_COMPARE(offender.ofType(QStringLiteral("joined")).size(), 1);
+    } else {
+        QVERIFY(offender.open(fleet.roomUrl(0, QStringLiteral("r"))));
+    }
+    QTRY_COMPARE(fleet.node(0)->memberCount(QStringLiteral("r")), 2);
+    offender.clear();
+    const quint64 publishedBefore = fleet.node(0)->stats().published;
+
+    if (binary)
+        offender.sendBinary(frame.toUtf8());
+    else
+        offender.send(frame);
+
+    if (errorCode.isEmpty()) {
+        QTRY_VERIFY(!offender.isConnected());
+        QCOMPARE(offender.closeCode(), QWebSocketProtocol::CloseCodeTooMuchData);
+        QTRY_COMPARE(fleet.node(0)->memberCount(QStringLiteral("r")), 1);
+    } else {
+        QTRY_COMPARE(offender.ofType(QStringLiteral("error")).size(), 1);
+        const QJsonObject error = offender.ofType(QStringLiteral("error")).first();
+        QCOMPARE(error.value("code").toString(), errorCode);
+        QVERIFY(!error.value("message").toString().isEmpty());
+        QVERIFY(offender.isConnected());
+    }
+    // Nothing of the bad frame is published; a typed session closed for it announces user_left.
+    const bool closedTyped = typedMode && errorCode.isEmpty();
+    QCOMPARE(fleet.node(0)->stats().published, publishedBefore + (closedTyped ? 1u : 0u));
+
+    observer.send(QStringLiteral("{\"still\":\"alive\"}"));
+    QTRY_COMPARE(observer.messages(), QStringList({"{\"still\":\"alive\"}"}));
+    if (!errorCode.isEmpty()) {
+        if (typedMode)
+            QTRY_COMPARE(offender.ofType(QStringLiteral("message")).size(), 1);
+        else
+            QTRY_VERIFY(offender.messages().contains(QStringLiteral("{\"still\":\"alive\"}")));
+    }
+}
+
+QTEST_GUILESS_MAIN(tst_Node)
+#include "tst_node.moc"

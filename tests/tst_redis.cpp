@@ -1,0 +1,243 @@
+#include "node/node.h"
+#include "recordingsession.h"
+#include "redis/redisbroker.h"
+#include "redis/redisconnection.h"
+#include "redis/redisurl.h"
+#include "redisclient.h"
+#include "redisserver.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using fanout::RedisConnection;
+using fanout::RedisReply;
+using fanout::RedisUrl;
+
+class tst_Redis : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void urlParsing_data();
+    void urlParsing();
+    void replyPrintsLikeRedisCli_data();
+    void replyPrintsLikeRedisCli();
+    void handshakeNamesAndSelects();
+    void authentication();
+    void reconnectBackoffIsCapped();
+    void pendingRepliesFailOnLoss();
+    void brokerNamesItsTwoConnections();
+    void nodeResubscribesAfterItsSubscriberIsKilled();
+
+private:
+    RedisServer m_server;
+};
+
+void tst_Redis::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+}
+
+void tst_Redis::urlParsing_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<int>("port");
+    QTest::addColumn<QString>("user");
+    QTest::addColumn<QString>("password");
+    QTest::addColumn<int>("db");
+    QTest::addColumn<QString>("error");
+    QTest::addRow("host and port") << "redis://10.0.0.5:6380" << true << "10.0.0.5" << 6380 << "" << "" << 0 << "";
+    QTest::addRow("default port") << "redis://cache" << true << "cache" << 6379 << "" << "" << 0 << "";
+    QTest::addRow("password only") << "redis://:s3cret@h:1" << true << "h" << 1 << "" << "s3cret" << 0 << "";
+    QTest::addRow("user and password") << "redis://app:p%40ss@h:2/4" << true << "h" << 2 << "app" << "p@ss" << 4 << "";
+    QTest::addRow("tls") << "rediss://h:1" << false << "" << 0 << "" << "" << 0 << "TLS";
+    QTest::addRow("http") << "http://h:1" << false << "" << 0 << "" << "" << 0 << "scheme";
+    QTest::addRow("bad db") << "redis://h:1/x" << false << "" << 0 << "" << "" << 0 << "database";
+    QTest::addRow("bad port") << "redis://h:99999" << false << "" << 0 << "" << "" << 0 << "invalid";
+}
+
+void tst_Redis::urlParsing()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, valid);
+    const auto url = RedisUrl::parse(text, nullptr);
+    QCOMPARE(bool(url), valid);
+    if (!valid) {
+        QFETCH(QString, error);
+        QString message;
+        RedisUrl::parse(text, &message);
+        QVERIFY2(message.contains(error), qPrintable(message));
+        return;
+    }
+    QFETCH(QString, host);
+    QFETCH(int, port);
+    QFETCH(QString, user);
+    QFETCH(QString, password);
+    QFETCH(int, db);
+    QCOMPARE(url->host, host);
+    QCOMPARE(int(url->port), port);
+    QCOMPARE(url->user, user);
+    QCOMPARE(url->password, password);
+    QCOMPARE(url->db, db);
+    QVERIFY(!url->toDisplayString().contains(QLatin1String("s3cret")));
+}
+
+void tst_Redis::replyPrintsLikeRedisCli_data()
+{
+    QTest::addColumn<QStringList>("command");
+    QTest::addRow("status") << QStringList{"SET", "greeting", "hello"};
+    QTest::addRow("string") << QStringList{"GET", "greeting"};
+    QTest::addRow("nil") << QStringList{"GET", "missing"};
+    QTest::addRow("integer") << QStringList{"INCR", "counter"};
+    QTest::addRow("error") << QStringList{"NOSUCHCOMMAND"};
+    QTest::addRow("empty array") << QStringList{"PUBSUB", "CHANNELS", "nothing:*"};
+    QTest::addRow("flat array") << QStringList{"PUBSUB", "NUMSUB", "a", "b"};
+    QTest::addRow("long array") << QStringList{"RPUSH", "list", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"};
+    QTest::addRow("list") << QStringList{"LRANGE", "list", "0", "-1"};
+}
+
+void tst_Redis::replyPrintsLikeRedisCli()
+{
+    QFETCH(QStringList, command);
+    RedisClient client(m_server.url());
+    QList<QByteArray> args;
+    for (const QString &arg : command)
+        args.append(arg.toUtf8());
+    const QString ours = client.command(args).toDisplayString();
+    if (command.first() == QLatin1String("SET") || command.first() == QLatin1String("INCR")
+        || command.first() == QLatin1String("RPUSH")) {
+        client.command({"DEL", args.at(1)});
+    }
+    QString theirs = m_server.cli(QStringList{"--no-raw"} + command);
+    QVERIFY(theirs.endsWith(QLatin1Char('\n')));
+    theirs.chop(1);
+    QCOMPARE(ours, theirs);
+}
+
+void tst_Redis::handshakeNamesAndSelects()
+{
+    RedisUrl url = m_server.url();
+    url.db = 3;
+    RedisConnection connection(url, QStringLiteral("probe-conn"), RedisConnection::Mode::Command);
+    QVERIFY(!connection.send({"PING"}));
+    QSignalSpy ready(&connection, &RedisConnection::ready);
+    connection.open();
+    QVERIFY(ready.wait(5000));
+    RedisClient observer(m_server.url());
+    const QString list = QString::fromUtf8(observer.command({"CLIENT", "LIST"}).string);
+    const auto lines = list.split(QLatin1Char('\n'));
+    const auto line = std::find_if(lines.begin(), lines.end(), [](const QString &l) {
+        return l.contains(QLatin1String("name=probe-conn "));
+    });
+    QVERIFY2(line != lines.end(), qPrintable(list));
+    QVERIFY2(line->contains(QLatin1String(" db=3 ")), qPrintable(*line));
+}
+
+void tst_Redis::authentication()
+{
+    RedisServer secured;
+    QVERIFY2(secured.start(0, {QStringLiteral("--requirepass"), QStringLiteral("s3cret")}),
+             qPrintable(secured.errorString()));
+    RedisUrl wrong = secured.url();
+    wrong.password = QStringLiteral("nope");
+    RedisConnection refused(wrong, QStringLiteral("wrong"), RedisConnection::Mode::Command);
+    QSignalSpy errors(&refused, &RedisConnection::errorOccurred);
+    refused.open();
+    QVERIFY(errors.wait(5000));
+    QVERIFY2(errors.first().first().toString().contains(QLatin1String("AUTH")),
+             qPrintable(errors.first().first().toString()));
+    QVERIFY(!refused.isReady());
+
+    RedisUrl right = secured.url();
+    right.password = QStringLiteral("s3cret");
+    RedisClient client(right);
+    QVERIFY(client.open());
+    QCOMPARE(client.command({"PING"}).string, QByteArray("PONG"));
+}
+
+void tst_Redis::reconnectBackoffIsCapped()
+{
+    RedisServer closed;
+    QVERIFY(closed.start());
+    RedisUrl url = closed.url();
+    closed.stop();
+    RedisConnection connection(url, QStringLiteral("backoff"), RedisConnection::Mode::Command);
+    QList<int> delays;
+    connect(&connection, &RedisConnection::errorOccurred, this,
+            [&] { delays.append(connection.nextReconnectDelayMs()); }, Qt::QueuedConnection);
+    connection.open();
+    QTRY_VERIFY_WITH_TIMEOUT(delays.size() >= 6, 10000);
+    QCOMPARE(delays.mid(0, 6), QList<int>({200, 400, 800, 1600, 2000, 2000}));
+
+    QSignalSpy ready(&connection, &RedisConnection::ready);
+    QVERIFY(closed.start(url.port));
+    QVERIFY(ready.wait(3000));
+    QCOMPARE(connection.nextReconnectDelayMs(), RedisConnection::InitialReconnectDelayMs);
+}
+
+void tst_Redis::pendingRepliesFailOnLoss()
+{
+    RedisServer doomed;
+    QVERIFY(doomed.start());
+    RedisConnection connection(doomed.url(), QStringLiteral("doomed"), RedisConnection::Mode::Command);
+    QSignalSpy ready(&connection, &RedisConnection::ready);
+    QSignalSpy lost(&connection, &RedisConnection::lost);
+    connection.open();
+    QVERIFY(ready.wait(5000));
+    int calls = 0;
+    RedisReply reply;
+    QVERIFY(connection.send({"BLPOP", "never", "0"}, [&](const RedisReply &r) {
+        ++calls;
+        reply = r;
+    }));
+    doomed.stop();
+    QTRY_COMPARE(calls, 1);
+    QVERIFY(reply.isError());
+    QCOMPARE(lost.size(), 1);
+    QVERIFY(!connection.send({"PING"}));
+}
+
+void tst_Redis::brokerNamesItsTwoConnections()
+{
+    fanout::RedisBroker broker(m_server.url(), QStringLiteral("named-node"));
+    QTRY_COMPARE(broker.state(), fanout::Broker::State::Connected);
+    RedisClient observer(m_server.url());
+    const QStringList names = observer.clientNames();
+    QVERIFY2(names.contains(QStringLiteral("fanout:named-node:pub")), qPrintable(names.join(' ')));
+    QVERIFY2(names.contains(QStringLiteral("fanout:named-node:sub")), qPrintable(names.join(' ')));
+}
+
+void tst_Redis::nodeResubscribesAfterItsSubscriberIsKilled()
+{
+    auto *broker = new fanout::RedisBroker(m_server.url(), QStringLiteral("victim"));
+    fanout::Node node({QStringLiteral("victim")}, broker);
+    QTRY_COMPARE(broker->state(), fanout::Broker::State::Connected);
+    RecordingSession a(QStringLiteral("a"), fanout::SessionProtocol::Room);
+    RecordingSession b(QStringLiteral("b"), fanout::SessionProtocol::Room);
+    node.attach(&a);
+    node.attach(&b);
+    node.join(&a, QStringLiteral("one"));
+    node.join(&b, QStringLiteral("two"));
+    RedisClient observer(m_server.url());
+    QTRY_COMPARE(observer.channels("ws:room:*"), QStringList({"ws:room:one", "ws:room:two"}));
+
+    QSignalSpy states(broker, &fanout::Broker::stateChanged);
+    const RedisReply killed = observer.command({"CLIENT", "KILL", "TYPE", "pubsub"});
+    QCOMPARE(killed.integer, 1);
+    QTRY_VERIFY(!states.isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(observer.channels("ws:room:*"),
+                              QStringList({"ws:room:one", "ws:room:two"}), 3000);
+    QCOMPARE(broker->stats().reconnects, 1u);
+
+    QCOMPARE(observer.publish("ws:room:two", R"({"payload":"back"})"), 1);
+    QTRY_COMPARE(b.frames, QStringList({"\"back\""}));
+    QVERIFY(a.frames.isEmpty());
+    node.detach(&a);
+    node.detach(&b);
+    QTRY_COMPARE(observer.channels("ws:room:*"), QStringList());
+}
+
+QTEST_GUILESS_MAIN(tst_Redis)
+#include "tst_redis.moc"

@@ -72,6 +72,12 @@ void tst_Envelope::decodesForeignEnvelopes_data()
     QTest::addRow("null payload") << QByteArray(R"({"payload":null})") << QByteArray("null");
     QTest::addRow("spaces are compacted") << QByteArray(R"({ "payload" : [ 1 , 2 ] })")
                                           << QByteArray("[1,2]");
+    QTest::addRow("nested, compact") << QByteArray(R"({"payload":{"a":[1,{"b":null}],"c":"x,}"},"ts":5})")
+                                     << QByteArray(R"({"a":[1,{"b":null}],"c":"x,}"})");
+    QTest::addRow("escapes in payload") << QByteArray(R"({"payload":"tab\tquote\"\u00e9"})")
+                                        << QByteArray(R"("tab\tquote\"\u00e9")");
+    QTest::addRow("numbers") << QByteArray(R"({"payload":[-1.5e3,0,0.25]})")
+                             << QByteArray("[-1.5e3,0,0.25]");
 }
 
 void tst_Envelope::decodesForeignEnvelopes()
@@ -92,6 +98,11 @@ void tst_Envelope::rejectsMalformed_data()
     QTest::addRow("array") << QByteArray("[1]") << QStringLiteral("not a JSON object");
     QTest::addRow("no payload") << QByteArray(R"({"origin":"x"})") << QStringLiteral("no \"payload\"");
     QTest::addRow("empty") << QByteArray() << QStringLiteral("not JSON");
+    QTest::addRow("bad literal in payload") << QByteArray(R"({"payload":tru})") << QStringLiteral("not JSON");
+    QTest::addRow("leading zero") << QByteArray(R"({"payload":01})") << QStringLiteral("not JSON");
+    QTest::addRow("trailing comma") << QByteArray(R"({"payload":[1,]})") << QStringLiteral("not JSON");
+    QTest::addRow("trailing garbage") << QByteArray(R"({"payload":1}x)") << QStringLiteral("not JSON");
+    QTest::addRow("unterminated string") << QByteArray(R"({"payload":"abc})") << QStringLiteral("not JSON");
 }
 
 void tst_Envelope::rejectsMalformed()

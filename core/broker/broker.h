@@ -44,6 +44,10 @@ public:
     virtual void unsubscribe(const QByteArray &channel) = 0;
     virtual void publish(const QByteArray &channel, const QByteArray &message,
                          PublishReply reply = {}) = 0;
+    /// Cuts (false) or heals (true) this connection only, as a network partition between the
+    /// node and the server would: messages in flight are lost, nothing reconnects until healed.
+    virtual void setLinkUp(bool up) = 0;
+    virtual bool isLinkUp() const = 0;
 
     /// Channels this connection is subscribed to on the server right now.
     QSet<QByteArray> subscriptions() const { return m_subscriptions; }

@@ -29,9 +29,8 @@ public:
     void publish(const QByteArray &channel, const QByteArray &message,
                  PublishReply reply = {}) override;
 
-    bool isLinkUp() const { return m_linkUp; }
-    /// Cuts (false) or heals (true) this connection only; messages in flight are lost.
-    void setLinkUp(bool up);
+    bool isLinkUp() const override { return m_linkUp; }
+    void setLinkUp(bool up) override;
 
 private:
     friend class InProcessBus;

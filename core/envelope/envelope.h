@@ -17,7 +17,9 @@ struct Envelope {
 
     QString origin;
     QString room;
-    QByteArray payload; ///< compact JSON text of the client's value
+    /// The client's JSON value as compact text. A compact payload from the bus is kept as its
+    /// publisher wrote it (numbers and string escapes untouched); one with whitespace is compacted.
+    QByteArray payload;
     qint64 ts = 0;      ///< ms since the epoch, 0 when absent
     quint64 id = 0;     ///< 0 when absent
     Kind kind = Kind::Message;

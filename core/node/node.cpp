@@ -1,6 +1,6 @@
 #include "node.h"
 
-#include "envelope/jsontext.h"
+#include "delivery.h"
 #include "logging.h"
 #include "session/session.h"
 
@@ -146,34 +146,16 @@ void Node::deliver(const QString &room, const Envelope &envelope)
     const QSet<Session *> *members = m_registry.members(room);
     if (!members)
         return;
-    QString roomFrame;
-    QString typedFrame;
+    const Delivery delivery(room, envelope);
+    quint64 delivered = 0;
     for (Session *session : *members) {
-        const QString *frame = nullptr;
-        if (session->protocol() == SessionProtocol::Room) {
-            if (envelope.kind == Envelope::Kind::Event)
-                continue;
-            if (roomFrame.isNull())
-                roomFrame = QString::fromUtf8(envelope.payload);
-            frame = &roomFrame;
-        } else {
-            if (typedFrame.isNull()) {
-                if (envelope.kind == Envelope::Kind::Event) {
-                    typedFrame = QString::fromUtf8(envelope.payload);
-                } else {
-                    QByteArray text = "{\"type\":\"message\",\"room\":" + JsonText::quote(room);
-                    if (!envelope.from.isEmpty())
-                        text += ",\"from\":" + JsonText::quote(envelope.from);
-                    text += ",\"content\":" + envelope.payload;
-                    text += ",\"ts\":" + QByteArray::number(envelope.ts) + '}';
-                    typedFrame = QString::fromUtf8(text);
-                }
-            }
-            frame = &typedFrame;
+        if (delivery.isFor(session->protocol())) {
+            session->deliver(delivery);
+            ++delivered;
         }
-        session->sendText(*frame);
-        ++m_stats.deliveries;
     }
+    m_stats.deliveries += delivered;
+    emit envelopeDelivered(envelope, delivered);
 }
 
 void Node::rememberFallback(quint64 id)

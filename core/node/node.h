@@ -65,6 +65,10 @@ public:
     QStringList rooms() const { return m_registry.rooms(); }
     qsizetype memberCount(const QString &room) const { return m_registry.memberCount(room); }
 
+signals:
+    /// A message reached this node's local members: `sessions` frames were handed out.
+    void envelopeDelivered(const fanout::Envelope &envelope, quint64 sessions);
+
 private:
     void onBrokerMessage(const QByteArray &channel, const QByteArray &message);
     void onBrokerStateChanged(Broker::State state);

@@ -75,6 +75,22 @@ void RedisBroker::sendPublish(const QByteArray &channel, const QByteArray &messa
                       });
 }
 
+void RedisBroker::setLinkUp(bool up)
+{
+    if (up == m_linkUp)
+        return;
+    m_linkUp = up;
+    if (up) {
+        m_publisher->open();
+        m_subscriber->open();
+    } else {
+        qCInfo(lcRedis) << "link to" << m_url.toDisplayString() << "cut";
+        m_publisher->close();
+        m_subscriber->close();
+    }
+    updateState();
+}
+
 void RedisBroker::flushOfflineQueue()
 {
     for (auto &entry : m_offlineQueue.takeAll())
@@ -96,7 +112,7 @@ void RedisBroker::updateState()
     }
     if (state() == State::Connected && m_subscriber->isReady())
         m_subscriber->send({"UNSUBSCRIBE"});
-    setState(State::Connecting);
+    setState(m_linkUp ? State::Connecting : State::Disconnected);
 }
 
 void RedisBroker::onPush(const RedisReply &reply)

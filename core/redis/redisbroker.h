@@ -28,6 +28,8 @@ public:
     void unsubscribe(const QByteArray &channel) override;
     void publish(const QByteArray &channel, const QByteArray &message,
                  PublishReply reply = {}) override;
+    void setLinkUp(bool up) override;
+    bool isLinkUp() const override { return m_linkUp; }
 
     RedisUrl url() const { return m_url; }
 
@@ -44,6 +46,7 @@ private:
     RedisConnection *m_publisher;
     RedisConnection *m_subscriber;
     bool m_everConnected = false;
+    bool m_linkUp = true;
 };
 
 }

@@ -4,6 +4,8 @@
 
 namespace fanout {
 
+class Delivery;
+
 /// Which wire protocol a session speaks; decides the frame a delivery becomes.
 enum class SessionProtocol {
     Room, ///< seed 001: one room per connection, frames are the bare payload text
@@ -24,7 +26,10 @@ public:
     QString id() const { return m_id; }
     SessionProtocol protocol() const { return m_protocol; }
 
-    /// Sends one text frame to the client. Must not call back into the Node synchronously.
+    /// Hands the session one message of a room it is in (Delivery::isFor its protocol).
+    /// Must not call back into the Node synchronously.
+    virtual void deliver(const Delivery &delivery) = 0;
+    /// Sends one text frame of the protocol itself (welcome, acknowledgements, errors).
     virtual void sendText(const QString &frame) = 0;
     /// Ends the session with a WebSocket close code and a reason.
     virtual void close(int code, const QString &reason) = 0;

@@ -1,5 +1,7 @@
 #include "websocketsession.h"
 
+#include "node/delivery.h"
+
 #include <QWebSocket>
 
 namespace fanout {
@@ -12,6 +14,11 @@ WebSocketSession::WebSocketSession(QWebSocket *socket, const QString &id,
 }
 
 WebSocketSession::~WebSocketSession() = default;
+
+void WebSocketSession::deliver(const Delivery &delivery)
+{
+    m_socket->sendTextMessage(delivery.frame(protocol()));
+}
 
 void WebSocketSession::sendText(const QString &frame)
 {

@@ -18,6 +18,7 @@ public:
     ~WebSocketSession() override;
 
     QWebSocket *socket() const { return m_socket; }
+    void deliver(const Delivery &delivery) override;
     void sendText(const QString &frame) override;
     void close(int code, const QString &reason) override;
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "node/delivery.h"
 #include "session/session.h"
 
 #include <QStringList>
@@ -11,6 +12,10 @@ class RecordingSession : public fanout::Session
 public:
     using Session::Session;
 
+    void deliver(const fanout::Delivery &delivery) override
+    {
+        frames.append(delivery.frame(protocol()));
+    }
     void sendText(const QString &frame) override { frames.append(frame); }
     void close(int code, const QString &) override { closeCode = code; }
 

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "envelope/envelope.h"
+#include "session/session.h"
+
+namespace fanout {
+
+/// One message as a node hands it to its local sessions. The text frame of each protocol is
+/// built on first use and shared by every session of the room, so a room's message is framed
+/// once, not once per recipient.
+class Delivery
+{
+public:
+    Delivery(const QString &room, const Envelope &envelope) : m_room(room), m_envelope(envelope) {}
+
+    const QString &room() const { return m_room; }
+    const Envelope &envelope() const { return m_envelope; }
+    /// Room-mode sessions get messages only; typed sessions get messages and events.
+    bool isFor(SessionProtocol protocol) const
+    {
+        return protocol == SessionProtocol::Typed || m_envelope.kind == Envelope::Kind::Message;
+    }
+    const QString &frame(SessionProtocol protocol) const;
+
+private:
+    const QString &m_room;
+    const Envelope &m_envelope;
+    mutable QString m_roomFrame;
+    mutable QString m_typedFrame;
+};
+
+}

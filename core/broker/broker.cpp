@@ -7,8 +7,10 @@ void Broker::setState(State state)
     if (state == m_state)
         return;
     m_state = state;
-    if (state != State::Connected)
+    if (state != State::Connected) {
         m_subscriptions.clear();
+        m_pendingSubscribes = 0;
+    }
     emit stateChanged(state);
 }
 

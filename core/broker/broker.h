@@ -14,6 +14,7 @@ struct BrokerStats {
     quint64 publishesQueued = 0;  ///< publishes parked while disconnected (later sent or dropped)
     quint64 publishesDropped = 0; ///< publishes lost because the offline queue was full
     quint64 messagesReceived = 0; ///< messages that arrived on subscribed channels
+    quint64 bytesReceived = 0;    ///< their size, the bus egress towards this node
     quint64 reconnects = 0;       ///< times the connection came back after a loss
 };
 
@@ -51,6 +52,9 @@ public:
 
     /// Channels this connection is subscribed to on the server right now.
     QSet<QByteArray> subscriptions() const { return m_subscriptions; }
+    /// Subscriptions sent but not yet confirmed by the server; messages published before the
+    /// confirmation may not arrive.
+    qsizetype pendingSubscribes() const { return m_pendingSubscribes; }
     BrokerStats stats() const { return m_stats; }
     void setOfflineQueueCapacity(qsizetype capacity) { m_offlineQueue.setCapacity(capacity); }
 
@@ -67,6 +71,7 @@ protected:
     QSet<QByteArray> m_subscriptions;
     BrokerStats m_stats;
     PublishQueue m_offlineQueue;
+    qsizetype m_pendingSubscribes = 0;
 
 private:
     State m_state = State::Disconnected;

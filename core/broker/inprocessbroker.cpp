@@ -129,6 +129,7 @@ void InProcessBroker::flushDeliveries()
         if (state() != State::Connected)
             return;
         ++m_stats.messagesReceived;
+        m_stats.bytesReceived += quint64(message.size());
         emit messageReceived(channel, message);
     }
 }

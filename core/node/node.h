@@ -61,6 +61,10 @@ public:
     quint64 publish(const QString &room, const QByteArray &payloadJson,
                     Envelope::Kind kind = Envelope::Kind::Message, const QString &from = {});
 
+    /// The id the next publish() will carry, so an observer can file the message before any
+    /// delivery of it (local-only fallback delivers inside publish()).
+    quint64 nextMessageId() const { return m_nextMessageId; }
+
     qsizetype sessionCount() const { return m_sessions.size(); }
     QStringList rooms() const { return m_registry.rooms(); }
     qsizetype memberCount(const QString &room) const { return m_registry.memberCount(room); }

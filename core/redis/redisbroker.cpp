@@ -40,8 +40,10 @@ void RedisBroker::subscribe(const QByteArray &channel)
 {
     if (state() != State::Connected || m_subscriptions.contains(channel))
         return;
-    if (m_subscriber->send({"SUBSCRIBE", channel}))
+    if (m_subscriber->send({"SUBSCRIBE", channel})) {
         m_subscriptions.insert(channel);
+        ++m_pendingSubscribes;
+    }
 }
 
 void RedisBroker::unsubscribe(const QByteArray &channel)
@@ -119,8 +121,13 @@ void RedisBroker::onPush(const RedisReply &reply)
 {
     if (reply.type != RedisReply::Type::Array || reply.elements.size() < 3)
         return;
+    if (reply.elements.at(0).string == "subscribe") {
+        m_pendingSubscribes = std::max<qsizetype>(0, m_pendingSubscribes - 1);
+        return;
+    }
     if (reply.elements.at(0).string == "message") {
         ++m_stats.messagesReceived;
+        m_stats.bytesReceived += quint64(reply.elements.at(2).string.size());
         emit messageReceived(reply.elements.at(1).string, reply.elements.at(2).string);
     }
 }

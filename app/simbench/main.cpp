@@ -1,0 +1,91 @@
+// Measures the simulation engine's socket deliveries per second with virtual clients, on the
+// in-process broker, ticks back to back. Prints one JSON line; see docs/performance.md.
+#include "sim/simulation.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstdio>
+
+namespace {
+
+qint64 statusKiB(const char *field)
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith(field))
+            return line.mid(qsizetype(qstrlen(field))).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+}
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Simulation engine throughput benchmark."));
+    parser.addHelpOption();
+    const QCommandLineOption nodes(QStringLiteral("nodes"), QStringLiteral("Nodes (20)."), QStringLiteral("n"), QStringLiteral("20"));
+    const QCommandLineOption clients(QStringLiteral("clients"), QStringLiteral("Virtual clients (100000)."), QStringLiteral("n"), QStringLiteral("100000"));
+    const QCommandLineOption rooms(QStringLiteral("rooms"), QStringLiteral("Rooms (1000)."), QStringLiteral("n"), QStringLiteral("1000"));
+    const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Publishes per simulated second (20000)."), QStringLiteral("n"), QStringLiteral("20000"));
+    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("Simulated seconds (5)."), QStringLiteral("s"), QStringLiteral("5"));
+    const QCommandLineOption kill(QStringLiteral("kill"), QStringLiteral("Kill node 0 halfway and restart it, to time faults at scale."));
+    parser.addOptions({nodes, clients, rooms, rate, seconds, kill});
+    parser.process(app);
+
+    fanout::Scenario scenario;
+    scenario.name = QStringLiteral("simbench");
+    scenario.nodes = parser.value(nodes).toInt();
+    scenario.clients = parser.value(clients).toInt();
+    scenario.rooms = parser.value(rooms).toInt();
+    scenario.publishRate = parser.value(rate).toDouble();
+    scenario.seconds = parser.value(seconds).toDouble();
+    scenario.settleMs = 100;
+    if (parser.isSet(kill)) {
+        scenario.steps.push_back({scenario.seconds / 2, fanout::ScenarioStep::Action::KillNode, 0, -1, 0});
+        scenario.steps.push_back({scenario.seconds / 2 + 0.5, fanout::ScenarioStep::Action::RestartNode, 0, -1, 0});
+    }
+
+    QElapsedTimer setUpClock;
+    setUpClock.start();
+    fanout::Simulation simulation(scenario);
+    QString error;
+    if (!simulation.setUp(QString(), &error)) {
+        std::fprintf(stderr, "simbench: %s\n", qPrintable(error));
+        return 1;
+    }
+    const qint64 setUpMs = setUpClock.elapsed();
+    const qint64 rssAfterSetUp = statusKiB("VmRSS:");
+    QElapsedTimer runClock;
+    QObject::connect(&simulation, &fanout::Simulation::finished, &app, [&](const fanout::SimSnapshot &s) {
+        const double wall = runClock.nsecsElapsed() / 1e9;
+        const QJsonObject result{
+                {"nodes", scenario.nodes},
+                {"clients", scenario.clients},
+                {"rooms", scenario.rooms},
+                {"publishes", double(s.totals.published)},
+                {"socket_deliveries", double(s.socketDeliveries)},
+                {"wall_seconds", wall},
+                {"deliveries_per_second", double(s.socketDeliveries) / wall},
+                {"lost", double(s.totals.lost)},
+                {"duplicates", double(s.totals.duplicates)},
+                {"amplification", s.amplification},
+                {"setup_ms", double(setUpMs)},
+                {"rss_after_setup_mib", rssAfterSetUp / 1024.0},
+                {"peak_rss_mib", statusKiB("VmHWM:") / 1024.0},
+        };
+        std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
+        QCoreApplication::quit();
+    });
+    runClock.start();
+    simulation.run(fanout::Simulation::Pace::Fast);
+    return app.exec();
+}

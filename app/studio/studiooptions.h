@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+/// fanout-studio's command line.
+struct StudioOptions {
+    bool headless = false;
+    QString scenario = QStringLiteral("basics");
+    double seconds = 0; ///< 0: the scenario's own duration
+    QString reportPath;
+    QString broker;     ///< empty: the in-process broker
+    bool realTime = false;
+
+    enum class Outcome { Run, ExitOk, ExitError };
+    struct ParseResult {
+        Outcome outcome = Outcome::Run;
+        QString message;
+    };
+    static ParseResult parse(const QStringList &arguments, StudioOptions *options);
+};

@@ -1,0 +1,55 @@
+#include "latencyhistogram.h"
+
+#include <bit>
+
+namespace fanout {
+
+int LatencyHistogram::bucketOf(qint64 microseconds)
+{
+    if (microseconds < SubBuckets)
+        return int(std::max<qint64>(microseconds, 0));
+    const int power = std::bit_width(quint64(microseconds)) - 5; // keeps the top 5 bits
+    const int sub = int(microseconds >> power) - SubBuckets;     // 0..15
+    const int bucket = (power + 1) * SubBuckets + sub;
+    return std::min(bucket, SubBuckets * Powers - 1);
+}
+
+qint64 LatencyHistogram::upperEdgeUs(int bucket)
+{
+    if (bucket < SubBuckets)
+        return bucket + 1;
+    const int power = bucket / SubBuckets - 1;
+    const int sub = bucket % SubBuckets;
+    return (qint64(SubBuckets + sub + 1) << power);
+}
+
+void LatencyHistogram::record(qint64 nanoseconds)
+{
+    ++m_buckets[size_t(bucketOf(nanoseconds / 1000))];
+    ++m_count;
+    m_maxNs = std::max(m_maxNs, nanoseconds);
+}
+
+void LatencyHistogram::merge(const LatencyHistogram &other)
+{
+    for (size_t i = 0; i < m_buckets.size(); ++i)
+        m_buckets[i] += other.m_buckets[i];
+    m_count += other.m_count;
+    m_maxNs = std::max(m_maxNs, other.m_maxNs);
+}
+
+qint64 LatencyHistogram::quantileNs(double q) const
+{
+    if (m_count == 0)
+        return 0;
+    const quint64 rank = std::max<quint64>(1, quint64(q * double(m_count) + 0.5));
+    quint64 seen = 0;
+    for (size_t i = 0; i < m_buckets.size(); ++i) {
+        seen += m_buckets[i];
+        if (seen >= rank)
+            return std::min(upperEdgeUs(int(i)) * 1000, m_maxNs);
+    }
+    return m_maxNs;
+}
+
+}

@@ -1,0 +1,290 @@
+#include "scenario.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cmath>
+
+namespace fanout {
+
+namespace {
+
+struct ActionName {
+    ScenarioStep::Action action;
+    const char *name;
+};
+
+constexpr ActionName actionNames[] = {
+    {ScenarioStep::Action::KillNode, "kill_node"},
+    {ScenarioStep::Action::RestartNode, "restart_node"},
+    {ScenarioStep::Action::PartitionNode, "partition_node"},
+    {ScenarioStep::Action::HealNode, "heal_node"},
+    {ScenarioStep::Action::BrokerDown, "broker_down"},
+    {ScenarioStep::Action::BrokerUp, "broker_up"},
+    {ScenarioStep::Action::SlowClient, "slow_client"},
+    {ScenarioStep::Action::FastClient, "fast_client"},
+    {ScenarioStep::Action::PublishRate, "publish_rate"},
+};
+
+/// Reads typed fields out of one JSON object and remembers the first problem, with its path.
+class FieldReader
+{
+public:
+    FieldReader(const QJsonObject &object, QString path, QString *error)
+        : m_object(object), m_path(std::move(path)), m_error(error)
+    {
+    }
+
+    bool ok() const { return m_error->isEmpty(); }
+
+    void checkKnown(const QStringList &known)
+    {
+        for (const QString &key : m_object.keys()) {
+            if (!known.contains(key))
+                fail(key, QStringLiteral("unknown field (known: %1)").arg(known.join(QLatin1String(", "))));
+        }
+    }
+
+    void number(const char *key, double *target, double minimum, double maximum)
+    {
+        const QJsonValue value = m_object.value(QLatin1String(key));
+        if (value.isUndefined())
+            return;
+        if (!value.isDouble()) {
+            fail(QLatin1String(key), QStringLiteral("must be a number"));
+            return;
+        }
+        const double number = value.toDouble();
+        if (number < minimum || number > maximum) {
+            fail(QLatin1String(key), QStringLiteral("%1 is out of range [%2, %3]")
+                                             .arg(number).arg(minimum).arg(maximum));
+            return;
+        }
+        *target = number;
+    }
+
+    void integer(const char *key, int *target, int minimum, int maximum)
+    {
+        double value = *target;
+        number(key, &value, minimum, maximum);
+        if (value != std::floor(value))
+            fail(QLatin1String(key), QStringLiteral("must be a whole number"));
+        *target = int(value);
+    }
+
+    void string(const char *key, QString *target)
+    {
+        const QJsonValue value = m_object.value(QLatin1String(key));
+        if (value.isUndefined())
+            return;
+        if (!value.isString())
+            fail(QLatin1String(key), QStringLiteral("must be a string"));
+        *target = value.toString();
+    }
+
+    template<typename Enum>
+    void choice(const char *key, Enum *target, const std::vector<std::pair<const char *, Enum>> &choices)
+    {
+        QString text;
+        string(key, &text);
+        if (text.isEmpty())
+            return;
+        QStringList names;
+        for (const auto &[name, value] : choices) {
+            if (text == QLatin1String(name)) {
+                *target = value;
+                return;
+            }
+            names.append(QLatin1String(name));
+        }
+        fail(QLatin1String(key), QStringLiteral("\"%1\" is not one of %2").arg(text, names.join(QLatin1String(", "))));
+    }
+
+    void fail(const QString &key, const QString &problem)
+    {
+        if (m_error->isEmpty())
+            *m_error = QStringLiteral("%1%2: %3").arg(m_path, key, problem);
+    }
+
+private:
+    const QJsonObject &m_object;
+    QString m_path;
+    QString *m_error;
+};
+
+QString lineAndColumn(const QByteArray &text, int offset)
+{
+    int line = 1;
+    int column = 1;
+    for (int i = 0; i < offset && i < text.size(); ++i) {
+        if (text.at(i) == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return QStringLiteral("%1:%2").arg(line).arg(column);
+}
+
+QString scenarioDirectory()
+{
+    return QStringLiteral(":/scenarios");
+}
+
+}
+
+QString ScenarioStep::actionName(Action action)
+{
+    for (const auto &entry : actionNames) {
+        if (entry.action == action)
+            return QLatin1String(entry.name);
+    }
+    return {};
+}
+
+QStringList Scenario::builtinNames()
+{
+    QStringList names;
+    for (const QFileInfo &file : QDir(scenarioDirectory()).entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
+        names.append(file.completeBaseName());
+    return names;
+}
+
+std::optional<Scenario> Scenario::load(const QString &nameOrPath, QString *error)
+{
+    QString path = nameOrPath;
+    if (!nameOrPath.contains(QLatin1Char('/')) && !nameOrPath.endsWith(QLatin1String(".json"))) {
+        path = scenarioDirectory() + QLatin1Char('/') + nameOrPath + QStringLiteral(".json");
+        if (!QFile::exists(path)) {
+            *error = QStringLiteral("no built-in scenario \"%1\" (built-in: %2; or give a .json file)")
+                             .arg(nameOrPath, builtinNames().join(QLatin1String(", ")));
+            return std::nullopt;
+        }
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("%1: cannot read: %2").arg(nameOrPath, file.errorString());
+        return std::nullopt;
+    }
+    auto scenario = fromJson(file.readAll(), nameOrPath, error);
+    if (scenario && scenario->name.isEmpty())
+        scenario->name = QFileInfo(path).completeBaseName();
+    return scenario;
+}
+
+std::optional<Scenario> Scenario::fromJson(const QByteArray &text, const QString &source,
+                                           QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(text, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = QStringLiteral("%1:%2: %3")
+                         .arg(source, lineAndColumn(text, parseError.offset), parseError.errorString());
+        return std::nullopt;
+    }
+    if (!document.isObject()) {
+        *error = QStringLiteral("%1: a scenario is a JSON object").arg(source);
+        return std::nullopt;
+    }
+    const QJsonObject root = document.object();
+    QString problem;
+    Scenario s;
+    FieldReader reader(root, QString(), &problem);
+    reader.checkKnown({"name", "description", "seed", "seconds", "nodes", "clients", "rooms",
+                       "rooms_per_client", "popularity", "zipf_exponent", "hot_share",
+                       "publish_rate", "payload_bytes", "senders", "balancer",
+                       "reconnect_delay_ms", "offline_queue", "slow_policy", "slow_queue_limit",
+                       "slow_drain_rate", "tick_ms", "settle_ms", "steps"});
+    reader.string("name", &s.name);
+    reader.string("description", &s.description);
+    double seed = double(s.seed);
+    reader.number("seed", &seed, 0, 9007199254740991.0);
+    s.seed = quint64(seed);
+    reader.number("seconds", &s.seconds, 0.01, 86400);
+    reader.integer("nodes", &s.nodes, 1, 256);
+    reader.integer("clients", &s.clients, 0, 10000000);
+    reader.integer("rooms", &s.rooms, 1, 1000000);
+    reader.integer("rooms_per_client", &s.roomsPerClient, 1, 1000);
+    reader.choice<Popularity>("popularity", &s.popularity,
+                              {{"uniform", Popularity::Uniform}, {"zipf", Popularity::Zipf},
+                               {"hot", Popularity::HotRoom}});
+    reader.number("zipf_exponent", &s.zipfExponent, 0, 10);
+    reader.number("hot_share", &s.hotShare, 0, 1);
+    reader.number("publish_rate", &s.publishRate, 0, 10000000);
+    reader.integer("payload_bytes", &s.payloadBytes, 2, 1024 * 1024);
+    reader.integer("senders", &s.senders, 0, 10000000);
+    reader.choice<Balancer>("balancer", &s.balancer,
+                            {{"round_robin", Balancer::RoundRobin},
+                             {"least_connections", Balancer::LeastConnections}});
+    reader.integer("reconnect_delay_ms", &s.reconnectDelayMs, 0, 600000);
+    reader.integer("offline_queue", &s.offlineQueue, 0, 10000000);
+    reader.choice<SlowPolicy>("slow_policy", &s.slowPolicy,
+                              {{"drop", SlowPolicy::Drop}, {"disconnect", SlowPolicy::Disconnect}});
+    reader.integer("slow_queue_limit", &s.slowQueueLimit, 1, 10000000);
+    reader.number("slow_drain_rate", &s.slowDrainRate, 0, 10000000);
+    reader.integer("tick_ms", &s.tickMs, 1, 1000);
+    reader.integer("settle_ms", &s.settleMs, 0, 600000);
+    if (reader.ok() && s.roomsPerClient > s.rooms)
+        reader.fail(QStringLiteral("rooms_per_client"), QStringLiteral("is larger than rooms (%1)").arg(s.rooms));
+    if (reader.ok() && s.senders > s.clients)
+        reader.fail(QStringLiteral("senders"), QStringLiteral("is larger than clients (%1)").arg(s.clients));
+
+    const QJsonValue steps = root.value(QLatin1String("steps"));
+    if (reader.ok() && !steps.isUndefined() && !steps.isArray())
+        reader.fail(QStringLiteral("steps"), QStringLiteral("must be an array"));
+    const QJsonArray stepArray = steps.toArray();
+    for (qsizetype i = 0; reader.ok() && i < stepArray.size(); ++i) {
+        const QString path = QStringLiteral("steps[%1].").arg(i);
+        if (!stepArray.at(i).isObject()) {
+            problem = QStringLiteral("steps[%1]: must be an object").arg(i);
+            break;
+        }
+        const QJsonObject object = stepArray.at(i).toObject();
+        FieldReader stepReader(object, path, &problem);
+        stepReader.checkKnown({"at", "action", "node", "client", "rate"});
+        ScenarioStep step;
+        if (!object.contains(QLatin1String("at")) || !object.contains(QLatin1String("action"))) {
+            stepReader.fail(QStringLiteral("at/action"), QStringLiteral("a step needs \"at\" (seconds) and \"action\""));
+            break;
+        }
+        stepReader.number("at", &step.at, 0, 86400);
+        std::vector<std::pair<const char *, ScenarioStep::Action>> choices;
+        for (const auto &entry : actionNames)
+            choices.emplace_back(entry.name, entry.action);
+        stepReader.choice<ScenarioStep::Action>("action", &step.action, choices);
+        stepReader.integer("node", &step.node, -1, s.nodes - 1);
+        stepReader.integer("client", &step.client, -1, std::max(0, s.clients - 1));
+        stepReader.number("rate", &step.rate, 0, 10000000);
+        const bool needsNode = step.action == ScenarioStep::Action::KillNode
+                || step.action == ScenarioStep::Action::RestartNode
+                || step.action == ScenarioStep::Action::PartitionNode
+                || step.action == ScenarioStep::Action::HealNode;
+        const bool needsClient = step.action == ScenarioStep::Action::SlowClient
+                || step.action == ScenarioStep::Action::FastClient;
+        if (stepReader.ok() && needsNode && step.node < 0)
+            stepReader.fail(QStringLiteral("node"), QStringLiteral("%1 needs a node index (0-%2)")
+                                                             .arg(ScenarioStep::actionName(step.action))
+                                                             .arg(s.nodes - 1));
+        if (stepReader.ok() && needsClient && step.client < 0)
+            stepReader.fail(QStringLiteral("client"), QStringLiteral("%1 needs a client index")
+                                                               .arg(ScenarioStep::actionName(step.action)));
+        if (stepReader.ok() && step.action == ScenarioStep::Action::PublishRate
+            && !object.contains(QLatin1String("rate")))
+            stepReader.fail(QStringLiteral("rate"), QStringLiteral("publish_rate needs \"rate\""));
+        s.steps.push_back(step);
+    }
+    if (!problem.isEmpty()) {
+        *error = QStringLiteral("%1: %2").arg(source, problem);
+        return std::nullopt;
+    }
+    std::stable_sort(s.steps.begin(), s.steps.end(),
+                     [](const ScenarioStep &a, const ScenarioStep &b) { return a.at < b.at; });
+    return s;
+}
+
+}

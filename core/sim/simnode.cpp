@@ -1,0 +1,103 @@
+#include "simnode.h"
+
+#include "node/node.h"
+#include "transport/nodeserver.h"
+
+namespace fanout {
+
+SimNode::SimNode(int index, const QString &channelPrefix, BrokerFactory brokerFactory,
+                 qsizetype offlineQueue)
+    : m_index(index), m_channelPrefix(channelPrefix), m_brokerFactory(std::move(brokerFactory)),
+      m_offlineQueue(offlineQueue)
+{
+}
+
+SimNode::~SimNode()
+{
+    m_server.reset();
+    m_node.reset();
+}
+
+bool SimNode::start(QString *error)
+{
+    if (m_node)
+        return true;
+    ++m_incarnation;
+    m_id = m_incarnation == 1 ? QStringLiteral("sim-%1").arg(m_index)
+                              : QStringLiteral("sim-%1-r%2").arg(m_index).arg(m_incarnation);
+    Broker *broker = m_brokerFactory(m_id);
+    broker->setOfflineQueueCapacity(m_offlineQueue);
+    m_node = std::make_unique<Node>(NodeConfig{m_id, m_channelPrefix}, broker);
+    m_server = std::make_unique<NodeServer>(m_node.get());
+    if (!m_server->listen(QHostAddress::LocalHost, m_port)) {
+        *error = QStringLiteral("node %1 cannot listen on 127.0.0.1:%2: %3")
+                         .arg(m_index).arg(m_port).arg(m_server->errorString());
+        m_server.reset();
+        m_node.reset();
+        return false;
+    }
+    m_port = m_server->port();
+    m_partitioned = false;
+    return true;
+}
+
+void SimNode::kill()
+{
+    if (!m_node)
+        return;
+    m_pastStats = stats();
+    m_pastBrokerStats = brokerStats();
+    m_server->shutdown();
+    m_server.reset();
+    m_node.reset();
+    m_partitioned = false;
+}
+
+void SimNode::setPartitioned(bool partitioned)
+{
+    m_partitioned = partitioned;
+    if (m_node)
+        m_node->broker()->setLinkUp(!partitioned);
+}
+
+QUrl SimNode::url() const
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("ws"));
+    url.setHost(QStringLiteral("127.0.0.1"));
+    url.setPort(m_port);
+    url.setPath(QStringLiteral("/"));
+    return url;
+}
+
+NodeStats SimNode::stats() const
+{
+    NodeStats total = m_pastStats;
+    if (m_node) {
+        const NodeStats live = m_node->stats();
+        total.published += live.published;
+        total.brokerMessages += live.brokerMessages;
+        total.wastedMessages += live.wastedMessages;
+        total.malformedMessages += live.malformedMessages;
+        total.deliveries += live.deliveries;
+        total.fallbackDeliveries += live.fallbackDeliveries;
+    }
+    return total;
+}
+
+BrokerStats SimNode::brokerStats() const
+{
+    BrokerStats total = m_pastBrokerStats;
+    if (m_node) {
+        const BrokerStats live = m_node->broker()->stats();
+        total.published += live.published;
+        total.publishesQueued += live.publishesQueued;
+        total.publishesDropped += live.publishesDropped;
+        total.messagesReceived += live.messagesReceived;
+        total.bytesReceived += live.bytesReceived;
+        total.reconnects += live.reconnects;
+    }
+    return total;
+}
+
+}

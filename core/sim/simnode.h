@@ -1,0 +1,59 @@
+#pragma once
+
+#include "broker/broker.h"
+#include "node/nodestats.h"
+
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+
+namespace fanout {
+
+class Node;
+class NodeServer;
+
+/// One node of a simulated fleet: the very Node, Broker and NodeServer that fanout-node runs,
+/// on a loopback port so real WebSocket clients can join. It can be killed (everything of the
+/// process is gone), restarted as a new incarnation on the same port, and partitioned from the
+/// broker. Counters add up over incarnations.
+class SimNode
+{
+public:
+    using BrokerFactory = std::function<Broker *(const QString &nodeId)>;
+
+    SimNode(int index, const QString &channelPrefix, BrokerFactory brokerFactory,
+            qsizetype offlineQueue);
+    ~SimNode();
+
+    bool start(QString *error);
+    void kill();
+    void setPartitioned(bool partitioned);
+
+    int index() const { return m_index; }
+    bool isUp() const { return m_node != nullptr; }
+    bool isPartitioned() const { return m_partitioned; }
+    Node *node() const { return m_node.get(); }
+    QString id() const { return m_id; }
+    QUrl url() const;
+
+    /// Counters of every incarnation so far, the live one included.
+    NodeStats stats() const;
+    BrokerStats brokerStats() const;
+
+private:
+    int m_index;
+    QString m_channelPrefix;
+    BrokerFactory m_brokerFactory;
+    qsizetype m_offlineQueue;
+    int m_incarnation = 0;
+    quint16 m_port = 0;
+    bool m_partitioned = false;
+    QString m_id;
+    std::unique_ptr<Node> m_node;
+    std::unique_ptr<NodeServer> m_server;
+    NodeStats m_pastStats;
+    BrokerStats m_pastBrokerStats;
+};
+
+}

@@ -1,0 +1,56 @@
+#include "simsnapshot.h"
+
+#include <QJsonArray>
+
+namespace fanout {
+
+QJsonObject SimSnapshot::toReport() const
+{
+    QJsonObject lostByCause;
+    for (int cause = 0; cause < LossCauseCount; ++cause)
+        lostByCause.insert(QLatin1String(lossCauseName(LossCause(cause))),
+                           double(totals.lostByCause[size_t(cause)]));
+    QJsonArray nodeArray;
+    for (const SimNodeSnapshot &node : nodes) {
+        nodeArray.append(QJsonObject{
+                {"id", node.id},
+                {"url", node.url.toString()},
+                {"state", node.state},
+                {"clients", node.clients},
+                {"rooms", node.rooms},
+                {"subscriptions", node.subscriptions},
+                {"published", double(node.published)},
+                {"received", double(node.received)},
+                {"useful", double(node.useful)},
+                {"wasted", double(node.wasted)},
+                {"delivered", double(node.delivered)},
+                {"fallback_delivered", double(node.fallbackDelivered)},
+        });
+    }
+    return QJsonObject{
+            {"scenario", scenario},
+            {"broker", broker},
+            {"sim_seconds", simSeconds},
+            {"wall_seconds", wallSeconds},
+            {"published", double(totals.published)},
+            {"expected", double(totals.expected)},
+            {"delivered", double(totals.delivered)},
+            {"lost", double(totals.lost)},
+            {"duplicates", double(totals.duplicates)},
+            {"lost_by_cause", lostByCause},
+            {"late_deliveries", double(totals.lateDeliveries)},
+            {"skipped_publishes", double(skippedPublishes)},
+            {"slow_drops", double(slowDrops)},
+            {"slow_disconnects", double(slowDisconnects)},
+            {"bus_publishes", double(busPublishes)},
+            {"bus_deliveries", double(busDeliveries)},
+            {"bus_egress_bytes", double(busBytes)},
+            {"amplification", amplification},
+            {"wasted_node_deliveries", double(wastedNodeDeliveries)},
+            {"socket_deliveries", double(socketDeliveries)},
+            {"latency_ms", QJsonObject{{"p50", latencyP50Ms}, {"p99", latencyP99Ms}, {"max", latencyMaxMs}}},
+            {"nodes", nodeArray},
+    };
+}
+
+}

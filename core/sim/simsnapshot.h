@@ -1,0 +1,62 @@
+#pragma once
+
+#include "deliveryledger.h"
+
+#include <QJsonObject>
+#include <QStringList>
+#include <QUrl>
+
+#include <vector>
+
+namespace fanout {
+
+/// One node in a snapshot.
+struct SimNodeSnapshot {
+    int index = 0;
+    QString id;
+    QUrl url;
+    QString state; ///< "up", "down", "partitioned" or "local-only" (broker not connected)
+    int clients = 0;
+    int rooms = 0;
+    int subscriptions = 0;
+    quint64 published = 0;
+    quint64 received = 0; ///< envelopes from the broker
+    quint64 useful = 0;   ///< of those, for a room with local members
+    quint64 wasted = 0;   ///< of those, for a room without local members
+    quint64 delivered = 0;
+    quint64 fallbackDelivered = 0;
+};
+
+/// Everything a UI or a report reads of a running simulation, copied out at one instant.
+struct SimSnapshot {
+    QString scenario;
+    QString broker; ///< "in-process" or the Redis URL
+    QString phase;  ///< "setup", "running", "paused", "settling", "finished"
+    double simSeconds = 0;
+    double wallSeconds = 0;
+    bool brokerUp = true;
+
+    DeliveryLedger::Totals totals;
+    quint64 busPublishes = 0;
+    quint64 busDeliveries = 0; ///< broker-to-node deliveries
+    quint64 busBytes = 0;      ///< their bytes, the bus egress
+    double amplification = 0;  ///< busDeliveries / busPublishes
+    quint64 wastedNodeDeliveries = 0;
+    quint64 socketDeliveries = 0;
+    quint64 skippedPublishes = 0; ///< publishes not made because the sender was disconnected
+    quint64 slowDrops = 0;
+    quint64 slowDisconnects = 0;
+    double latencyP50Ms = 0;
+    double latencyP99Ms = 0;
+    double latencyMaxMs = 0;
+
+    std::vector<SimNodeSnapshot> nodes;
+    QStringList rooms;
+    std::vector<int> roomMembers;   ///< rooms x nodes, row-major: local members
+    std::vector<bool> roomSubscribed; ///< rooms x nodes: the node's subscription to the room
+
+    /// The report fields of docs/simulation.md.
+    QJsonObject toReport() const;
+};
+
+}

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "scenario.h"
+
+#include <QList>
+
+#include <random>
+#include <vector>
+
+namespace fanout {
+
+/// The deterministic part of a scenario: which rooms each client is in (drawn from the rooms'
+/// popularity) and the sequence of (sender, room) publishes. The same scenario and seed give
+/// the same memberships and the same sequence on every run and every broker.
+class TrafficGenerator
+{
+public:
+    struct Publish {
+        int sender = -1;
+        int room = -1;
+    };
+
+    explicit TrafficGenerator(const Scenario &scenario);
+
+    int roomCount() const { return int(m_members.size()); }
+    static QString roomName(int room) { return QStringLiteral("room-%1").arg(room); }
+    const std::vector<int> &roomsOf(int client) const { return m_clientRooms[size_t(client)]; }
+    /// Members of a room, sorted by client index.
+    const QList<int> &membersOf(int room) const { return m_members[size_t(room)]; }
+
+    /// How many publishes fall in the next tick of `seconds` at `rate` per second; the
+    /// fractions carry over so the long-run rate is exact.
+    int publishesForTick(double rate, double seconds);
+    Publish next();
+
+private:
+    double uniform();
+    int drawRoom();
+
+    std::mt19937_64 m_random;
+    std::vector<double> m_cumulativeWeights;
+    std::vector<std::vector<int>> m_clientRooms;
+    std::vector<QList<int>> m_members;
+    int m_senders = 0;
+    double m_carry = 0;
+};
+
+}

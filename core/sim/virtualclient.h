@@ -1,0 +1,62 @@
+#pragma once
+
+#include "faulttimeline.h"
+#include "session/session.h"
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace fanout {
+
+class DeliveryLedger;
+
+/// A simulated client: a Session with no socket. It checks each delivery off in the ledger;
+/// when slow it queues deliveries instead and consumes them at a limited rate, and a full queue
+/// either drops what arrives or asks to be disconnected.
+class VirtualClient : public Session
+{
+public:
+    enum class SlowPolicy { Drop, Disconnect };
+
+    VirtualClient(int index, std::vector<int> rooms, DeliveryLedger &ledger);
+
+    int index() const { return m_index; }
+    const std::vector<int> &rooms() const { return m_rooms; }
+    int home() const { return m_home; }
+    void setHome(int node) { m_home = node; }
+
+    bool isSlow() const { return m_slow; }
+    void setSlow(bool slow, SlowPolicy policy, qsizetype queueLimit, double drainPerTick);
+    /// Called when a disconnect-policy queue overflows; the owner disconnects the client later
+    /// (never from inside a delivery, which runs inside the Node's loop over members).
+    void setOverflowHandler(std::function<void(VirtualClient *)> handler) { m_onOverflow = std::move(handler); }
+    /// Consumes this tick's share of the slow queue.
+    void drain();
+    /// Gives up every queued delivery (the client lost its connection).
+    void dropQueue(LossCause cause);
+    qsizetype queueLength() const { return m_queue ? qsizetype(m_queue->size()) : 0; }
+    quint64 slowDrops() const { return m_slowDrops; }
+
+    void deliver(const Delivery &delivery) override;
+    void sendText(const QString &) override {}
+    void close(int, const QString &) override {}
+
+private:
+    int m_index;
+    std::vector<int> m_rooms;
+    DeliveryLedger &m_ledger;
+    int m_home = -1;
+    bool m_slow = false;
+    bool m_overflowed = false;
+    SlowPolicy m_policy = SlowPolicy::Drop;
+    qsizetype m_queueLimit = 0;
+    double m_drainPerTick = 0;
+    double m_drainCarry = 0;
+    std::unique_ptr<std::deque<quint64>> m_queue; ///< only slow clients have one
+    quint64 m_slowDrops = 0;
+    std::function<void(VirtualClient *)> m_onOverflow;
+};
+
+}

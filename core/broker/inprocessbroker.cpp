@@ -59,7 +59,7 @@ void InProcessBroker::setLinkUp(bool up)
         return;
     m_linkUp = up;
     if (up) {
-        connectSoon();
+        reconnect();
     } else {
         qCInfo(lcBroker) << m_name << "link cut";
         dropConnection();
@@ -68,7 +68,15 @@ void InProcessBroker::setLinkUp(bool up)
 
 void InProcessBroker::onServerUp()
 {
-    connectSoon();
+    reconnect();
+}
+
+void InProcessBroker::reconnect()
+{
+    if (!m_bus || !m_bus->isUp() || !m_linkUp || state() != State::Disconnected)
+        return;
+    setState(State::Connecting);
+    finishConnect();
 }
 
 void InProcessBroker::onServerLost()

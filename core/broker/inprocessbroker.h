@@ -39,7 +39,11 @@ private:
     void onBusDestroyed();
     void enqueueDelivery(const QByteArray &channel, const QByteArray &message);
 
+    /// The first connect waits for the event loop, so the owner can connect to stateChanged;
+    /// a reconnect (link healed, server back) completes at once, like a reconnect that takes
+    /// no time.
     void connectSoon();
+    void reconnect();
     void finishConnect();
     void dropConnection();
     void flushDeliveries();

@@ -55,7 +55,7 @@ void VirtualClient::drain()
         return;
     m_drainCarry += m_drainPerTick;
     const qint64 now = m_ledger.nowNs();
-    while (m_drainCarry >= 1.0 && !m_queue->empty()) {
+    while (m_drainCarry >= 1.0 - 1e-9 && !m_queue->empty()) {
         m_ledger.delivered(m_queue->front(), m_index, now, true);
         m_queue->pop_front();
         m_drainCarry -= 1.0;

@@ -1,0 +1,439 @@
+#include "redisserver.h"
+#include "sim/scenario.h"
+#include "sim/simulation.h"
+#include "testclient.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <optional>
+
+using fanout::Scenario;
+using fanout::ScenarioStep;
+using fanout::SimSnapshot;
+using fanout::Simulation;
+
+namespace {
+
+/// One room, three nodes, nine clients placed round robin (clients 0,3,6 on node 0; 1,4,7 on
+/// node 1; 2,5,8 on node 2), one sender (client 0, on node 0), 100 messages per second in
+/// 10 ms ticks: one message per tick, so a fault of d seconds covers exactly 100*d messages.
+Scenario oneRoomFleet(double seconds)
+{
+    Scenario s;
+    s.name = QStringLiteral("one-room");
+    s.seconds = seconds;
+    s.nodes = 3;
+    s.clients = 9;
+    s.rooms = 1;
+    s.senders = 1;
+    s.publishRate = 100;
+    s.tickMs = 10;
+    s.settleMs = 1000;
+    s.reconnectDelayMs = 500;
+    return s;
+}
+
+std::optional<SimSnapshot> runToEnd(Simulation &simulation, const QString &redisUrl = {},
+                                    Simulation::Pace pace = Simulation::Pace::Fast)
+{
+    QString error;
+    if (!simulation.setUp(redisUrl, &error)) {
+        qWarning("%s", qPrintable(error));
+        return std::nullopt;
+    }
+    QSignalSpy finished(&simulation, &Simulation::finished);
+    simulation.run(pace);
+    const int budgetMs = int((simulation.scenario().seconds * 1000 + simulation.scenario().settleMs) * 3) + 10000;
+    if (!finished.wait(budgetMs))
+        return std::nullopt;
+    return finished.first().first().value<SimSnapshot>();
+}
+
+quint64 lostBy(const SimSnapshot &s, fanout::LossCause cause)
+{
+    return s.totals.lostByCause[size_t(cause)];
+}
+
+}
+
+Q_DECLARE_METATYPE(fanout::SimSnapshot)
+
+class tst_Sim : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void noFaultsLosesNothing_data();
+    void noFaultsLosesNothing();
+    void sameAccountingOnBothBrokers();
+    void sameSeedSameRun();
+    void killedNodeLosesExactlyWhileAway();
+    void brokerOutageLosesOnlyRemoteDeliveries();
+    void partitionLosesExactly_data();
+    void partitionLosesExactly();
+    void slowClientDropsPastItsLimit();
+    void slowClientDisconnectPolicy();
+    void realClientSeesWhatVirtualMembersSee();
+    void tracesFollowMessages();
+    void scenarioErrorsSayWhere_data();
+    void scenarioErrorsSayWhere();
+    void builtinScenariosLoad();
+    void headlessRunner_data();
+    void headlessRunner();
+
+private:
+    RedisServer m_redis;
+};
+
+void tst_Sim::initTestCase()
+{
+    qRegisterMetaType<fanout::SimSnapshot>();
+    QVERIFY2(m_redis.start(), qPrintable(m_redis.errorString()));
+}
+
+void tst_Sim::noFaultsLosesNothing_data()
+{
+    QTest::addColumn<bool>("redis");
+    QTest::addRow("in-process") << false;
+    QTest::addRow("redis") << true;
+}
+
+void tst_Sim::noFaultsLosesNothing()
+{
+    QFETCH(bool, redis);
+    QString error;
+    auto scenario = Scenario::load(QStringLiteral("basics"), &error);
+    QVERIFY2(scenario, qPrintable(error));
+    scenario->seconds = redis ? 2 : 10;
+    Simulation simulation(*scenario);
+    const auto result = runToEnd(simulation, redis ? m_redis.urlString() : QString());
+    QVERIFY(result);
+    QVERIFY(result->totals.published > 0);
+    QCOMPARE(result->totals.lost, 0u);
+    QCOMPARE(result->totals.duplicates, 0u);
+    QCOMPARE(result->totals.delivered, result->totals.expected);
+    QCOMPARE(result->totals.lateDeliveries, 0u);
+    QCOMPARE(result->socketDeliveries, result->totals.delivered);
+    QCOMPARE(result->wastedNodeDeliveries, 0u);
+    QCOMPARE(result->amplification, 3.0); // each room has members on all three nodes
+    QVERIFY(result->latencyP99Ms > 0);
+}
+
+void tst_Sim::sameAccountingOnBothBrokers()
+{
+    QString error;
+    auto scenario = Scenario::load(QStringLiteral("hot-room"), &error);
+    QVERIFY2(scenario, qPrintable(error));
+    scenario->seconds = 2;
+    Simulation inProcess(*scenario);
+    const auto a = runToEnd(inProcess);
+    Simulation onRedis(*scenario);
+    const auto b = runToEnd(onRedis, m_redis.urlString(), Simulation::Pace::RealTime);
+    QVERIFY(a);
+    QVERIFY(b);
+    QCOMPARE(b->broker, m_redis.url().toDisplayString());
+    QCOMPARE(a->totals.published, b->totals.published);
+    QCOMPARE(a->totals.expected, b->totals.expected);
+    QCOMPARE(a->totals.delivered, b->totals.delivered);
+    QCOMPARE(a->totals.lost, b->totals.lost);
+    QCOMPARE(a->totals.duplicates, b->totals.duplicates);
+    QCOMPARE(a->busDeliveries, b->busDeliveries);
+    QCOMPARE(a->busBytes, b->busBytes);
+    QCOMPARE(a->nodes.size(), b->nodes.size());
+    for (size_t n = 0; n < a->nodes.size(); ++n) {
+        QCOMPARE(a->nodes[n].clients, b->nodes[n].clients);
+        QCOMPARE(a->nodes[n].rooms, b->nodes[n].rooms);
+        QCOMPARE(a->nodes[n].subscriptions, b->nodes[n].subscriptions);
+        QCOMPARE(a->nodes[n].received, b->nodes[n].received);
+        QCOMPARE(a->nodes[n].delivered, b->nodes[n].delivered);
+    }
+    QCOMPARE(a->roomMembers, b->roomMembers);
+}
+
+void tst_Sim::sameSeedSameRun()
+{
+    QString error;
+    auto scenario = Scenario::load(QStringLiteral("node-failure"), &error);
+    QVERIFY2(scenario, qPrintable(error));
+    Simulation first(*scenario);
+    Simulation second(*scenario);
+    const auto a = runToEnd(first);
+    const auto b = runToEnd(second);
+    QVERIFY(a);
+    QVERIFY(b);
+    QCOMPARE(a->totals.published, b->totals.published);
+    QCOMPARE(a->totals.expected, b->totals.expected);
+    QCOMPARE(a->totals.delivered, b->totals.delivered);
+    QCOMPARE(a->totals.lostByCause, b->totals.lostByCause);
+    for (int c = 0; c < scenario->clients; ++c)
+        QCOMPARE(first.deliveredTo(c), second.deliveredTo(c));
+}
+
+void tst_Sim::killedNodeLosesExactlyWhileAway()
+{
+    Scenario scenario = oneRoomFleet(3);
+    scenario.steps.push_back({1.0, ScenarioStep::Action::KillNode, 1, -1, 0});
+    Simulation simulation(scenario);
+    const auto result = runToEnd(simulation);
+    QVERIFY(result);
+    // Killed at tick 100, its three members re-home at tick 150: 50 messages miss each of them.
+    QCOMPARE(result->totals.published, 300u);
+    QCOMPARE(result->totals.expected, 2700u);
+    QCOMPARE(lostBy(*result, fanout::LossCause::NodeDown), 150u);
+    QCOMPARE(result->totals.lost, 150u);
+    QCOMPARE(result->totals.duplicates, 0u);
+    QCOMPARE(result->totals.delivered, 2550u);
+    for (int c = 0; c < 9; ++c) {
+        const bool wasOnNode1 = c % 3 == 1;
+        QCOMPARE(simulation.lostBy(c), wasOnNode1 ? 50u : 0u);
+        QCOMPARE(simulation.deliveredTo(c), wasOnNode1 ? 250u : 300u);
+    }
+    QCOMPARE(result->nodes[1].state, QStringLiteral("down"));
+    QCOMPARE(result->nodes[1].clients, 0);
+    QCOMPARE(result->nodes[0].clients + result->nodes[2].clients, 9);
+}
+
+void tst_Sim::brokerOutageLosesOnlyRemoteDeliveries()
+{
+    Scenario scenario = oneRoomFleet(3);
+    scenario.steps.push_back({1.0, ScenarioStep::Action::BrokerDown, -1, -1, 0});
+    scenario.steps.push_back({2.0, ScenarioStep::Action::BrokerUp, -1, -1, 0});
+    Simulation simulation(scenario);
+    QSignalSpy snapshots(&simulation, &Simulation::snapshotReady);
+    const auto result = runToEnd(simulation);
+    QVERIFY(result);
+    // 100 messages during the outage reach the sender's node (3 members) only: 6 misses each.
+    QCOMPARE(lostBy(*result, fanout::LossCause::BrokerDown), 600u);
+    QCOMPARE(result->totals.lost, 600u);
+    QCOMPARE(result->totals.delivered, 2100u);
+    QCOMPARE(result->totals.duplicates, 0u);
+    QCOMPARE(result->nodes[0].fallbackDelivered, 300u);
+    for (int c = 0; c < 9; ++c)
+        QCOMPARE(simulation.deliveredTo(c), c % 3 == 0 ? 300u : 200u);
+    QVERIFY(result->brokerUp);
+    for (const auto &node : result->nodes)
+        QCOMPARE(node.state, QStringLiteral("up"));
+}
+
+void tst_Sim::partitionLosesExactly_data()
+{
+    QTest::addColumn<int>("node");
+    QTest::addColumn<quint64>("lost");
+    QTest::addRow("a receiving node") << 1 << quint64(100 * 3);
+    QTest::addRow("the sender's node") << 0 << quint64(100 * 6);
+}
+
+void tst_Sim::partitionLosesExactly()
+{
+    QFETCH(int, node);
+    QFETCH(quint64, lost);
+    Scenario scenario = oneRoomFleet(3);
+    scenario.steps.push_back({1.0, ScenarioStep::Action::PartitionNode, node, -1, 0});
+    scenario.steps.push_back({2.0, ScenarioStep::Action::HealNode, node, -1, 0});
+    Simulation simulation(scenario);
+    const auto result = runToEnd(simulation);
+    QVERIFY(result);
+    QCOMPARE(lostBy(*result, fanout::LossCause::Partition), lost);
+    QCOMPARE(result->totals.lost, lost);
+    QCOMPARE(result->totals.delivered, 2700u - lost);
+    QCOMPARE(result->totals.duplicates, 0u);
+}
+
+void tst_Sim::slowClientDropsPastItsLimit()
+{
+    Scenario scenario = oneRoomFleet(2);
+    scenario.slowPolicy = Scenario::SlowPolicy::Drop;
+    scenario.slowQueueLimit = 20;
+    scenario.slowDrainRate = 10; // one message every 10 ticks while it has any queued
+    scenario.steps.push_back({0, ScenarioStep::Action::SlowClient, -1, 4, 0});
+    Simulation simulation(scenario);
+    const auto result = runToEnd(simulation);
+    QVERIFY(result);
+    // 200 arrivals; the queue fills to 20 by tick 21 and then frees one slot every 10 ticks:
+    // 19 consumed during traffic, 10 more during the 1 s settle, 10 still queued at the end.
+    QCOMPARE(simulation.deliveredTo(4), 29u);
+    QCOMPARE(simulation.lostBy(4), 171u);
+    QCOMPARE(result->slowDrops, 161u);
+    QCOMPARE(lostBy(*result, fanout::LossCause::SlowClient), 171u);
+    QCOMPARE(result->totals.lost, 171u);
+    QCOMPARE(result->totals.duplicates, 0u);
+    for (int c = 0; c < 9; ++c) {
+        if (c != 4)
+            QCOMPARE(simulation.deliveredTo(c), 200u);
+    }
+}
+
+void tst_Sim::slowClientDisconnectPolicy()
+{
+    Scenario scenario = oneRoomFleet(3);
+    scenario.slowPolicy = Scenario::SlowPolicy::Disconnect;
+    scenario.slowQueueLimit = 20;
+    scenario.slowDrainRate = 10;
+    scenario.steps.push_back({0, ScenarioStep::Action::SlowClient, -1, 4, 0});
+    Simulation simulation(scenario);
+    const auto result = runToEnd(simulation);
+    QVERIFY(result);
+    QVERIFY(result->slowDisconnects >= 1);
+    QCOMPARE(result->totals.lost, lostBy(*result, fanout::LossCause::SlowClient));
+    QCOMPARE(simulation.lostBy(4), result->totals.lost);
+    QCOMPARE(simulation.deliveredTo(4) + simulation.lostBy(4), 300u);
+    QCOMPARE(result->totals.duplicates, 0u);
+    QCOMPARE(lostBy(*result, fanout::LossCause::Unexplained), 0u);
+}
+
+void tst_Sim::realClientSeesWhatVirtualMembersSee()
+{
+    Scenario scenario = oneRoomFleet(1);
+    scenario.publishRate = 50;
+    Simulation simulation(scenario);
+    QString error;
+    QVERIFY2(simulation.setUp(QString(), &error), qPrintable(error));
+    TestClient real;
+    QUrl url = simulation.nodeUrl(2);
+    url.setQuery(QStringLiteral("room=room-0"));
+    QVERIFY(real.open(url));
+    QTRY_COMPARE(simulation.snapshot().roomMembers[2], 4); // three virtual members and the real one
+    QSignalSpy finished(&simulation, &Simulation::finished);
+    simulation.run(Simulation::Pace::RealTime);
+    QVERIFY(finished.wait(10000));
+    const auto result = finished.first().first().value<SimSnapshot>();
+    QCOMPARE(result.totals.lost, 0u);
+    QCOMPARE(simulation.deliveredTo(2), 50u);
+    QTRY_COMPARE(real.messages().size(), 50);
+    const QString payload = QLatin1Char('"') + QString(scenario.payloadBytes - 2, QLatin1Char('x')) + QLatin1Char('"');
+    for (const QString &message : real.messages())
+        QCOMPARE(message, payload);
+    QCOMPARE(result.totals.foreignDeliveries, 0u);
+}
+
+void tst_Sim::tracesFollowMessages()
+{
+    Scenario scenario = oneRoomFleet(1);
+    Simulation simulation(scenario);
+    const auto result = runToEnd(simulation);
+    QVERIFY(result);
+    const auto traces = simulation.latestTraces(10);
+    QCOMPARE(traces.size(), size_t(10));
+    for (const auto &trace : traces) {
+        QCOMPARE(trace.channel, QByteArray("ws:room:room-0"));
+        QCOMPARE(trace.origin, QStringLiteral("sim-0"));
+        QCOMPARE(trace.sender, 0);
+        QCOMPARE(trace.expected, 9u);
+        QCOMPARE(trace.delivered, 9u);
+        QCOMPARE(trace.sessions.size(), size_t(9));
+        QCOMPARE(trace.nodes.size(), size_t(3));
+        quint64 handed = 0;
+        for (const auto &hop : trace.nodes) {
+            QVERIFY(hop.atNs >= trace.publishedNs);
+            handed += hop.sessions;
+        }
+        QCOMPARE(handed, 9u);
+        const auto found = simulation.trace(trace.key);
+        QVERIFY(found);
+        QCOMPARE(found->id, trace.id);
+    }
+}
+
+void tst_Sim::scenarioErrorsSayWhere_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("message");
+    QTest::addRow("syntax") << QByteArray("{\n  \"nodes\": 3,\n  oops\n}") << "test.json:3:";
+    QTest::addRow("not an object") << QByteArray("[1]") << "a scenario is a JSON object";
+    QTest::addRow("unknown field") << QByteArray(R"({"nodez": 3})") << "nodez: unknown field";
+    QTest::addRow("wrong type") << QByteArray(R"({"nodes": "three"})") << "nodes: must be a number";
+    QTest::addRow("out of range") << QByteArray(R"({"nodes": 0})") << "nodes: 0 is out of range";
+    QTest::addRow("fraction") << QByteArray(R"({"clients": 2.5})") << "clients: must be a whole number";
+    QTest::addRow("bad choice") << QByteArray(R"({"popularity": "viral"})") << "popularity: \"viral\" is not one of";
+    QTest::addRow("rooms per client") << QByteArray(R"({"rooms": 2, "rooms_per_client": 3})") << "rooms_per_client: is larger than rooms";
+    QTest::addRow("bad action") << QByteArray(R"({"steps": [{"at": 1, "action": "explode"}]})") << "steps[0].action: \"explode\" is not one of";
+    QTest::addRow("node out of range") << QByteArray(R"({"nodes": 3, "steps": [{"at": 1, "action": "kill_node", "node": 5}]})") << "steps[0].node: 5 is out of range";
+    QTest::addRow("missing node") << QByteArray(R"({"steps": [{"at": 1, "action": "kill_node"}]})") << "steps[0].node: kill_node needs a node index";
+    QTest::addRow("missing at") << QByteArray(R"({"steps": [{"action": "broker_down"}]})") << "steps[0].at/action";
+}
+
+void tst_Sim::scenarioErrorsSayWhere()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, message);
+    QString error;
+    QVERIFY(!Scenario::fromJson(json, QStringLiteral("test.json"), &error));
+    QVERIFY2(error.startsWith(QLatin1String("test.json")), qPrintable(error));
+    QVERIFY2(error.contains(message), qPrintable(error));
+}
+
+void tst_Sim::builtinScenariosLoad()
+{
+    const QStringList expected{"amplification", "basics", "hot-room", "node-failure", "redis-outage", "slow-consumer"};
+    QCOMPARE(Scenario::builtinNames(), expected);
+    for (const QString &name : expected) {
+        QString error;
+        const auto scenario = Scenario::load(name, &error);
+        QVERIFY2(scenario, qPrintable(error));
+        QCOMPARE(scenario->name, name);
+        QVERIFY(!scenario->description.isEmpty());
+    }
+    QString error;
+    QVERIFY(!Scenario::load(QStringLiteral("no-such"), &error));
+    QVERIFY(error.contains(QLatin1String("basics")));
+}
+
+void tst_Sim::headlessRunner_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("output");
+    QTest::addRow("report") << QStringList{"--headless", "--scenario", "node-failure", "--seconds", "4", "--report", "%REPORT%"} << 0 << "published";
+    QTest::addRow("unknown scenario") << QStringList{"--headless", "--scenario", "nope"} << 2 << "no built-in scenario \"nope\"";
+    QTest::addRow("bad file") << QStringList{"--headless", "--scenario", "%BADFILE%"} << 2 << "bad.json:1:";
+    QTest::addRow("bad seconds") << QStringList{"--headless", "--seconds", "-1"} << 2 << "--seconds";
+    QTest::addRow("bad broker") << QStringList{"--headless", "--broker", "http://x"} << 2 << "--broker";
+    QTest::addRow("unwritable report") << QStringList{"--headless", "--seconds", "0.5", "--report", "/nonexistent/dir/r.json"} << 1 << "cannot write";
+}
+
+void tst_Sim::headlessRunner()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, output);
+    QTemporaryDir dir;
+    const QString report = dir.filePath(QStringLiteral("report.json"));
+    const QString badFile = dir.filePath(QStringLiteral("bad.json"));
+    QFile bad(badFile);
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write("{nope");
+    bad.close();
+    arguments.replaceInStrings(QStringLiteral("%REPORT%"), report);
+    arguments.replaceInStrings(QStringLiteral("%BADFILE%"), badFile);
+    QProcess process;
+    process.start(QStringLiteral(FANOUT_STUDIO_PATH), arguments);
+    QVERIFY(process.waitForFinished(30000));
+    const QString printed = QString::fromUtf8(process.readAllStandardOutput() + process.readAllStandardError());
+    QCOMPARE(process.exitCode(), exitCode);
+    QVERIFY2(printed.contains(output), qPrintable(printed));
+    if (exitCode != 0)
+        return;
+    QFile file(report);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
+    for (const char *key : {"published", "expected", "delivered", "lost", "duplicates", "lost_by_cause",
+                            "amplification", "wasted_node_deliveries", "latency_ms", "nodes"})
+        QVERIFY2(json.contains(QLatin1String(key)), key);
+    QCOMPARE(json.value("nodes").toArray().size(), 3);
+    const QJsonObject node = json.value("nodes").toArray().first().toObject();
+    for (const char *key : {"id", "clients", "rooms", "subscriptions", "received", "delivered", "wasted"})
+        QVERIFY2(node.contains(QLatin1String(key)), key);
+    for (const char *key : {"p50", "p99", "max"})
+        QVERIFY(json.value("latency_ms").toObject().contains(QLatin1String(key)));
+    QVERIFY(json.value("lost_by_cause").toObject().value("node_down").toDouble() > 0);
+    QCOMPARE(json.value("duplicates").toDouble(), 0.0);
+    QCOMPARE(json.value("delivered").toDouble() + json.value("lost").toDouble(), json.value("expected").toDouble());
+}
+
+QTEST_GUILESS_MAIN(tst_Sim)
+#include "tst_sim.moc"

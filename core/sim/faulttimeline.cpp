@@ -19,12 +19,18 @@ const char *lossCauseName(LossCause cause)
 void FaultTimeline::resize(int nodes, int clients)
 {
     m_nodes.resize(size_t(nodes));
+    m_links.resize(size_t(nodes));
     m_clients.resize(size_t(clients));
 }
 
 void FaultTimeline::setNodeCondition(int node, qint64 tick, NodeCondition condition)
 {
     m_nodes[size_t(node)].push_back({tick, condition});
+}
+
+void FaultTimeline::setNodeLinked(int node, qint64 tick, bool linked)
+{
+    m_links[size_t(node)].push_back({tick, linked});
 }
 
 void FaultTimeline::setBusUp(qint64 tick, bool up)
@@ -72,6 +78,23 @@ FaultTimeline::Home FaultTimeline::clientHome(int client, qint64 tick) const
     return home ? *home : Home{};
 }
 
+LossCause FaultTimeline::causeOfLinkLoss(int homeNode, int publisherNode, qint64 tick) const
+{
+    qint64 lastBusDown = -1;
+    for (const auto &change : m_bus) {
+        if (change.tick <= tick && !change.value)
+            lastBusDown = change.tick;
+    }
+    qint64 lastPartition = -1;
+    for (const int node : {homeNode, publisherNode}) {
+        for (const auto &change : m_nodes[size_t(node)]) {
+            if (change.tick <= tick && change.value == NodeCondition::Partitioned)
+                lastPartition = std::max(lastPartition, change.tick);
+        }
+    }
+    return lastPartition > lastBusDown ? LossCause::Partition : LossCause::BrokerDown;
+}
+
 LossCause FaultTimeline::blame(int client, int publisherNode, qint64 publishTick,
                                qint64 finalTick) const
 {
@@ -84,6 +107,12 @@ LossCause FaultTimeline::blame(int client, int publisherNode, qint64 publishTick
         return LossCause::Partition;
     if (!busUp(publishTick))
         return LossCause::BrokerDown;
+    const auto linked = [&](int node) {
+        const bool *value = valueAt(m_links[size_t(node)], publishTick);
+        return value ? *value : true;
+    };
+    if (!linked(home.node) || !linked(publisherNode))
+        return causeOfLinkLoss(home.node, publisherNode, publishTick);
 
     const auto &homes = m_clients[size_t(client)];
     if (changedDuring(homes, publishTick, finalTick, [](const Home &h) {

@@ -28,6 +28,9 @@ public:
     void setNodeCondition(int node, qint64 tick, NodeCondition condition);
     void setBusUp(qint64 tick, bool up);
     void setClientHome(int client, qint64 tick, Home home);
+    /// Whether the node's broker connection was connected; a node reconnecting after a fault
+    /// (Redis backoff) delivers locally only until it is.
+    void setNodeLinked(int node, qint64 tick, bool linked);
 
     NodeCondition nodeCondition(int node, qint64 tick) const;
     bool busUp(qint64 tick) const;
@@ -49,7 +52,10 @@ private:
     static bool changedDuring(const std::vector<Change<T>> &changes, qint64 from, qint64 to,
                               Predicate predicate);
 
+    LossCause causeOfLinkLoss(int homeNode, int publisherNode, qint64 tick) const;
+
     std::vector<std::vector<Change<NodeCondition>>> m_nodes;
+    std::vector<std::vector<Change<bool>>> m_links;
     std::vector<Change<bool>> m_bus;
     std::vector<std::vector<Change<Home>>> m_clients;
 };

@@ -85,6 +85,9 @@ void Simulation::attachNodeSignals(int index)
 {
     SimNode &simNode = *m_nodes[size_t(index)];
     m_originSerials[size_t(index)] = m_ledger.registerOrigin(simNode.id(), index);
+    connect(simNode.node()->broker(), &Broker::stateChanged, this, [this, index](Broker::State state) {
+        m_timeline.setNodeLinked(index, m_tick, state == Broker::State::Connected);
+    });
     connect(simNode.node(), &Node::envelopeDelivered, this,
             [this, index](const Envelope &envelope, quint64 sessions) {
                 m_ledger.nodeReceived(m_ledger.keyOf(envelope), index, sessions);

@@ -32,6 +32,9 @@ int HeadlessRunner::start(const StudioOptions &options)
     m_reportPath = options.reportPath;
     m_simulation = new fanout::Simulation(*scenario, this);
     connect(m_simulation, &fanout::Simulation::errorOccurred, this, &printError);
+    connect(m_simulation, &fanout::Simulation::eventLogged, this, [](double at, const QString &text) {
+        std::fprintf(stderr, "  t=%6.2fs  %s\n", at, qPrintable(text));
+    });
     connect(m_simulation, &fanout::Simulation::finished, this, &HeadlessRunner::onFinished);
     if (!m_simulation->setUp(options.broker, &error)) {
         printError(error);

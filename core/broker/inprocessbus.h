@@ -5,6 +5,8 @@
 #include <QList>
 #include <QObject>
 
+#include "redis/redisreply.h"
+
 #include <vector>
 
 namespace fanout {
@@ -44,6 +46,10 @@ public:
     QStringList clientNames() const;
 
     BusStats stats() const { return m_stats; }
+
+    /// Answers a redis-cli command line's words as Redis would for the commands the bus knows:
+    /// PING, PUBLISH, PUBSUB CHANNELS/NUMSUB/NUMPAT, CLIENT LIST. Others get Redis's error.
+    RedisReply execute(const QList<QByteArray> &args);
 
 signals:
     void upChanged(bool up);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "deliveryledger.h"
+#include "messagetrace.h"
 
 #include <QJsonObject>
 #include <QStringList>
@@ -54,6 +55,11 @@ struct SimSnapshot {
     QStringList rooms;
     std::vector<int> roomMembers;   ///< rooms x nodes, row-major: local members
     std::vector<bool> roomSubscribed; ///< rooms x nodes: the node's subscription to the room
+
+    static constexpr qsizetype MaxRecentTraces = 200;
+    static constexpr size_t MaxTracedSessions = 100;
+    /// The latest settled messages, newest last; each lists at most MaxTracedSessions sessions.
+    std::vector<MessageTrace> recentTraces;
 
     /// The report fields of docs/simulation.md.
     QJsonObject toReport() const;

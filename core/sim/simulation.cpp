@@ -2,9 +2,10 @@
 
 #include "broker/inprocessbroker.h"
 #include "broker/inprocessbus.h"
-#include "logging.h"
 #include "node/node.h"
 #include "redis/redisbroker.h"
+#include "redis/rediscommandline.h"
+#include "redis/redisconnection.h"
 #include "simnode.h"
 #include "virtualclient.h"
 
@@ -61,6 +62,9 @@ bool Simulation::setUp(const QString &redisUrl, QString *error)
             return false;
         m_broker = url->toDisplayString();
         factory = [url = *url](const QString &id) { return new RedisBroker(url, id); };
+        m_console = new RedisConnection(*url, QStringLiteral("fanout-studio:console"),
+                                        RedisConnection::Mode::Command, this);
+        m_console->open();
     }
     for (int i = 0; i < m_scenario.nodes; ++i) {
         m_nodes.push_back(std::make_unique<SimNode>(i, QStringLiteral("ws:room:"), factory,
@@ -85,9 +89,15 @@ void Simulation::attachNodeSignals(int index)
 {
     SimNode &simNode = *m_nodes[size_t(index)];
     m_originSerials[size_t(index)] = m_ledger.registerOrigin(simNode.id(), index);
-    connect(simNode.node()->broker(), &Broker::stateChanged, this, [this, index](Broker::State state) {
-        m_timeline.setNodeLinked(index, m_tick, state == Broker::State::Connected);
-    });
+    connect(simNode.node()->broker(), &Broker::stateChanged, this,
+            [this, index, id = simNode.id()](Broker::State state) {
+                m_timeline.setNodeLinked(index, m_tick, state == Broker::State::Connected);
+                if (m_phase != Phase::Setup) {
+                    logEvent(state == Broker::State::Connected
+                                     ? QStringLiteral("%1 connected to the broker and resubscribed its rooms").arg(id)
+                                     : QStringLiteral("%1 lost the broker: local-only delivery").arg(id));
+                }
+            });
     connect(simNode.node(), &Node::envelopeDelivered, this,
             [this, index](const Envelope &envelope, quint64 sessions) {
                 m_ledger.nodeReceived(m_ledger.keyOf(envelope), index, sessions);
@@ -146,6 +156,10 @@ void Simulation::run(Pace pace)
     if (m_phase == Phase::Finished || m_nodes.empty())
         return;
     m_pace = m_bus ? pace : Pace::RealTime;
+    if (m_pace == Pace::Fast)
+        m_speed = 0;
+    else if (m_speed <= 0)
+        m_speed = 1.0;
     if (m_phase == Phase::Setup && !isFleetSettled()) {
         QTimer::singleShot(20, this, [this, pace] { run(pace); });
         return;
@@ -154,8 +168,46 @@ void Simulation::run(Pace pace)
         m_phase = m_tick >= m_trafficTicks ? Phase::Settling : Phase::Running;
     m_paceClock.start();
     m_paceBaseTick = m_tick;
-    m_tickTimer.start(m_pace == Pace::Fast ? 0 : m_scenario.tickMs);
+    m_tickTimer.start(m_pace == Pace::Fast ? 0 : std::clamp(int(m_scenario.tickMs / m_speed), 1, 1000));
     m_snapshotTimer.start();
+}
+
+void Simulation::setSpeed(double factor)
+{
+    const bool running = m_phase == Phase::Running || m_phase == Phase::Settling;
+    m_speed = factor <= 0 && m_bus ? 0 : std::clamp(factor <= 0 ? 1.0 : factor, 0.01, 100.0);
+    m_pace = m_speed == 0 ? Pace::Fast : Pace::RealTime;
+    if (running) {
+        m_paceClock.start();
+        m_paceBaseTick = m_tick;
+        m_tickTimer.start(m_pace == Pace::Fast ? 0 : std::clamp(int(m_scenario.tickMs / m_speed), 1, 1000));
+    }
+}
+
+void Simulation::execute(const QString &commandLine)
+{
+    QString error;
+    const auto args = RedisCommandLine::split(commandLine, &error);
+    if (!args) {
+        emit commandAnswered(commandLine, error);
+        return;
+    }
+    if (args->isEmpty())
+        return;
+    if (m_bus) {
+        emit commandAnswered(commandLine, m_bus->execute(*args).toDisplayString());
+        return;
+    }
+    const bool sent = m_console && m_console->send(*args, [this, commandLine](const RedisReply &reply) {
+        emit commandAnswered(commandLine, reply.toDisplayString());
+    });
+    if (!sent)
+        emit commandAnswered(commandLine, QStringLiteral("(error) not connected to %1").arg(m_broker));
+}
+
+void Simulation::logEvent(const QString &text)
+{
+    emit eventLogged(simSeconds(), text);
 }
 
 void Simulation::pause()
@@ -182,7 +234,7 @@ void Simulation::onTimer()
         runTick();
         return;
     }
-    const qint64 due = m_paceBaseTick + m_paceClock.elapsed() / m_scenario.tickMs;
+    const qint64 due = m_paceBaseTick + qint64(double(m_paceClock.elapsed()) * m_speed / m_scenario.tickMs);
     for (int i = 0; i < MaxCatchUpTicks && m_tick < due && m_phase != Phase::Finished; ++i)
         runTick();
 }
@@ -199,6 +251,7 @@ void Simulation::runTick()
     runDueSteps();
     for (const int client : std::exchange(m_overflowed, {})) {
         ++m_slowDisconnects;
+        logEvent(QStringLiteral("client v%1 cut off: its queue passed %2").arg(client).arg(m_scenario.slowQueueLimit));
         detachClient(*m_clients[size_t(client)], FaultTimeline::OfflineReason::SlowClient);
     }
     processReconnects();
@@ -229,10 +282,6 @@ void Simulation::runDueSteps()
 
 void Simulation::runStep(const ScenarioStep &step)
 {
-    qCInfo(lcNode).noquote() << QStringLiteral("t=%1s").arg(simSeconds(), 0, 'f', 2)
-                             << ScenarioStep::actionName(step.action)
-                             << (step.node >= 0 ? QStringLiteral("node %1").arg(step.node) : QString())
-                             << (step.client >= 0 ? QStringLiteral("client %1").arg(step.client) : QString());
     switch (step.action) {
     case ScenarioStep::Action::KillNode: killNode(step.node); break;
     case ScenarioStep::Action::RestartNode: restartNode(step.node); break;
@@ -296,6 +345,7 @@ void Simulation::finish()
     m_ledger.settleAll(m_tick);
     m_phase = Phase::Finished;
     m_snapshotTimer.stop();
+    logEvent(QStringLiteral("finished"));
     const SimSnapshot last = snapshot();
     emit snapshotReady(last);
     emit finished(last);
@@ -320,6 +370,7 @@ void Simulation::killNode(int index)
     }
     m_nodes[size_t(index)]->kill();
     m_timeline.setNodeCondition(index, m_tick, FaultTimeline::NodeCondition::Down);
+    logEvent(QStringLiteral("node %1 killed: its clients reconnect in %2 ms").arg(index).arg(m_scenario.reconnectDelayMs));
 }
 
 void Simulation::restartNode(int index)
@@ -334,6 +385,7 @@ void Simulation::restartNode(int index)
     attachNodeSignals(index);
     applyLink(index);
     m_timeline.setNodeCondition(index, m_tick, FaultTimeline::NodeCondition::Up);
+    logEvent(QStringLiteral("node %1 restarted as %2").arg(index).arg(m_nodes[size_t(index)]->id()));
 }
 
 void Simulation::partitionNode(int index)
@@ -343,6 +395,7 @@ void Simulation::partitionNode(int index)
     m_nodes[size_t(index)]->setPartitioned(true);
     applyLink(index);
     m_timeline.setNodeCondition(index, m_tick, FaultTimeline::NodeCondition::Partitioned);
+    logEvent(QStringLiteral("node %1 partitioned from the broker").arg(index));
 }
 
 void Simulation::healNode(int index)
@@ -352,6 +405,7 @@ void Simulation::healNode(int index)
     m_nodes[size_t(index)]->setPartitioned(false);
     applyLink(index);
     m_timeline.setNodeCondition(index, m_tick, FaultTimeline::NodeCondition::Up);
+    logEvent(QStringLiteral("node %1 healed").arg(index));
 }
 
 void Simulation::applyLink(int index)
@@ -374,6 +428,7 @@ void Simulation::setBrokerUp(bool up)
     for (int i = 0; i < nodeCount(); ++i)
         applyLink(i);
     m_timeline.setBusUp(m_tick, up);
+    logEvent(up ? QStringLiteral("broker up") : QStringLiteral("broker down"));
 }
 
 void Simulation::setClientSlow(int client, bool slow)
@@ -387,11 +442,14 @@ void Simulation::setClientSlow(int client, bool slow)
             : VirtualClient::SlowPolicy::Drop;
     m_clients[size_t(client)]->setSlow(slow, policy, m_scenario.slowQueueLimit,
                                        m_scenario.slowDrainRate * m_scenario.tickMs / 1000.0);
+    logEvent(slow ? QStringLiteral("client v%1 is slow: %2 msg/s").arg(client).arg(m_scenario.slowDrainRate)
+                  : QStringLiteral("client v%1 is fast again").arg(client));
 }
 
 void Simulation::setPublishRate(double rate)
 {
     m_publishRate = std::max(0.0, rate);
+    logEvent(QStringLiteral("publish rate %1/s").arg(m_publishRate));
 }
 
 QUrl Simulation::nodeUrl(int node) const
@@ -462,6 +520,11 @@ SimSnapshot Simulation::snapshot() const
         s.nodes.push_back(node);
     }
     s.amplification = s.busPublishes ? double(s.busDeliveries) / double(s.busPublishes) : 0;
+    s.recentTraces = m_traces.latest(SimSnapshot::MaxRecentTraces);
+    for (MessageTrace &trace : s.recentTraces) {
+        if (trace.sessions.size() > SimSnapshot::MaxTracedSessions)
+            trace.sessions.resize(SimSnapshot::MaxTracedSessions);
+    }
     return s;
 }
 

@@ -19,6 +19,7 @@
 namespace fanout {
 
 class InProcessBus;
+class RedisConnection;
 class SimNode;
 class VirtualClient;
 
@@ -50,6 +51,13 @@ public:
     void step();
     Phase phase() const { return m_phase; }
     void setSnapshotInterval(int milliseconds) { m_snapshotTimer.setInterval(milliseconds); }
+    /// Real-time pace at `factor` times wall-clock speed (0.1 is slow motion for teaching);
+    /// 0 runs ticks back to back (in-process broker only).
+    void setSpeed(double factor);
+    double speed() const { return m_speed; }
+    /// Answers a redis-cli command line: from the in-process bus, or passed to the real Redis.
+    /// The answer comes with commandAnswered().
+    void execute(const QString &commandLine);
 
     void killNode(int node);
     void restartNode(int node);
@@ -74,8 +82,12 @@ signals:
     void snapshotReady(const fanout::SimSnapshot &snapshot);
     void finished(const fanout::SimSnapshot &snapshot);
     void errorOccurred(const QString &message);
+    /// Something a user would want in a log: a fault, a reconnection, a node's broker state.
+    void eventLogged(double simSeconds, const QString &text);
+    void commandAnswered(const QString &commandLine, const QString &answer);
 
 private:
+    void logEvent(const QString &text);
     void onTimer();
     void runTick();
     void runDueSteps();
@@ -93,6 +105,7 @@ private:
     Scenario m_scenario;
     QString m_broker;
     std::unique_ptr<InProcessBus> m_bus;
+    RedisConnection *m_console = nullptr;
     bool m_busUp = true;
     std::vector<std::unique_ptr<SimNode>> m_nodes;
     std::vector<int> m_originSerials;
@@ -115,6 +128,7 @@ private:
 
     Phase m_phase = Phase::Setup;
     Pace m_pace = Pace::RealTime;
+    double m_speed = 1.0;
     qint64 m_tick = 0;
     qint64 m_trafficTicks = 0;
     qint64 m_settleTicks = 0;

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace fanout {
+
+/// Splits a command line the way redis-cli does: words separated by spaces, "double quotes"
+/// with \n \r \t \" \\ and \xHH escapes, 'single quotes' taken literally.
+class RedisCommandLine
+{
+public:
+    /// On an unbalanced quote returns nothing and sets *error.
+    static std::optional<QList<QByteArray>> split(const QString &line, QString *error);
+};
+
+}

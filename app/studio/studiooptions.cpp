@@ -30,7 +30,10 @@ StudioOptions::ParseResult StudioOptions::parse(const QStringList &arguments, St
                                     QStringLiteral("url"));
     const QCommandLineOption realTime(QStringLiteral("realtime"),
                                       QStringLiteral("Headless: run at wall-clock speed (always so on Redis)."));
-    parser.addOptions({headless, scenario, seconds, report, broker, realTime});
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Render the window after --seconds of the scenario, save it as PNG and exit."),
+                                        QStringLiteral("file.png"));
+    parser.addOptions({headless, scenario, seconds, report, broker, realTime, screenshot});
 
     const auto error = [](const QString &message) { return ParseResult{Outcome::ExitError, message}; };
     if (!parser.parse(arguments))
@@ -60,7 +63,10 @@ StudioOptions::ParseResult StudioOptions::parse(const QStringList &arguments, St
             return error(QStringLiteral("--broker: %1").arg(urlError));
         options->broker = parser.value(broker);
     }
-    if (!options->headless)
-        return error(QStringLiteral("the window is not built yet: use --headless"));
+    options->screenshotPath = parser.value(screenshot);
+    if (options->headless && !options->screenshotPath.isEmpty())
+        return error(QStringLiteral("--screenshot needs the window: leave out --headless"));
+    if (!options->headless && !options->reportPath.isEmpty())
+        return error(QStringLiteral("--report is for --headless runs (the window exports reports from its File menu)"));
     return {};
 }

@@ -11,6 +11,7 @@ struct StudioOptions {
     QString reportPath;
     QString broker;     ///< empty: the in-process broker
     bool realTime = false;
+    QString screenshotPath;
 
     enum class Outcome { Run, ExitOk, ExitError };
     struct ParseResult {

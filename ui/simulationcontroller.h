@@ -1,0 +1,65 @@
+#pragma once
+
+#include "sim/scenario.h"
+#include "sim/simsnapshot.h"
+
+#include <QObject>
+#include <QThread>
+
+namespace fanout {
+class Simulation;
+}
+
+/// Runs a Simulation on a worker thread so that a busy fleet never freezes the window. Calls
+/// are queued to the worker; what comes back (snapshots, events, console answers) arrives as
+/// signals on the caller's thread. The window reads only what these signals carry.
+class SimulationController : public QObject
+{
+    Q_OBJECT
+public:
+    explicit SimulationController(QObject *parent = nullptr);
+    ~SimulationController() override;
+
+    /// Replaces the running simulation with a new one; loaded() tells how it went.
+    void load(const fanout::Scenario &scenario, const QString &redisUrl);
+    void run();
+    void pause();
+    void step();
+    /// 0: as fast as possible (in-process broker only), else a factor of real time.
+    void setSpeed(double factor);
+    void setPublishRate(double rate);
+
+    void killNode(int node);
+    void restartNode(int node);
+    void partitionNode(int node);
+    void healNode(int node);
+    void setBrokerUp(bool up);
+    void setClientSlow(int client, bool slow);
+    void execute(const QString &commandLine);
+
+    const fanout::Scenario &scenario() const { return m_scenario; }
+    QString redisUrl() const { return m_redisUrl; }
+    const fanout::SimSnapshot &lastSnapshot() const { return m_lastSnapshot; }
+    bool isRunning() const { return m_running; }
+
+signals:
+    void loaded(bool ok, const QString &error);
+    void snapshotUpdated(const fanout::SimSnapshot &snapshot);
+    void eventLogged(double simSeconds, const QString &text);
+    void commandAnswered(const QString &commandLine, const QString &answer);
+    void runningChanged(bool running);
+    void finished();
+
+private:
+    template<typename Call>
+    void onWorker(Call call);
+
+    QThread m_thread;
+    QObject *m_worker;
+    fanout::Simulation *m_simulation = nullptr; ///< touched on the worker thread only
+    fanout::Scenario m_scenario;
+    QString m_redisUrl;
+    fanout::SimSnapshot m_lastSnapshot;
+    double m_speed = 1.0;
+    bool m_running = false;
+};

@@ -1,0 +1,161 @@
+#include "fleetview.h"
+
+#include <QPainter>
+#include <QPainterPath>
+
+#include <cmath>
+
+namespace {
+constexpr int MaxEnvelopesPerSnapshot = 12;
+constexpr int MaxAnimatedNodes = 40;
+
+QColor stateColor(const QString &state)
+{
+    if (state == QLatin1String("down"))
+        return QColor(0xe5, 0x73, 0x73);
+    if (state == QLatin1String("partitioned") || state == QLatin1String("local-only"))
+        return QColor(0xff, 0xb7, 0x4d);
+    return QColor(0x81, 0xc7, 0x84);
+}
+}
+
+FleetView::FleetView(QWidget *parent) : QWidget(parent)
+{
+    setMinimumSize(420, 260);
+    m_clock.start();
+    m_animation.setInterval(33); // at most 30 frames per second
+    connect(&m_animation, &QTimer::timeout, this, [this] {
+        const qint64 now = m_clock.elapsed();
+        std::erase_if(m_envelopes, [&](const Envelope &e) { return now - e.startMs > m_travelMs; });
+        if (m_envelopes.empty())
+            m_animation.stop();
+        update();
+    });
+}
+
+void FleetView::setSnapshot(const fanout::SimSnapshot &snapshot)
+{
+    m_snapshot = snapshot;
+    std::vector<const fanout::MessageTrace *> fresh;
+    for (const fanout::MessageTrace &trace : snapshot.recentTraces) {
+        if (trace.publishedNs > m_lastPublishedNs)
+            fresh.push_back(&trace);
+    }
+    if (!snapshot.recentTraces.empty())
+        m_lastPublishedNs = std::max(m_lastPublishedNs, snapshot.recentTraces.back().publishedNs);
+    m_skipped = fresh.size() > size_t(MaxEnvelopesPerSnapshot) ? int(fresh.size()) : 0;
+    if (m_skipped == 0 && int(snapshot.nodes.size()) <= MaxAnimatedNodes) {
+        const qint64 now = m_clock.elapsed();
+        for (const fanout::MessageTrace *trace : fresh) {
+            Envelope envelope;
+            for (const auto &node : snapshot.nodes) {
+                if (node.id == trace->origin)
+                    envelope.from = node.index;
+            }
+            for (const auto &hop : trace->nodes)
+                envelope.to.push_back(hop.node);
+            envelope.startMs = now;
+            m_envelopes.push_back(std::move(envelope));
+        }
+        if (!m_envelopes.empty() && !m_animation.isActive())
+            m_animation.start();
+    }
+    update();
+}
+
+QPointF FleetView::brokerCenter() const
+{
+    return {width() / 2.0, 70.0};
+}
+
+QPointF FleetView::nodeCenter(int node) const
+{
+    const int count = std::max<int>(1, int(m_snapshot.nodes.size()));
+    const double margin = 60;
+    const double span = width() - 2 * margin;
+    const double x = count == 1 ? width() / 2.0 : margin + span * node / (count - 1);
+    const double rows = count > 12 ? 2 : 1;
+    const double y = height() - 70 - (rows > 1 && node % 2 ? 70 : 0);
+    return {x, y};
+}
+
+void FleetView::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.fillRect(rect(), palette().base());
+
+    const QPointF broker = brokerCenter();
+    const int nodes = int(m_snapshot.nodes.size());
+    int maxSubscriptions = 1;
+    for (const auto &node : m_snapshot.nodes)
+        maxSubscriptions = std::max(maxSubscriptions, node.subscriptions);
+
+    for (const auto &node : m_snapshot.nodes) {
+        const QPointF center = nodeCenter(node.index);
+        const bool linked = node.state == QLatin1String("up");
+        QPen pen(linked ? QColor(0x42, 0x7e, 0xc4) : QColor(0xbd, 0xbd, 0xbd));
+        pen.setWidthF(1.0 + 5.0 * node.subscriptions / maxSubscriptions);
+        if (!linked)
+            pen.setStyle(Qt::DashLine);
+        p.setPen(pen);
+        p.drawLine(broker, center);
+    }
+
+    const QRectF brokerBox(broker.x() - 110, broker.y() - 32, 220, 64);
+    p.setPen(QPen(palette().text().color(), 1.5));
+    p.setBrush(m_snapshot.brokerUp ? QColor(0xbb, 0xde, 0xfb) : QColor(0xe5, 0x73, 0x73));
+    p.drawRoundedRect(brokerBox, 10, 10);
+    int channels = 0;
+    for (size_t r = 0; r < size_t(m_snapshot.rooms.size()); ++r) {
+        for (int n = 0; n < nodes; ++n) {
+            if (m_snapshot.roomSubscribed[r * size_t(nodes) + size_t(n)]) {
+                ++channels;
+                break;
+            }
+        }
+    }
+    p.drawText(brokerBox, Qt::AlignCenter,
+               tr("%1 broker%2\n%3 channels with subscribers")
+                       .arg(m_snapshot.broker.isEmpty() ? tr("in-process") : m_snapshot.broker,
+                            m_snapshot.brokerUp ? QString() : tr(" (DOWN)"))
+                       .arg(channels));
+
+    const double boxWidth = std::clamp(width() / std::max(1.0, nodes * 1.15), 46.0, 120.0);
+    for (const auto &node : m_snapshot.nodes) {
+        const QPointF center = nodeCenter(node.index);
+        const QRectF box(center.x() - boxWidth / 2, center.y() - 30, boxWidth, 60);
+        p.setPen(QPen(palette().text().color(), 1.2));
+        p.setBrush(stateColor(node.state));
+        p.drawRoundedRect(box, 6, 6);
+        const QString label = boxWidth > 80
+                ? tr("%1\n%2 clients\n%3").arg(node.id).arg(node.clients).arg(node.state)
+                : tr("%1\n%2").arg(node.index).arg(node.clients);
+        p.drawText(box, Qt::AlignCenter, label);
+    }
+
+    const qint64 now = m_clock.elapsed();
+    p.setPen(Qt::NoPen);
+    for (const Envelope &envelope : m_envelopes) {
+        const double t = double(now - envelope.startMs) / m_travelMs;
+        p.setBrush(QColor(0xff, 0x6f, 0x00));
+        if (t < 0.5) {
+            if (envelope.from < 0 || envelope.from >= nodes)
+                continue;
+            const QPointF from = nodeCenter(envelope.from);
+            p.drawEllipse(from + (broker - from) * (t / 0.5), 6, 6);
+        } else {
+            for (const int to : envelope.to) {
+                if (to >= nodes)
+                    continue;
+                const QPointF target = nodeCenter(to);
+                p.drawEllipse(broker + (target - broker) * std::min(1.0, (t - 0.5) / 0.5), 5, 5);
+            }
+        }
+    }
+    p.setPen(palette().text().color());
+    QString caption = tr("t = %1 s   %2").arg(m_snapshot.simSeconds, 0, 'f', 2).arg(m_snapshot.phase);
+    if (m_skipped > 0)
+        caption += tr("   (%1 messages since the last frame: too many to animate; slow down to see them)").arg(m_skipped);
+    p.drawText(QRectF(8, height() - 22, width() - 16, 20), Qt::AlignLeft | Qt::AlignVCenter, caption);
+}

@@ -1,0 +1,108 @@
+#include "tracepanel.h"
+
+#include "models/tracelistmodel.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+TracePanel::TracePanel(QWidget *parent)
+    : QWidget(parent), m_model(new TraceListModel(this)), m_list(new QTableView),
+      m_path(new QTreeWidget), m_hint(new QLabel)
+{
+    m_list->setModel(m_model);
+    m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_list->verticalHeader()->hide();
+    m_list->horizontalHeader()->setStretchLastSection(true);
+    m_path->setHeaderLabels({tr("Hop"), tr("After publish")});
+    m_path->setObjectName(QStringLiteral("tracePath"));
+    auto *next = new QPushButton(tr("Follow the next message"));
+    connect(next, &QPushButton::clicked, this, &TracePanel::followNext);
+    auto *splitter = new QSplitter(Qt::Horizontal);
+    splitter->addWidget(m_list);
+    splitter->addWidget(m_path);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    layout->addWidget(next);
+    layout->addWidget(m_hint);
+    layout->addWidget(splitter);
+    m_hint->setText(tr("Select a message to see its path."));
+    connect(m_list->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TracePanel::onSelectionChanged);
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        const int row = m_model->rowOf(m_shownKey);
+        if (row >= 0)
+            m_list->selectRow(row);
+    });
+}
+
+void TracePanel::followNext()
+{
+    m_following = true;
+    m_followAfterNs = m_latestPublishedNs;
+    m_hint->setText(tr("Waiting for the next message..."));
+}
+
+void TracePanel::setTraces(const std::vector<fanout::MessageTrace> &oldestFirst)
+{
+    m_model->setTraces(oldestFirst);
+    if (m_following) {
+        for (const fanout::MessageTrace &trace : oldestFirst) {
+            if (trace.publishedNs > m_followAfterNs) {
+                m_following = false;
+                m_shownKey = trace.key;
+                m_list->selectRow(m_model->rowOf(trace.key));
+                showTrace(trace);
+                break;
+            }
+        }
+    }
+    if (!oldestFirst.empty())
+        m_latestPublishedNs = std::max(m_latestPublishedNs, oldestFirst.back().publishedNs);
+}
+
+void TracePanel::onSelectionChanged()
+{
+    const QModelIndexList rows = m_list->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return;
+    const quint64 key = rows.first().data(TraceListModel::KeyRole).toULongLong();
+    if (key == m_shownKey && m_path->topLevelItemCount() > 0)
+        return;
+    if (const fanout::MessageTrace *trace = m_model->trace(key)) {
+        m_shownKey = key;
+        showTrace(*trace);
+    }
+}
+
+void TracePanel::showTrace(const fanout::MessageTrace &trace)
+{
+    const auto after = [&trace](qint64 ns) {
+        return QStringLiteral("+%1 µs").arg(double(ns - trace.publishedNs) / 1000.0, 0, 'f', 1);
+    };
+    m_path->clear();
+    auto *root = new QTreeWidgetItem(m_path, {tr("published by v%1 on %2 (message #%3) at %4 s")
+                                                      .arg(trace.sender).arg(trace.origin).arg(trace.id)
+                                                      .arg(trace.publishedAt, 0, 'f', 2),
+                                              QStringLiteral("0")});
+    auto *channel = new QTreeWidgetItem(root, {tr("PUBLISH %1").arg(QString::fromUtf8(trace.channel)), QString()});
+    for (const auto &hop : trace.nodes) {
+        auto *node = new QTreeWidgetItem(channel, {tr("node %1 delivered to %2 local session(s)").arg(hop.node).arg(hop.sessions),
+                                                   after(hop.atNs)});
+        node->setExpanded(true);
+    }
+    auto *sessions = new QTreeWidgetItem(root, {tr("%1 of %2 members got it, %3 lost").arg(trace.delivered).arg(trace.expected).arg(trace.lost),
+                                                QString()});
+    for (const auto &hop : trace.sessions)
+        new QTreeWidgetItem(sessions, {QStringLiteral("v%1").arg(hop.client), after(hop.atNs)});
+    if (trace.sessions.size() < trace.delivered)
+        new QTreeWidgetItem(sessions, {tr("... %1 more").arg(trace.delivered - trace.sessions.size()), QString()});
+    m_path->expandItem(root);
+    m_path->expandItem(channel);
+    m_path->resizeColumnToContents(0);
+    m_hint->setText(tr("Message %1 #%2 on %3").arg(trace.origin).arg(trace.id).arg(QString::fromUtf8(trace.channel)));
+}

@@ -1,6 +1,7 @@
 #include "node/node.h"
 #include "recordingsession.h"
 #include "redis/redisbroker.h"
+#include "redis/rediscommandline.h"
 #include "redis/redisconnection.h"
 #include "redis/redisurl.h"
 #include "redisclient.h"
@@ -18,6 +19,8 @@ class tst_Redis : public QObject
     Q_OBJECT
 private slots:
     void initTestCase();
+    void commandLineSplitsLikeRedisCli_data();
+    void commandLineSplitsLikeRedisCli();
     void urlParsing_data();
     void urlParsing();
     void replyPrintsLikeRedisCli_data();
@@ -36,6 +39,30 @@ private:
 void tst_Redis::initTestCase()
 {
     QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+}
+
+void tst_Redis::commandLineSplitsLikeRedisCli_data()
+{
+    QTest::addColumn<QString>("line");
+    QTest::addColumn<QList<QByteArray>>("words");
+    QTest::addRow("plain") << "PUBSUB NUMSUB ws:room:1" << QList<QByteArray>{"PUBSUB", "NUMSUB", "ws:room:1"};
+    QTest::addRow("spaces") << "  PING   " << QList<QByteArray>{"PING"};
+    QTest::addRow("single quotes") << R"(PUBLISH c '{"payload":{"type":"ping"}}')"
+                                   << QList<QByteArray>{"PUBLISH", "c", R"({"payload":{"type":"ping"}})"};
+    QTest::addRow("double quotes") << R"(SET k "a b\n\x41")" << QList<QByteArray>{"SET", "k", "a b\nA"};
+    QTest::addRow("empty") << "" << QList<QByteArray>{};
+}
+
+void tst_Redis::commandLineSplitsLikeRedisCli()
+{
+    QFETCH(QString, line);
+    QFETCH(QList<QByteArray>, words);
+    QString error;
+    const auto split = fanout::RedisCommandLine::split(line, &error);
+    QVERIFY2(split, qPrintable(error));
+    QCOMPARE(*split, words);
+    QVERIFY(!fanout::RedisCommandLine::split(QStringLiteral("GET 'open"), &error));
+    QVERIFY(error.contains(QLatin1String("unbalanced")));
 }
 
 void tst_Redis::urlParsing_data()

@@ -80,6 +80,7 @@ private slots:
     void slowClientDisconnectPolicy();
     void realClientSeesWhatVirtualMembersSee();
     void tracesFollowMessages();
+    void consoleAnswersTheSameOnBothBrokers();
     void scenarioErrorsSayWhere_data();
     void scenarioErrorsSayWhere();
     void builtinScenariosLoad();
@@ -337,6 +338,27 @@ void tst_Sim::tracesFollowMessages()
         QVERIFY(found);
         QCOMPARE(found->id, trace.id);
     }
+}
+
+void tst_Sim::consoleAnswersTheSameOnBothBrokers()
+{
+    const QStringList commands{"PUBSUB CHANNELS ws:room:*", "PUBSUB NUMSUB ws:room:room-0 ws:room:nope",
+                               "PUBLISH ws:room:none x", "PUBSUB NUMPAT"};
+    QStringList answers[2];
+    for (int broker = 0; broker < 2; ++broker) {
+        Simulation simulation(oneRoomFleet(1));
+        QString error;
+        QVERIFY2(simulation.setUp(broker ? m_redis.urlString() : QString(), &error), qPrintable(error));
+        QTRY_VERIFY(simulation.snapshot().nodes.at(0).subscriptions == 1 && simulation.snapshot().nodes.at(2).subscriptions == 1);
+        QSignalSpy answered(&simulation, &Simulation::commandAnswered);
+        for (const QString &command : commands) {
+            simulation.execute(command);
+            QTRY_COMPARE(answered.size(), int(answers[broker].size()) + 1);
+            answers[broker].append(answered.last().at(1).toString());
+        }
+    }
+    QCOMPARE(answers[0], answers[1]);
+    QCOMPARE(answers[0].at(1), QStringLiteral("1) \"ws:room:room-0\"\n2) (integer) 3\n3) \"ws:room:nope\"\n4) (integer) 0"));
 }
 
 void tst_Sim::scenarioErrorsSayWhere_data()

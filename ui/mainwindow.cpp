@@ -62,6 +62,11 @@ MainWindow::MainWindow(QWidget *parent)
     setCentralWidget(m_fleetView);
     statusBar()->addPermanentWidget(m_statusLabel, 1);
 
+    m_rateChart->setObjectName(QStringLiteral("rateChart"));
+    m_amplificationChart->setObjectName(QStringLiteral("amplificationChart"));
+    m_bytesChart->setObjectName(QStringLiteral("bytesChart"));
+    m_nodeChart->setObjectName(QStringLiteral("nodeChart"));
+    m_latencyChart->setObjectName(QStringLiteral("latencyChart"));
     m_rateChart->addSeries(tr("publishes/s"));
     m_rateChart->addSeries(tr("broker->node useful/s"));
     m_rateChart->addSeries(tr("broker->node wasted/s"));

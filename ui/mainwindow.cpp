@@ -18,6 +18,7 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileDialog>
 #include <QHeaderView>
@@ -329,6 +330,8 @@ void MainWindow::onLoaded(bool ok, const QString &error)
 
 void MainWindow::onSnapshot(const fanout::SimSnapshot &snapshot)
 {
+    QElapsedTimer clock;
+    clock.start();
     if (m_progress && snapshot.phase != QLatin1String("setup")) {
         m_progress->deleteLater();
         m_progress = nullptr;
@@ -347,6 +350,7 @@ void MainWindow::onSnapshot(const fanout::SimSnapshot &snapshot)
                                    .arg(snapshot.totals.delivered)
                                    .arg(snapshot.totals.lost)
                                    .arg(snapshot.amplification, 0, 'f', 2));
+    m_lastRefreshMs = double(clock.nsecsElapsed()) / 1e6;
     emit refreshed();
 }
 

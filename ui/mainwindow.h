@@ -38,6 +38,8 @@ public:
     void startScenario(const fanout::Scenario &scenario, const QString &redisUrl = {});
     SimulationController *controller() const { return m_controller; }
     const MetricsHistory &history() const { return m_history; }
+    /// How long the last snapshot took to reach every model, chart and view (not painting).
+    double lastRefreshMs() const { return m_lastRefreshMs; }
 
 signals:
     /// A snapshot has been drawn everywhere.
@@ -88,4 +90,5 @@ private:
     QProgressDialog *m_progress = nullptr;
     QAction *m_brokerDown = nullptr;
     QString m_scenarioSource;
+    double m_lastRefreshMs = 0;
 };

@@ -92,7 +92,7 @@ void Simulation::attachNodeSignals(int index)
     connect(simNode.node()->broker(), &Broker::stateChanged, this,
             [this, index, id = simNode.id()](Broker::State state) {
                 m_timeline.setNodeLinked(index, m_tick, state == Broker::State::Connected);
-                if (m_phase != Phase::Setup) {
+                if (m_phase != Phase::Setup && m_nodes[size_t(index)]->isUp()) {
                     logEvent(state == Broker::State::Connected
                                      ? QStringLiteral("%1 connected to the broker and resubscribed its rooms").arg(id)
                                      : QStringLiteral("%1 lost the broker: local-only delivery").arg(id));

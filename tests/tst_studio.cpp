@@ -1,4 +1,12 @@
+#include "inspect/redisinspector.h"
+#include "inspector/channeltablemodel.h"
+#include "inspector/clienttablemodel.h"
+#include "inspector/findinglistmodel.h"
+#include "inspector/fleetnodetablemodel.h"
+#include "inspectorwindow.h"
 #include "mainwindow.h"
+#include "redis/redisconnection.h"
+#include "redisserver.h"
 #include "models/eventlogmodel.h"
 #include "models/nodetablemodel.h"
 #include "models/roommatrixmodel.h"
@@ -53,6 +61,7 @@ private slots:
     void mainWindowRunsAndAccounts();
     void consoleAnswersLikeRedisCli();
     void screenshotCommand();
+    void inspectorWindowIsReadOnlyAndLive();
 };
 
 void tst_Studio::initTestCase()
@@ -206,6 +215,54 @@ void tst_Studio::screenshotCommand()
     QVERIFY(!image.isNull());
     QCOMPARE(image.size(), QSize(1600, 1000));
     QVERIFY(QFileInfo(path).size() > 10000);
+}
+
+void tst_Studio::inspectorWindowIsReadOnlyAndLive()
+{
+    RedisServer redis;
+    QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+    fanout::RedisConnection subscriber(redis.url(), QStringLiteral("someone"), fanout::RedisConnection::Mode::Subscriber);
+    QSignalSpy ready(&subscriber, &fanout::RedisConnection::ready);
+    subscriber.open();
+    QVERIFY(ready.wait(5000));
+    QList<QByteArray> subscribe{"SUBSCRIBE"};
+    for (int i = 0; i < 1500; ++i)
+        subscribe.append("ws:room:r" + QByteArray::number(i));
+    subscriber.send(subscribe);
+
+    InspectorWindow window(redis.url(), QStringLiteral("ws:room:"));
+    // The testers watch models of their own, fed by the window's inspector: the window's
+    // models also have views attached, which fetch more rows while a reset is being announced.
+    ChannelTableModel channels;
+    FindingListModel findings;
+    ClientTableModel clients;
+    FleetNodeTableModel nodes;
+    QAbstractItemModelTester channelTester(&channels, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester findingTester(&findings, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester clientTester(&clients, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester nodeTester(&nodes, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    connect(window.inspector(), &fanout::RedisInspector::snapshotReady, this, [&](const fanout::InspectionSnapshot &snapshot) {
+        channels.setChannels(snapshot.channels);
+        findings.setFindings(snapshot.findings);
+        clients.setSnapshot(snapshot);
+        nodes.setSnapshot(snapshot);
+        if (channels.canFetchMore({}))
+            channels.fetchMore({});
+    });
+    window.show();
+    QVERIFY(window.windowTitle().contains(QLatin1String("read-only")));
+    QCOMPARE(window.findChild<QLabel *>(QStringLiteral("inspectorMode"))->text().trimmed(), QStringLiteral("READ-ONLY"));
+    QTRY_COMPARE_WITH_TIMEOUT(window.channelModel()->totalCount(), 1500, 10000);
+    QCOMPARE(window.channelModel()->rowCount(), ChannelTableModel::PageSize); // paged
+    QVERIFY(window.channelModel()->canFetchMore({}));
+    window.channelModel()->fetchMore({});
+    QTRY_COMPARE(window.channelModel()->rowCount(), 1500);
+    QCOMPARE(window.channelModel()->index(0, ChannelTableModel::Subscribers).data().toLongLong(), 1);
+    QCOMPARE(window.findingModel()->rowCount(), 1500); // unattributed: no fan-out node registered
+    QTRY_COMPARE(channels.rowCount(), 1500);
+    QVERIFY(clients.rowCount() >= 2);
+    window.inspector()->setWritesAllowed(true);
+    QVERIFY(window.windowTitle().contains(QLatin1String("WRITES ENABLED")));
 }
 
 QTEST_MAIN(tst_Studio)

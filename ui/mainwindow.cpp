@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "inspectorwindow.h"
+#include "redis/redisurl.h"
 #include "models/eventlogmodel.h"
 #include "models/nodetablemodel.h"
 #include "models/roommatrixmodel.h"
@@ -25,6 +27,7 @@
 #include <QInputDialog>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -128,6 +131,8 @@ void MainWindow::createActions()
                          tr("Save every sample of the charts as CSV"), &MainWindow::exportCsv));
     file->addAction(make(tr("Export &report as JSON..."), QStringLiteral("actionExportReport"), {},
                          tr("Save the accounting report, as fanout-studio --headless writes it"), &MainWindow::exportReport));
+    file->addAction(make(tr("&Attach to Redis..."), QStringLiteral("actionAttach"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A)},
+                         tr("Inspect a production Redis read-only: channels, nodes, connections, drift"), &MainWindow::attachToRedis));
     file->addSeparator();
     file->addAction(make(tr("&Quit"), QStringLiteral("actionQuit"), {QKeySequence::Quit}, tr("Quit"), &QWidget::close));
 
@@ -427,6 +432,25 @@ void MainWindow::editFleet()
     FleetDialog dialog(m_controller->scenario(), m_controller->redisUrl(), this);
     if (dialog.exec() == QDialog::Accepted)
         startScenario(dialog.scenario(), dialog.redisUrl());
+}
+
+void MainWindow::attachToRedis()
+{
+    bool ok = false;
+    const QString text = QInputDialog::getText(this, tr("Attach to Redis"),
+                                               tr("Redis URL (redis://[user:password@]host:port[/db]); the inspector is read-only:"),
+                                               QLineEdit::Normal, QStringLiteral("redis://127.0.0.1:6379"), &ok);
+    if (!ok)
+        return;
+    QString error;
+    const auto url = fanout::RedisUrl::parse(text.trimmed(), &error);
+    if (!url) {
+        QMessageBox::warning(this, tr("Attach to Redis"), error);
+        return;
+    }
+    auto *inspector = new InspectorWindow(*url, QStringLiteral("ws:room:"));
+    inspector->setAttribute(Qt::WA_DeleteOnClose);
+    inspector->show();
 }
 
 void MainWindow::makeClientSlow()

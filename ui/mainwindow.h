@@ -60,6 +60,7 @@ private:
     void openScenarioFile();
     void editFleet();
     void makeClientSlow();
+    void attachToRedis();
     void copyNodeUrl();
     void exportChart();
     void exportCsv();

@@ -1,4 +1,5 @@
 #include "broker/inprocessbroker.h"
+#include "inspect/noderecordpublisher.h"
 #include "broker/inprocessbus.h"
 #include "node/node.h"
 #include "nodeoptions.h"
@@ -7,7 +8,10 @@
 #include "unixsignalwatcher.h"
 
 #include <QCoreApplication>
+#include <QHostInfo>
 #include <QTimer>
+
+#include <memory>
 
 #include <cstdio>
 
@@ -30,8 +34,9 @@ int main(int argc, char *argv[])
     }
 
     fanout::Broker *broker = nullptr;
+    fanout::RedisBroker *redisBroker = nullptr;
     if (options.redis) {
-        broker = new fanout::RedisBroker(*options.redis, options.nodeId);
+        broker = redisBroker = new fanout::RedisBroker(*options.redis, options.nodeId);
     } else {
         auto *bus = new fanout::InProcessBus(&app);
         broker = new fanout::InProcessBroker(bus, options.nodeId);
@@ -45,8 +50,20 @@ int main(int argc, char *argv[])
         return 1;
     }
 
+    std::unique_ptr<fanout::NodeRecordPublisher> record;
+    if (redisBroker) {
+        const QString advertised = server.address() == QHostAddress::Any || server.address() == QHostAddress::AnyIPv6
+                ? QHostInfo::localHostName()
+                : server.address().toString();
+        record = std::make_unique<fanout::NodeRecordPublisher>(
+                &node, redisBroker, QStringLiteral("ws://%1:%2").arg(advertised).arg(server.port()),
+                QStringLiteral(FANOUT_VERSION));
+    }
+
     UnixSignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &app, [&](int) {
+        if (record)
+            record->withdraw();
         server.shutdown();
         QTimer::singleShot(200, &app, &QCoreApplication::quit);
     });

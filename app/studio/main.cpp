@@ -1,4 +1,6 @@
 #include "headlessrunner.h"
+#include "inspectorwindow.h"
+#include "inspectrunner.h"
 #include "mainwindow.h"
 #include "screenshotrunner.h"
 #include "studiooptions.h"
@@ -30,6 +32,13 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    if (!options.inspectUrl.isEmpty()) {
+        QCoreApplication app(argc, argv);
+        InspectRunner runner;
+        const int early = runner.start(options);
+        return early >= 0 ? early : app.exec();
+    }
+
     if (options.headless) {
         QCoreApplication app(argc, argv);
         HeadlessRunner runner;
@@ -38,6 +47,12 @@ int main(int argc, char *argv[])
     }
 
     QApplication app(argc, argv);
+    if (!options.attachUrl.isEmpty()) {
+        auto *inspector = new InspectorWindow(*fanout::RedisUrl::parse(options.attachUrl, nullptr), options.prefix);
+        inspector->setAttribute(Qt::WA_DeleteOnClose);
+        inspector->show();
+        return app.exec();
+    }
     QString error;
     std::optional<fanout::Scenario> scenario = fanout::Scenario::load(options.scenario, &error);
     if (!scenario) {

@@ -33,7 +33,17 @@ StudioOptions::ParseResult StudioOptions::parse(const QStringList &arguments, St
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("Render the window after --seconds of the scenario, save it as PNG and exit."),
                                         QStringLiteral("file.png"));
-    parser.addOptions({headless, scenario, seconds, report, broker, realTime, screenshot});
+    const QCommandLineOption attach(QStringLiteral("attach"),
+                                    QStringLiteral("Open the read-only inspector on a Redis (redis://[user:password@]host:port[/db])."),
+                                    QStringLiteral("url"));
+    const QCommandLineOption inspect(QStringLiteral("inspect"),
+                                     QStringLiteral("Print one read-only inspection of a Redis as JSON (with --json) and exit."),
+                                     QStringLiteral("url"));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("With --inspect: JSON on stdout."));
+    const QCommandLineOption prefix(QStringLiteral("prefix"),
+                                    QStringLiteral("Channel prefix to inspect (default ws:room:)."),
+                                    QStringLiteral("prefix"));
+    parser.addOptions({headless, scenario, seconds, report, broker, realTime, screenshot, attach, inspect, json, prefix});
 
     const auto error = [](const QString &message) { return ParseResult{Outcome::ExitError, message}; };
     if (!parser.parse(arguments))
@@ -64,6 +74,21 @@ StudioOptions::ParseResult StudioOptions::parse(const QStringList &arguments, St
         options->broker = parser.value(broker);
     }
     options->screenshotPath = parser.value(screenshot);
+    if (parser.isSet(prefix)) {
+        options->prefix = parser.value(prefix);
+        if (options->prefix.isEmpty())
+            return error(QStringLiteral("--prefix: the prefix is empty"));
+    }
+    for (const auto &[option, target] : {std::pair{&attach, &options->attachUrl}, std::pair{&inspect, &options->inspectUrl}}) {
+        if (!parser.isSet(*option))
+            continue;
+        QString urlError;
+        if (!fanout::RedisUrl::parse(parser.value(*option), &urlError))
+            return error(QStringLiteral("--%1: %2").arg(option->names().first(), urlError));
+        *target = parser.value(*option);
+    }
+    if (!options->inspectUrl.isEmpty() && !parser.isSet(json))
+        return error(QStringLiteral("--inspect prints JSON: add --json"));
     if (options->headless && !options->screenshotPath.isEmpty())
         return error(QStringLiteral("--screenshot needs the window: leave out --headless"));
     if (!options->headless && !options->reportPath.isEmpty())

@@ -12,6 +12,9 @@ struct StudioOptions {
     QString broker;     ///< empty: the in-process broker
     bool realTime = false;
     QString screenshotPath;
+    QString attachUrl;  ///< open the inspector window on this Redis
+    QString inspectUrl; ///< print one inspection as JSON and exit
+    QString prefix = QStringLiteral("ws:room:");
 
     enum class Outcome { Run, ExitOk, ExitError };
     struct ParseResult {

@@ -57,22 +57,28 @@ QStringList Node::detach(Session *session)
     const RoomRegistry::RemoveResult removed = m_registry.remove(session);
     for (const QString &room : removed.emptiedRooms)
         m_broker->unsubscribe(channelFor(room));
+    if (!removed.emptiedRooms.isEmpty())
+        emit roomsChanged();
     return removed.rooms;
 }
 
 bool Node::join(Session *session, const QString &room)
 {
     const RoomRegistry::JoinResult result = m_registry.join(session, room);
-    if (result.firstInRoom)
+    if (result.firstInRoom) {
         m_broker->subscribe(channelFor(room));
+        emit roomsChanged();
+    }
     return result.joined;
 }
 
 bool Node::leave(Session *session, const QString &room)
 {
     const RoomRegistry::LeaveResult result = m_registry.leave(session, room);
-    if (result.lastInRoom)
+    if (result.lastInRoom) {
         m_broker->unsubscribe(channelFor(room));
+        emit roomsChanged();
+    }
     return result.left;
 }
 

@@ -72,6 +72,8 @@ public:
 signals:
     /// A message reached this node's local members: `sessions` frames were handed out.
     void envelopeDelivered(const fanout::Envelope &envelope, quint64 sessions);
+    /// A room got its first local member or lost its last one.
+    void roomsChanged();
 
 private:
     void onBrokerMessage(const QByteArray &channel, const QByteArray &message);

@@ -93,6 +93,11 @@ void RedisBroker::setLinkUp(bool up)
     updateState();
 }
 
+bool RedisBroker::sendCommand(const QList<QByteArray> &args)
+{
+    return m_publisher->send(args);
+}
+
 void RedisBroker::flushOfflineQueue()
 {
     for (auto &entry : m_offlineQueue.takeAll())

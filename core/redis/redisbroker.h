@@ -32,6 +32,9 @@ public:
     bool isLinkUp() const override { return m_linkUp; }
 
     RedisUrl url() const { return m_url; }
+    /// Sends a node-level command (not pub/sub) on the publish connection; false while it is
+    /// down. The node's registry record goes this way, so a node keeps two connections.
+    bool sendCommand(const QList<QByteArray> &args);
 
 signals:
     void errorOccurred(const QString &message);

@@ -1,0 +1,114 @@
+#include "driftdetector.h"
+
+#include <QHash>
+#include <QLocale>
+
+namespace fanout {
+
+namespace {
+
+void add(std::vector<DriftFinding> &findings, DriftFinding::Severity severity, const QString &kind,
+         const QString &node, const QString &room, const QString &detail)
+{
+    findings.push_back({severity, kind, node, room, detail});
+}
+
+}
+
+std::vector<DriftFinding> DriftDetector::detect(const InspectionSnapshot &snapshot)
+{
+    using Severity = DriftFinding::Severity;
+    std::vector<DriftFinding> findings;
+    QHash<QString, qint64> subscribersByRoom;
+    for (const ChannelInfo &channel : snapshot.channels)
+        subscribersByRoom.insert(channel.room, channel.subscribers);
+
+    QHash<QString, QStringList> claimants;
+    bool truncated = false;
+    for (const FleetNode &node : snapshot.nodes) {
+        const NodeRecord &record = node.record;
+        if (node.vanished) {
+            add(findings, Severity::Warning, QStringLiteral("vanished_node"), record.id, {},
+                QStringLiteral("node %1 stopped refreshing its record (last seen %2 s before this snapshot)")
+                        .arg(record.id)
+                        .arg((snapshot.takenMs - node.lastSeenMs) / 1000));
+            continue;
+        }
+        if (record.prefix != snapshot.prefix)
+            continue;
+        truncated |= record.roomsTruncated;
+        for (const QString &room : record.rooms)
+            claimants[room].append(record.id);
+        if (node.subscribeClient < 0) {
+            if (record.roomCount > 0) {
+                add(findings, Severity::Error, QStringLiteral("no_subscribe_connection"), record.id, {},
+                    QStringLiteral("node %1 holds %2 room(s) but has no subscribe connection: its clients receive nothing from other nodes")
+                            .arg(record.id).arg(record.roomCount));
+            }
+            continue;
+        }
+        const qint64 held = snapshot.clients[size_t(node.subscribeClient)].subscriptions;
+        if (held < record.roomCount) {
+            add(findings, Severity::Error, QStringLiteral("missing_subscriptions"), record.id, {},
+                QStringLiteral("node %1 holds %2 room(s) but its subscribe connection has %3 subscription(s)")
+                        .arg(record.id).arg(record.roomCount).arg(held));
+        } else if (held > record.roomCount) {
+            add(findings, Severity::Warning, QStringLiteral("extra_subscriptions"), record.id, {},
+                QStringLiteral("node %1 holds %2 room(s) but its subscribe connection has %3 subscription(s): a leak")
+                        .arg(record.id).arg(record.roomCount).arg(held));
+        }
+    }
+
+    for (auto it = claimants.cbegin(); it != claimants.cend(); ++it) {
+        const qint64 subscribers = subscribersByRoom.value(it.key(), 0);
+        if (subscribers < it->size()) {
+            const QString node = it->size() == 1 ? it->first() : QString();
+            add(findings, Severity::Error, QStringLiteral("missing_subscription"), node, it.key(),
+                QStringLiteral("room %1 has members on %2 but %3 subscriber(s) on %4%1: messages to it are silently missed")
+                        .arg(it.key(), it->join(QLatin1String(", ")))
+                        .arg(subscribers)
+                        .arg(snapshot.prefix));
+        }
+    }
+
+    bool anonymousSubscribers = false;
+    for (const ClientInfo &client : snapshot.clients) {
+        if (client.subscriptions > 0 && !client.name.startsWith(QLatin1String("fanout:")))
+            anonymousSubscribers = true;
+    }
+    for (const ChannelInfo &channel : snapshot.channels) {
+        if (channel.subscribers == 0 || claimants.contains(channel.room))
+            continue;
+        if (anonymousSubscribers || truncated) {
+            add(findings, Severity::Info, QStringLiteral("unattributed_subscription"), {}, channel.room,
+                QStringLiteral("%1 has %2 subscriber(s) that no registered node claims (nodes that do not register, "
+                               "such as seed-design nodes, or a registry listing cut at %3 rooms)")
+                        .arg(channel.channel).arg(channel.subscribers).arg(NodeRecord::MaxListedRooms));
+        } else {
+            add(findings, Severity::Warning, QStringLiteral("subscription_without_members"), {}, channel.room,
+                QStringLiteral("%1 has %2 subscriber(s) but no node has members in %3: a leaked subscription")
+                        .arg(channel.channel).arg(channel.subscribers).arg(channel.room));
+        }
+    }
+
+    const QLocale locale(QLocale::C);
+    for (const ClientInfo &client : snapshot.clients) {
+        if (!client.isSubscriber() || client.outputMemory <= 0)
+            continue;
+        const bool overHard = snapshot.pubsubHardLimit > 0 && client.outputMemory >= snapshot.pubsubHardLimit;
+        const bool nearSoft = snapshot.pubsubSoftLimit > 0 && client.outputMemory * 2 >= snapshot.pubsubSoftLimit;
+        if (!overHard && !nearSoft)
+            continue;
+        add(findings, overHard ? Severity::Error : Severity::Warning, QStringLiteral("output_buffer_near_limit"),
+            client.name, {},
+            QStringLiteral("subscriber %1 (%2) has %3 bytes queued; Redis cuts a pubsub client off past %4 bytes, "
+                           "or %5 bytes for %6 s, and its node then misses messages")
+                    .arg(client.name.isEmpty() ? QStringLiteral("(unnamed)") : client.name, client.address,
+                         locale.toString(client.outputMemory), locale.toString(snapshot.pubsubHardLimit),
+                         locale.toString(snapshot.pubsubSoftLimit))
+                    .arg(snapshot.pubsubSoftSeconds));
+    }
+    return findings;
+}
+
+}

@@ -1,0 +1,445 @@
+#include "inspect/clientinfo.h"
+#include "inspect/driftdetector.h"
+#include "inspect/redisinspector.h"
+#include "nodeprocess.h"
+#include "redisclient.h"
+#include "redisserver.h"
+#include "testclient.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <csignal>
+#include <memory>
+#include <optional>
+
+using fanout::DriftDetector;
+using fanout::DriftFinding;
+using fanout::InspectionSnapshot;
+using fanout::RedisInspector;
+
+Q_DECLARE_METATYPE(fanout::InspectionSnapshot)
+
+namespace {
+
+std::optional<InspectionSnapshot> inspect(RedisInspector &inspector)
+{
+    QSignalSpy ready(&inspector, &RedisInspector::snapshotReady);
+    if (!inspector.isConnected()) {
+        QSignalSpy connected(&inspector, &RedisInspector::connected);
+        inspector.open();
+        if (!connected.wait(5000))
+            return std::nullopt;
+    }
+    inspector.refresh();
+    if (!ready.wait(5000))
+        return std::nullopt;
+    return ready.first().first().value<InspectionSnapshot>();
+}
+
+QStringList kinds(const InspectionSnapshot &snapshot)
+{
+    QStringList result;
+    for (const DriftFinding &finding : snapshot.findings)
+        result.append(finding.kind);
+    result.sort();
+    return result;
+}
+
+const fanout::FleetNode *nodeById(const InspectionSnapshot &snapshot, const QString &id)
+{
+    for (const auto &node : snapshot.nodes) {
+        if (node.record.id == id)
+            return &node;
+    }
+    return nullptr;
+}
+
+/// A MONITOR connection that keeps the commands one client address sends.
+class Monitor : public QObject
+{
+public:
+    explicit Monitor(quint16 port)
+    {
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        m_socket.waitForConnected(2000);
+        m_socket.write("MONITOR\r\n");
+        connect(&m_socket, &QTcpSocket::readyRead, this, [this] { m_text += m_socket.readAll(); });
+    }
+    QStringList commandsFrom(const QString &address) const
+    {
+        QStringList commands;
+        static const QRegularExpression line(QStringLiteral("^\\+[0-9.]+ \\[\\d+ ([^\\]]+)\\] \"([^\"]+)\""));
+        for (const QString &text : QString::fromUtf8(m_text).split(QStringLiteral("\r\n"))) {
+            const auto match = line.match(text);
+            if (match.hasMatch() && match.captured(1) == address)
+                commands.append(match.captured(2).toUpper());
+        }
+        return commands;
+    }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_text;
+};
+
+}
+
+class tst_Inspect : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void clientListParsing();
+    void driftRules_data();
+    void driftRules();
+    void liveFleetIsShownAndFollowed();
+    void killedSubscriberHeldFromResubscribingIsReported();
+    void registryClaimAndLeakAreReported();
+    void readOnlySendsNoWrite();
+    void manyChannelsInBatches();
+    void headlessInspect_data();
+    void headlessInspect();
+
+private:
+    bool startFleet(int count);
+    RedisServer m_redis;
+    std::vector<std::unique_ptr<NodeProcess>> m_nodes;
+};
+
+void tst_Inspect::initTestCase()
+{
+    qRegisterMetaType<InspectionSnapshot>();
+    QVERIFY2(m_redis.start(), qPrintable(m_redis.errorString()));
+}
+
+bool tst_Inspect::startFleet(int count)
+{
+    m_nodes.clear();
+    RedisClient(m_redis.url()).command({"FLUSHALL"});
+    for (int i = 0; i < count; ++i) {
+        auto node = std::make_unique<NodeProcess>();
+        if (!node->start({"--host", "127.0.0.1", "--port", "0", "--redis", m_redis.urlString(),
+                          "--node-id", QStringLiteral("insp-%1").arg(i)})) {
+            qWarning("%s", qPrintable(node->errorString()));
+            return false;
+        }
+        m_nodes.push_back(std::move(node));
+    }
+    return true;
+}
+
+void tst_Inspect::clientListParsing()
+{
+    const QByteArray list =
+            "id=3 addr=127.0.0.1:5000 laddr=127.0.0.1:6379 fd=8 name=fanout:a:sub age=12 idle=1 flags=P db=0 sub=2 psub=0 ssub=0 multi=-1 qbuf=0 omem=1024 cmd=subscribe\n"
+            "id=4 addr=127.0.0.1:5001 fd=9 name= age=3 idle=0 flags=N db=1 sub=0 psub=1 omem=0 cmd=client|list\n";
+    const QList<fanout::ClientInfo> clients = fanout::ClientInfo::parseList(list);
+    QCOMPARE(clients.size(), 2);
+    QCOMPARE(clients[0].name, QStringLiteral("fanout:a:sub"));
+    QCOMPARE(clients[0].subscriptions, 2);
+    QCOMPARE(clients[0].outputMemory, 1024);
+    QCOMPARE(clients[0].address, QStringLiteral("127.0.0.1:5000"));
+    QVERIFY(clients[0].isSubscriber());
+    QCOMPARE(clients[1].name, QString());
+    QCOMPARE(clients[1].db, 1);
+    QVERIFY(clients[1].isSubscriber());
+    QCOMPARE(clients[1].lastCommand, QStringLiteral("client|list"));
+}
+
+void tst_Inspect::driftRules_data()
+{
+    QTest::addColumn<InspectionSnapshot>("snapshot");
+    QTest::addColumn<QStringList>("expected");
+
+    InspectionSnapshot healthy;
+    healthy.prefix = QStringLiteral("ws:room:");
+    healthy.takenMs = 100000;
+    healthy.channels = {{"ws:room:r", "r", 1, -1}};
+    fanout::ClientInfo sub;
+    sub.name = QStringLiteral("fanout:n1:sub");
+    sub.subscriptions = 1;
+    healthy.clients = {sub};
+    fanout::FleetNode node;
+    node.record.id = QStringLiteral("n1");
+    node.record.prefix = healthy.prefix;
+    node.record.rooms = {"r"};
+    node.record.roomCount = 1;
+    node.subscribeClient = 0;
+    healthy.nodes = {node};
+    QTest::addRow("healthy") << healthy << QStringList();
+
+    InspectionSnapshot lost = healthy;
+    lost.channels.clear();
+    lost.clients[0].subscriptions = 0;
+    QTest::addRow("lost resubscribe") << lost << QStringList{"missing_subscription", "missing_subscriptions"};
+
+    InspectionSnapshot noConnection = healthy;
+    noConnection.nodes[0].subscribeClient = -1;
+    noConnection.clients.clear();
+    noConnection.channels.clear();
+    QTest::addRow("no subscribe connection") << noConnection << QStringList{"missing_subscription", "no_subscribe_connection"};
+
+    InspectionSnapshot leak = healthy;
+    leak.channels.push_back({"ws:room:old", "old", 1, -1});
+    leak.clients[0].subscriptions = 2;
+    QTest::addRow("leak") << leak << QStringList{"extra_subscriptions", "subscription_without_members"};
+
+    InspectionSnapshot seedNode = healthy;
+    fanout::ClientInfo anonymous;
+    anonymous.subscriptions = 1;
+    seedNode.clients.push_back(anonymous);
+    seedNode.channels.push_back({"ws:room:theirs", "theirs", 1, -1});
+    QTest::addRow("unregistered seed node") << seedNode << QStringList{"unattributed_subscription"};
+
+    InspectionSnapshot vanished = healthy;
+    vanished.nodes[0].vanished = true;
+    vanished.nodes[0].lastSeenMs = 40000;
+    vanished.channels.clear();
+    vanished.clients.clear();
+    QTest::addRow("vanished node") << vanished << QStringList{"vanished_node"};
+
+    InspectionSnapshot fullBuffer = healthy;
+    fullBuffer.clients[0].outputMemory = 5 * 1024 * 1024;
+    QTest::addRow("output buffer") << fullBuffer << QStringList{"output_buffer_near_limit"};
+
+    InspectionSnapshot otherPrefix = healthy;
+    otherPrefix.nodes[0].record.prefix = QStringLiteral("app:");
+    otherPrefix.channels.clear();
+    QTest::addRow("node of another prefix") << otherPrefix << QStringList();
+}
+
+void tst_Inspect::driftRules()
+{
+    QFETCH(InspectionSnapshot, snapshot);
+    QFETCH(QStringList, expected);
+    snapshot.findings = DriftDetector::detect(snapshot);
+    QCOMPARE(kinds(snapshot), expected);
+}
+
+void tst_Inspect::liveFleetIsShownAndFollowed()
+{
+    QVERIFY(startFleet(2));
+    TestClient a0, a1, b1;
+    QUrl url = m_nodes[0]->url();
+    url.setQuery(QStringLiteral("room=alpha"));
+    QVERIFY(a0.open(url));
+    url = m_nodes[1]->url();
+    url.setQuery(QStringLiteral("room=alpha"));
+    QVERIFY(a1.open(url));
+    url.setQuery(QStringLiteral("room=beta"));
+    QVERIFY(b1.open(url));
+
+    RedisInspector inspector(m_redis.url());
+    std::optional<InspectionSnapshot> snapshot;
+    QTRY_VERIFY_WITH_TIMEOUT((snapshot = inspect(inspector)) && snapshot->nodes.size() == 2 && snapshot->channels.size() == 2
+                                     && nodeById(*snapshot, "insp-1") && nodeById(*snapshot, "insp-1")->record.roomCount == 2,
+                             5000);
+    QCOMPARE(snapshot->channels[0].channel, QStringLiteral("ws:room:alpha"));
+    QCOMPARE(snapshot->channels[0].subscribers, 2);
+    QCOMPARE(snapshot->channels[1].channel, QStringLiteral("ws:room:beta"));
+    QCOMPARE(snapshot->channels[1].subscribers, 1);
+    const fanout::FleetNode *node1 = nodeById(*snapshot, QStringLiteral("insp-1"));
+    QCOMPARE(node1->record.rooms, QStringList({"alpha", "beta"}));
+    QCOMPARE(node1->record.sessions, 2);
+    QVERIFY(!node1->vanished);
+    QVERIFY(node1->publishClient >= 0);
+    QVERIFY(node1->subscribeClient >= 0);
+    QCOMPARE(snapshot->clients[size_t(node1->subscribeClient)].subscriptions, 2);
+    QCOMPARE(snapshot->clients[size_t(node1->publishClient)].name, QStringLiteral("fanout:insp-1:pub"));
+    QCOMPARE(kinds(*snapshot), QStringList());
+
+    b1.close();
+    a0.close();
+    QTRY_VERIFY_WITH_TIMEOUT((snapshot = inspect(inspector)) && snapshot->channels.size() == 1
+                                     && nodeById(*snapshot, "insp-1")->record.roomCount == 1
+                                     && nodeById(*snapshot, "insp-0")->record.roomCount == 0,
+                             5000);
+    QCOMPARE(snapshot->channels[0].subscribers, 1);
+    QCOMPARE(kinds(*snapshot), QStringList());
+
+    QCOMPARE(m_nodes[1]->terminate(), 0); // a clean stop withdraws its record
+    QTRY_VERIFY_WITH_TIMEOUT((snapshot = inspect(inspector)) && snapshot->nodes.size() == 1, 5000);
+    QCOMPARE(snapshot->nodes[0].record.id, QStringLiteral("insp-0"));
+}
+
+void tst_Inspect::killedSubscriberHeldFromResubscribingIsReported()
+{
+    QVERIFY(startFleet(1));
+    TestClient client;
+    QUrl url = m_nodes[0]->url();
+    url.setQuery(QStringLiteral("room=held"));
+    QVERIFY(client.open(url));
+    RedisInspector inspector(m_redis.url());
+    std::optional<InspectionSnapshot> snapshot;
+    QTRY_VERIFY_WITH_TIMEOUT((snapshot = inspect(inspector)) && snapshot->channels.size() == 1
+                                     && !snapshot->nodes.empty() && snapshot->nodes[0].record.roomCount == 1, 5000);
+    QCOMPARE(kinds(*snapshot), QStringList());
+
+    // Freeze the node so it cannot reconnect, then cut its subscribe connection.
+    const qint64 pid = m_nodes[0]->process().processId();
+    QCOMPARE(::kill(pid_t(pid), SIGSTOP), 0);
+    RedisClient admin(m_redis.url());
+    QCOMPARE(admin.command({"CLIENT", "KILL", "TYPE", "pubsub"}).integer, 1);
+    snapshot = inspect(inspector);
+    QVERIFY(snapshot);
+    QCOMPARE(kinds(*snapshot), QStringList({"missing_subscription", "no_subscribe_connection"}));
+    for (const DriftFinding &finding : snapshot->findings) {
+        QCOMPARE(finding.severity, DriftFinding::Severity::Error);
+        QCOMPARE(finding.node, QStringLiteral("insp-0"));
+    }
+
+    QCOMPARE(::kill(pid_t(pid), SIGCONT), 0);
+    QTRY_VERIFY_WITH_TIMEOUT((snapshot = inspect(inspector)) && snapshot->findings.empty(), 5000);
+    QCOMPARE(snapshot->channels.size(), size_t(1));
+}
+
+void tst_Inspect::registryClaimAndLeakAreReported()
+{
+    QVERIFY(startFleet(1));
+    RedisClient admin(m_redis.url());
+    admin.command({"HSET", "fanout:node:phantom", "id", "phantom", "prefix", "ws:room:", "rooms", "[\"ghost\"]", "room_count", "1"});
+    admin.command({"ZADD", "fanout:nodes", QByteArray::number(QDateTime::currentMSecsSinceEpoch()), "phantom"});
+    fanout::RedisConnection leaky(m_redis.url(), QStringLiteral("fanout:leaky:sub"), fanout::RedisConnection::Mode::Subscriber);
+    QSignalSpy ready(&leaky, &fanout::RedisConnection::ready);
+    leaky.open();
+    QVERIFY(ready.wait(5000));
+    leaky.send({"SUBSCRIBE", "ws:room:leak"});
+    RedisInspector inspector(m_redis.url());
+    std::optional<InspectionSnapshot> snapshot;
+    QTRY_VERIFY_WITH_TIMEOUT((snapshot = inspect(inspector)) && snapshot->channels.size() == 1, 5000);
+    QCOMPARE(kinds(*snapshot), QStringList({"missing_subscription", "no_subscribe_connection", "subscription_without_members"}));
+    for (const DriftFinding &finding : snapshot->findings) {
+        if (finding.kind == QLatin1String("missing_subscription")) {
+            QCOMPARE(finding.room, QStringLiteral("ghost"));
+            QCOMPARE(finding.node, QStringLiteral("phantom"));
+        }
+        if (finding.kind == QLatin1String("subscription_without_members"))
+            QCOMPARE(finding.room, QStringLiteral("leak"));
+    }
+
+    admin.command({"DEL", "fanout:node:phantom"});
+    snapshot = inspect(inspector);
+    QVERIFY(snapshot);
+    QVERIFY(nodeById(*snapshot, "phantom")->vanished);
+    QVERIFY(kinds(*snapshot).contains(QStringLiteral("vanished_node")));
+}
+
+void tst_Inspect::readOnlySendsNoWrite()
+{
+    QVERIFY(startFleet(1));
+    TestClient client;
+    QUrl url = m_nodes[0]->url();
+    url.setQuery(QStringLiteral("room=watched"));
+    QVERIFY(client.open(url));
+    RedisInspector inspector(m_redis.url());
+    QVERIFY(inspect(inspector));
+    RedisClient admin(m_redis.url());
+    QString address;
+    for (const QString &line : QString::fromUtf8(admin.command({"CLIENT", "LIST"}).string).split(QLatin1Char('\n'))) {
+        if (line.contains(QLatin1String("name=fanout-inspector ")))
+            address = line.section(QStringLiteral("addr="), 1).section(QLatin1Char(' '), 0, 0);
+    }
+    QVERIFY(!address.isEmpty());
+
+    Monitor monitor(m_redis.port());
+    QTest::qWait(100);
+    inspector.setSniffing(false);
+    QVERIFY(inspect(inspector));
+    QSignalSpy answered(&inspector, &RedisInspector::commandAnswered);
+    inspector.execute(QStringLiteral("PUBLISH ws:room:watched '{\"payload\":\"should not pass\"}'"));
+    inspector.execute(QStringLiteral("SET k v"));
+    inspector.execute(QStringLiteral("PUBSUB NUMSUB ws:room:watched"));
+    QTRY_COMPARE(answered.size(), 3);
+    QVERIFY(answered.at(0).at(1).toString().contains(QLatin1String("read-only")));
+    QVERIFY(answered.at(1).at(1).toString().contains(QLatin1String("read-only")));
+    QCOMPARE(answered.at(2).at(1).toString(), QStringLiteral("1) \"ws:room:watched\"\n2) (integer) 1"));
+    QTest::qWait(300);
+    const QStringList sent = monitor.commandsFrom(address);
+    QVERIFY2(!sent.isEmpty(), "MONITOR saw nothing from the inspector");
+    const QStringList reads{"PUBSUB", "CLIENT", "CONFIG", "ZRANGE", "HGETALL"};
+    for (const QString &command : sent)
+        QVERIFY2(reads.contains(command), qPrintable(QStringLiteral("read-only inspector sent %1").arg(command)));
+    QVERIFY(client.messages().isEmpty());
+
+    inspector.setWritesAllowed(true);
+    inspector.execute(QStringLiteral("PUBLISH ws:room:watched '{\"payload\":\"allowed\"}'"));
+    QTRY_COMPARE(answered.size(), 4);
+    QCOMPARE(answered.at(3).at(1).toString(), QStringLiteral("(integer) 1"));
+    QTRY_COMPARE(client.messages(), QStringList({"\"allowed\""}));
+}
+
+void tst_Inspect::manyChannelsInBatches()
+{
+    QVERIFY(startFleet(0));
+    fanout::RedisConnection subscriber(m_redis.url(), QStringLiteral("bulk"), fanout::RedisConnection::Mode::Subscriber);
+    QSignalSpy ready(&subscriber, &fanout::RedisConnection::ready);
+    subscriber.open();
+    QVERIFY(ready.wait(5000));
+    const int count = 2500;
+    for (int first = 0; first < count; first += 500) {
+        QList<QByteArray> args{"SUBSCRIBE"};
+        for (int i = first; i < first + 500; ++i)
+            args.append("ws:room:bulk-" + QByteArray::number(i));
+        subscriber.send(args);
+    }
+    RedisInspector inspector(m_redis.url());
+    std::optional<InspectionSnapshot> snapshot;
+    QTRY_VERIFY_WITH_TIMEOUT((snapshot = inspect(inspector)) && snapshot->channels.size() == size_t(count), 10000);
+    for (const auto &channel : snapshot->channels)
+        QCOMPARE(channel.subscribers, 1);
+    QCOMPARE(kinds(*snapshot), QStringList(count, QStringLiteral("unattributed_subscription")));
+}
+
+void tst_Inspect::headlessInspect_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("output");
+    QTest::addRow("json") << QStringList{"--inspect", "%URL%", "--json"} << 0 << "\"channels\"";
+    QTest::addRow("prefix") << QStringList{"--inspect", "%URL%", "--prefix", "other:", "--json"} << 0 << "\"prefix\": \"other:\"";
+    QTest::addRow("unreachable") << QStringList{"--inspect", "redis://127.0.0.1:1", "--json"} << 1 << "cannot reach redis://127.0.0.1:1";
+    QTest::addRow("bad url") << QStringList{"--inspect", "http://x", "--json"} << 2 << "--inspect";
+    QTest::addRow("no json") << QStringList{"--inspect", "%URL%"} << 2 << "--json";
+}
+
+void tst_Inspect::headlessInspect()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, output);
+    QVERIFY(startFleet(1));
+    TestClient client;
+    QUrl url = m_nodes[0]->url();
+    url.setQuery(QStringLiteral("room=cli"));
+    QVERIFY(client.open(url));
+    QTest::qWait(300);
+    arguments.replaceInStrings(QStringLiteral("%URL%"), m_redis.urlString());
+    QProcess process;
+    process.start(QStringLiteral(FANOUT_STUDIO_PATH), arguments);
+    QVERIFY(process.waitForFinished(15000));
+    const QByteArray out = process.readAllStandardOutput();
+    const QString printed = QString::fromUtf8(out + process.readAllStandardError());
+    QCOMPARE(process.exitCode(), exitCode);
+    QVERIFY2(printed.contains(output), qPrintable(printed));
+    if (exitCode != 0 || arguments.contains(QStringLiteral("--prefix")))
+        return;
+    const QJsonObject json = QJsonDocument::fromJson(out).object();
+    QCOMPARE(json.value("read_only").toBool(), true);
+    QCOMPARE(json.value("channels").toArray().size(), 1);
+    QCOMPARE(json.value("channels").toArray().first().toObject().value("numsub").toInt(), 1);
+    const QJsonArray nodes = json.value("nodes").toArray();
+    QCOMPARE(nodes.size(), 1);
+    QCOMPARE(nodes.first().toObject().value("subscribe_connection").toObject().value("name").toString(),
+             QStringLiteral("fanout:insp-0:sub"));
+    QCOMPARE(json.value("findings").toArray().size(), 0);
+}
+
+QTEST_GUILESS_MAIN(tst_Inspect)
+#include "tst_inspect.moc"

@@ -76,6 +76,9 @@ void NodeServer::acceptTcp()
 {
     while (QTcpSocket *socket = m_tcpServer->nextPendingConnection()) {
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        const auto key = std::make_pair(socket->peerAddress().toString(), socket->peerPort());
+        m_handshaking.insert(key, socket);
+        connect(socket, &QObject::destroyed, this, [this, key] { m_handshaking.remove(key); });
         m_webSocketServer->handleConnection(socket);
     }
 }
@@ -91,7 +94,8 @@ void NodeServer::acceptWebSocket()
         if (room.isEmpty())
             room = DefaultRoom;
         const QString id = m_node->id() + QLatin1Char('/') + QString::number(m_nextSessionNumber++);
-        auto *session = new WebSocketSession(socket, id,
+        QTcpSocket *tcp = m_handshaking.take(std::make_pair(socket->peerAddress().toString(), socket->peerPort()));
+        auto *session = new WebSocketSession(socket, tcp, id,
                                              typed ? SessionProtocol::Typed : SessionProtocol::Room,
                                              this);
         QString error;

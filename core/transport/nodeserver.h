@@ -7,6 +7,7 @@
 #include <QUrl>
 
 class QTcpServer;
+class QTcpSocket;
 class QWebSocketServer;
 
 namespace fanout {
@@ -56,6 +57,7 @@ private:
     QTcpServer *m_tcpServer;
     QWebSocketServer *m_webSocketServer;
     QList<WebSocketSession *> m_sessions;
+    QHash<std::pair<QString, quint16>, QTcpSocket *> m_handshaking; ///< by peer, until the upgrade
     quint64 m_maxMessageBytes = DefaultMaxMessageBytes;
     quint64 m_nextSessionNumber = 1;
 };

@@ -3,7 +3,9 @@
 #include "session/session.h"
 
 #include <QObject>
+#include <QPointer>
 
+class QTcpSocket;
 class QWebSocket;
 
 namespace fanout {
@@ -13,8 +15,10 @@ class WebSocketSession : public QObject, public Session
 {
     Q_OBJECT
 public:
-    WebSocketSession(QWebSocket *socket, const QString &id, SessionProtocol protocol,
-                     QObject *parent = nullptr);
+    /// `tcp` is the connection under `socket`, when known: deliveries are then written to it as
+    /// ready-made frames, skipping QWebSocket's per-message UTF-8 conversion and framing.
+    WebSocketSession(QWebSocket *socket, QTcpSocket *tcp, const QString &id,
+                     SessionProtocol protocol, QObject *parent = nullptr);
     ~WebSocketSession() override;
 
     QWebSocket *socket() const { return m_socket; }
@@ -24,6 +28,7 @@ public:
 
 private:
     QWebSocket *m_socket;
+    QPointer<QTcpSocket> m_tcp;
 };
 
 }

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark (docs/performance.md): a fleet of 3 fanout-node and a fleet of 3 nodes of
+# the seed's Node.js design (../shared/peers) on one redis-server, the same load on both in the
+# same run, then the ratios ours/reference. Needs Node.js and npm (for the reference's ws and
+# ioredis). Usage: scripts/bench.sh [--quick]
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+"$root/scripts/setup.sh" >/dev/null
+
+peers=${FANOUT_PEERS:-$root/../shared/peers}
+if [ ! -f "$peers/seed001-node.mjs" ]; then
+    echo "bench: the reference node is not at $peers (set FANOUT_PEERS)" >&2
+    exit 1
+fi
+command -v node >/dev/null || { echo "bench: node (Node.js) is needed for the reference fleet" >&2; exit 1; }
+# ../shared is read-only: install the reference's dependencies in a copy under build/.
+reference=$root/build/reference-peer
+if [ ! -d "$reference/node_modules" ] || ! cmp -s "$peers/package-lock.json" "$reference/package-lock.json"; then
+    rm -rf "$reference" && mkdir -p "$reference"
+    cp "$peers"/package.json "$peers"/package-lock.json "$peers"/seed001-node.mjs "$reference/"
+    (cd "$reference" && npm ci --silent --no-audit --no-fund)
+fi
+
+ulimit -n 20000 2>/dev/null || true
+bench=$root/build/app/bench/fanout-bench
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >/dev/null &
+pids+=($!)
+for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+start_fleet() { # kind -> sets fleet_urls, fleet_pids
+    fleet_urls=""; fleet_pids=""
+    for n in 1 2 3; do
+        local port; port=$(free_port)
+        if [ "$1" = ours ]; then
+            "$root/build/app/node/fanout-node" --host 127.0.0.1 --port "$port" --node-id "ours-$n" \
+                --redis "redis://127.0.0.1:$redis_port" >/dev/null 2>&1 &
+        else
+            (cd "$reference" && PORT=$port REDIS_URL=redis://127.0.0.1:$redis_port NODE_ID=ref-$n \
+                exec node seed001-node.mjs >/dev/null 2>&1) &
+        fi
+        pids+=($!)
+        fleet_pids+="$!,"
+        fleet_urls+="ws://127.0.0.1:$port,"
+    done
+    fleet_urls=${fleet_urls%,}; fleet_pids=${fleet_pids%,}
+    for url in ${fleet_urls//,/ }; do
+        local port=${url##*:}
+        for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
+    done
+    sleep 0.5
+}
+stop_fleet() { for pid in ${fleet_pids//,/ }; do kill "$pid" 2>/dev/null || true; done; sleep 0.5; }
+
+seconds=10; [ $quick = 1 ] && seconds=2
+load="--clients 300 --rooms 30 --senders 30 --payload 64"
+json() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); print($2)" "$3"; }
+
+declare -A line lossless idle
+for kind in ours reference; do
+    start_fleet "$kind"
+    line[$kind]=$("$bench" --urls "$fleet_urls" $load --rate 3000 --seconds "$seconds" --pids "$fleet_pids" --label "$kind")
+    echo "${line[$kind]}"
+    best=0
+    rates="6000 12000 18000 24000 30000 40000"; [ $quick = 1 ] && rates="6000"
+    for rate in $rates; do
+        result=$("$bench" --urls "$fleet_urls" $load --rate "$rate" --seconds 3 --pids "$fleet_pids" --label "$kind-ramp")
+        ok=$(json d "1 if d['lost']==0 and d['duplicates']==0 and d['sent_per_second']>=0.95*$rate else 0" "$result")
+        echo "  ramp $rate/s: $(json d "f\"{d['deliveries_per_second']:.0f} deliveries/s, lost {d['lost']:.0f}, p99 {d['latency_ms']['p99']} ms\"" "$result")" >&2
+        [ "$ok" = 1 ] || break
+        best=$(json d "round(d['deliveries_per_second'])" "$result")
+    done
+    lossless[$kind]=$best
+    stop_fleet
+    start_fleet "$kind"
+    connections=10000; [ $quick = 1 ] && connections=1000
+    idle[$kind]=$("$bench" --urls "${fleet_urls%%,*}" --idle "$connections" --seconds 2 --pids "${fleet_pids%%,*}" --label "$kind-idle")
+    echo "${idle[$kind]}"
+    stop_fleet
+done
+
+python3 - "${line[ours]}" "${line[reference]}" "${lossless[ours]}" "${lossless[reference]}" "${idle[ours]}" "${idle[reference]}" <<'PY'
+import json, sys
+ours, ref = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+lossless_ours, lossless_ref = float(sys.argv[3]), float(sys.argv[4])
+idle_ours, idle_ref = json.loads(sys.argv[5]), json.loads(sys.argv[6])
+def ratio(a, b): return a / b if b else float('nan')
+print(json.dumps({
+    "cpu_per_delivery_us": {"ours": round(ours["server_cpu_us_per_delivery"], 2), "reference": round(ref["server_cpu_us_per_delivery"], 2),
+                            "ratio": round(ratio(ours["server_cpu_us_per_delivery"], ref["server_cpu_us_per_delivery"]), 3), "goal": "<= 0.333"},
+    "p99_ms": {"ours": ours["latency_ms"]["p99"], "reference": ref["latency_ms"]["p99"],
+               "ratio": round(ratio(ours["latency_ms"]["p99"], ref["latency_ms"]["p99"]), 3), "goal": "<= 0.5"},
+    "lossless_deliveries_per_second": {"ours": lossless_ours, "reference": lossless_ref,
+                                       "ratio": round(ratio(lossless_ours, lossless_ref), 3), "goal": ">= 3"},
+    "idle_bytes_per_connection": {"ours": round(idle_ours.get("bytes_per_connection", float('nan'))), "reference": round(idle_ref.get("bytes_per_connection", float('nan'))),
+                                  "ratio": round(ratio(idle_ours.get("bytes_per_connection", 0), idle_ref.get("bytes_per_connection", 0)), 3), "goal": "<= 1"},
+}))
+PY

@@ -26,6 +26,7 @@ private slots:
     void environmentFallbacks();
     void commandLine_data();
     void commandLine();
+    void benchSmoke();
 
 private:
     bool startFleet(int count, const QStringList &extra = {});
@@ -234,6 +235,33 @@ void tst_Fleet::commandLine()
     const QString printed = QString::fromUtf8(process.readAllStandardOutput()
                                               + process.readAllStandardError());
     QVERIFY2(printed.contains(output), qPrintable(printed));
+}
+
+void tst_Fleet::benchSmoke()
+{
+    QVERIFY(startFleet(2));
+    const QString urls = m_nodes[0]->url().toString() + QLatin1Char(',') + m_nodes[1]->url().toString();
+    const QString pids = QStringLiteral("%1,%2").arg(m_nodes[0]->process().processId()).arg(m_nodes[1]->process().processId());
+    QProcess bench;
+    bench.start(QStringLiteral(FANOUT_BENCH_PATH),
+                {"--urls", urls, "--clients", "40", "--rooms", "4", "--senders", "8", "--rate", "400",
+                 "--seconds", "1", "--warmup", "0.5", "--pids", pids, "--label", "smoke"});
+    QVERIFY(bench.waitForFinished(30000));
+    QCOMPARE(bench.exitCode(), 0);
+    const QJsonObject result = QJsonDocument::fromJson(bench.readAllStandardOutput()).object();
+    QCOMPARE(result.value("label").toString(), QStringLiteral("smoke"));
+    QVERIFY(result.value("sent").toDouble() > 0);
+    QCOMPARE(result.value("expected").toDouble(), result.value("sent").toDouble() * 10); // 10 clients per room
+    QCOMPARE(result.value("lost").toDouble(), 0.0);
+    QCOMPARE(result.value("duplicates").toDouble(), 0.0);
+    QVERIFY(result.value("server_cpu_seconds").toDouble() >= 0);
+    QVERIFY(result.value("latency_ms").toObject().value("p99").toDouble() > 0);
+
+    QProcess bad;
+    bad.start(QStringLiteral(FANOUT_BENCH_PATH), {"--urls", "http://x"});
+    QVERIFY(bad.waitForFinished(5000));
+    QCOMPARE(bad.exitCode(), 2);
+    QVERIFY(bad.readAllStandardError().contains("--urls"));
 }
 
 QTEST_GUILESS_MAIN(tst_Fleet)

@@ -26,15 +26,15 @@ class tst_Broker : public QObject
 {
     Q_OBJECT
 private slots:
-    void publishReachesSubscribers_data() { brokerKinds(); }
+    void publishReachesSubscribers_data() { BusFixture::addKindRows(); }
     void publishReachesSubscribers();
-    void deliveryIsNeverSynchronous_data() { brokerKinds(); }
+    void deliveryIsNeverSynchronous_data() { BusFixture::addKindRows(); }
     void deliveryIsNeverSynchronous();
-    void unsubscribeStopsDelivery_data() { brokerKinds(); }
+    void unsubscribeStopsDelivery_data() { BusFixture::addKindRows(); }
     void unsubscribeStopsDelivery();
-    void outageForgetsSubscriptionsAndQueuesPublishes_data() { brokerKinds(); }
+    void outageForgetsSubscriptionsAndQueuesPublishes_data() { BusFixture::addKindRows(); }
     void outageForgetsSubscriptionsAndQueuesPublishes();
-    void introspection_data() { brokerKinds(); }
+    void introspection_data() { BusFixture::addKindRows(); }
     void introspection();
 
     void partitionCutsOneConnection();
@@ -42,31 +42,11 @@ private slots:
     void globMatchesLikeRedis();
     void publishQueueDropsOldest();
 
-private:
-    void brokerKinds();
-    std::unique_ptr<BusFixture> makeFixture();
 };
-
-void tst_Broker::brokerKinds()
-{
-    QTest::addColumn<QString>("kind");
-    for (const QString &kind : BusFixture::kinds())
-        QTest::newRow(qPrintable(kind)) << kind;
-}
-
-std::unique_ptr<BusFixture> tst_Broker::makeFixture()
-{
-    QFETCH(QString, kind);
-    QString error;
-    auto fixture = BusFixture::create(kind, &error);
-    if (!fixture)
-        qWarning("%s", qPrintable(error));
-    return fixture;
-}
 
 void tst_Broker::publishReachesSubscribers()
 {
-    auto bus = makeFixture();
+    auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
     std::unique_ptr<Broker> b(bus->makeBroker(QStringLiteral("b")));
@@ -97,7 +77,7 @@ void tst_Broker::publishReachesSubscribers()
 
 void tst_Broker::deliveryIsNeverSynchronous()
 {
-    auto bus = makeFixture();
+    auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
     QVERIFY(waitConnected(a.get()));
@@ -114,7 +94,7 @@ void tst_Broker::deliveryIsNeverSynchronous()
 
 void tst_Broker::unsubscribeStopsDelivery()
 {
-    auto bus = makeFixture();
+    auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
     QVERIFY(waitConnected(a.get()));
@@ -129,7 +109,7 @@ void tst_Broker::unsubscribeStopsDelivery()
 
 void tst_Broker::outageForgetsSubscriptionsAndQueuesPublishes()
 {
-    auto bus = makeFixture();
+    auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
     QVERIFY(waitConnected(a.get()));
@@ -159,7 +139,7 @@ void tst_Broker::outageForgetsSubscriptionsAndQueuesPublishes()
 
 void tst_Broker::introspection()
 {
-    auto bus = makeFixture();
+    auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
     std::unique_ptr<Broker> b(bus->makeBroker(QStringLiteral("b")));

@@ -84,15 +84,15 @@ class tst_Node : public QObject
 {
     Q_OBJECT
 private slots:
-    void crossNodeRoomMode_data() { brokerKinds(); }
+    void crossNodeRoomMode_data() { BusFixture::addKindRows(); }
     void crossNodeRoomMode();
-    void crossNodeTypedMode_data() { brokerKinds(); }
+    void crossNodeTypedMode_data() { BusFixture::addKindRows(); }
     void crossNodeTypedMode();
-    void lazySubscriptions_data() { brokerKinds(); }
+    void lazySubscriptions_data() { BusFixture::addKindRows(); }
     void lazySubscriptions();
-    void externalPublishReachesRoom_data() { brokerKinds(); }
+    void externalPublishReachesRoom_data() { BusFixture::addKindRows(); }
     void externalPublishReachesRoom();
-    void brokerOutageFallsBackToLocalDelivery_data() { brokerKinds(); }
+    void brokerOutageFallsBackToLocalDelivery_data() { BusFixture::addKindRows(); }
     void brokerOutageFallsBackToLocalDelivery();
 
     void typedEvents();
@@ -101,31 +101,11 @@ private slots:
     void badFrames_data();
     void badFrames();
 
-private:
-    void brokerKinds();
-    std::unique_ptr<BusFixture> makeFixture();
 };
-
-void tst_Node::brokerKinds()
-{
-    QTest::addColumn<QString>("kind");
-    for (const QString &kind : BusFixture::kinds())
-        QTest::newRow(qPrintable(kind)) << kind;
-}
-
-std::unique_ptr<BusFixture> tst_Node::makeFixture()
-{
-    QFETCH(QString, kind);
-    QString error;
-    auto fixture = BusFixture::create(kind, &error);
-    if (!fixture)
-        qWarning("%s", qPrintable(error));
-    return fixture;
-}
 
 void tst_Node::crossNodeRoomMode()
 {
-    auto bus = makeFixture();
+    auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     LocalFleet fleet(*bus, 3);
     QVERIFY(fleet.isListening());
@@ -163,7 +143,7 @@ void tst_Node::crossNodeRoomMode()
 
 void tst_Node::crossNodeTypedMode()
 {
-    auto bus = makeFixture();
+    auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     LocalFleet fleet(*bus, 3);
     QVERIFY(fleet.waitConnected());
@@ -209,7 +189,7 @@ void tst_Node::crossNodeTypedMode()
 
 void tst_Node::lazySubscriptions()
 {
-    auto bus = makeFixture();
+    auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     LocalFleet fleet(*bus, 3);
     QVERIFY(fleet.waitConnected());
@@ -246,7 +226,7 @@ void tst_Node::lazySubscriptions()
 
 void tst_Node::externalPublishReachesRoom()
 {
-    auto bus = makeFixture();
+    auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     LocalFleet fleet(*bus, 3);
     QVERIFY(fleet.waitConnected());
@@ -270,7 +250,7 @@ void tst_Node::externalPublishReachesRoom()
 
 void tst_Node::brokerOutageFallsBackToLocalDelivery()
 {
-    auto bus = makeFixture();
+    auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     LocalFleet fleet(*bus, 2);
     QVERIFY(fleet.waitConnected());

@@ -16,6 +16,17 @@ struct BrokerStats {
     quint64 messagesReceived = 0; ///< messages that arrived on subscribed channels
     quint64 bytesReceived = 0;    ///< their size, the bus egress towards this node
     quint64 reconnects = 0;       ///< times the connection came back after a loss
+
+    BrokerStats &operator+=(const BrokerStats &other)
+    {
+        published += other.published;
+        publishesQueued += other.publishesQueued;
+        publishesDropped += other.publishesDropped;
+        messagesReceived += other.messagesReceived;
+        bytesReceived += other.bytesReceived;
+        reconnects += other.reconnects;
+        return *this;
+    }
 };
 
 /// A node's connection to a pub/sub bus with Redis semantics.

@@ -12,6 +12,17 @@ struct NodeStats {
     quint64 malformedMessages = 0;  ///< of those, ones that were not a valid envelope
     quint64 deliveries = 0;         ///< frames written to local sessions, fallback included
     quint64 fallbackDeliveries = 0; ///< frames delivered locally while the broker was down
+
+    NodeStats &operator+=(const NodeStats &other)
+    {
+        published += other.published;
+        brokerMessages += other.brokerMessages;
+        wastedMessages += other.wastedMessages;
+        malformedMessages += other.malformedMessages;
+        deliveries += other.deliveries;
+        fallbackDeliveries += other.fallbackDeliveries;
+        return *this;
+    }
 };
 
 }

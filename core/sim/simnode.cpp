@@ -73,30 +73,16 @@ QUrl SimNode::url() const
 NodeStats SimNode::stats() const
 {
     NodeStats total = m_pastStats;
-    if (m_node) {
-        const NodeStats live = m_node->stats();
-        total.published += live.published;
-        total.brokerMessages += live.brokerMessages;
-        total.wastedMessages += live.wastedMessages;
-        total.malformedMessages += live.malformedMessages;
-        total.deliveries += live.deliveries;
-        total.fallbackDeliveries += live.fallbackDeliveries;
-    }
+    if (m_node)
+        total += m_node->stats();
     return total;
 }
 
 BrokerStats SimNode::brokerStats() const
 {
     BrokerStats total = m_pastBrokerStats;
-    if (m_node) {
-        const BrokerStats live = m_node->broker()->stats();
-        total.published += live.published;
-        total.publishesQueued += live.publishesQueued;
-        total.publishesDropped += live.publishesDropped;
-        total.messagesReceived += live.messagesReceived;
-        total.bytesReceived += live.bytesReceived;
-        total.reconnects += live.reconnects;
-    }
+    if (m_node)
+        total += m_node->broker()->stats();
     return total;
 }
 

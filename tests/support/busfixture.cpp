@@ -6,6 +6,8 @@
 #include "redisclient.h"
 #include "redisserver.h"
 
+#include <QTest>
+
 namespace {
 
 class InProcessFixture : public BusFixture
@@ -88,4 +90,21 @@ std::unique_ptr<BusFixture> BusFixture::create(const QString &kind, QString *err
     }
     *error = QStringLiteral("unknown broker kind %1").arg(kind);
     return nullptr;
+}
+
+void BusFixture::addKindRows()
+{
+    QTest::addColumn<QString>("kind");
+    for (const QString &kind : kinds())
+        QTest::newRow(qPrintable(kind)) << kind;
+}
+
+std::unique_ptr<BusFixture> BusFixture::createForCurrentRow()
+{
+    QFETCH(QString, kind);
+    QString error;
+    auto fixture = create(kind, &error);
+    if (!fixture)
+        qWarning("%s", qPrintable(error));
+    return fixture;
 }

@@ -12,6 +12,10 @@ class BusFixture
 {
 public:
     static QStringList kinds() { return {QStringLiteral("in-process"), QStringLiteral("redis")}; }
+    /// Adds a "kind" column with one row per broker, for a data-driven test's _data().
+    static void addKindRows();
+    /// Creates the fixture of the current row's "kind" (QFETCH); nullptr with a warning.
+    static std::unique_ptr<BusFixture> createForCurrentRow();
     /// Creates and starts the fixture; nullptr with *error on failure.
     static std::unique_ptr<BusFixture> create(const QString &kind, QString *error);
     virtual ~BusFixture();

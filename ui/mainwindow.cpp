@@ -32,6 +32,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressDialog>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
@@ -146,7 +147,7 @@ void MainWindow::createActions()
                                tr("Start the current scenario again"),
                                [this] { startScenario(m_controller->scenario(), m_controller->redisUrl()); }));
     simulation->addAction(make(tr("&Fleet and broker..."), QStringLiteral("actionFleet"), {QKeySequence(Qt::CTRL | Qt::Key_F)},
-                               tr("Change nodes, clients, rooms, or run on a real Redis"), &MainWindow::editFleet));
+                               tr("Change nodes, clients, rooms, payload size, or run on a real Redis"), &MainWindow::editFleet));
 
     faults->addAction(make(tr("&Kill node"), QStringLiteral("actionKillNode"), {QKeySequence(Qt::CTRL | Qt::Key_K)},
                            tr("Kill the selected node: its clients reconnect elsewhere"),
@@ -230,6 +231,10 @@ void MainWindow::createDocks()
     auto *nodeLayout = new QVBoxLayout(nodePanel);
     nodeLayout->setContentsMargins(2, 2, 2, 2);
     nodeLayout->addWidget(m_nodeView);
+    auto *copyButton = new QPushButton(tr("Copy the selected node's ws:// URL"));
+    copyButton->setObjectName(QStringLiteral("copyUrlButton"));
+    connect(copyButton, &QPushButton::clicked, copyUrl, &QAction::trigger);
+    nodeLayout->addWidget(copyButton);
     auto *hint = new QLabel(tr("Select a node for the fault buttons. Right-click to copy its ws:// URL and join "
                                "with <code>npx wscat -c 'URL?room=room-0'</code>: you see what its virtual clients see."));
     hint->setWordWrap(true);

@@ -11,7 +11,8 @@
 
 FleetDialog::FleetDialog(const fanout::Scenario &scenario, const QString &redisUrl, QWidget *parent)
     : QDialog(parent), m_scenario(scenario), m_nodes(new QSpinBox), m_clients(new QSpinBox),
-      m_rooms(new QSpinBox), m_roomsPerClient(new QSpinBox), m_balancer(new QComboBox),
+      m_rooms(new QSpinBox), m_roomsPerClient(new QSpinBox), m_payload(new QSpinBox),
+      m_balancer(new QComboBox),
       m_broker(new QComboBox), m_url(new QLineEdit(redisUrl.isEmpty() ? QStringLiteral("redis://127.0.0.1:6379") : redisUrl))
 {
     setWindowTitle(tr("Fleet and broker"));
@@ -23,6 +24,9 @@ FleetDialog::FleetDialog(const fanout::Scenario &scenario, const QString &redisU
     m_rooms->setValue(scenario.rooms);
     m_roomsPerClient->setRange(1, 1000);
     m_roomsPerClient->setValue(scenario.roomsPerClient);
+    m_payload->setRange(2, 1024 * 1024);
+    m_payload->setSuffix(tr(" bytes"));
+    m_payload->setValue(scenario.payloadBytes);
     m_balancer->addItems({tr("round robin"), tr("least connections")});
     m_balancer->setCurrentIndex(scenario.balancer == fanout::Scenario::Balancer::LeastConnections ? 1 : 0);
     m_broker->addItems({tr("in-process (no Redis needed)"), tr("Redis at this URL")});
@@ -37,6 +41,7 @@ FleetDialog::FleetDialog(const fanout::Scenario &scenario, const QString &redisU
     form->addRow(tr("Virtual clients"), m_clients);
     form->addRow(tr("Rooms"), m_rooms);
     form->addRow(tr("Rooms per client"), m_roomsPerClient);
+    form->addRow(tr("Payload size"), m_payload);
     form->addRow(tr("Load balancer"), m_balancer);
     form->addRow(tr("Broker"), m_broker);
     form->addRow(tr("Redis URL"), m_url);
@@ -70,6 +75,7 @@ fanout::Scenario FleetDialog::scenario() const
     s.clients = m_clients->value();
     s.rooms = m_rooms->value();
     s.roomsPerClient = m_roomsPerClient->value();
+    s.payloadBytes = m_payload->value();
     s.senders = std::min(s.senders, s.clients);
     s.balancer = m_balancer->currentIndex() == 1 ? fanout::Scenario::Balancer::LeastConnections
                                                  : fanout::Scenario::Balancer::RoundRobin;

@@ -8,7 +8,7 @@ class QComboBox;
 class QLineEdit;
 class QSpinBox;
 
-/// Edits the fleet (nodes, clients, rooms) and the broker (in-process, or a Redis URL) of the
+/// Edits the fleet (nodes, clients, rooms, payload size) and the broker (in-process, or a Redis URL) of the
 /// current scenario; applying it starts a new simulation.
 class FleetDialog : public QDialog
 {
@@ -27,6 +27,7 @@ private:
     QSpinBox *m_clients;
     QSpinBox *m_rooms;
     QSpinBox *m_roomsPerClient;
+    QSpinBox *m_payload;
     QComboBox *m_balancer;
     QComboBox *m_broker;
     QLineEdit *m_url;

@@ -221,6 +221,14 @@ void tst_Broker::publishQueueDropsOldest()
     QCOMPARE(kept.front().message, QByteArray("2"));
     QCOMPARE(kept.back().message, QByteArray("3"));
     QCOMPARE(queue.size(), 0);
+
+    fanout::PublishQueue byBytes(1000);
+    const QByteArray big(fanout::PublishQueue::MaxBytes / 4 + 1, 'b');
+    int dropped = 0;
+    for (int i = 0; i < 5; ++i)
+        dropped += byBytes.push({"c", big, {}});
+    QCOMPARE(dropped, 2); // only three such messages fit in MaxBytes
+    QCOMPARE(byBytes.size(), 3);
 }
 
 QTEST_GUILESS_MAIN(tst_Broker)

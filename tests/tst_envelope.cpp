@@ -102,6 +102,7 @@ void tst_Envelope::rejectsMalformed_data()
     QTest::addRow("leading zero") << QByteArray(R"({"payload":01})") << QStringLiteral("not JSON");
     QTest::addRow("trailing comma") << QByteArray(R"({"payload":[1,]})") << QStringLiteral("not JSON");
     QTest::addRow("trailing garbage") << QByteArray(R"({"payload":1}x)") << QStringLiteral("not JSON");
+    QTest::addRow("invalid utf-8 in payload") << QByteArray("{\"payload\":\"\xff\"}") << QStringLiteral("not JSON");
     QTest::addRow("unterminated string") << QByteArray(R"({"payload":"abc})") << QStringLiteral("not JSON");
 }
 

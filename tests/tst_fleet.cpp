@@ -217,6 +217,7 @@ void tst_Fleet::commandLine_data()
     QTest::addRow("bad redis url") << QStringList{"--redis", "mysql://x"} << 2 << "--redis/REDIS_URL";
     QTest::addRow("bad host") << QStringList{"--host", "not-an-ip"} << 2 << "--host";
     QTest::addRow("node id with space") << QStringList{"--node-id", "a b"} << 2 << "--node-id";
+    QTest::addRow("node id not ascii") << QStringList{"--node-id", "n\u0153ud"} << 2 << "printable ASCII";
     QTest::addRow("unknown option") << QStringList{"--frobnicate"} << 2 << "frobnicate";
     QTest::addRow("port in use") << QStringList{"--host", "127.0.0.1", "--port", "%REDIS_PORT%"} << 1
                                  << "cannot listen";

@@ -1,4 +1,5 @@
 #include "busfixture.h"
+#include "node/clientprotocol.h"
 #include "node/node.h"
 #include "testclient.h"
 #include "transport/nodeserver.h"
@@ -11,6 +12,11 @@
 
 #include <memory>
 #include <vector>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using fanout::Broker;
 using fanout::Node;
@@ -96,6 +102,8 @@ private slots:
     void brokerOutageFallsBackToLocalDelivery();
 
     void typedEvents();
+    void roomLimitPerConnection();
+    void clientThatStopsReadingIsCutOff();
     void roomQuery_data();
     void roomQuery();
     void badFrames_data();
@@ -335,6 +343,56 @@ void tst_Node::typedEvents()
     QTest::qWait(100);
     QCOMPARE(alice.ofType(QStringLiteral("user_joined")).size(), 3);
     QCOMPARE(bob.ofType(QStringLiteral("user_joined")).size(), 2);
+}
+
+void tst_Node::roomLimitPerConnection()
+{
+    auto bus = BusFixture::create(QStringLiteral("in-process"), nullptr);
+    LocalFleet fleet(*bus, 1);
+    QVERIFY(fleet.waitConnected());
+    TestClient client;
+    QVERIFY(client.open(fleet.typedUrl(0)));
+    for (int i = 0; i <= int(fanout::ClientProtocol::MaxRoomsPerSession); ++i)
+        client.send(typed("join", QStringLiteral("r%1").arg(i)));
+    QTRY_COMPARE(client.ofType(QStringLiteral("error")).size(), 1);
+    QCOMPARE(client.ofType(QStringLiteral("error")).first().value("code").toString(), QStringLiteral("too_many_rooms"));
+    QCOMPARE(client.ofType(QStringLiteral("joined")).size(), int(fanout::ClientProtocol::MaxRoomsPerSession));
+    QCOMPARE(fleet.node(0)->rooms().size(), fanout::ClientProtocol::MaxRoomsPerSession);
+    client.send(typed("join", QStringLiteral("r0"))); // rejoining a room it is in is still fine
+    QTRY_COMPARE(client.ofType(QStringLiteral("joined")).size(), int(fanout::ClientProtocol::MaxRoomsPerSession) + 1);
+}
+
+void tst_Node::clientThatStopsReadingIsCutOff()
+{
+    auto bus = BusFixture::create(QStringLiteral("in-process"), nullptr);
+    LocalFleet fleet(*bus, 1);
+    QVERIFY(fleet.waitConnected());
+    // A raw client that completes the handshake and then never reads again.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(fleet.roomUrl(0, QStringLiteral("flood")).port());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
+    const QByteArray request = "GET /?room=flood HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                               "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                               "Sec-WebSocket-Version: 13\r\n\r\n";
+    QCOMPARE(::write(fd, request.constData(), size_t(request.size())), ssize_t(request.size()));
+    TestClient reader;
+    QVERIFY(reader.open(fleet.roomUrl(0, QStringLiteral("flood"))));
+    QTRY_COMPARE(fleet.node(0)->memberCount(QStringLiteral("flood")), 2);
+
+    const QString big = QLatin1Char('"') + QString(60000, QLatin1Char('y')) + QLatin1Char('"');
+    const int messages = 400; // 24 MB towards the stalled client: past the kernel's buffers and the 8 MiB limit
+    for (int i = 0; i < messages; ++i) {
+        reader.send(big);
+        if (i % 20 == 0)
+            QTest::qWait(5);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(reader.messages().size(), messages, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(fleet.node(0)->memberCount(QStringLiteral("flood")), 1, 10000);
+    QVERIFY(reader.isConnected());
+    ::close(fd);
 }
 
 void tst_Node::roomQuery_data()

@@ -63,6 +63,11 @@ void tst_Redis::commandLineSplitsLikeRedisCli()
     QCOMPARE(*split, words);
     QVERIFY(!fanout::RedisCommandLine::split(QStringLiteral("GET 'open"), &error));
     QVERIFY(error.contains(QLatin1String("unbalanced")));
+    QVERIFY(fanout::RedisCommandLine::isConsoleSafe({"PUBSUB", "NUMSUB", "x"}, &error));
+    for (const QList<QByteArray> &modal : {QList<QByteArray>{"subscribe", "x"}, {"MONITOR"}, {"client", "reply", "off"}, {"QUIT"}}) {
+        QVERIFY(!fanout::RedisCommandLine::isConsoleSafe(modal, &error));
+        QVERIFY(error.contains(QLatin1String("changes how this connection replies")));
+    }
 }
 
 void tst_Redis::urlParsing_data()

@@ -52,7 +52,8 @@ int main(int argc, char *argv[])
 
     std::unique_ptr<fanout::NodeRecordPublisher> record;
     if (redisBroker) {
-        const QString advertised = server.address() == QHostAddress::Any || server.address() == QHostAddress::AnyIPv6
+        const QString advertised = server.address() == QHostAddress::Any || server.address() == QHostAddress::AnyIPv4
+                || server.address() == QHostAddress::AnyIPv6
                 ? QHostInfo::localHostName()
                 : server.address().toString();
         record = std::make_unique<fanout::NodeRecordPublisher>(

@@ -77,8 +77,8 @@ NodeOptions::ParseResult NodeOptions::parse(const QStringList &arguments,
     if (options->nodeId.isEmpty())
         options->nodeId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     for (const QChar c : std::as_const(options->nodeId)) {
-        if (c.isSpace() || c.category() == QChar::Other_Control)
-            return error(QStringLiteral("--node-id/NODE_ID: \"%1\" contains whitespace or a control character").arg(options->nodeId));
+        if (c.unicode() < 0x21 || c.unicode() > 0x7e)
+            return error(QStringLiteral("--node-id/NODE_ID: \"%1\" may hold only printable ASCII without spaces (Redis client names)").arg(options->nodeId));
     }
     if (options->nodeId.size() > 128)
         return error(QStringLiteral("--node-id/NODE_ID: longer than 128 characters"));

@@ -10,19 +10,22 @@ int PublishQueue::push(Entry entry)
             entry.reply(-1);
         return 1;
     }
-    while (size() >= m_capacity) {
+    while (!m_entries.empty() && (size() >= m_capacity || m_bytes + entry.message.size() > MaxBytes)) {
         Entry oldest = std::move(m_entries.front());
         m_entries.pop_front();
+        m_bytes -= oldest.message.size();
         if (oldest.reply)
             oldest.reply(-1);
         ++dropped;
     }
+    m_bytes += entry.message.size();
     m_entries.push_back(std::move(entry));
     return dropped;
 }
 
 std::deque<PublishQueue::Entry> PublishQueue::takeAll()
 {
+    m_bytes = 0;
     return std::exchange(m_entries, {});
 }
 

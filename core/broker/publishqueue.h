@@ -12,7 +12,8 @@ namespace fanout {
 using PublishReply = std::function<void(qint64 receivers)>;
 
 /// The bounded offline queue a broker keeps while its publish connection is down.
-/// When full, the oldest entry is dropped: its reply runs with -1 and it is counted.
+/// When full (entries, or MaxBytes of messages), the oldest entries are dropped: their replies
+/// run with -1 and they are counted.
 class PublishQueue
 {
 public:
@@ -23,6 +24,7 @@ public:
     };
 
     static constexpr qsizetype DefaultCapacity = 10000;
+    static constexpr qsizetype MaxBytes = 64 * 1024 * 1024;
 
     explicit PublishQueue(qsizetype capacity = DefaultCapacity) : m_capacity(capacity) {}
 
@@ -38,6 +40,7 @@ public:
 private:
     std::deque<Entry> m_entries;
     qsizetype m_capacity;
+    qsizetype m_bytes = 0;
 };
 
 }

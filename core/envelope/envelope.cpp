@@ -244,8 +244,12 @@ private:
 
 std::optional<Envelope> Envelope::decode(QByteArrayView raw, QString *error)
 {
-    if (std::optional<Envelope> envelope = EnvelopeScanner(raw).scan())
-        return envelope;
+    // Payload bytes go to browsers in text frames as they are: only valid UTF-8 may skip the
+    // general decoder, which rejects the rest.
+    if (raw.isValidUtf8()) {
+        if (std::optional<Envelope> envelope = EnvelopeScanner(raw).scan())
+            return envelope;
+    }
     const auto fail = [error](const QString &message) -> std::optional<Envelope> {
         if (error)
             *error = message;

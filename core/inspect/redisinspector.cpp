@@ -106,6 +106,10 @@ void RedisInspector::execute(const QString &commandLine)
     }
     if (args->isEmpty())
         return;
+    if (!RedisCommandLine::isConsoleSafe(*args, &error)) {
+        emit commandAnswered(commandLine, error);
+        return;
+    }
     const bool sent = send(*args, [this, commandLine](const RedisReply &reply) {
         emit commandAnswered(commandLine, reply.toDisplayString());
     });

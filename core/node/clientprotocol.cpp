@@ -111,6 +111,11 @@ void ClientProtocol::typedModeText(Session *session, const QString &frame)
     }
 
     if (type == QLatin1String("join")) {
+        if (!m_node.isMember(session, room) && m_node.roomCountOf(session) >= MaxRoomsPerSession) {
+            session->sendText(errorFrame(QStringLiteral("too_many_rooms"),
+                                         QStringLiteral("a connection may be in at most %1 rooms").arg(MaxRoomsPerSession)));
+            return;
+        }
         const bool joined = m_node.join(session, room);
         session->sendText(ackFrame("joined", room));
         if (joined)

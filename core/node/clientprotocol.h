@@ -14,6 +14,8 @@ class Session;
 class ClientProtocol
 {
 public:
+    static constexpr qsizetype MaxRoomsPerSession = 100;
+
     explicit ClientProtocol(Node &node) : m_node(node) {}
 
     /// A session has connected. Room mode joins `room`; typed mode sends a welcome frame.

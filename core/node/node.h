@@ -56,6 +56,7 @@ public:
     /// Returns false when the session was not a member.
     bool leave(Session *session, const QString &room);
     bool isMember(Session *session, const QString &room) const;
+    qsizetype roomCountOf(Session *session) const { return m_registry.roomCountOf(session); }
 
     /// Publishes a JSON payload (compact text) to a room on every node; returns its message id.
     quint64 publish(const QString &room, const QByteArray &payloadJson,

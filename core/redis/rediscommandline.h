@@ -15,6 +15,10 @@ class RedisCommandLine
 public:
     /// On an unbalanced quote returns nothing and sets *error.
     static std::optional<QList<QByteArray>> split(const QString &line, QString *error);
+    /// Whether a console may send it: commands that change how the connection replies
+    /// (SUBSCRIBE and kin, MONITOR, CLIENT REPLY, HELLO, RESET, QUIT) would break the one-reply-
+    /// per-command contract the connection relies on. Sets *why when not.
+    static bool isConsoleSafe(const QList<QByteArray> &args, QString *why);
 };
 
 }

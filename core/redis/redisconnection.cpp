@@ -105,6 +105,8 @@ void RedisConnection::onConnected()
     for (const auto &command : handshake) {
         writeCommand(command);
         m_pending.push_back([this, name = command.first()](const RedisReply &reply) {
+            if (!m_socketActive)
+                return; // the attempt already failed; its first error was reported
             if (reply.isError()) {
                 failConnection(QStringLiteral("%1 failed: %2")
                                        .arg(QString::fromLatin1(name), QString::fromUtf8(reply.string)));

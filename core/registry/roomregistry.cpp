@@ -70,6 +70,12 @@ QStringList RoomRegistry::roomsOf(Session *session) const
     return result;
 }
 
+qsizetype RoomRegistry::roomCountOf(Session *session) const
+{
+    const auto it = m_rooms.constFind(session);
+    return it == m_rooms.cend() ? 0 : it->size();
+}
+
 qsizetype RoomRegistry::memberCount(const QString &room) const
 {
     const auto it = m_members.constFind(room);

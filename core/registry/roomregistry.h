@@ -37,6 +37,7 @@ public:
     bool contains(Session *session, const QString &room) const;
     QStringList rooms() const;
     QStringList roomsOf(Session *session) const;
+    qsizetype roomCountOf(Session *session) const;
     qsizetype roomCount() const { return m_members.size(); }
     qsizetype memberCount(const QString &room) const;
     qsizetype sessionCount() const { return m_rooms.size(); }

@@ -125,7 +125,8 @@ void DeliveryLedger::delivered(quint64 key, int client, qint64 atNs, bool fromQu
     ++m_totals.delivered;
     ++m_clientDelivered[size_t(client)];
     m_latency.record(atNs - record->trace.publishedNs);
-    record->trace.sessions.push_back({client, atNs});
+    if (record->trace.sessions.size() < MaxTracedSessions)
+        record->trace.sessions.push_back({client, atNs});
 }
 
 void DeliveryLedger::dropped(quint64 key, int client, LossCause cause, bool fromQueue)

@@ -35,6 +35,9 @@ public:
         quint64 open = 0;              ///< records not settled yet
     };
 
+    /// A trace lists at most this many sessions; its counts cover them all.
+    static constexpr size_t MaxTracedSessions = 100;
+
     DeliveryLedger(const FaultTimeline &timeline, TraceBuffer &traces);
 
     void resizeClients(int clients);

@@ -226,11 +226,13 @@ std::optional<Scenario> Scenario::fromJson(const QByteArray &text, const QString
     reader.choice<SlowPolicy>("slow_policy", &s.slowPolicy,
                               {{"drop", SlowPolicy::Drop}, {"disconnect", SlowPolicy::Disconnect}});
     reader.integer("slow_queue_limit", &s.slowQueueLimit, 1, 10000000);
-    reader.number("slow_drain_rate", &s.slowDrainRate, 0, 10000000);
+    reader.number("slow_drain_rate", &s.slowDrainRate, 0.1, 10000000);
     reader.integer("tick_ms", &s.tickMs, 1, 1000);
     reader.integer("settle_ms", &s.settleMs, 0, 600000);
     if (reader.ok() && s.roomsPerClient > s.rooms)
         reader.fail(QStringLiteral("rooms_per_client"), QStringLiteral("is larger than rooms (%1)").arg(s.rooms));
+    if (reader.ok() && qint64(s.clients) * s.roomsPerClient > MaxMemberships)
+        reader.fail(QStringLiteral("rooms_per_client"), QStringLiteral("clients x rooms_per_client is over %1 memberships").arg(MaxMemberships));
     if (reader.ok() && s.senders > s.clients)
         reader.fail(QStringLiteral("senders"), QStringLiteral("is larger than clients (%1)").arg(s.clients));
 

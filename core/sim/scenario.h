@@ -38,6 +38,8 @@ struct Scenario {
     enum class Balancer { RoundRobin, LeastConnections };
     enum class SlowPolicy { Drop, Disconnect };
 
+    static constexpr qint64 MaxMemberships = 10'000'000;
+
     QString name;
     QString description;
     quint64 seed = 1;

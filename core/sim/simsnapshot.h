@@ -57,8 +57,9 @@ struct SimSnapshot {
     std::vector<bool> roomSubscribed; ///< rooms x nodes: the node's subscription to the room
 
     static constexpr qsizetype MaxRecentTraces = 200;
-    static constexpr size_t MaxTracedSessions = 100;
-    /// The latest settled messages, newest last; each lists at most MaxTracedSessions sessions.
+    /// The rooms x nodes matrix is filled up to this many cells; past it `rooms` stays empty.
+    static constexpr size_t MaxMatrixCells = 200000;
+    /// The latest settled messages, newest last.
     std::vector<MessageTrace> recentTraces;
 
     /// The report fields of docs/simulation.md.

@@ -194,6 +194,10 @@ void Simulation::execute(const QString &commandLine)
     }
     if (args->isEmpty())
         return;
+    if (!RedisCommandLine::isConsoleSafe(*args, &error)) {
+        emit commandAnswered(commandLine, error);
+        return;
+    }
     if (m_bus) {
         emit commandAnswered(commandLine, m_bus->execute(*args).toDisplayString());
         return;
@@ -250,6 +254,8 @@ void Simulation::runTick()
         return;
     runDueSteps();
     for (const int client : std::exchange(m_overflowed, {})) {
+        if (m_clients[size_t(client)]->home() < 0 || !m_clients[size_t(client)]->isSlow())
+            continue;
         ++m_slowDisconnects;
         logEvent(QStringLiteral("client v%1 cut off: its queue passed %2").arg(client).arg(m_scenario.slowQueueLimit));
         detachClient(*m_clients[size_t(client)], FaultTimeline::OfflineReason::SlowClient);
@@ -477,10 +483,13 @@ SimSnapshot Simulation::snapshot() const
     s.latencyP99Ms = latency.quantileNs(0.99) / 1e6;
     s.latencyMaxMs = latency.maxNs() / 1e6;
 
-    s.rooms = m_roomNames;
     const size_t nodes = m_nodes.size();
-    s.roomMembers.assign(size_t(m_roomNames.size()) * nodes, 0);
-    s.roomSubscribed.assign(size_t(m_roomNames.size()) * nodes, false);
+    const bool withMatrix = size_t(m_roomNames.size()) * nodes <= SimSnapshot::MaxMatrixCells;
+    if (withMatrix) {
+        s.rooms = m_roomNames;
+        s.roomMembers.assign(size_t(m_roomNames.size()) * nodes, 0);
+        s.roomSubscribed.assign(size_t(m_roomNames.size()) * nodes, false);
+    }
     for (size_t n = 0; n < nodes; ++n) {
         const SimNode &simNode = *m_nodes[n];
         const NodeStats stats = simNode.stats();
@@ -511,7 +520,7 @@ SimSnapshot Simulation::snapshot() const
             node.rooms = int(live->rooms().size());
             const QSet<QByteArray> subscriptions = live->broker()->subscriptions();
             node.subscriptions = int(subscriptions.size());
-            for (qsizetype r = 0; r < m_roomNames.size(); ++r) {
+            for (qsizetype r = 0; withMatrix && r < m_roomNames.size(); ++r) {
                 const size_t cell = size_t(r) * nodes + n;
                 s.roomMembers[cell] = int(live->memberCount(m_roomNames.at(r)));
                 s.roomSubscribed[cell] = subscriptions.contains(live->channelFor(m_roomNames.at(r)));
@@ -521,10 +530,6 @@ SimSnapshot Simulation::snapshot() const
     }
     s.amplification = s.busPublishes ? double(s.busDeliveries) / double(s.busPublishes) : 0;
     s.recentTraces = m_traces.latest(SimSnapshot::MaxRecentTraces);
-    for (MessageTrace &trace : s.recentTraces) {
-        if (trace.sessions.size() > SimSnapshot::MaxTracedSessions)
-            trace.sessions.resize(SimSnapshot::MaxTracedSessions);
-    }
     return s;
 }
 

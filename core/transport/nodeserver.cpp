@@ -5,6 +5,7 @@
 #include "websocketsession.h"
 
 #include <QTcpServer>
+#include <QTimer>
 #include <QTcpSocket>
 #include <QUrlQuery>
 #include <QWebSocket>
@@ -79,6 +80,12 @@ void NodeServer::acceptTcp()
         const auto key = std::make_pair(socket->peerAddress().toString(), socket->peerPort());
         m_handshaking.insert(key, socket);
         connect(socket, &QObject::destroyed, this, [this, key] { m_handshaking.remove(key); });
+        // handleConnection() starts no handshake timeout of its own: a peer that never
+        // upgrades would hold its descriptor for ever.
+        QTimer::singleShot(HandshakeTimeoutMs, socket, [this, key, socket] {
+            if (m_handshaking.value(key) == socket)
+                socket->abort();
+        });
         m_webSocketServer->handleConnection(socket);
     }
 }

@@ -24,6 +24,7 @@ class NodeServer : public QObject
     Q_OBJECT
 public:
     static constexpr quint64 DefaultMaxMessageBytes = 64 * 1024;
+    static constexpr int HandshakeTimeoutMs = 10000;
     static inline const QString TypedPath = QStringLiteral("/rooms");
     static inline const QString DefaultRoom = QStringLiteral("lobby");
 

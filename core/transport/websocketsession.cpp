@@ -20,6 +20,19 @@ WebSocketSession::~WebSocketSession() = default;
 
 void WebSocketSession::deliver(const Delivery &delivery)
 {
+    const qint64 queued = m_tcp ? m_tcp->bytesToWrite() : m_socket->bytesToWrite();
+    if (queued > MaxQueuedBytes) {
+        // A client that stopped reading: cut it off rather than buffer without end. Queued,
+        // because closing now would change the room the Node is iterating.
+        if (!m_cutOff) {
+            m_cutOff = true;
+            QMetaObject::invokeMethod(m_socket, [socket = m_socket] {
+                socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too slow: send queue full"));
+                socket->abort();
+            }, Qt::QueuedConnection);
+        }
+        return;
+    }
     if (m_tcp && m_socket->state() == QAbstractSocket::ConnectedState) {
         // QWebSocket writes whole frames straight to this device, so ours never interleave
         // with its control frames. When nothing is queued in Qt's buffer the frame goes to the

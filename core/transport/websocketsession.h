@@ -21,6 +21,9 @@ public:
                      SessionProtocol protocol, QObject *parent = nullptr);
     ~WebSocketSession() override;
 
+    /// A client with more than this queued towards it is cut off (close code 1008).
+    static constexpr qint64 MaxQueuedBytes = 8 * 1024 * 1024;
+
     QWebSocket *socket() const { return m_socket; }
     void deliver(const Delivery &delivery) override;
     void sendText(const QString &frame) override;
@@ -29,6 +32,7 @@ public:
 private:
     QWebSocket *m_socket;
     QPointer<QTcpSocket> m_tcp;
+    bool m_cutOff = false;
 };
 
 }

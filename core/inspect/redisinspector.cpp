@@ -98,16 +98,11 @@ bool RedisInspector::send(const QList<QByteArray> &args, std::function<void(cons
 
 void RedisInspector::execute(const QString &commandLine)
 {
-    QString error;
-    const auto args = RedisCommandLine::split(commandLine, &error);
+    QString refusal;
+    const auto args = RedisCommandLine::forConsole(commandLine, &refusal);
     if (!args) {
-        emit commandAnswered(commandLine, error);
-        return;
-    }
-    if (args->isEmpty())
-        return;
-    if (!RedisCommandLine::isConsoleSafe(*args, &error)) {
-        emit commandAnswered(commandLine, error);
+        if (!refusal.isEmpty())
+            emit commandAnswered(commandLine, refusal);
         return;
     }
     const bool sent = send(*args, [this, commandLine](const RedisReply &reply) {

@@ -74,4 +74,12 @@ bool RedisCommandLine::isConsoleSafe(const QList<QByteArray> &args, QString *why
     return false;
 }
 
+std::optional<QList<QByteArray>> RedisCommandLine::forConsole(const QString &line, QString *answer)
+{
+    std::optional<QList<QByteArray>> args = split(line, answer);
+    if (!args || args->isEmpty() || !isConsoleSafe(*args, answer))
+        return std::nullopt;
+    return args;
+}
+
 }

@@ -19,6 +19,10 @@ public:
     /// (SUBSCRIBE and kin, MONITOR, CLIENT REPLY, HELLO, RESET, QUIT) would break the one-reply-
     /// per-command contract the connection relies on. Sets *why when not.
     static bool isConsoleSafe(const QList<QByteArray> &args, QString *why);
+    /// What a console does with a typed line: the words to send, or nothing, with *answer set
+    /// when the line is refused (unbalanced quotes, a reply-changing command) and left empty for
+    /// a blank line.
+    static std::optional<QList<QByteArray>> forConsole(const QString &line, QString *answer);
 };
 
 }

@@ -186,16 +186,11 @@ void Simulation::setSpeed(double factor)
 
 void Simulation::execute(const QString &commandLine)
 {
-    QString error;
-    const auto args = RedisCommandLine::split(commandLine, &error);
+    QString refusal;
+    const auto args = RedisCommandLine::forConsole(commandLine, &refusal);
     if (!args) {
-        emit commandAnswered(commandLine, error);
-        return;
-    }
-    if (args->isEmpty())
-        return;
-    if (!RedisCommandLine::isConsoleSafe(*args, &error)) {
-        emit commandAnswered(commandLine, error);
+        if (!refusal.isEmpty())
+            emit commandAnswered(commandLine, refusal);
         return;
     }
     if (m_bus) {

@@ -314,11 +314,14 @@ void MainWindow::startScenario(const fanout::Scenario &scenario, const QString &
                                     .arg(scenario.name, redisUrl.isEmpty() ? tr("the in-process broker") : redisUrl,
                                          scenario.description));
     m_controller->load(scenario, redisUrl);
-    if (!redisUrl.isEmpty()) {
-        delete m_progress;
-        m_progress = new QProgressDialog(tr("Connecting the fleet to %1...").arg(redisUrl), tr("Use the in-process broker"), 0, 0, this);
-        m_progress->setWindowModality(Qt::NonModal);
-        m_progress->setMinimumDuration(300);
+    delete m_progress;
+    const bool onRedis = !redisUrl.isEmpty();
+    m_progress = new QProgressDialog(onRedis ? tr("Connecting the fleet to %1...").arg(redisUrl)
+                                             : tr("Setting up %1 nodes and %2 clients...").arg(scenario.nodes).arg(scenario.clients),
+                                     onRedis ? tr("Use the in-process broker") : QString(), 0, 0, this);
+    m_progress->setWindowModality(Qt::NonModal);
+    m_progress->setMinimumDuration(300);
+    if (onRedis) {
         connect(m_progress, &QProgressDialog::canceled, this, [this] {
             m_progress->deleteLater();
             m_progress = nullptr;

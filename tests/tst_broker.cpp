@@ -178,7 +178,10 @@ void tst_Broker::partitionCutsOneConnection()
     QVERIFY(waitConnected(&a));
     QVERIFY(a.subscriptions().isEmpty());
     QVERIFY(b.state() == Broker::State::Connected);
-    QCOMPARE(bus.clientNames(), QStringList({"a", "b"}));
+    QStringList names;
+    for (const InProcessBroker *client : bus.connectedClients())
+        names.append(client->name());
+    QCOMPARE(names, QStringList({"a", "b"}));
 }
 
 void tst_Broker::globMatchesLikeRedis_data()

@@ -1,4 +1,11 @@
+#include "broker/inprocessbroker.h"
+#include "broker/inprocessbus.h"
+#include "console/redisconsole.h"
+#include "node/clientprotocol.h"
+#include "node/node.h"
 #include "redisserver.h"
+#include "sim/deliveryledger.h"
+#include "sim/virtualclient.h"
 #include "sim/scenario.h"
 #include "sim/simulation.h"
 #include "testclient.h"
@@ -38,8 +45,9 @@ Scenario oneRoomFleet(double seconds)
     return s;
 }
 
+/// Runs a simulation to its end at `speed` (0: ticks back to back).
 std::optional<SimSnapshot> runToEnd(Simulation &simulation, const QString &redisUrl = {},
-                                    Simulation::Pace pace = Simulation::Pace::Fast)
+                                    double speed = 0)
 {
     QString error;
     if (!simulation.setUp(redisUrl, &error)) {
@@ -47,7 +55,8 @@ std::optional<SimSnapshot> runToEnd(Simulation &simulation, const QString &redis
         return std::nullopt;
     }
     QSignalSpy finished(&simulation, &Simulation::finished);
-    simulation.run(pace);
+    simulation.setSpeed(speed);
+    simulation.run();
     const int budgetMs = int((simulation.scenario().seconds * 1000 + simulation.scenario().settleMs) * 3) + 10000;
     if (!finished.wait(budgetMs))
         return std::nullopt;
@@ -80,6 +89,9 @@ private slots:
     void slowClientDisconnectPolicy();
     void realClientSeesWhatVirtualMembersSee();
     void tracesFollowMessages();
+    void virtualClientsHearUserJoined_data();
+    void virtualClientsHearUserJoined();
+    void virtualClientMeetsTheRoomCap();
     void consoleAnswersTheSameOnBothBrokers();
     void scenarioErrorsSayWhere_data();
     void scenarioErrorsSayWhere();
@@ -134,7 +146,7 @@ void tst_Sim::sameAccountingOnBothBrokers()
     Simulation inProcess(*scenario);
     const auto a = runToEnd(inProcess);
     Simulation onRedis(*scenario);
-    const auto b = runToEnd(onRedis, m_redis.urlString(), Simulation::Pace::RealTime);
+    const auto b = runToEnd(onRedis, m_redis.urlString(), 1.0);
     QVERIFY(a);
     QVERIFY(b);
     QCOMPARE(b->broker, m_redis.url().toDisplayString());
@@ -298,9 +310,12 @@ void tst_Sim::realClientSeesWhatVirtualMembersSee()
     QUrl url = simulation.nodeUrl(2);
     url.setQuery(QStringLiteral("room=room-0"));
     QVERIFY(real.open(url));
-    QTRY_COMPARE(simulation.snapshot().roomMembers[2], 4); // three virtual members and the real one
+    QTRY_COMPARE(simulation.snapshot().roomMembers[2], 1); // virtual clients connect with run()
+    QSignalSpy started(&simulation, &Simulation::started);
     QSignalSpy finished(&simulation, &Simulation::finished);
-    simulation.run(Simulation::Pace::RealTime);
+    simulation.run();
+    QVERIFY(started.wait(10000));
+    QCOMPARE(simulation.snapshot().roomMembers[2], 4); // three virtual members and the real one
     QVERIFY(finished.wait(10000));
     const auto result = finished.first().first().value<SimSnapshot>();
     QCOMPARE(result.totals.lost, 0u);
@@ -340,6 +355,51 @@ void tst_Sim::tracesFollowMessages()
     }
 }
 
+void tst_Sim::virtualClientsHearUserJoined_data()
+{
+    QTest::addColumn<bool>("redis");
+    QTest::addRow("in-process") << false;
+    QTest::addRow("redis") << true;
+}
+
+void tst_Sim::virtualClientsHearUserJoined()
+{
+    // Clients join through ClientProtocol, which tells the room with user_joined: each of the
+    // nine members hears the nine joins (its own included), wherever the joiner's node is.
+    QFETCH(bool, redis);
+    Simulation simulation(oneRoomFleet(0.5));
+    const auto result = runToEnd(simulation, redis ? m_redis.urlString() : QString(), redis ? 1.0 : 0);
+    QVERIFY(result);
+    for (int client = 0; client < 9; ++client)
+        QCOMPARE(simulation.eventsReceivedBy(client), 9u);
+    QCOMPARE(result->eventDeliveries, 0u); // the joins were set-up, not the run
+    QCOMPARE(result->protocolErrors, 0u);
+    QCOMPARE(result->totals.lost, 0u);
+    QCOMPARE(result->socketDeliveries, result->totals.delivered);
+}
+
+void tst_Sim::virtualClientMeetsTheRoomCap()
+{
+    // The same pieces a simulation wires: a node, its protocol, a virtual client.
+    fanout::InProcessBus bus;
+    fanout::Node node({QStringLiteral("cap"), fanout::NodeConfig::DefaultChannelPrefix},
+                      new fanout::InProcessBroker(&bus, QStringLiteral("cap")));
+    fanout::ClientProtocol protocol(node);
+    fanout::FaultTimeline timeline;
+    fanout::TraceBuffer traces;
+    fanout::DeliveryLedger ledger(timeline, traces);
+    ledger.resizeClients(1);
+    fanout::VirtualClient client(0, {}, ledger);
+    protocol.opened(&client);
+    const qsizetype cap = fanout::ClientProtocol::MaxRoomsPerSession;
+    for (qsizetype room = 0; room <= cap; ++room)
+        protocol.textReceived(&client, R"({"type":"join","room":"r)" + QByteArray::number(room) + R"("})");
+    QCOMPARE(node.roomCountOf(&client), cap);
+    QCOMPARE(client.errorsReceived(), 1u);
+    QVERIFY(client.lastError().contains(R"("code":"too_many_rooms")"));
+    protocol.closed(&client);
+}
+
 void tst_Sim::consoleAnswersTheSameOnBothBrokers()
 {
     const QStringList commands{"PUBSUB CHANNELS ws:room:*", "PUBSUB NUMSUB ws:room:room-0 ws:room:nope",
@@ -349,10 +409,13 @@ void tst_Sim::consoleAnswersTheSameOnBothBrokers()
         Simulation simulation(oneRoomFleet(1));
         QString error;
         QVERIFY2(simulation.setUp(broker ? m_redis.urlString() : QString(), &error), qPrintable(error));
+        simulation.step(); // connects the clients, runs one tick, pauses
         QTRY_VERIFY(simulation.snapshot().nodes.at(0).subscriptions == 1 && simulation.snapshot().nodes.at(2).subscriptions == 1);
-        QSignalSpy answered(&simulation, &Simulation::commandAnswered);
+        QCOMPARE(simulation.console()->writesAllowed(), broker == 0); // read-only on a real Redis
+        simulation.console()->setWritesAllowed(true);
+        QSignalSpy answered(simulation.console(), &fanout::RedisConsole::answered);
         for (const QString &command : commands) {
-            simulation.execute(command);
+            simulation.console()->execute(command);
             QTRY_COMPARE(answered.size(), int(answers[broker].size()) + 1);
             answers[broker].append(answered.last().at(1).toString());
         }
@@ -373,6 +436,7 @@ void tst_Sim::scenarioErrorsSayWhere_data()
     QTest::addRow("fraction") << QByteArray(R"({"clients": 2.5})") << "clients: must be a whole number";
     QTest::addRow("bad choice") << QByteArray(R"({"popularity": "viral"})") << "popularity: \"viral\" is not one of";
     QTest::addRow("rooms per client") << QByteArray(R"({"rooms": 2, "rooms_per_client": 3})") << "rooms_per_client: is larger than rooms";
+    QTest::addRow("typed-mode room cap") << QByteArray(R"({"rooms": 200, "rooms_per_client": 101})") << "rooms_per_client: 101 is out of range";
     QTest::addRow("bad action") << QByteArray(R"({"steps": [{"at": 1, "action": "explode"}]})") << "steps[0].action: \"explode\" is not one of";
     QTest::addRow("node out of range") << QByteArray(R"({"nodes": 3, "steps": [{"at": 1, "action": "kill_node", "node": 5}]})") << "steps[0].node: 5 is out of range";
     QTest::addRow("missing node") << QByteArray(R"({"steps": [{"at": 1, "action": "kill_node"}]})") << "steps[0].node: kill_node needs a node index";

@@ -1,5 +1,6 @@
 #include "simulationcontroller.h"
 
+#include "console/redisconsole.h"
 #include "sim/simulation.h"
 
 SimulationController::SimulationController(QObject *parent)
@@ -31,62 +32,77 @@ void SimulationController::onWorker(Call call)
     });
 }
 
+void SimulationController::setRunning(bool running)
+{
+    if (running == m_running)
+        return;
+    m_running = running;
+    emit runningChanged(running);
+}
+
 void SimulationController::load(const fanout::Scenario &scenario, const QString &redisUrl)
 {
     m_scenario = scenario;
     m_redisUrl = redisUrl;
     m_lastSnapshot = {};
-    if (m_running) {
-        m_running = false;
-        emit runningChanged(false);
-    }
+    setRunning(false);
     const double speed = m_speed;
     QMetaObject::invokeMethod(m_worker, [this, scenario, redisUrl, speed] {
         delete m_simulation;
         m_simulation = new fanout::Simulation(scenario);
         m_simulation->setSpeed(speed);
-        connect(m_simulation, &fanout::Simulation::snapshotReady, this,
-                [this](const fanout::SimSnapshot &snapshot) {
-                    m_lastSnapshot = snapshot;
-                    emit snapshotUpdated(snapshot);
-                });
-        connect(m_simulation, &fanout::Simulation::eventLogged, this, &SimulationController::eventLogged);
-        connect(m_simulation, &fanout::Simulation::errorOccurred, this,
-                [this](const QString &message) { emit eventLogged(0, QStringLiteral("error: ") + message); });
-        connect(m_simulation, &fanout::Simulation::commandAnswered, this, &SimulationController::commandAnswered);
-        connect(m_simulation, &fanout::Simulation::finished, this, [this] {
-            m_running = false;
-            emit runningChanged(false);
-            emit finished();
-        });
+        connectSimulation();
         QString error;
         const bool ok = m_simulation->setUp(redisUrl, &error);
         const fanout::SimSnapshot first = m_simulation->snapshot();
-        QMetaObject::invokeMethod(this, [this, ok, error, first] {
+        const bool writesAllowed = m_simulation->console() && m_simulation->console()->writesAllowed();
+        if (m_simulation->console()) {
+            connect(m_simulation->console(), &fanout::RedisConsole::answered, this,
+                    &SimulationController::commandAnswered);
+            connect(m_simulation->console(), &fanout::RedisConsole::writesAllowedChanged, this,
+                    [this](bool allowed) {
+                        QMetaObject::invokeMethod(this, [this, allowed] {
+                            m_consoleWritesAllowed = allowed;
+                            emit consoleWritesAllowedChanged(allowed);
+                        });
+                    });
+        }
+        QMetaObject::invokeMethod(this, [this, ok, error, first, writesAllowed] {
             m_lastSnapshot = first;
+            m_consoleWritesAllowed = writesAllowed;
+            emit consoleWritesAllowedChanged(writesAllowed);
             emit snapshotUpdated(first);
             emit loaded(ok, error);
         });
     });
 }
 
+void SimulationController::connectSimulation()
+{
+    connect(m_simulation, &fanout::Simulation::snapshotReady, this,
+            [this](const fanout::SimSnapshot &snapshot) {
+                m_lastSnapshot = snapshot;
+                emit snapshotUpdated(snapshot);
+            });
+    connect(m_simulation, &fanout::Simulation::eventLogged, this, &SimulationController::eventLogged);
+    connect(m_simulation, &fanout::Simulation::errorOccurred, this,
+            [this](const QString &message) { emit eventLogged(0, QStringLiteral("error: ") + message); });
+    connect(m_simulation, &fanout::Simulation::finished, this, [this] {
+        setRunning(false);
+        emit finished();
+    });
+}
+
 void SimulationController::run()
 {
-    onWorker([](fanout::Simulation &s) { s.run(s.speed() == 0 ? fanout::Simulation::Pace::Fast
-                                                                : fanout::Simulation::Pace::RealTime); });
-    if (!m_running) {
-        m_running = true;
-        emit runningChanged(true);
-    }
+    onWorker([](fanout::Simulation &s) { s.run(); });
+    setRunning(true);
 }
 
 void SimulationController::pause()
 {
     onWorker([](fanout::Simulation &s) { s.pause(); });
-    if (m_running) {
-        m_running = false;
-        emit runningChanged(false);
-    }
+    setRunning(false);
 }
 
 void SimulationController::step()
@@ -101,42 +117,23 @@ void SimulationController::setSpeed(double factor)
     onWorker([factor](fanout::Simulation &s) { s.setSpeed(factor); });
 }
 
-void SimulationController::setPublishRate(double rate)
+void SimulationController::apply(const fanout::ScenarioStep &step)
 {
-    onWorker([rate](fanout::Simulation &s) { s.setPublishRate(rate); });
-}
-
-void SimulationController::killNode(int node)
-{
-    onWorker([node](fanout::Simulation &s) { s.killNode(node); });
-}
-
-void SimulationController::restartNode(int node)
-{
-    onWorker([node](fanout::Simulation &s) { s.restartNode(node); });
-}
-
-void SimulationController::partitionNode(int node)
-{
-    onWorker([node](fanout::Simulation &s) { s.partitionNode(node); });
-}
-
-void SimulationController::healNode(int node)
-{
-    onWorker([node](fanout::Simulation &s) { s.healNode(node); });
-}
-
-void SimulationController::setBrokerUp(bool up)
-{
-    onWorker([up](fanout::Simulation &s) { s.setBrokerUp(up); });
-}
-
-void SimulationController::setClientSlow(int client, bool slow)
-{
-    onWorker([client, slow](fanout::Simulation &s) { s.setClientSlow(client, slow); });
+    onWorker([step](fanout::Simulation &s) { s.apply(step); });
 }
 
 void SimulationController::execute(const QString &commandLine)
 {
-    onWorker([commandLine](fanout::Simulation &s) { s.execute(commandLine); });
+    onWorker([commandLine](fanout::Simulation &s) {
+        if (s.console())
+            s.console()->execute(commandLine);
+    });
+}
+
+void SimulationController::setConsoleWritesAllowed(bool allowed)
+{
+    onWorker([allowed](fanout::Simulation &s) {
+        if (s.console())
+            s.console()->setWritesAllowed(allowed);
+    });
 }

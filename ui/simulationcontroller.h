@@ -27,15 +27,14 @@ public:
     void step();
     /// 0: as fast as possible (in-process broker only), else a factor of real time.
     void setSpeed(double factor);
-    void setPublishRate(double rate);
+    /// A fault or change, exactly as a scenario step would make it (Simulation::apply).
+    void apply(const fanout::ScenarioStep &step);
 
-    void killNode(int node);
-    void restartNode(int node);
-    void partitionNode(int node);
-    void healNode(int node);
-    void setBrokerUp(bool up);
-    void setClientSlow(int client, bool slow);
+    /// A redis-cli line for the simulation's broker; the answer comes with commandAnswered().
     void execute(const QString &commandLine);
+    /// On a real Redis the console is read-only until writes are allowed.
+    void setConsoleWritesAllowed(bool allowed);
+    bool consoleWritesAllowed() const { return m_consoleWritesAllowed; }
 
     const fanout::Scenario &scenario() const { return m_scenario; }
     QString redisUrl() const { return m_redisUrl; }
@@ -47,12 +46,15 @@ signals:
     void snapshotUpdated(const fanout::SimSnapshot &snapshot);
     void eventLogged(double simSeconds, const QString &text);
     void commandAnswered(const QString &commandLine, const QString &answer);
+    void consoleWritesAllowedChanged(bool allowed);
     void runningChanged(bool running);
     void finished();
 
 private:
     template<typename Call>
     void onWorker(Call call);
+    void connectSimulation();
+    void setRunning(bool running);
 
     QThread m_thread;
     QObject *m_worker;
@@ -62,4 +64,5 @@ private:
     fanout::SimSnapshot m_lastSnapshot;
     double m_speed = 1.0;
     bool m_running = false;
+    bool m_consoleWritesAllowed = true;
 };

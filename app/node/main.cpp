@@ -1,5 +1,5 @@
 #include "broker/inprocessbroker.h"
-#include "inspect/noderecordpublisher.h"
+#include "node/noderecordpublisher.h"
 #include "broker/inprocessbus.h"
 #include "node/node.h"
 #include "nodeoptions.h"

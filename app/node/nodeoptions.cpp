@@ -26,7 +26,7 @@ NodeOptions::ParseResult NodeOptions::parse(const QStringList &arguments,
                                           QStringLiteral("This node's id in envelopes and Redis client names (env NODE_ID, default a random UUID)."),
                                           QStringLiteral("id"));
     const QCommandLineOption prefixOption(QStringLiteral("prefix"),
-                                          QStringLiteral("Channel prefix (env CHANNEL_PREFIX, default ws:room:)."),
+                                          QStringLiteral("Channel prefix (env CHANNEL_PREFIX, default %1).").arg(fanout::NodeConfig::DefaultChannelPrefix),
                                           QStringLiteral("prefix"));
     parser.addOptions({hostOption, portOption, redisOption, nodeIdOption, prefixOption});
 

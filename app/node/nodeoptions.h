@@ -1,5 +1,6 @@
 #pragma once
 
+#include "node/node.h"
 #include "redis/redisurl.h"
 
 #include <QHostAddress>
@@ -14,7 +15,7 @@ struct NodeOptions {
     quint16 port = 8080;
     std::optional<fanout::RedisUrl> redis; ///< absent: a single node on the in-process broker
     QString nodeId;
-    QString channelPrefix = QStringLiteral("ws:room:");
+    QString channelPrefix = fanout::NodeConfig::DefaultChannelPrefix;
 
     enum class Outcome { Run, ExitOk, ExitError };
     struct ParseResult {

@@ -50,8 +50,8 @@ int HeadlessRunner::start(const StudioOptions &options)
     std::fprintf(stderr, "fanout-studio: scenario %s, %g s on %s\n", qPrintable(scenario->name),
                  scenario->seconds,
                  options.broker.isEmpty() ? "the in-process broker" : qPrintable(options.broker));
-    m_simulation->run(options.realTime ? fanout::Simulation::Pace::RealTime
-                                       : fanout::Simulation::Pace::Fast);
+    m_simulation->setSpeed(options.realTime ? 1.0 : 0.0);
+    m_simulation->run();
     return -1;
 }
 

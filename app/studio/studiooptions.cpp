@@ -41,7 +41,7 @@ StudioOptions::ParseResult StudioOptions::parse(const QStringList &arguments, St
                                      QStringLiteral("url"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("With --inspect: JSON on stdout."));
     const QCommandLineOption prefix(QStringLiteral("prefix"),
-                                    QStringLiteral("Channel prefix to inspect (default ws:room:)."),
+                                    QStringLiteral("Channel prefix to inspect (default %1).").arg(fanout::NodeConfig::DefaultChannelPrefix),
                                     QStringLiteral("prefix"));
     parser.addOptions({headless, scenario, seconds, report, broker, realTime, screenshot, attach, inspect, json, prefix});
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "node/node.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -14,7 +16,7 @@ struct StudioOptions {
     QString screenshotPath;
     QString attachUrl;  ///< open the inspector window on this Redis
     QString inspectUrl; ///< print one inspection as JSON and exit
-    QString prefix = QStringLiteral("ws:room:");
+    QString prefix = fanout::NodeConfig::DefaultChannelPrefix;
 
     enum class Outcome { Run, ExitOk, ExitError };
     struct ParseResult {

@@ -64,14 +64,14 @@ qint64 InProcessBus::numsub(const QByteArray &channel) const
     return it == m_channels.cend() ? 0 : qint64(it->size());
 }
 
-QStringList InProcessBus::clientNames() const
+QList<const InProcessBroker *> InProcessBus::connectedClients() const
 {
-    QStringList names;
+    QList<const InProcessBroker *> connected;
     for (const InProcessBroker *connection : m_connections) {
         if (connection->state() == Broker::State::Connected)
-            names.append(connection->name());
+            connected.append(connection);
     }
-    return names;
+    return connected;
 }
 
 void InProcessBus::attach(InProcessBroker *connection)
@@ -99,82 +99,6 @@ void InProcessBus::removeSubscription(InProcessBroker *connection, const QByteAr
     std::erase(it.value(), connection);
     if (it->empty())
         m_channels.erase(it);
-}
-
-RedisReply InProcessBus::execute(const QList<QByteArray> &args)
-{
-    const auto integer = [](qint64 value) {
-        RedisReply reply;
-        reply.type = RedisReply::Type::Integer;
-        reply.integer = value;
-        return reply;
-    };
-    const auto bulk = [](const QByteArray &value) {
-        RedisReply reply;
-        reply.type = RedisReply::Type::String;
-        reply.string = value;
-        return reply;
-    };
-    const auto array = [](QList<RedisReply> elements) {
-        RedisReply reply;
-        reply.type = RedisReply::Type::Array;
-        reply.elements = std::move(elements);
-        return reply;
-    };
-    const auto wrongArity = [&args] {
-        return RedisReply::makeError("ERR wrong number of arguments for '" + args.first().toLower()
-                                     + "' command");
-    };
-    if (args.isEmpty())
-        return RedisReply::makeError("ERR empty command");
-    if (!m_up)
-        return RedisReply::makeError("ERR the in-process broker is down");
-    const QByteArray command = args.first().toUpper();
-    if (command == "PING") {
-        RedisReply reply;
-        reply.type = args.size() > 1 ? RedisReply::Type::String : RedisReply::Type::Status;
-        reply.string = args.size() > 1 ? args.at(1) : QByteArray("PONG");
-        return reply;
-    }
-    if (command == "PUBLISH") {
-        if (args.size() != 3)
-            return wrongArity();
-        return integer(publish(args.at(1), args.at(2)));
-    }
-    if (command == "CLIENT" && args.size() == 2 && args.at(1).toUpper() == "LIST") {
-        QByteArray list;
-        qint64 id = 1;
-        for (const InProcessBroker *connection : m_connections) {
-            if (connection->state() != Broker::State::Connected)
-                continue;
-            list += "id=" + QByteArray::number(id++) + " name=" + connection->name().toUtf8()
-                    + " sub=" + QByteArray::number(connection->subscriptions().size()) + " cmd=subscribe\n";
-        }
-        return bulk(list);
-    }
-    if (command == "PUBSUB" && args.size() >= 2) {
-        const QByteArray sub = args.at(1).toUpper();
-        if (sub == "CHANNELS" && args.size() <= 3) {
-            QList<RedisReply> elements;
-            for (const QByteArray &channel : channels(args.size() == 3 ? QByteArrayView(args.at(2)) : QByteArrayView("*")))
-                elements.append(bulk(channel));
-            return array(elements);
-        }
-        if (sub == "NUMSUB") {
-            QList<RedisReply> elements;
-            for (qsizetype i = 2; i < args.size(); ++i) {
-                elements.append(bulk(args.at(i)));
-                elements.append(integer(numsub(args.at(i))));
-            }
-            return array(elements);
-        }
-        if (sub == "NUMPAT" && args.size() == 2)
-            return integer(0);
-    }
-    QByteArray quoted;
-    for (qsizetype i = 1; i < args.size(); ++i)
-        quoted += "'" + args.at(i) + "' ";
-    return RedisReply::makeError("ERR unknown command '" + args.first() + "', with args beginning with: " + quoted);
 }
 
 }

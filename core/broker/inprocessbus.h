@@ -5,8 +5,6 @@
 #include <QList>
 #include <QObject>
 
-#include "redis/redisreply.h"
-
 #include <vector>
 
 namespace fanout {
@@ -42,14 +40,11 @@ public:
     QList<QByteArray> channels(QByteArrayView pattern = "*") const;
     /// PUBSUB NUMSUB channel.
     qint64 numsub(const QByteArray &channel) const;
-    /// Names of the connections currently attached and up, as CLIENT LIST would show them.
-    QStringList clientNames() const;
+    /// The connections currently attached and up, as CLIENT LIST would show them.
+    QList<const InProcessBroker *> connectedClients() const;
 
     BusStats stats() const { return m_stats; }
 
-    /// Answers a redis-cli command line's words as Redis would for the commands the bus knows:
-    /// PING, PUBLISH, PUBSUB CHANNELS/NUMSUB/NUMPAT, CLIENT LIST. Others get Redis's error.
-    RedisReply execute(const QList<QByteArray> &args);
 
 signals:
     void upChanged(bool up);

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "clientinfo.h"
-#include "noderecord.h"
+#include "node/noderecord.h"
 
 #include <QJsonObject>
 

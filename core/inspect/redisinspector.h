@@ -1,6 +1,7 @@
 #pragma once
 
 #include "inspectionsnapshot.h"
+#include "node/node.h"
 #include "redis/redisurl.h"
 
 #include <QElapsedTimer>
@@ -67,7 +68,7 @@ private:
     QString roomOf(const QByteArray &channel) const;
 
     RedisUrl m_url;
-    QString m_prefix = QStringLiteral("ws:room:");
+    QString m_prefix = NodeConfig::DefaultChannelPrefix;
     RedisConnection *m_connection;
     RedisConnection *m_sniffer = nullptr;
     QHash<QString, quint64> m_sniffCounts;

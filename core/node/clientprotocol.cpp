@@ -5,28 +5,22 @@
 #include "session/session.h"
 
 #include <QDateTime>
-#include <QJsonObject>
 
 namespace fanout {
 
 namespace {
 
-QString text(const QByteArray &utf8)
+QByteArray ackFrame(const char *type, const QString &room)
 {
-    return QString::fromUtf8(utf8);
-}
-
-QString ackFrame(const char *type, const QString &room)
-{
-    return text("{\"type\":\"" + QByteArray(type) + "\",\"room\":" + JsonText::quote(room) + '}');
+    return "{\"type\":\"" + QByteArray(type) + "\",\"room\":" + JsonText::quote(room) + '}';
 }
 
 }
 
-QString ClientProtocol::errorFrame(const QString &code, const QString &message)
+QByteArray ClientProtocol::errorFrame(const QString &code, const QString &message)
 {
-    return text("{\"type\":\"error\",\"code\":" + JsonText::quote(code)
-                + ",\"message\":" + JsonText::quote(message) + '}');
+    return "{\"type\":\"error\",\"code\":" + JsonText::quote(code)
+            + ",\"message\":" + JsonText::quote(message) + '}';
 }
 
 void ClientProtocol::opened(Session *session, const QString &room)
@@ -37,16 +31,16 @@ void ClientProtocol::opened(Session *session, const QString &room)
         m_node.join(session, room);
         return;
     }
-    session->sendText(text("{\"type\":\"welcome\",\"session\":" + JsonText::quote(session->id())
-                           + ",\"node\":" + JsonText::quote(m_node.id()) + '}'));
+    session->sendText("{\"type\":\"welcome\",\"session\":" + JsonText::quote(session->id())
+                      + ",\"node\":" + JsonText::quote(m_node.id()) + '}');
 }
 
-void ClientProtocol::textReceived(Session *session, const QString &text)
+void ClientProtocol::textReceived(Session *session, const QByteArray &frame)
 {
     if (session->protocol() == SessionProtocol::Room)
-        roomModeText(session, text);
+        roomModeText(session, frame);
     else
-        typedModeText(session, text);
+        typedModeText(session, frame);
 }
 
 void ClientProtocol::binaryReceived(Session *session)
@@ -65,10 +59,10 @@ void ClientProtocol::closed(Session *session)
     }
 }
 
-void ClientProtocol::roomModeText(Session *session, const QString &frame)
+void ClientProtocol::roomModeText(Session *session, const QByteArray &frame)
 {
     QString error;
-    const std::optional<QJsonValue> payload = JsonText::parse(frame.toUtf8(), &error);
+    const std::optional<QJsonValue> payload = JsonText::parse(frame, &error);
     if (!payload) {
         session->sendText(errorFrame(QStringLiteral("invalid_json"), error));
         return;
@@ -77,10 +71,10 @@ void ClientProtocol::roomModeText(Session *session, const QString &frame)
                    Envelope::Kind::Message, session->id());
 }
 
-void ClientProtocol::typedModeText(Session *session, const QString &frame)
+void ClientProtocol::typedModeText(Session *session, const QByteArray &frame)
 {
     QString error;
-    const std::optional<QJsonValue> value = JsonText::parse(frame.toUtf8(), &error);
+    const std::optional<QJsonValue> value = JsonText::parse(frame, &error);
     if (!value) {
         session->sendText(errorFrame(QStringLiteral("invalid_json"), error));
         return;
@@ -91,59 +85,81 @@ void ClientProtocol::typedModeText(Session *session, const QString &frame)
         return;
     }
     const QJsonObject object = value->toObject();
+    const auto checked = typeAndRoom(session, object);
+    if (!checked)
+        return;
+    const auto &[type, room] = *checked;
+    if (type == QLatin1String("join"))
+        join(session, room);
+    else if (type == QLatin1String("leave"))
+        leave(session, room);
+    else
+        message(session, room, object);
+}
+
+std::optional<std::pair<QString, QString>> ClientProtocol::typeAndRoom(Session *session,
+                                                                      const QJsonObject &object)
+{
     const QString type = object.value(QLatin1String("type")).toString();
     if (type != QLatin1String("join") && type != QLatin1String("leave")
         && type != QLatin1String("message")) {
         session->sendText(errorFrame(QStringLiteral("unknown_type"),
                                      QStringLiteral("\"type\" must be join, leave or message")));
-        return;
+        return std::nullopt;
     }
     const QJsonValue roomValue = object.value(QLatin1String("room"));
     if (!roomValue.isString()) {
         session->sendText(errorFrame(QStringLiteral("invalid_room"),
                                      QStringLiteral("\"room\" must be a string")));
-        return;
+        return std::nullopt;
     }
     const QString room = roomValue.toString();
+    QString error;
     if (!Node::isValidRoom(room, &error)) {
         session->sendText(errorFrame(QStringLiteral("invalid_room"), error));
-        return;
+        return std::nullopt;
     }
+    return std::make_pair(type, room);
+}
 
-    if (type == QLatin1String("join")) {
-        if (!m_node.isMember(session, room) && m_node.roomCountOf(session) >= MaxRoomsPerSession) {
-            session->sendText(errorFrame(QStringLiteral("too_many_rooms"),
-                                         QStringLiteral("a connection may be in at most %1 rooms").arg(MaxRoomsPerSession)));
-            return;
-        }
-        const bool joined = m_node.join(session, room);
-        session->sendText(ackFrame("joined", room));
-        if (joined)
-            publishEvent(session, room, "user_joined");
+void ClientProtocol::join(Session *session, const QString &room)
+{
+    if (!m_node.isMember(session, room) && m_node.roomCountOf(session) >= MaxRoomsPerSession) {
+        session->sendText(errorFrame(QStringLiteral("too_many_rooms"),
+                                     QStringLiteral("a connection may be in at most %1 rooms").arg(MaxRoomsPerSession)));
         return;
     }
-    if (type == QLatin1String("leave")) {
-        if (!m_node.leave(session, room)) {
-            session->sendText(errorFrame(QStringLiteral("not_joined"),
-                                         QStringLiteral("not a member of \"%1\"").arg(room)));
-            return;
-        }
-        session->sendText(ackFrame("left", room));
-        publishEvent(session, room, "user_left");
+    const bool joined = m_node.join(session, room);
+    session->sendText(ackFrame("joined", room));
+    if (joined)
+        publishEvent(session, room, "user_joined");
+}
+
+void ClientProtocol::leave(Session *session, const QString &room)
+{
+    if (!m_node.leave(session, room)) {
+        session->sendText(errorFrame(QStringLiteral("not_joined"),
+                                     QStringLiteral("not a member of \"%1\"").arg(room)));
         return;
     }
+    session->sendText(ackFrame("left", room));
+    publishEvent(session, room, "user_left");
+}
+
+void ClientProtocol::message(Session *session, const QString &room, const QJsonObject &object)
+{
     if (!m_node.isMember(session, room)) {
         session->sendText(errorFrame(QStringLiteral("not_joined"),
                                      QStringLiteral("join \"%1\" before sending to it").arg(room)));
         return;
     }
-    if (!object.contains(QLatin1String("content"))) {
+    const auto content = object.constFind(QLatin1String("content"));
+    if (content == object.constEnd()) {
         session->sendText(errorFrame(QStringLiteral("missing_content"),
                                      QStringLiteral("a message needs \"content\"")));
         return;
     }
-    m_node.publish(room, JsonText::compact(object.value(QLatin1String("content"))),
-                   Envelope::Kind::Message, session->id());
+    m_node.publish(room, JsonText::compact(content.value()), Envelope::Kind::Message, session->id());
 }
 
 void ClientProtocol::publishEvent(Session *session, const QString &room, const char *type)

@@ -1,16 +1,20 @@
 #pragma once
 
 #include <QHash>
+#include <QJsonObject>
 #include <QString>
+
+#include <optional>
 
 namespace fanout {
 
 class Node;
 class Session;
 
-/// Turns client frames into Node calls, for both wire protocols (docs/protocol.md):
-/// room mode (seed 001) and typed mode (seed 004). Bad frames get an error frame and change
-/// nothing else. Transport-neutral: WebSocket sessions and virtual clients use it alike.
+/// Turns client frames into Node calls, for both wire protocols (docs/protocol.md): room mode
+/// and typed mode. Bad frames get an error frame and change nothing else. Transport-neutral:
+/// the WebSocket sessions of NodeServer and the studio's virtual clients go through the same
+/// instance of a node, so every rule here holds for both.
 class ClientProtocol
 {
 public:
@@ -20,16 +24,22 @@ public:
 
     /// A session has connected. Room mode joins `room`; typed mode sends a welcome frame.
     void opened(Session *session, const QString &room = {});
-    void textReceived(Session *session, const QString &text);
+    /// One text frame from the client, in UTF-8.
+    void textReceived(Session *session, const QByteArray &frame);
     void binaryReceived(Session *session);
     /// The session is gone: leaves its rooms (typed mode tells the rooms with user_left).
     void closed(Session *session);
 
-    static QString errorFrame(const QString &code, const QString &message);
+    static QByteArray errorFrame(const QString &code, const QString &message);
 
 private:
-    void roomModeText(Session *session, const QString &text);
-    void typedModeText(Session *session, const QString &text);
+    void roomModeText(Session *session, const QByteArray &frame);
+    void typedModeText(Session *session, const QByteArray &frame);
+    /// Checks a typed frame's type and room; sends the error and returns nothing when bad.
+    std::optional<std::pair<QString, QString>> typeAndRoom(Session *session, const QJsonObject &object);
+    void join(Session *session, const QString &room);
+    void leave(Session *session, const QString &room);
+    void message(Session *session, const QString &room, const QJsonObject &object);
     void publishEvent(Session *session, const QString &room, const char *type);
 
     Node &m_node;

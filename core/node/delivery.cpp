@@ -4,20 +4,16 @@
 
 namespace fanout {
 
-const QString &Delivery::frame(SessionProtocol protocol) const
+const QByteArray &Delivery::frame(SessionProtocol protocol) const
 {
-    if (protocol == SessionProtocol::Room || m_envelope.kind == Envelope::Kind::Event) {
-        if (m_roomFrame.isNull())
-            m_roomFrame = QString::fromUtf8(m_envelope.payload);
-        return m_roomFrame;
-    }
+    if (protocol == SessionProtocol::Room || m_envelope.kind == Envelope::Kind::Event)
+        return m_envelope.payload;
     if (m_typedFrame.isNull()) {
-        QByteArray text = "{\"type\":\"message\",\"room\":" + JsonText::quote(m_room);
+        m_typedFrame = "{\"type\":\"message\",\"room\":" + JsonText::quote(m_room);
         if (!m_envelope.from.isEmpty())
-            text += ",\"from\":" + JsonText::quote(m_envelope.from);
-        text += ",\"content\":" + m_envelope.payload;
-        text += ",\"ts\":" + QByteArray::number(m_envelope.ts) + '}';
-        m_typedFrame = QString::fromUtf8(text);
+            m_typedFrame += ",\"from\":" + JsonText::quote(m_envelope.from);
+        m_typedFrame += ",\"content\":" + m_envelope.payload;
+        m_typedFrame += ",\"ts\":" + QByteArray::number(m_envelope.ts) + '}';
     }
     return m_typedFrame;
 }
@@ -52,7 +48,7 @@ const QByteArray &Delivery::wireFrame(SessionProtocol protocol) const
     const bool bare = protocol == SessionProtocol::Room || m_envelope.kind == Envelope::Kind::Event;
     QByteArray &wire = bare ? m_roomWire : m_typedWire;
     if (wire.isNull())
-        wire = websocketTextFrame(bare ? m_envelope.payload : frame(protocol).toUtf8());
+        wire = websocketTextFrame(frame(protocol));
     return wire;
 }
 

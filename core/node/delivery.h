@@ -20,7 +20,8 @@ public:
     {
         return protocol == SessionProtocol::Typed || m_envelope.kind == Envelope::Kind::Message;
     }
-    const QString &frame(SessionProtocol protocol) const;
+    /// The frame's text (UTF-8).
+    const QByteArray &frame(SessionProtocol protocol) const;
     /// The same frame as a complete server-to-client WebSocket text frame (RFC 6455: FIN, opcode
     /// 1, no mask), encoded once and shared by every socket of the room.
     const QByteArray &wireFrame(SessionProtocol protocol) const;
@@ -28,8 +29,7 @@ public:
 private:
     const QString &m_room;
     const Envelope &m_envelope;
-    mutable QString m_roomFrame;
-    mutable QString m_typedFrame;
+    mutable QByteArray m_typedFrame;
     mutable QByteArray m_roomWire;
     mutable QByteArray m_typedWire;
 };

@@ -161,6 +161,8 @@ void Node::deliver(const QString &room, const Envelope &envelope)
         }
     }
     m_stats.deliveries += delivered;
+    if (envelope.kind == Envelope::Kind::Event)
+        m_stats.eventDeliveries += delivered;
     emit envelopeDelivered(envelope, delivered);
 }
 

@@ -15,8 +15,11 @@ namespace fanout {
 class Session;
 
 struct NodeConfig {
+    /// The channel of room R is prefix + R; the seed's nodes use this one.
+    static inline const QString DefaultChannelPrefix = QStringLiteral("ws:room:");
+
     QString nodeId;
-    QString channelPrefix = QStringLiteral("ws:room:");
+    QString channelPrefix = DefaultChannelPrefix;
 };
 
 /// One fan-out node: a local RoomRegistry composed with a Broker.

@@ -11,6 +11,7 @@ struct NodeStats {
     quint64 wastedMessages = 0;     ///< of those, ones for a room with no local member
     quint64 malformedMessages = 0;  ///< of those, ones that were not a valid envelope
     quint64 deliveries = 0;         ///< frames written to local sessions, fallback included
+    quint64 eventDeliveries = 0;    ///< of those, join/leave events to typed sessions
     quint64 fallbackDeliveries = 0; ///< frames delivered locally while the broker was down
 
     NodeStats &operator+=(const NodeStats &other)
@@ -20,6 +21,7 @@ struct NodeStats {
         wastedMessages += other.wastedMessages;
         malformedMessages += other.malformedMessages;
         deliveries += other.deliveries;
+        eventDeliveries += other.eventDeliveries;
         fallbackDeliveries += other.fallbackDeliveries;
         return *this;
     }

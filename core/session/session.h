@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QString>
 
 namespace fanout {
@@ -8,8 +9,8 @@ class Delivery;
 
 /// Which wire protocol a session speaks; decides the frame a delivery becomes.
 enum class SessionProtocol {
-    Room, ///< seed 001: one room per connection, frames are the bare payload text
-    Typed ///< seed 004: join/leave/message objects, many rooms, user_joined/user_left events
+    Room, ///< room mode: one room per connection, frames are the bare payload text
+    Typed ///< typed mode: join/leave/message objects, many rooms, user_joined/user_left events
 };
 
 /// One client attached to a Node: a WebSocket connection, or a virtual client in a simulation.
@@ -29,8 +30,8 @@ public:
     /// Hands the session one message of a room it is in (Delivery::isFor its protocol).
     /// Must not call back into the Node synchronously.
     virtual void deliver(const Delivery &delivery) = 0;
-    /// Sends one text frame of the protocol itself (welcome, acknowledgements, errors).
-    virtual void sendText(const QString &frame) = 0;
+    /// Sends one text frame (UTF-8) of the protocol itself: welcome, acknowledgements, errors.
+    virtual void sendText(const QByteArray &frame) = 0;
     /// Ends the session with a WebSocket close code and a reason.
     virtual void close(int code, const QString &reason) = 0;
 

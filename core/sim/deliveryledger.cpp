@@ -61,6 +61,16 @@ void DeliveryLedger::recordPublish(quint64 key, int publisherNode, int sender, c
     m_totals.expected += quint64(members.size());
 }
 
+void DeliveryLedger::withdraw(quint64 key)
+{
+    if (m_records.empty() || m_records.back().key != key)
+        return;
+    m_totals.expected -= quint64(m_records.back().members.size());
+    --m_totals.published;
+    m_seqByKey.remove(key);
+    m_records.pop_back();
+}
+
 DeliveryLedger::Record *DeliveryLedger::find(quint64 key)
 {
     const auto it = m_seqByKey.constFind(key);

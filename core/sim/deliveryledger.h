@@ -53,6 +53,8 @@ public:
                        const QByteArray &channel, const QList<int> &members, qint64 tick,
                        double simSeconds);
     void nodeReceived(quint64 key, int node, quint64 sessions);
+    /// Takes back the latest record, of a message the node's protocol refused to publish.
+    void withdraw(quint64 key);
     /// `fromQueue`: the delivery had been held in a slow client's queue (see queued()).
     void delivered(quint64 key, int client, qint64 atNs, bool fromQueue = false);
     /// A delivery given up on purpose (a slow client's queue overflowed, or its node died with

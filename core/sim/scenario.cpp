@@ -1,5 +1,7 @@
 #include "scenario.h"
 
+#include "node/clientprotocol.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -138,6 +140,26 @@ QString scenarioDirectory()
 
 }
 
+ScenarioStep::Subject ScenarioStep::subjectOf(Action action)
+{
+    switch (action) {
+    case Action::KillNode:
+    case Action::RestartNode:
+    case Action::PartitionNode:
+    case Action::HealNode:
+        return Subject::Node;
+    case Action::SlowClient:
+    case Action::FastClient:
+        return Subject::Client;
+    case Action::PublishRate:
+        return Subject::Rate;
+    case Action::BrokerDown:
+    case Action::BrokerUp:
+        break;
+    }
+    return Subject::Fleet;
+}
+
 QString ScenarioStep::actionName(Action action)
 {
     for (const auto &entry : actionNames) {
@@ -209,7 +231,8 @@ std::optional<Scenario> Scenario::fromJson(const QByteArray &text, const QString
     reader.integer("nodes", &s.nodes, 1, 256);
     reader.integer("clients", &s.clients, 0, 10000000);
     reader.integer("rooms", &s.rooms, 1, 1000000);
-    reader.integer("rooms_per_client", &s.roomsPerClient, 1, 1000);
+    // Virtual clients speak typed mode, whose connections hold at most this many rooms.
+    reader.integer("rooms_per_client", &s.roomsPerClient, 1, int(ClientProtocol::MaxRoomsPerSession));
     reader.choice<Popularity>("popularity", &s.popularity,
                               {{"uniform", Popularity::Uniform}, {"zipf", Popularity::Zipf},
                                {"hot", Popularity::HotRoom}});
@@ -262,12 +285,9 @@ std::optional<Scenario> Scenario::fromJson(const QByteArray &text, const QString
         stepReader.integer("node", &step.node, -1, s.nodes - 1);
         stepReader.integer("client", &step.client, -1, std::max(0, s.clients - 1));
         stepReader.number("rate", &step.rate, 0, 10000000);
-        const bool needsNode = step.action == ScenarioStep::Action::KillNode
-                || step.action == ScenarioStep::Action::RestartNode
-                || step.action == ScenarioStep::Action::PartitionNode
-                || step.action == ScenarioStep::Action::HealNode;
-        const bool needsClient = step.action == ScenarioStep::Action::SlowClient
-                || step.action == ScenarioStep::Action::FastClient;
+        const ScenarioStep::Subject subject = ScenarioStep::subjectOf(step.action);
+        const bool needsNode = subject == ScenarioStep::Subject::Node;
+        const bool needsClient = subject == ScenarioStep::Subject::Client;
         if (stepReader.ok() && needsNode && step.node < 0)
             stepReader.fail(QStringLiteral("node"), QStringLiteral("%1 needs a node index (0-%2)")
                                                              .arg(ScenarioStep::actionName(step.action))

@@ -8,7 +8,9 @@
 
 namespace fanout {
 
-/// One timed fault or change in a scenario, executed at the start of the tick at `at` seconds.
+/// One fault or change: a timed step of a scenario (run at the start of the tick at `at`
+/// seconds), or the same thing asked for from the studio's menus. Simulation::apply() is the
+/// one place that carries it out.
 struct ScenarioStep {
     enum class Action {
         KillNode,
@@ -21,13 +23,23 @@ struct ScenarioStep {
         FastClient,
         PublishRate
     };
+    /// What an action needs besides itself.
+    enum class Subject { Fleet, Node, Client, Rate };
+
     double at = 0;
     Action action = Action::KillNode;
     int node = -1;
     int client = -1;
     double rate = 0;
 
+    static ScenarioStep now(Action action) { return {0, action, -1, -1, 0}; }
+    static ScenarioStep onNode(Action action, int node) { return {0, action, node, -1, 0}; }
+    static ScenarioStep onClient(Action action, int client) { return {0, action, -1, client, 0}; }
+    static ScenarioStep withRate(double rate) { return {0, Action::PublishRate, -1, -1, rate}; }
+
+    /// The name used in scenario files, e.g. "kill_node".
     static QString actionName(Action action);
+    static Subject subjectOf(Action action);
 };
 
 /// A simulation set-up: the fleet, the virtual clients, the traffic and the timed faults.

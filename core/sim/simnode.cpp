@@ -60,6 +60,11 @@ void SimNode::setPartitioned(bool partitioned)
         m_node->broker()->setLinkUp(!partitioned);
 }
 
+ClientProtocol *SimNode::protocol() const
+{
+    return m_server ? &m_server->protocol() : nullptr;
+}
+
 QUrl SimNode::url() const
 {
     QUrl url;

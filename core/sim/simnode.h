@@ -10,6 +10,7 @@
 
 namespace fanout {
 
+class ClientProtocol;
 class Node;
 class NodeServer;
 
@@ -34,6 +35,8 @@ public:
     bool isUp() const { return m_node != nullptr; }
     bool isPartitioned() const { return m_partitioned; }
     Node *node() const { return m_node.get(); }
+    /// The protocol of the node's server, which virtual clients speak too; null while down.
+    ClientProtocol *protocol() const;
     QString id() const { return m_id; }
     QUrl url() const;
 

@@ -40,6 +40,8 @@ QJsonObject SimSnapshot::toReport() const
             {"lost_by_cause", lostByCause},
             {"late_deliveries", double(totals.lateDeliveries)},
             {"skipped_publishes", double(skippedPublishes)},
+            {"refused_publishes", double(refusedPublishes)},
+            {"protocol_errors", double(protocolErrors)},
             {"slow_drops", double(slowDrops)},
             {"slow_disconnects", double(slowDisconnects)},
             {"bus_publishes", double(busPublishes)},
@@ -48,6 +50,7 @@ QJsonObject SimSnapshot::toReport() const
             {"amplification", amplification},
             {"wasted_node_deliveries", double(wastedNodeDeliveries)},
             {"socket_deliveries", double(socketDeliveries)},
+            {"event_deliveries", double(eventDeliveries)},
             {"latency_ms", QJsonObject{{"p50", latencyP50Ms}, {"p99", latencyP99Ms}, {"max", latencyMaxMs}}},
             {"nodes", nodeArray},
     };

@@ -43,8 +43,11 @@ struct SimSnapshot {
     quint64 busBytes = 0;      ///< their bytes, the bus egress
     double amplification = 0;  ///< busDeliveries / busPublishes
     quint64 wastedNodeDeliveries = 0;
-    quint64 socketDeliveries = 0;
+    quint64 socketDeliveries = 0; ///< messages handed to sessions
+    quint64 eventDeliveries = 0;  ///< user_joined/user_left events handed to typed sessions
     quint64 skippedPublishes = 0; ///< publishes not made because the sender was disconnected
+    quint64 refusedPublishes = 0; ///< message frames the protocol answered with an error
+    quint64 protocolErrors = 0;   ///< error frames the protocol sent virtual clients
     quint64 slowDrops = 0;
     quint64 slowDisconnects = 0;
     double latencyP50Ms = 0;

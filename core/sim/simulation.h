@@ -2,7 +2,6 @@
 
 #include "deliveryledger.h"
 #include "faulttimeline.h"
-#include "loadbalancer.h"
 #include "scenario.h"
 #include "simsnapshot.h"
 #include "tracebuffer.h"
@@ -14,61 +13,54 @@
 
 #include <memory>
 #include <optional>
-#include <vector>
 
 namespace fanout {
 
 class InProcessBus;
 class RedisConnection;
-class SimNode;
-class VirtualClient;
+class RedisConsole;
+class SimClock;
+class SimFleet;
 
-/// An in-process fleet running the real Node, RoomRegistry and Broker code with virtual clients,
-/// driven tick by tick: each tick runs the scenario steps due, reconnects clients whose delay is
-/// over, lets slow clients consume, then publishes its share of the traffic. Deliveries happen on
-/// the event loop in between, exactly as in a server. Every simulated message is accounted for
-/// in a DeliveryLedger. Nothing outside reads the engine's internals: snapshots are copies.
+/// An in-process fleet running the real Node, ClientProtocol, RoomRegistry and Broker code
+/// with virtual clients, driven tick by tick: each tick runs the scenario steps due, cuts off
+/// overflowing slow clients, reconnects clients whose delay is over, lets slow clients consume,
+/// then publishes its share of the traffic. Deliveries happen on the event loop in between,
+/// exactly as in a server. Every simulated message is accounted for in a DeliveryLedger.
+/// Nothing outside reads the engine's internals: snapshots are copies.
 class Simulation : public QObject
 {
     Q_OBJECT
 public:
-    enum class Pace {
-        RealTime, ///< one tick per tick_ms of wall time
-        Fast      ///< ticks back to back (in-process broker only: Redis runs in real time)
-    };
     enum class Phase { Setup, Running, Paused, Settling, Finished };
     Q_ENUM(Phase)
 
     explicit Simulation(const Scenario &scenario, QObject *parent = nullptr);
     ~Simulation() override;
 
-    /// Starts the nodes on the in-process bus (empty URL) or on Redis and places the clients.
+    /// Starts the nodes on the in-process bus (empty URL) or on Redis. Clients connect once
+    /// every broker is connected.
     bool setUp(const QString &redisUrl, QString *error);
-    /// Starts or resumes ticking, once every broker is connected and subscribed.
-    void run(Pace pace = Pace::RealTime);
+    /// Starts or resumes ticking at speed(), once clients are connected and subscribed.
+    void run();
     void pause();
     /// Runs one tick while paused.
     void step();
     Phase phase() const { return m_phase; }
     void setSnapshotInterval(int milliseconds) { m_snapshotTimer.setInterval(milliseconds); }
-    /// Real-time pace at `factor` times wall-clock speed (0.1 is slow motion for teaching);
-    /// 0 runs ticks back to back (in-process broker only).
+    /// A factor of wall-clock speed (0.1 is slow motion); 0 runs ticks back to back, on the
+    /// in-process broker only (Redis runs in real time, so there 0 means 1).
     void setSpeed(double factor);
-    double speed() const { return m_speed; }
-    /// Answers a redis-cli command line: from the in-process bus, or passed to the real Redis.
-    /// The answer comes with commandAnswered().
-    void execute(const QString &commandLine);
+    double speed() const;
 
-    void killNode(int node);
-    void restartNode(int node);
-    void partitionNode(int node);
-    void healNode(int node);
-    void setBrokerUp(bool up);
-    void setClientSlow(int client, bool slow);
-    void setPublishRate(double rate);
+    /// Carries out a fault or change: the scenario's timed steps and the studio's menus both
+    /// come here.
+    void apply(const ScenarioStep &step);
+    /// The redis-cli console of the simulation's broker (read-only by default on Redis).
+    RedisConsole *console() const { return m_console; }
 
     const Scenario &scenario() const { return m_scenario; }
-    int nodeCount() const { return int(m_nodes.size()); }
+    int nodeCount() const;
     QUrl nodeUrl(int node) const;
     qint64 tick() const { return m_tick; }
     double simSeconds() const;
@@ -77,70 +69,68 @@ public:
     std::vector<MessageTrace> latestTraces(qsizetype count) const { return m_traces.latest(count); }
     quint64 deliveredTo(int client) const { return m_ledger.deliveredTo(client); }
     quint64 lostBy(int client) const { return m_ledger.lostBy(client); }
+    /// What the protocol told a virtual client: user_joined/user_left events, error frames.
+    quint64 eventsReceivedBy(int client) const;
+    QByteArray lastErrorOf(int client) const;
 
 signals:
+    /// Setup is over: clients are connected and subscribed, the first tick runs.
+    void started();
     void snapshotReady(const fanout::SimSnapshot &snapshot);
     void finished(const fanout::SimSnapshot &snapshot);
     void errorOccurred(const QString &message);
     /// Something a user would want in a log: a fault, a reconnection, a node's broker state.
     void eventLogged(double simSeconds, const QString &text);
-    void commandAnswered(const QString &commandLine, const QString &answer);
 
 private:
     void logEvent(const QString &text);
-    void onTimer();
+    void waitForFleet();
+    void pollSetup();
+    void beginRun();
+    void startTicking();
+    void onTicksDue(int count);
     void runTick();
     void runDueSteps();
-    void runStep(const ScenarioStep &step);
-    void processReconnects();
+    void cutOffOverflowedClients();
     void publishTick();
     void finish();
-    bool isFleetSettled() const;
-    void attachNodeSignals(int node);
-    void placeClient(VirtualClient &client);
-    void detachClient(VirtualClient &client, FaultTimeline::OfflineReason reason);
-    void applyLink(int node);
-    bool checkNode(int node, const char *action);
+    bool checkNode(const ScenarioStep &step);
+    void killNode(int node);
+    void restartNode(int node);
+    void setPartitioned(int node, bool partitioned);
+    void setBrokerUp(bool up);
+    void setClientSlow(int client, bool slow);
+    void setPublishRate(double rate);
+    void onNodeLinkChanged(int node, bool connected);
 
     Scenario m_scenario;
     QString m_broker;
     std::unique_ptr<InProcessBus> m_bus;
-    RedisConnection *m_console = nullptr;
+    RedisConnection *m_consoleConnection = nullptr;
+    RedisConsole *m_console = nullptr;
     bool m_busUp = true;
-    std::vector<std::unique_ptr<SimNode>> m_nodes;
-    std::vector<int> m_originSerials;
-    std::vector<int> m_connections;
-    std::vector<std::unique_ptr<VirtualClient>> m_clients;
-    QStringList m_roomNames;
-    QByteArray m_payload;
+    QByteArray m_content;
     TrafficGenerator m_generator;
-    LoadBalancer m_balancer;
     FaultTimeline m_timeline;
     TraceBuffer m_traces;
     DeliveryLedger m_ledger;
-
-    struct PendingReconnect {
-        int client;
-        qint64 dueTick;
-    };
-    std::vector<PendingReconnect> m_reconnects;
-    std::vector<int> m_overflowed;
+    SimFleet *m_fleet;
+    SimClock *m_clock;
 
     Phase m_phase = Phase::Setup;
-    Pace m_pace = Pace::RealTime;
-    double m_speed = 1.0;
+    bool m_runRequested = false;
+    bool m_setupPolling = false;
+    quint64 m_setupMessages = 0;
     qint64 m_tick = 0;
     qint64 m_trafficTicks = 0;
     qint64 m_settleTicks = 0;
     size_t m_nextStep = 0;
     double m_publishRate = 0;
     quint64 m_skippedPublishes = 0;
+    quint64 m_refusedPublishes = 0;
     quint64 m_slowDisconnects = 0;
-    QTimer m_tickTimer;
     QTimer m_snapshotTimer;
     QElapsedTimer m_wallClock;
-    QElapsedTimer m_paceClock;
-    qint64 m_paceBaseTick = 0;
 };
 
 }

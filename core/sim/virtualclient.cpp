@@ -6,7 +6,7 @@
 namespace fanout {
 
 VirtualClient::VirtualClient(int index, std::vector<int> rooms, DeliveryLedger &ledger)
-    : Session(QStringLiteral("v%1").arg(index), SessionProtocol::Room), m_index(index),
+    : Session(QStringLiteral("v%1").arg(index), SessionProtocol::Typed), m_index(index),
       m_rooms(std::move(rooms)), m_ledger(ledger)
 {
 }
@@ -28,8 +28,20 @@ void VirtualClient::setSlow(bool slow, SlowPolicy policy, qsizetype queueLimit, 
     }
 }
 
+void VirtualClient::sendText(const QByteArray &frame)
+{
+    if (frame.startsWith(R"({"type":"error")")) {
+        ++m_errors;
+        m_lastError = frame;
+    }
+}
+
 void VirtualClient::deliver(const Delivery &delivery)
 {
+    if (delivery.envelope().kind == Envelope::Kind::Event) {
+        ++m_events;
+        return;
+    }
     const quint64 key = m_ledger.keyOf(delivery.envelope());
     if (!m_slow) {
         m_ledger.delivered(key, m_index, m_ledger.nowNs());

@@ -12,9 +12,12 @@ namespace fanout {
 
 class DeliveryLedger;
 
-/// A simulated client: a Session with no socket. It checks each delivery off in the ledger;
-/// when slow it queues deliveries instead and consumes them at a limited rate, and a full queue
-/// either drops what arrives or asks to be disconnected.
+/// A simulated client: a typed-mode Session with no socket. It speaks to its node through the
+/// node's ClientProtocol like any WebSocket client (join frames, message frames), so every rule
+/// of the protocol applies to it. It checks each message delivery off in the ledger; when slow
+/// it queues them instead and consumes them at a limited rate, and a full queue either drops
+/// what arrives or asks to be disconnected. Events (user_joined, user_left) and the protocol's
+/// own frames (welcome, acknowledgements, errors) are counted, not accounted.
 class VirtualClient : public Session
 {
 public:
@@ -39,8 +42,13 @@ public:
     qsizetype queueLength() const { return m_queue ? qsizetype(m_queue->size()) : 0; }
     quint64 slowDrops() const { return m_slowDrops; }
 
+    quint64 eventsReceived() const { return m_events; }
+    quint64 errorsReceived() const { return m_errors; }
+    /// The last error frame the protocol sent this client, empty when none.
+    const QByteArray &lastError() const { return m_lastError; }
+
     void deliver(const Delivery &delivery) override;
-    void sendText(const QString &) override {}
+    void sendText(const QByteArray &frame) override;
     void close(int, const QString &) override {}
 
 private:
@@ -56,6 +64,9 @@ private:
     double m_drainCarry = 0;
     std::unique_ptr<std::deque<quint64>> m_queue; ///< only slow clients have one
     quint64 m_slowDrops = 0;
+    quint64 m_events = 0;
+    quint64 m_errors = 0;
+    QByteArray m_lastError;
     std::function<void(VirtualClient *)> m_onOverflow;
 };
 

@@ -114,7 +114,7 @@ void NodeServer::acceptWebSocket()
         }
         m_sessions.append(session);
         connect(socket, &QWebSocket::textMessageReceived, this,
-                [this, session](const QString &text) { m_protocol.textReceived(session, text); });
+                [this, session](const QString &text) { m_protocol.textReceived(session, text.toUtf8()); });
         connect(socket, &QWebSocket::binaryMessageReceived, this,
                 [this, session] { m_protocol.binaryReceived(session); });
         connect(socket, &QWebSocket::disconnected, this,

@@ -40,6 +40,8 @@ public:
 
     void setMaxMessageBytes(quint64 bytes) { m_maxMessageBytes = bytes; }
     qsizetype sessionCount() const { return m_sessions.size(); }
+    /// The protocol of this node's sessions; the studio's virtual clients speak through it too.
+    ClientProtocol &protocol() { return m_protocol; }
 
     /// Stops accepting and closes every session with 1001 (going away).
     void shutdown();

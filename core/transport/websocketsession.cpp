@@ -49,12 +49,12 @@ void WebSocketSession::deliver(const Delivery &delivery)
             m_tcp->write(frame.constData() + sent, frame.size() - sent);
         return;
     }
-    m_socket->sendTextMessage(delivery.frame(protocol()));
+    m_socket->sendTextMessage(QString::fromUtf8(delivery.frame(protocol())));
 }
 
-void WebSocketSession::sendText(const QString &frame)
+void WebSocketSession::sendText(const QByteArray &frame)
 {
-    m_socket->sendTextMessage(frame);
+    m_socket->sendTextMessage(QString::fromUtf8(frame));
 }
 
 void WebSocketSession::close(int code, const QString &reason)

@@ -26,7 +26,7 @@ public:
 
     QWebSocket *socket() const { return m_socket; }
     void deliver(const Delivery &delivery) override;
-    void sendText(const QString &frame) override;
+    void sendText(const QByteArray &frame) override;
     void close(int code, const QString &reason) override;
 
 private:

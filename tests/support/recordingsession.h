@@ -14,9 +14,9 @@ public:
 
     void deliver(const fanout::Delivery &delivery) override
     {
-        frames.append(delivery.frame(protocol()));
+        frames.append(QString::fromUtf8(delivery.frame(protocol())));
     }
-    void sendText(const QString &frame) override { frames.append(frame); }
+    void sendText(const QByteArray &frame) override { frames.append(QString::fromUtf8(frame)); }
     void close(int code, const QString &) override { closeCode = code; }
 
     QStringList frames;

@@ -1,0 +1,106 @@
+#pragma once
+
+#include "faulttimeline.h"
+#include "loadbalancer.h"
+#include "scenario.h"
+#include "simnode.h"
+
+#include <QObject>
+
+#include <memory>
+#include <vector>
+
+namespace fanout {
+
+class DeliveryLedger;
+class TrafficGenerator;
+class VirtualClient;
+struct SimSnapshot;
+
+/// The fleet of a simulation: its nodes and its virtual clients. The load balancer places each
+/// client on a node that is up; a client whose node dies, or that its node cuts off, comes back
+/// after the scenario's reconnect delay. Clients speak typed mode through their node's
+/// ClientProtocol (one `join` frame per room, `message` frames to publish), the very code a
+/// WebSocket client meets. Placements and node conditions go into the FaultTimeline, so the
+/// ledger can blame every loss.
+class SimFleet : public QObject
+{
+    Q_OBJECT
+public:
+    SimFleet(const Scenario &scenario, const TrafficGenerator &traffic, DeliveryLedger &ledger,
+             FaultTimeline &timeline, QObject *parent = nullptr);
+    ~SimFleet() override;
+
+    bool startNodes(const SimNode::BrokerFactory &brokerFactory, QString *error);
+    /// Connects the next `count` clients that never connected; called once the brokers are
+    /// connected, so their user_joined events travel like any message.
+    void connectClients(int count, qint64 tick);
+    bool clientsConnected() const { return m_neverConnected == m_clients.size(); }
+    /// Envelopes the nodes received from the broker so far: when it stops moving, the bus is
+    /// quiet.
+    quint64 brokerMessages() const;
+    /// Every reachable node's broker is connected and has no subscription in flight.
+    bool isSettled(bool busUp) const;
+
+    int nodeCount() const { return int(m_nodes.size()); }
+    const SimNode &node(int index) const { return *m_nodes[size_t(index)]; }
+    int clientCount() const { return int(m_clients.size()); }
+    const VirtualClient &client(int index) const { return *m_clients[size_t(index)]; }
+    VirtualClient &client(int index) { return *m_clients[size_t(index)]; }
+
+    void killNode(int index, qint64 tick);
+    bool restartNode(int index, qint64 tick, QString *error);
+    void setPartitioned(int index, bool partitioned, bool busReachable, qint64 tick);
+    /// Connects or cuts a node's broker link: cut while partitioned or while the bus is out of
+    /// reach (`busReachable` false).
+    void applyLink(int index, bool busReachable);
+    /// Closes a client's connection the way its server would (user_left for its rooms) and
+    /// schedules its reconnection.
+    void disconnectClient(int client, FaultTimeline::OfflineReason reason, qint64 tick);
+    /// Clients whose slow queue overflowed under the disconnect policy since the last call.
+    std::vector<int> takeOverflowed() { return std::exchange(m_overflowed, {}); }
+    void reconnectDue(qint64 tick);
+
+    /// A `message` frame of `sender` to `room` through its node's protocol, filed in the ledger
+    /// first. False when the sender is offline or the protocol refused the frame.
+    bool publish(int sender, int room, const QByteArray &content, qint64 tick, double simSeconds);
+
+    /// From now on the nodes' counters count the scenario's run: connecting the clients (their
+    /// joins and user_joined events, whose reach depends on join order) is set-up.
+    void startCounting();
+    /// The nodes' part of a snapshot: per-node counters and the rooms x nodes matrix.
+    void captureNodes(SimSnapshot *snapshot) const;
+
+signals:
+    /// A node's broker connection came up (true) or went away (false).
+    void nodeLinkChanged(int node, bool connected);
+
+private:
+    void watchNode(int index);
+    void place(VirtualClient &client, qint64 tick);
+    void joinRooms(VirtualClient &client, ClientProtocol &protocol);
+
+    const Scenario &m_scenario;
+    const TrafficGenerator &m_traffic;
+    DeliveryLedger &m_ledger;
+    FaultTimeline &m_timeline;
+    LoadBalancer m_balancer;
+    std::vector<std::unique_ptr<SimNode>> m_nodes;
+    std::vector<int> m_originSerials;
+    std::vector<int> m_connections;
+    std::vector<NodeStats> m_statsAtStart;
+    std::vector<BrokerStats> m_brokerStatsAtStart;
+    std::vector<std::unique_ptr<VirtualClient>> m_clients;
+    QStringList m_roomNames;
+    QList<QByteArray> m_quotedRoomNames;
+
+    struct PendingReconnect {
+        int client;
+        qint64 dueTick;
+    };
+    std::vector<PendingReconnect> m_reconnects;
+    std::vector<int> m_overflowed;
+    size_t m_neverConnected = 0; ///< clients [0, this) have been placed once
+};
+
+}

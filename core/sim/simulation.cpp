@@ -8,6 +8,7 @@
 #include "redis/redisbroker.h"
 #include "redis/redisconnection.h"
 #include "simclock.h"
+#include "simfaults.h"
 #include "simfleet.h"
 #include "virtualclient.h"
 
@@ -66,6 +67,9 @@ bool Simulation::setUp(const QString &redisUrl, QString *error)
         if (m_clock->speed() == 0)
             m_clock->setSpeed(1.0);
     }
+    m_faults = new SimFaults(m_scenario, *m_fleet, m_timeline, m_bus.get(), this);
+    connect(m_faults, &SimFaults::logged, this, &Simulation::logEvent);
+    connect(m_faults, &SimFaults::errorOccurred, this, &Simulation::errorOccurred);
     m_wallClock.start();
     return m_fleet->startNodes(factory, error);
 }
@@ -93,7 +97,7 @@ void Simulation::setSpeed(double factor)
 
 void Simulation::run()
 {
-    if (m_phase == Phase::Finished || m_fleet->nodeCount() == 0)
+    if (m_phase == Phase::Finished || !m_faults)
         return;
     if (m_phase == Phase::Setup) {
         m_runRequested = true;
@@ -117,7 +121,7 @@ void Simulation::pollSetup()
     m_setupPolling = false;
     // Ready when every client is connected and subscribed and no join event is still on its
     // way: the broker deliveries did not move since the last poll.
-    const bool settled = m_fleet->isSettled(m_busUp);
+    const bool settled = m_fleet->isSettled(m_faults->isBrokerUp());
     const quint64 messages = m_fleet->brokerMessages();
     const bool quiet = messages == std::exchange(m_setupMessages, messages);
     if (settled && quiet && m_fleet->clientsConnected()) {
@@ -280,7 +284,7 @@ SimSnapshot Simulation::snapshot() const
     s.phase = QLatin1String(phases[int(m_phase)]);
     s.simSeconds = simSeconds();
     s.wallSeconds = m_wallClock.isValid() ? m_wallClock.elapsed() / 1000.0 : 0;
-    s.brokerUp = m_busUp;
+    s.brokerUp = !m_faults || m_faults->isBrokerUp();
     s.totals = m_ledger.totals();
     s.skippedPublishes = m_skippedPublishes;
     s.refusedPublishes = m_refusedPublishes;
@@ -297,6 +301,26 @@ SimSnapshot Simulation::snapshot() const
     s.amplification = s.busPublishes ? double(s.busDeliveries) / double(s.busPublishes) : 0;
     s.recentTraces = m_traces.latest(SimSnapshot::MaxRecentTraces);
     return s;
+}
+
+void Simulation::apply(const ScenarioStep &step)
+{
+    if (step.action == ScenarioStep::Action::PublishRate) {
+        m_publishRate = std::max(0.0, step.rate);
+        logEvent(QStringLiteral("publish rate %1/s").arg(m_publishRate));
+    } else if (m_faults) {
+        m_faults->apply(step, m_tick);
+    }
+}
+
+void Simulation::onNodeLinkChanged(int index, bool connected)
+{
+    m_timeline.setNodeLinked(index, m_tick, connected);
+    const SimNode &node = m_fleet->node(index);
+    if (m_phase == Phase::Setup || !node.isUp())
+        return;
+    logEvent(connected ? QStringLiteral("%1 connected to the broker and resubscribed its rooms").arg(node.id())
+                       : QStringLiteral("%1 lost the broker: local-only delivery").arg(node.id()));
 }
 
 }

@@ -20,6 +20,7 @@ class InProcessBus;
 class RedisConnection;
 class RedisConsole;
 class SimClock;
+class SimFaults;
 class SimFleet;
 
 /// An in-process fleet running the real Node, ClientProtocol, RoomRegistry and Broker code
@@ -94,13 +95,6 @@ private:
     void cutOffOverflowedClients();
     void publishTick();
     void finish();
-    bool checkNode(const ScenarioStep &step);
-    void killNode(int node);
-    void restartNode(int node);
-    void setPartitioned(int node, bool partitioned);
-    void setBrokerUp(bool up);
-    void setClientSlow(int client, bool slow);
-    void setPublishRate(double rate);
     void onNodeLinkChanged(int node, bool connected);
 
     Scenario m_scenario;
@@ -108,7 +102,6 @@ private:
     std::unique_ptr<InProcessBus> m_bus;
     RedisConnection *m_consoleConnection = nullptr;
     RedisConsole *m_console = nullptr;
-    bool m_busUp = true;
     QByteArray m_content;
     TrafficGenerator m_generator;
     FaultTimeline m_timeline;
@@ -116,6 +109,7 @@ private:
     DeliveryLedger m_ledger;
     SimFleet *m_fleet;
     SimClock *m_clock;
+    SimFaults *m_faults = nullptr; ///< once set up
 
     Phase m_phase = Phase::Setup;
     bool m_runRequested = false;

@@ -1,0 +1,105 @@
+#include "simfaults.h"
+
+#include "broker/inprocessbus.h"
+#include "simfleet.h"
+#include "virtualclient.h"
+
+namespace fanout {
+
+SimFaults::SimFaults(const Scenario &scenario, SimFleet &fleet, FaultTimeline &timeline,
+                     InProcessBus *bus, QObject *parent)
+    : QObject(parent), m_scenario(scenario), m_fleet(fleet), m_timeline(timeline), m_bus(bus)
+{
+}
+
+void SimFaults::apply(const ScenarioStep &step, qint64 tick)
+{
+    if (ScenarioStep::subjectOf(step.action) == ScenarioStep::Subject::Node && !checkNode(step))
+        return;
+    switch (step.action) {
+    case ScenarioStep::Action::KillNode: killNode(step.node, tick); break;
+    case ScenarioStep::Action::RestartNode: restartNode(step.node, tick); break;
+    case ScenarioStep::Action::PartitionNode: setPartitioned(step.node, true, tick); break;
+    case ScenarioStep::Action::HealNode: setPartitioned(step.node, false, tick); break;
+    case ScenarioStep::Action::BrokerDown: setBrokerUp(false, tick); break;
+    case ScenarioStep::Action::BrokerUp: setBrokerUp(true, tick); break;
+    case ScenarioStep::Action::SlowClient: setClientSlow(step.client, true); break;
+    case ScenarioStep::Action::FastClient: setClientSlow(step.client, false); break;
+    case ScenarioStep::Action::PublishRate: break;
+    }
+}
+
+bool SimFaults::checkNode(const ScenarioStep &step)
+{
+    if (step.node >= 0 && step.node < m_fleet.nodeCount())
+        return true;
+    emit errorOccurred(QStringLiteral("%1: no node %2 (0-%3)")
+                               .arg(ScenarioStep::actionName(step.action)).arg(step.node)
+                               .arg(m_fleet.nodeCount() - 1));
+    return false;
+}
+
+void SimFaults::killNode(int index, qint64 tick)
+{
+    if (!m_fleet.node(index).isUp())
+        return;
+    const QString id = m_fleet.node(index).id();
+    m_fleet.killNode(index, tick);
+    emit logged(QStringLiteral("%1 killed: its clients reconnect in %2 ms").arg(id).arg(m_scenario.reconnectDelayMs));
+}
+
+void SimFaults::restartNode(int index, qint64 tick)
+{
+    if (m_fleet.node(index).isUp())
+        return;
+    QString error;
+    if (!m_fleet.restartNode(index, tick, &error)) {
+        emit errorOccurred(error);
+        return;
+    }
+    m_fleet.applyLink(index, isBrokerReachable());
+    emit logged(QStringLiteral("node %1 restarted as %2").arg(index).arg(m_fleet.node(index).id()));
+}
+
+void SimFaults::setPartitioned(int index, bool partitioned, qint64 tick)
+{
+    const SimNode &node = m_fleet.node(index);
+    if (!node.isUp() || node.isPartitioned() == partitioned)
+        return;
+    m_fleet.setPartitioned(index, partitioned, isBrokerReachable(), tick);
+    emit logged(partitioned ? QStringLiteral("%1 partitioned from the broker").arg(node.id())
+                            : QStringLiteral("%1 healed").arg(node.id()));
+}
+
+void SimFaults::setBrokerUp(bool up, qint64 tick)
+{
+    if (up == m_busUp)
+        return;
+    m_busUp = up;
+    if (m_bus)
+        m_bus->setUp(up);
+    for (int i = 0; i < m_fleet.nodeCount(); ++i)
+        m_fleet.applyLink(i, isBrokerReachable());
+    m_timeline.setBusUp(tick, up);
+    emit logged(up ? QStringLiteral("broker up") : QStringLiteral("broker down"));
+}
+
+void SimFaults::setClientSlow(int client, bool slow)
+{
+    if (client < 0 || client >= m_fleet.clientCount()) {
+        const auto action = slow ? ScenarioStep::Action::SlowClient : ScenarioStep::Action::FastClient;
+        emit errorOccurred(QStringLiteral("%1: no client %2 (0-%3)")
+                                   .arg(ScenarioStep::actionName(action)).arg(client)
+                                   .arg(m_fleet.clientCount() - 1));
+        return;
+    }
+    const auto policy = m_scenario.slowPolicy == Scenario::SlowPolicy::Disconnect
+            ? VirtualClient::SlowPolicy::Disconnect
+            : VirtualClient::SlowPolicy::Drop;
+    m_fleet.client(client).setSlow(slow, policy, m_scenario.slowQueueLimit,
+                                   m_scenario.slowDrainRate * m_scenario.tickMs / 1000.0);
+    emit logged(slow ? QStringLiteral("client v%1 is slow: %2 msg/s").arg(client).arg(m_scenario.slowDrainRate)
+                     : QStringLiteral("client v%1 is fast again").arg(client));
+}
+
+}

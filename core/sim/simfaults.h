@@ -1,0 +1,51 @@
+#pragma once
+
+#include "faulttimeline.h"
+#include "scenario.h"
+
+#include <QObject>
+
+namespace fanout {
+
+class InProcessBus;
+class SimFleet;
+
+/// The faults of a simulation: nodes killed, restarted, partitioned and healed, the broker
+/// taken down and up, clients made slow. The one place a ScenarioStep's fault becomes an
+/// action, whoever asked for it (a scenario's timed step or the studio's menus), and the
+/// FaultTimeline learns of it at the tick it happens.
+class SimFaults : public QObject
+{
+    Q_OBJECT
+public:
+    /// `bus` is the in-process bus, or null on a real Redis, where "broker down" cuts every
+    /// node's link because the engine cannot stop the server.
+    SimFaults(const Scenario &scenario, SimFleet &fleet, FaultTimeline &timeline, InProcessBus *bus,
+              QObject *parent = nullptr);
+
+    /// Carries out a fault step (not PublishRate, which is traffic).
+    void apply(const ScenarioStep &step, qint64 tick);
+    bool isBrokerUp() const { return m_busUp; }
+    /// Whether a node that is up and not partitioned can reach the broker.
+    bool isBrokerReachable() const { return m_bus || m_busUp; }
+
+signals:
+    void logged(const QString &text);
+    void errorOccurred(const QString &message);
+
+private:
+    bool checkNode(const ScenarioStep &step);
+    void killNode(int node, qint64 tick);
+    void restartNode(int node, qint64 tick);
+    void setPartitioned(int node, bool partitioned, qint64 tick);
+    void setBrokerUp(bool up, qint64 tick);
+    void setClientSlow(int client, bool slow);
+
+    const Scenario &m_scenario;
+    SimFleet &m_fleet;
+    FaultTimeline &m_timeline;
+    InProcessBus *m_bus;
+    bool m_busUp = true;
+};
+
+}

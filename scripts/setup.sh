@@ -4,7 +4,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-packages=(cmake g++ ninja-build pkg-config qt6-base-dev libqt6opengl6-dev qt6-websockets-dev
+packages=(cmake g++ ninja-build pkg-config clang-format qt6-base-dev libqt6opengl6-dev qt6-websockets-dev
           qt6-charts-dev libhiredis-dev redis-server redis-tools xvfb xauth)
 missing=()
 for package in "${packages[@]}"; do
@@ -19,5 +19,5 @@ if [ ${#missing[@]} -gt 0 ]; then
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-cmake -S "$root" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+(cd "$root" && cmake --preset dev >/dev/null)
 cmake --build "$root/build"

@@ -6,7 +6,7 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments, Benc
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-            "Load generator for the seed-001 room protocol: clients spread over node URLs, rooms, senders, "
+            "Load generator for room mode: clients spread over node URLs, rooms, senders, "
             "an open-loop rate (or closed loop), a payload size. Prints one JSON line: deliveries/s, loss, "
             "duplicates, latency percentiles and the CPU seconds of the server processes given with --pids."));
     parser.addHelpOption();

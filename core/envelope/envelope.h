@@ -7,11 +7,11 @@
 
 namespace fanout {
 
-/// What a node publishes on a room's channel: the seed-001 envelope
+/// What a node publishes on a room's channel: the envelope of the room protocol
 /// `{"origin","room","payload","ts"}` plus optional fields of ours: `id` (per-origin message
 /// number, for tracing and de-duplication), `kind` ("event" for join/leave notices; absent for
 /// messages) and `from` (the sending session). Decoding needs only `payload`, so envelopes from
-/// seed-design nodes and from `redis-cli PUBLISH ... '{"payload":...}'` are accepted.
+/// nodes of the reference Node.js design and from `redis-cli PUBLISH ... '{"payload":...}'` are accepted.
 struct Envelope {
     enum class Kind { Message, Event };
 

@@ -5,30 +5,37 @@
 #include "inspector/fleetnodetablemodel.h"
 #include "inspectorwindow.h"
 #include "mainwindow.h"
-#include "redis/redisconnection.h"
-#include "redisserver.h"
 #include "models/eventlogmodel.h"
 #include "models/nodetablemodel.h"
 #include "models/roommatrixmodel.h"
 #include "models/tracelistmodel.h"
+#include "redis/redisconnection.h"
+#include "redisserver.h"
 #include "sim/simulation.h"
 #include "simulationcontroller.h"
 #include "widgets/timeserieschart.h"
 
+#include <QAbstractButton>
+
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using fanout::Scenario;
 using fanout::SimSnapshot;
@@ -44,10 +51,43 @@ Scenario scenario(const QString &name)
     return *loaded;
 }
 
-QString labelText(const MainWindow &window, const QString &name)
+QString labelText(const QWidget &window, const QString &name)
 {
     const auto *label = window.findChild<QLabel *>(name);
     return label ? label->text() : QStringLiteral("<no label %1>").arg(name);
+}
+
+/// Answers the next modal QMessageBox with `answer` as soon as it shows and keeps its text in
+/// *question. The poll belongs to `owner`, so it cannot outlive the window under test.
+void answerNextQuestion(QObject *owner, QMessageBox::StandardButton answer, QString *question)
+{
+    auto *poll = new QTimer(owner);
+    poll->setInterval(10);
+    QObject::connect(poll, &QTimer::timeout, poll, [poll, answer, question] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        poll->stop();
+        poll->deleteLater();
+        *question = box->text();
+        box->button(answer)->click();
+    });
+    poll->start();
+}
+
+/// Types a line into a console and presses Return.
+void enterCommand(QWidget &window, const QString &line)
+{
+    auto *input = window.findChild<QLineEdit *>(QStringLiteral("consoleInput"));
+    QVERIFY(input);
+    input->setText(line);
+    QTest::keyClick(input, Qt::Key_Return);
+}
+
+QString consoleTranscript(const QWidget &window)
+{
+    const auto *output = window.findChild<QPlainTextEdit *>(QStringLiteral("consoleOutput"));
+    return output ? output->toPlainText() : QStringLiteral("<no console>");
 }
 
 }
@@ -59,9 +99,13 @@ private slots:
     void initTestCase();
     void modelsPassTheModelTester();
     void mainWindowRunsAndAccounts();
+    void faultActionsApplyToTheirSubject();
     void consoleAnswersLikeRedisCli();
+    void consoleIsReadOnlyOnRedisUntilWritesAreConfirmed();
+    void attachInspectsTheStudioPrefix();
     void screenshotCommand();
     void inspectorWindowIsReadOnlyAndLive();
+    void inspectorWritesNeedOneConfirmation();
 };
 
 void tst_Studio::initTestCase()
@@ -80,7 +124,6 @@ void tst_Studio::modelsPassTheModelTester()
     QAbstractItemModelTester roomTester(&rooms, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester eventTester(&events, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester traceTester(&traces, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QSignalSpy roomChanges(&rooms, &QAbstractItemModel::dataChanged);
 
     Scenario s = scenario(QStringLiteral("node-failure"));
     s.seconds = 4;
@@ -95,14 +138,21 @@ void tst_Studio::modelsPassTheModelTester()
     connect(&simulation, &fanout::Simulation::eventLogged, &events, &EventLogModel::append);
     simulation.setSnapshotInterval(5);
     QSignalSpy finished(&simulation, &fanout::Simulation::finished);
-    simulation.run(fanout::Simulation::Pace::Fast);
+    simulation.setSpeed(0);
+    simulation.run();
     QVERIFY(finished.wait(20000));
 
     QCOMPARE(nodes.rowCount(), 3);
     QCOMPARE(nodes.index(1, NodeTableModel::State).data().toString(), QStringLiteral("down")); // killed at 3 s
     QCOMPARE(rooms.rowCount(), 4);
     QCOMPARE(rooms.columnCount(), 3);
-    QVERIFY(roomChanges.size() > 0);
+    // The fast run may end before the first periodic snapshot: feed one of the same shape, which
+    // must change cells rather than reset the model.
+    QSignalSpy roomChanges(&rooms, &QAbstractItemModel::dataChanged);
+    QSignalSpy roomResets(&rooms, &QAbstractItemModel::modelReset);
+    rooms.setSnapshot(simulation.snapshot());
+    QCOMPARE(roomChanges.size(), 1);
+    QCOMPARE(roomResets.size(), 0);
     QVERIFY(events.rowCount() >= 2);
     QVERIFY(traces.rowCount() > 0);
     QVERIFY(traces.index(0, TraceListModel::Channel).data().toString().startsWith(QStringLiteral("ws:room:")));
@@ -110,7 +160,7 @@ void tst_Studio::modelsPassTheModelTester()
     // Shrinking and growing the fleet resets the shape without upsetting the tester.
     SimSnapshot smaller = simulation.snapshot();
     smaller.nodes.resize(2);
-    smaller.rooms = QStringList{"only"};
+    smaller.rooms = QStringList {"only"};
     smaller.roomMembers = {1, 0};
     smaller.roomSubscribed = {true, false};
     nodes.setNodes(smaller.nodes);
@@ -155,10 +205,10 @@ void tst_Studio::mainWindowRunsAndAccounts()
     const double killedAt = controller->lastSnapshot().simSeconds;
     QTRY_VERIFY_WITH_TIMEOUT(controller->lastSnapshot().simSeconds > killedAt + 1.5, 10000);
 
-    QSignalSpy refreshed(&window, &MainWindow::refreshed);
     window.findChild<QAction *>(QStringLiteral("actionPause"))->trigger();
-    QVERIFY(refreshed.wait(5000));
-    QTest::qWait(300); // no snapshot may still be on its way
+    // The window draws each snapshot in the same turn as the controller takes it, so once the
+    // paused one has come the labels show lastSnapshot(), whatever comes after it.
+    QTRY_COMPARE_WITH_TIMEOUT(controller->lastSnapshot().phase, QStringLiteral("paused"), 5000);
     const SimSnapshot last = controller->lastSnapshot();
     QCOMPARE(last.phase, QStringLiteral("paused"));
     QCOMPARE(last.nodes.at(1).clients, 0);
@@ -173,28 +223,136 @@ void tst_Studio::mainWindowRunsAndAccounts()
     QCOMPARE(last.totals.lostByCause[size_t(fanout::LossCause::Unexplained)], 0u);
 }
 
+void tst_Studio::faultActionsApplyToTheirSubject()
+{
+    MainWindow window;
+    window.show();
+    window.startScenario(scenario(QStringLiteral("basics")));
+    SimulationController *controller = window.controller();
+    QTRY_VERIFY_WITH_TIMEOUT(controller->lastSnapshot().simSeconds > 0.2, 10000);
+
+    auto *brokerDown = window.findChild<QAction *>(QStringLiteral("actionBrokerDown"));
+    QVERIFY(brokerDown && brokerDown->isCheckable());
+    brokerDown->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->lastSnapshot().brokerUp, 5000);
+    brokerDown->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(controller->lastSnapshot().brokerUp, 5000);
+
+    // A node fault without a selected node applies nothing and says why.
+    auto *partition = window.findChild<QAction *>(QStringLiteral("actionPartitionNode"));
+    QVERIFY(partition);
+    partition->trigger();
+    QVERIFY(window.statusBar()->currentMessage().contains(QLatin1String("Select a node")));
+    window.findChild<QTableView *>(QStringLiteral("nodeView"))->selectRow(2);
+    partition->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(controller->lastSnapshot().nodes.at(2).state, QStringLiteral("partitioned"), 5000);
+    QCOMPARE(controller->lastSnapshot().nodes.at(0).state, QStringLiteral("up"));
+    window.findChild<QAction *>(QStringLiteral("actionHealNode"))->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(controller->lastSnapshot().nodes.at(2).state, QStringLiteral("up"), 5000);
+}
+
 void tst_Studio::consoleAnswersLikeRedisCli()
 {
     MainWindow window;
     window.show();
     window.startScenario(scenario(QStringLiteral("basics")));
     QTRY_VERIFY_WITH_TIMEOUT(window.controller()->lastSnapshot().simSeconds > 0.2, 10000);
+    // The simulation's own bus always takes writes: no switch, and the badge says so.
+    QVERIFY(window.findChild<QCheckBox *>(QStringLiteral("consoleAllowWrites"))->isHidden());
+    QVERIFY(labelText(window, QStringLiteral("consoleMode")).startsWith(QLatin1String("WRITES ALLOWED")));
     auto *input = window.findChild<QLineEdit *>(QStringLiteral("consoleInput"));
     auto *output = window.findChild<QPlainTextEdit *>(QStringLiteral("consoleOutput"));
     QVERIFY(input && output);
     input->setText(QStringLiteral("PUBSUB NUMSUB ws:room:room-0 ws:room:none"));
     QTest::keyClick(input, Qt::Key_Return);
-    QTRY_VERIFY(output->toPlainText().contains(QStringLiteral(
-            "1) \"ws:room:room-0\"\n2) (integer) 3\n3) \"ws:room:none\"\n4) (integer) 0")));
+    QTRY_VERIFY(output->toPlainText().contains(
+        QStringLiteral("1) \"ws:room:room-0\"\n2) (integer) 3\n3) \"ws:room:none\"\n4) (integer) 0")));
     input->setText(QStringLiteral("PUBSUB CHANNELS ws:room:*"));
     QTest::keyClick(input, Qt::Key_Return);
-    QTRY_VERIFY(output->toPlainText().contains(QStringLiteral("1) \"ws:room:room-0\"\n2) \"ws:room:room-1\"\n3) \"ws:room:room-2\"")));
+    QTRY_VERIFY(output->toPlainText().contains(
+        QStringLiteral("1) \"ws:room:room-0\"\n2) \"ws:room:room-1\"\n3) \"ws:room:room-2\"")));
     input->setText(QStringLiteral("PUBLISH ws:room:room-1 '{\"payload\":{\"type\":\"ping\"}}'"));
     QTest::keyClick(input, Qt::Key_Return);
     QTRY_VERIFY(output->toPlainText().contains(QStringLiteral("(integer) 3")));
     input->setText(QStringLiteral("GET x"));
     QTest::keyClick(input, Qt::Key_Return);
     QTRY_VERIFY(output->toPlainText().contains(QStringLiteral("(error) ERR unknown command 'GET'")));
+}
+
+void tst_Studio::consoleIsReadOnlyOnRedisUntilWritesAreConfirmed()
+{
+    RedisServer redis;
+    QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+    redis.cli({QStringLiteral("SET"), QStringLiteral("kept"), QStringLiteral("1")});
+    MainWindow window;
+    window.show();
+    window.startScenario(scenario(QStringLiteral("basics")), redis.urlString());
+    SimulationController *controller = window.controller();
+    QTRY_VERIFY_WITH_TIMEOUT(controller->lastSnapshot().simSeconds > 0.2, 10000);
+    auto *allowWrites = window.findChild<QCheckBox *>(QStringLiteral("consoleAllowWrites"));
+    QVERIFY(allowWrites);
+    QVERIFY(!allowWrites->isHidden());
+    QVERIFY(!allowWrites->isChecked());
+    QCOMPARE(labelText(window, QStringLiteral("consoleMode")), QStringLiteral("READ-ONLY"));
+
+    enterCommand(window, QStringLiteral("FLUSHALL"));
+    QTRY_VERIFY(consoleTranscript(window).contains(QLatin1String("FLUSHALL\n(error) ERR refused: read-only mode")));
+    QCOMPARE(redis.cli({QStringLiteral("EXISTS"), QStringLiteral("kept")}).trimmed(), QStringLiteral("1"));
+
+    // Declining the confirmation leaves the console read-only.
+    QString question;
+    answerNextQuestion(&window, QMessageBox::No, &question);
+    allowWrites->click();
+    QVERIFY(question.contains(QLatin1String("FLUSHALL included")));
+    QVERIFY(question.contains(redis.urlString()));
+    QVERIFY(!allowWrites->isChecked());
+    QVERIFY(!controller->consoleWritesAllowed());
+
+    answerNextQuestion(&window, QMessageBox::Yes, &question);
+    allowWrites->click();
+    QTRY_VERIFY(controller->consoleWritesAllowed());
+    QTRY_VERIFY(allowWrites->isChecked());
+    QCOMPARE(labelText(window, QStringLiteral("consoleMode")), QStringLiteral("WRITES ALLOWED"));
+    enterCommand(window, QStringLiteral("SET written yes"));
+    QTRY_VERIFY(consoleTranscript(window).contains(QLatin1String("SET written yes\nOK")));
+    QCOMPARE(redis.cli({QStringLiteral("GET"), QStringLiteral("written")}).trimmed(), QStringLiteral("yes"));
+
+    // Back to read-only needs no confirmation.
+    allowWrites->click();
+    QTRY_VERIFY(!controller->consoleWritesAllowed());
+    QVERIFY(!allowWrites->isChecked());
+    QCOMPARE(labelText(window, QStringLiteral("consoleMode")), QStringLiteral("READ-ONLY"));
+}
+
+void tst_Studio::attachInspectsTheStudioPrefix()
+{
+    RedisServer redis;
+    QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+    fanout::RedisConnection subscriber(redis.url(), QStringLiteral("someone"),
+                                       fanout::RedisConnection::Mode::Subscriber);
+    QSignalSpy ready(&subscriber, &fanout::RedisConnection::ready);
+    subscriber.open();
+    QVERIFY(ready.wait(5000));
+    subscriber.send({"SUBSCRIBE", "chat:lobby", "ws:room:lobby"});
+
+    MainWindow window(QStringLiteral("chat:"));
+    window.attach(redis.url());
+    QPointer<InspectorWindow> inspectorWindow;
+    for (QWidget *widget : QApplication::topLevelWidgets()) {
+        if (auto *candidate = qobject_cast<InspectorWindow *>(widget))
+            inspectorWindow = candidate;
+    }
+    QVERIFY(inspectorWindow);
+    QVERIFY(inspectorWindow->isVisible());
+    QCOMPARE(inspectorWindow->inspector()->prefix(), QStringLiteral("chat:"));
+    QVERIFY(inspectorWindow->findChild<QLineEdit *>(QStringLiteral("consoleInput"))
+                ->placeholderText()
+                .contains(QLatin1String("chat:room-0")));
+    QTRY_COMPARE_WITH_TIMEOUT(inspectorWindow->channelModel()->totalCount(), 1, 10000);
+    QCOMPARE(inspectorWindow->channelModel()->index(0, ChannelTableModel::Channel).data().toString(),
+             QStringLiteral("chat:lobby"));
+    inspectorWindow->close();
+    QTRY_VERIFY(!inspectorWindow); // deletes itself when closed
 }
 
 void tst_Studio::screenshotCommand()
@@ -221,11 +379,12 @@ void tst_Studio::inspectorWindowIsReadOnlyAndLive()
 {
     RedisServer redis;
     QVERIFY2(redis.start(), qPrintable(redis.errorString()));
-    fanout::RedisConnection subscriber(redis.url(), QStringLiteral("someone"), fanout::RedisConnection::Mode::Subscriber);
+    fanout::RedisConnection subscriber(redis.url(), QStringLiteral("someone"),
+                                       fanout::RedisConnection::Mode::Subscriber);
     QSignalSpy ready(&subscriber, &fanout::RedisConnection::ready);
     subscriber.open();
     QVERIFY(ready.wait(5000));
-    QList<QByteArray> subscribe{"SUBSCRIBE"};
+    QList<QByteArray> subscribe {"SUBSCRIBE"};
     for (int i = 0; i < 1500; ++i)
         subscribe.append("ws:room:r" + QByteArray::number(i));
     subscriber.send(subscribe);
@@ -241,17 +400,19 @@ void tst_Studio::inspectorWindowIsReadOnlyAndLive()
     QAbstractItemModelTester findingTester(&findings, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester clientTester(&clients, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester nodeTester(&nodes, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    connect(window.inspector(), &fanout::RedisInspector::snapshotReady, this, [&](const fanout::InspectionSnapshot &snapshot) {
-        channels.setChannels(snapshot.channels);
-        findings.setFindings(snapshot.findings);
-        clients.setSnapshot(snapshot);
-        nodes.setSnapshot(snapshot);
-        if (channels.canFetchMore({}))
-            channels.fetchMore({});
-    });
+    connect(window.inspector(), &fanout::RedisInspector::snapshotReady, this,
+            [&](const fanout::InspectionSnapshot &snapshot) {
+                channels.setChannels(snapshot.channels);
+                findings.setFindings(snapshot.findings);
+                clients.setSnapshot(snapshot);
+                nodes.setSnapshot(snapshot);
+                if (channels.canFetchMore({}))
+                    channels.fetchMore({});
+            });
     window.show();
     QVERIFY(window.windowTitle().contains(QLatin1String("read-only")));
-    QCOMPARE(window.findChild<QLabel *>(QStringLiteral("inspectorMode"))->text().trimmed(), QStringLiteral("READ-ONLY"));
+    QCOMPARE(window.findChild<QLabel *>(QStringLiteral("inspectorMode"))->text().trimmed(),
+             QStringLiteral("READ-ONLY"));
     QTRY_COMPARE_WITH_TIMEOUT(window.channelModel()->totalCount(), 1500, 10000);
     QCOMPARE(window.channelModel()->rowCount(), ChannelTableModel::PageSize); // paged
     QVERIFY(window.channelModel()->canFetchMore({}));
@@ -263,6 +424,42 @@ void tst_Studio::inspectorWindowIsReadOnlyAndLive()
     QVERIFY(clients.rowCount() >= 2);
     window.inspector()->setWritesAllowed(true);
     QVERIFY(window.windowTitle().contains(QLatin1String("WRITES ENABLED")));
+}
+
+void tst_Studio::inspectorWritesNeedOneConfirmation()
+{
+    RedisServer redis;
+    QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+    InspectorWindow window(redis.url(), QStringLiteral("ws:room:"));
+    window.show();
+    QTRY_VERIFY_WITH_TIMEOUT(window.inspector()->isConnected(), 5000);
+    enterCommand(window, QStringLiteral("FLUSHALL"));
+    QTRY_VERIFY(consoleTranscript(window).contains(QLatin1String("FLUSHALL\n(error) ERR refused: read-only mode")));
+
+    // The toolbar's switch and the console's box ask the same confirmation; declined, nothing changes.
+    auto *allowAction = window.findChild<QAction *>(QStringLiteral("actionAllowWrites"));
+    auto *allowBox = window.findChild<QCheckBox *>(QStringLiteral("consoleAllowWrites"));
+    QVERIFY(allowAction && allowBox);
+    QString question;
+    answerNextQuestion(&window, QMessageBox::No, &question);
+    allowAction->trigger();
+    QVERIFY(question.contains(QLatin1String("FLUSHALL included")));
+    QVERIFY(!window.inspector()->writesAllowed());
+    QVERIFY(!allowAction->isChecked());
+    answerNextQuestion(&window, QMessageBox::Yes, &question);
+    allowBox->click();
+    QVERIFY(window.inspector()->writesAllowed());
+    QVERIFY(allowAction->isChecked());
+    QVERIFY(window.windowTitle().contains(QLatin1String("WRITES ENABLED")));
+    enterCommand(window, QStringLiteral("SET written yes"));
+    QTRY_VERIFY(consoleTranscript(window).contains(QLatin1String("SET written yes\nOK")));
+    QCOMPARE(redis.cli({QStringLiteral("GET"), QStringLiteral("written")}).trimmed(), QStringLiteral("yes"));
+
+    // Forbidding writes again needs no confirmation.
+    allowAction->trigger();
+    QVERIFY(!window.inspector()->writesAllowed());
+    QVERIFY(!allowBox->isChecked());
+    QCOMPARE(labelText(window, QStringLiteral("consoleMode")), QStringLiteral("READ-ONLY"));
 }
 
 QTEST_MAIN(tst_Studio)

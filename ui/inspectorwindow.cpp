@@ -1,5 +1,6 @@
 #include "inspectorwindow.h"
 
+#include "console/redisconsole.h"
 #include "inspect/redisinspector.h"
 #include "inspector/channeltablemodel.h"
 #include "inspector/clienttablemodel.h"
@@ -13,7 +14,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
-#include <QMessageBox>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -37,17 +37,29 @@ QTableView *tableFor(QAbstractItemModel *model, bool sortable)
 }
 
 InspectorWindow::InspectorWindow(const fanout::RedisUrl &url, const QString &prefix, QWidget *parent)
-    : QMainWindow(parent), m_inspector(new fanout::RedisInspector(url, this)),
-      m_channels(new ChannelTableModel(this)), m_shardChannels(new ChannelTableModel(this)),
-      m_channelFilter(new QSortFilterProxyModel(this)), m_nodes(new FleetNodeTableModel(this)),
-      m_clients(new ClientTableModel(this)), m_findings(new FindingListModel(this)),
-      m_console(new ConsolePanel), m_mode(new QLabel), m_summary(new QLabel),
+    : QMainWindow(parent), m_inspector(new fanout::RedisInspector(url, this)), m_channels(new ChannelTableModel(this)),
+      m_shardChannels(new ChannelTableModel(this)), m_channelFilter(new QSortFilterProxyModel(this)),
+      m_nodes(new FleetNodeTableModel(this)), m_clients(new ClientTableModel(this)),
+      m_findings(new FindingListModel(this)), m_console(new ConsolePanel), m_mode(new QLabel), m_summary(new QLabel),
       m_prefix(new QLineEdit(prefix)), m_urlText(url.toDisplayString())
 {
     setObjectName(QStringLiteral("inspectorWindow"));
     resize(1200, 800);
-    m_inspector->setPrefix(prefix);
+    createToolBar();
+    createTabs();
+    statusBar()->addPermanentWidget(m_summary, 1);
+    m_console->setTarget(m_urlText);
+    m_console->setWritesSwitchable(true);
+    applyPrefix(prefix);
+    connectInspector();
+    updateMode(m_inspector->writesAllowed());
+    m_summary->setText(tr("Connecting to %1...").arg(m_urlText));
+    m_inspector->setRefreshInterval(2000);
+    m_inspector->open();
+}
 
+void InspectorWindow::createToolBar()
+{
     QToolBar *bar = addToolBar(tr("Inspector"));
     bar->setObjectName(QStringLiteral("inspectorToolBar"));
     m_mode->setObjectName(QStringLiteral("inspectorMode"));
@@ -56,7 +68,7 @@ InspectorWindow::InspectorWindow(const fanout::RedisUrl &url, const QString &pre
     bar->addWidget(new QLabel(tr(" Prefix ")));
     m_prefix->setMaximumWidth(200);
     connect(m_prefix, &QLineEdit::editingFinished, this, [this] {
-        m_inspector->setPrefix(m_prefix->text());
+        applyPrefix(m_prefix->text());
         m_inspector->refresh();
     });
     bar->addWidget(m_prefix);
@@ -68,21 +80,22 @@ InspectorWindow::InspectorWindow(const fanout::RedisUrl &url, const QString &pre
     interval->addItem(tr("every 5 s"), 5000);
     interval->addItem(tr("manually"), 0);
     interval->setCurrentIndex(1);
-    connect(interval, &QComboBox::currentIndexChanged, this, [this, interval](int index) {
-        m_inspector->setRefreshInterval(interval->itemData(index).toInt());
-    });
+    connect(interval, &QComboBox::currentIndexChanged, this,
+            [this, interval](int index) { m_inspector->setRefreshInterval(interval->itemData(index).toInt()); });
     bar->addWidget(interval);
     bar->addSeparator();
     m_sniff = bar->addAction(tr("Sniff message rates"));
     m_sniff->setCheckable(true);
-    m_sniff->setToolTip(tr("PSUBSCRIBE %1* on a second connection to count messages per channel. "
-                           "Every pattern subscription costs Redis CPU on every PUBLISH: leave it off on a busy server.").arg(prefix));
     connect(m_sniff, &QAction::toggled, this, &InspectorWindow::toggleSniffing);
     m_writes = bar->addAction(tr("Allow writes"));
     m_writes->setObjectName(QStringLiteral("actionAllowWrites"));
     m_writes->setCheckable(true);
-    connect(m_writes, &QAction::toggled, this, &InspectorWindow::toggleWrites);
+    m_writes->setToolTip(tr("Let the console send commands that change the server, after a confirmation"));
+    connect(m_writes, &QAction::triggered, this, &InspectorWindow::requestWrites);
+}
 
+void InspectorWindow::createTabs()
+{
     auto *tabs = new QTabWidget;
     auto *channelPage = new QWidget;
     auto *channelLayout = new QVBoxLayout(channelPage);
@@ -92,9 +105,8 @@ InspectorWindow::InspectorWindow(const fanout::RedisUrl &url, const QString &pre
     m_channelFilter->setSourceModel(m_channels);
     m_channelFilter->setFilterKeyColumn(ChannelTableModel::Channel);
     m_channelFilter->setSortRole(Qt::EditRole);
-    connect(filter, &QLineEdit::textChanged, m_channelFilter, [this](const QString &text) {
-        m_channelFilter->setFilterWildcard(text);
-    });
+    connect(filter, &QLineEdit::textChanged, m_channelFilter,
+            [this](const QString &text) { m_channelFilter->setFilterWildcard(text); });
     channelLayout->addWidget(filter);
     channelLayout->addWidget(tableFor(m_channelFilter, true));
     tabs->addTab(channelPage, tr("Channels"));
@@ -107,24 +119,30 @@ InspectorWindow::InspectorWindow(const fanout::RedisUrl &url, const QString &pre
     tabs->addTab(findings, tr("Drift"));
     tabs->addTab(m_console, tr("Console"));
     setCentralWidget(tabs);
-    statusBar()->addPermanentWidget(m_summary, 1);
+}
 
-    m_console->setPrompt(m_urlText + QLatin1Char('>'));
-    connect(m_console, &ConsolePanel::commandEntered, m_inspector, &fanout::RedisInspector::execute);
-    connect(m_inspector, &fanout::RedisInspector::commandAnswered, m_console, &ConsolePanel::showAnswer);
-    connect(m_inspector, &fanout::RedisInspector::snapshotReady, this, &InspectorWindow::onSnapshot);
+void InspectorWindow::connectInspector()
+{
+    connect(m_console, &ConsolePanel::commandEntered, m_inspector->console(), &fanout::RedisConsole::execute);
+    connect(m_inspector->console(), &fanout::RedisConsole::answered, m_console, &ConsolePanel::showAnswer);
+    connect(m_console, &ConsolePanel::writesRequested, m_inspector, &fanout::RedisInspector::setWritesAllowed);
     connect(m_inspector, &fanout::RedisInspector::modeChanged, this, &InspectorWindow::updateMode);
+    connect(m_inspector, &fanout::RedisInspector::snapshotReady, this, &InspectorWindow::onSnapshot);
     connect(m_inspector, &fanout::RedisInspector::connected, m_inspector, &fanout::RedisInspector::refresh);
-    connect(m_inspector, &fanout::RedisInspector::connected, this, [this] {
-        statusBar()->showMessage(tr("Connected to %1").arg(m_urlText), 3000);
-    });
+    connect(m_inspector, &fanout::RedisInspector::connected, this,
+            [this] { statusBar()->showMessage(tr("Connected to %1").arg(m_urlText), 3000); });
     connect(m_inspector, &fanout::RedisInspector::errorOccurred, this, [this](const QString &message) {
         m_summary->setText(tr("Cannot reach %1: %2 (retrying)").arg(m_urlText, message));
     });
-    updateMode(false);
-    m_summary->setText(tr("Connecting to %1...").arg(m_urlText));
-    m_inspector->setRefreshInterval(2000);
-    m_inspector->open();
+}
+
+void InspectorWindow::applyPrefix(const QString &prefix)
+{
+    m_inspector->setPrefix(prefix);
+    m_console->setPrefix(prefix);
+    m_sniff->setToolTip(tr("PSUBSCRIBE %1* on a second connection to count messages per channel. Every pattern "
+                           "subscription costs Redis CPU on every PUBLISH: leave it off on a busy server.")
+                            .arg(prefix));
 }
 
 void InspectorWindow::updateMode(bool writesAllowed)
@@ -132,18 +150,17 @@ void InspectorWindow::updateMode(bool writesAllowed)
     m_mode->setText(writesAllowed ? tr("  WRITES ENABLED  ") : tr("  READ-ONLY  "));
     m_mode->setStyleSheet(writesAllowed ? QStringLiteral("background: #c62828; color: white; font-weight: bold")
                                         : QStringLiteral("background: #2e7d32; color: white; font-weight: bold"));
-    setWindowTitle(tr("Fanout Studio inspector - %1 - %2").arg(m_urlText, writesAllowed ? tr("WRITES ENABLED") : tr("read-only")));
+    setWindowTitle(
+        tr("Fanout Studio inspector - %1 - %2").arg(m_urlText, writesAllowed ? tr("WRITES ENABLED") : tr("read-only")));
+    m_writes->setChecked(writesAllowed);
+    m_console->setWritesAllowed(writesAllowed);
 }
 
-void InspectorWindow::toggleWrites(bool allow)
+void InspectorWindow::requestWrites(bool allow)
 {
-    if (allow && QMessageBox::question(this, tr("Allow writes"),
-                                       tr("Let the console send any command, PUBLISH included, to %1?").arg(m_urlText))
-                 != QMessageBox::Yes) {
-        m_writes->setChecked(false);
-        return;
-    }
-    m_inspector->setWritesAllowed(allow);
+    // The console panel asks for the confirmation, the same one as its own "Allow writes" box.
+    m_console->requestWrites(allow);
+    m_writes->setChecked(m_inspector->writesAllowed());
 }
 
 void InspectorWindow::toggleSniffing(bool sniff)
@@ -161,15 +178,16 @@ void InspectorWindow::onSnapshot(const fanout::InspectionSnapshot &snapshot)
     int errors = 0;
     for (const auto &finding : snapshot.findings)
         errors += finding.severity == fanout::DriftFinding::Severity::Error;
-    m_summary->setText(tr("%1: %2 channel(s) under %3, %4 sharded%5, %6 node(s), %7 client(s), %8 finding(s) (%9 error(s))%10")
-                               .arg(m_urlText)
-                               .arg(snapshot.channels.size())
-                               .arg(snapshot.prefix)
-                               .arg(snapshot.shardChannels.size())
-                               .arg(snapshot.shardedSupported ? QString() : tr(" (unsupported)"))
-                               .arg(snapshot.nodes.size())
-                               .arg(snapshot.clients.size())
-                               .arg(snapshot.findings.size())
-                               .arg(errors)
-                               .arg(snapshot.errors.isEmpty() ? QString() : tr("; ") + snapshot.errors.join(QLatin1String("; "))));
+    m_summary->setText(
+        tr("%1: %2 channel(s) under %3, %4 sharded%5, %6 node(s), %7 client(s), %8 finding(s) (%9 error(s))%10")
+            .arg(m_urlText)
+            .arg(snapshot.channels.size())
+            .arg(snapshot.prefix)
+            .arg(snapshot.shardChannels.size())
+            .arg(snapshot.shardedSupported ? QString() : tr(" (unsupported)"))
+            .arg(snapshot.nodes.size())
+            .arg(snapshot.clients.size())
+            .arg(snapshot.findings.size())
+            .arg(errors)
+            .arg(snapshot.errors.isEmpty() ? QString() : tr("; ") + snapshot.errors.join(QLatin1String("; "))));
 }

@@ -21,8 +21,8 @@ struct InspectionSnapshot;
 
 /// The read-only inspector of a production Redis: channels under a prefix with their subscriber
 /// counts, sharded channels, the fleet's nodes and their connections, every client, and drift
-/// findings, refreshed live. The window always says which mode it is in; writes (PUBLISH from
-/// the console) need an explicit, confirmed switch.
+/// findings, refreshed live. The window always says which mode it is in; writes (console commands
+/// beyond the reads docs/inspector.md lists) need an explicit, confirmed switch.
 class InspectorWindow : public QMainWindow
 {
     Q_OBJECT
@@ -34,9 +34,15 @@ public:
     FindingListModel *findingModel() const { return m_findings; }
 
 private:
+    void createToolBar();
+    void createTabs();
+    void connectInspector();
+    /// The prefix the inspector reads channels under, the console's examples use and sniffing
+    /// subscribes to.
+    void applyPrefix(const QString &prefix);
     void onSnapshot(const fanout::InspectionSnapshot &snapshot);
     void updateMode(bool writesAllowed);
-    void toggleWrites(bool allow);
+    void requestWrites(bool allow);
     void toggleSniffing(bool sniff);
 
     fanout::RedisInspector *m_inspector;

@@ -1,26 +1,30 @@
 #pragma once
 
 #include "metricshistory.h"
+#include "node/node.h"
+#include "reportexporter.h"
 #include "sim/scenario.h"
+#include "studioactions.h"
+#include "studiocharts.h"
 
 #include <QMainWindow>
 
-class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
 class QProgressDialog;
 class QTableView;
 class ConsolePanel;
 class EventLogModel;
 class FleetView;
+class InspectorWindow;
 class LossPanel;
-class NodeTableModel;
+class NodesPanel;
 class RoomMatrixModel;
 class SimulationController;
-class TimeSeriesChart;
+class SimulationToolBar;
 class TracePanel;
 
 namespace fanout {
+struct RedisUrl;
 struct SimSnapshot;
 }
 
@@ -31,11 +35,15 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    /// `channelPrefix` is what File > Attach to Redis inspects (fanout-studio --prefix).
+    explicit MainWindow(const QString &channelPrefix = fanout::NodeConfig::DefaultChannelPrefix,
+                        QWidget *parent = nullptr);
     ~MainWindow() override;
 
     /// Starts a new simulation of `scenario` on the in-process broker (empty URL) or on Redis.
     void startScenario(const fanout::Scenario &scenario, const QString &redisUrl = {});
+    /// Opens an inspector window on `url` for the channel prefix; it deletes itself when closed.
+    InspectorWindow *attach(const fanout::RedisUrl &url);
     SimulationController *controller() const { return m_controller; }
     const MetricsHistory &history() const { return m_history; }
     /// How long the last snapshot took to reach every model, chart and view (not painting).
@@ -49,47 +57,38 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    void createActions();
-    void createToolBar();
+    void createMenus();
     void createDocks();
-    void onSnapshot(const fanout::SimSnapshot &snapshot);
+    void connectActions();
+    void connectController();
+    QDockWidget *addDock(const QString &title, const QString &objectName, QWidget *widget, Qt::DockWidgetArea area);
+    void restoreSettings();
+    void showSetUpProgress(const fanout::Scenario &scenario, const QString &redisUrl);
     void onLoaded(bool ok, const QString &error);
-    void updateCharts();
-    int selectedNode() const;
-    void chooseScenario(int comboIndex);
+    void onSnapshot(const fanout::SimSnapshot &snapshot);
+    void loadScenario(const QString &nameOrPath);
     void openScenarioFile();
     void editFleet();
-    void makeClientSlow();
-    void attachToRedis();
-    void copyNodeUrl();
-    void exportChart();
-    void exportCsv();
-    void exportReport();
-    void restoreSettings();
-    QDockWidget *addDock(const QString &title, const QString &objectName, QWidget *widget, Qt::DockWidgetArea area);
+    void askToAttach();
+    void setSpeed(double factor);
 
+    QString m_channelPrefix;
     SimulationController *m_controller;
+    StudioActions m_actions;
     MetricsHistory m_history;
-    NodeTableModel *m_nodeModel;
+    StudioCharts m_charts;
+    ReportExporter m_exporter;
     RoomMatrixModel *m_roomModel;
     EventLogModel *m_eventModel;
     FleetView *m_fleetView;
-    QTableView *m_nodeView;
+    NodesPanel *m_nodes;
     QTableView *m_roomView;
     LossPanel *m_lossPanel;
     TracePanel *m_tracePanel;
     ConsolePanel *m_console;
-    TimeSeriesChart *m_rateChart;
-    TimeSeriesChart *m_amplificationChart;
-    TimeSeriesChart *m_bytesChart;
-    TimeSeriesChart *m_nodeChart;
-    TimeSeriesChart *m_latencyChart;
-    QComboBox *m_scenarioBox;
-    QComboBox *m_speedBox;
-    QDoubleSpinBox *m_rateBox;
+    SimulationToolBar *m_toolBar;
+    QMenu *m_viewMenu = nullptr;
     QLabel *m_statusLabel;
     QProgressDialog *m_progress = nullptr;
-    QAction *m_brokerDown = nullptr;
-    QString m_scenarioSource;
     double m_lastRefreshMs = 0;
 };

@@ -61,7 +61,7 @@ int main(int argc, char *argv[])
     }
     if (options.seconds > 0)
         scenario->seconds = std::max(scenario->seconds, options.seconds);
-    MainWindow window;
+    MainWindow window(options.prefix);
     std::unique_ptr<ScreenshotRunner> screenshot;
     if (!options.screenshotPath.isEmpty()) {
         window.resize(ScreenshotRunner::Width, ScreenshotRunner::Height);

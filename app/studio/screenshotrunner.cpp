@@ -27,7 +27,7 @@ void ScreenshotRunner::check()
         QCoreApplication::exit(1);
         return;
     }
-    std::fprintf(stderr, "fanout-studio: saved %s (%dx%d) at t=%.2f s\n", qPrintable(m_path),
-                 image.width(), image.height(), snapshot.simSeconds);
+    std::fprintf(stderr, "fanout-studio: saved %s (%dx%d) at t=%.2f s\n", qPrintable(m_path), image.width(),
+                 image.height(), snapshot.simSeconds);
     QCoreApplication::exit(0);
 }

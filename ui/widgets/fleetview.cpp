@@ -84,43 +84,61 @@ void FleetView::paintEvent(QPaintEvent *)
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     p.fillRect(rect(), palette().base());
+    drawLinks(p);
+    drawBroker(p);
+    drawNodes(p);
+    drawEnvelopes(p);
+    drawCaption(p);
+}
 
-    const QPointF broker = brokerCenter();
-    const int nodes = int(m_snapshot.nodes.size());
+void FleetView::drawLinks(QPainter &p) const
+{
     int maxSubscriptions = 1;
     for (const auto &node : m_snapshot.nodes)
         maxSubscriptions = std::max(maxSubscriptions, node.subscriptions);
-
     for (const auto &node : m_snapshot.nodes) {
-        const QPointF center = nodeCenter(node.index);
         const bool linked = node.state == QLatin1String("up");
         QPen pen(linked ? QColor(0x42, 0x7e, 0xc4) : QColor(0xbd, 0xbd, 0xbd));
         pen.setWidthF(1.0 + 5.0 * node.subscriptions / maxSubscriptions);
         if (!linked)
             pen.setStyle(Qt::DashLine);
         p.setPen(pen);
-        p.drawLine(broker, center);
+        p.drawLine(brokerCenter(), nodeCenter(node.index));
     }
+}
 
-    const QRectF brokerBox(broker.x() - 110, broker.y() - 32, 220, 64);
-    p.setPen(QPen(palette().text().color(), 1.5));
-    p.setBrush(m_snapshot.brokerUp ? QColor(0xbb, 0xde, 0xfb) : QColor(0xe5, 0x73, 0x73));
-    p.drawRoundedRect(brokerBox, 10, 10);
+int FleetView::channelsWithSubscribers() const
+{
+    const size_t nodes = m_snapshot.nodes.size();
     int channels = 0;
     for (size_t r = 0; r < size_t(m_snapshot.rooms.size()); ++r) {
-        for (int n = 0; n < nodes; ++n) {
-            if (m_snapshot.roomSubscribed[r * size_t(nodes) + size_t(n)]) {
+        for (size_t n = 0; n < nodes; ++n) {
+            if (m_snapshot.roomSubscribed[r * nodes + n]) {
                 ++channels;
                 break;
             }
         }
     }
+    return channels;
+}
+
+void FleetView::drawBroker(QPainter &p) const
+{
+    const QPointF broker = brokerCenter();
+    const QRectF brokerBox(broker.x() - 110, broker.y() - 32, 220, 64);
+    p.setPen(QPen(palette().text().color(), 1.5));
+    p.setBrush(m_snapshot.brokerUp ? QColor(0xbb, 0xde, 0xfb) : QColor(0xe5, 0x73, 0x73));
+    p.drawRoundedRect(brokerBox, 10, 10);
     p.drawText(brokerBox, Qt::AlignCenter,
                tr("%1 broker%2\n%3 channels with subscribers")
                        .arg(m_snapshot.broker.isEmpty() ? tr("in-process") : m_snapshot.broker,
                             m_snapshot.brokerUp ? QString() : tr(" (DOWN)"))
-                       .arg(channels));
+                       .arg(channelsWithSubscribers()));
+}
 
+void FleetView::drawNodes(QPainter &p) const
+{
+    const int nodes = int(m_snapshot.nodes.size());
     const double boxWidth = std::clamp(width() / std::max(1.0, nodes * 1.15), 46.0, 120.0);
     for (const auto &node : m_snapshot.nodes) {
         const QPointF center = nodeCenter(node.index);
@@ -133,26 +151,33 @@ void FleetView::paintEvent(QPaintEvent *)
                 : tr("%1\n%2").arg(node.index).arg(node.clients);
         p.drawText(box, Qt::AlignCenter, label);
     }
+}
 
+void FleetView::drawEnvelopes(QPainter &p) const
+{
+    const int nodes = int(m_snapshot.nodes.size());
+    const QPointF broker = brokerCenter();
     const qint64 now = m_clock.elapsed();
     p.setPen(Qt::NoPen);
+    p.setBrush(QColor(0xff, 0x6f, 0x00));
     for (const Envelope &envelope : m_envelopes) {
         const double t = double(now - envelope.startMs) / m_travelMs;
-        p.setBrush(QColor(0xff, 0x6f, 0x00));
         if (t < 0.5) {
             if (envelope.from < 0 || envelope.from >= nodes)
                 continue;
             const QPointF from = nodeCenter(envelope.from);
             p.drawEllipse(from + (broker - from) * (t / 0.5), 6, 6);
-        } else {
-            for (const int to : envelope.to) {
-                if (to >= nodes)
-                    continue;
-                const QPointF target = nodeCenter(to);
-                p.drawEllipse(broker + (target - broker) * std::min(1.0, (t - 0.5) / 0.5), 5, 5);
-            }
+            continue;
+        }
+        for (const int to : envelope.to) {
+            if (to < nodes)
+                p.drawEllipse(broker + (nodeCenter(to) - broker) * std::min(1.0, (t - 0.5) / 0.5), 5, 5);
         }
     }
+}
+
+void FleetView::drawCaption(QPainter &p) const
+{
     p.setPen(palette().text().color());
     QString caption = tr("t = %1 s   %2").arg(m_snapshot.simSeconds, 0, 'f', 2).arg(m_snapshot.phase);
     if (m_skipped > 0)

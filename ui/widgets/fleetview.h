@@ -6,6 +6,8 @@
 #include <QTimer>
 #include <QWidget>
 
+class QPainter;
+
 /// The fleet drawn: the broker (or Redis) at the top, the nodes below with their state and
 /// clients, one edge per node weighted by its subscriptions, and, at low rates, each message as
 /// a dot travelling from its publisher up to the broker and down to every node that delivered
@@ -34,6 +36,12 @@ private:
     };
     QPointF brokerCenter() const;
     QPointF nodeCenter(int node) const;
+    int channelsWithSubscribers() const;
+    void drawLinks(QPainter &p) const;
+    void drawBroker(QPainter &p) const;
+    void drawNodes(QPainter &p) const;
+    void drawEnvelopes(QPainter &p) const;
+    void drawCaption(QPainter &p) const;
 
     fanout::SimSnapshot m_snapshot;
     std::vector<Envelope> m_envelopes;

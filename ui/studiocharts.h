@@ -1,0 +1,39 @@
+#pragma once
+
+#include "sim/simsnapshot.h"
+
+#include <QCoreApplication>
+
+#include <vector>
+
+class QWidget;
+class MetricsHistory;
+class TimeSeriesChart;
+
+/// The studio's five charts and how MetricsHistory feeds them. The widgets are created without a
+/// parent: the window places them in its docks, which own them from then on.
+class StudioCharts
+{
+    Q_DECLARE_TR_FUNCTIONS(StudioCharts)
+public:
+    StudioCharts();
+
+    /// Message rates above amplification and bus egress: the Amplification dock's page.
+    QWidget *amplificationPage() const { return m_amplificationPage; }
+    TimeSeriesChart *rateChart() const { return m_rateChart; }
+    TimeSeriesChart *nodeChart() const { return m_nodeChart; }
+    TimeSeriesChart *latencyChart() const { return m_latencyChart; }
+
+    /// Redraws every chart from `history`; the per-node chart gets one series per node.
+    void update(const MetricsHistory &history, const std::vector<fanout::SimNodeSnapshot> &nodes);
+
+private:
+    void updateNodeChart(const MetricsHistory &history, const std::vector<fanout::SimNodeSnapshot> &nodes);
+
+    TimeSeriesChart *m_rateChart;
+    TimeSeriesChart *m_amplificationChart;
+    TimeSeriesChart *m_bytesChart;
+    TimeSeriesChart *m_nodeChart;
+    TimeSeriesChart *m_latencyChart;
+    QWidget *m_amplificationPage;
+};

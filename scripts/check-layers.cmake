@@ -2,7 +2,7 @@
 # core/ includes a widget header. Run by the build (target check-layers) and on its own:
 #   cmake -DROOT=. -P scripts/check-layers.cmake
 cmake_minimum_required(VERSION 3.25)
-set(fanout_folders envelope registry broker redis session node transport)
+set(fanout_folders envelope registry metrics broker redis session node transport)
 foreach(folder IN LISTS fanout_folders)
     set(layer_of_${folder} fanout)
 endforeach()

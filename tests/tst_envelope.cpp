@@ -63,21 +63,18 @@ void tst_Envelope::decodesForeignEnvelopes_data()
 {
     QTest::addColumn<QByteArray>("raw");
     QTest::addColumn<QByteArray>("payload");
-    QTest::addRow("redis-cli ping, payload only") << QByteArray(R"({"payload":{"type":"ping"}})")
-                                                  << QByteArray(R"({"type":"ping"})");
+    QTest::addRow("redis-cli ping, payload only")
+        << QByteArray(R"({"payload":{"type":"ping"}})") << QByteArray(R"({"type":"ping"})");
     QTest::addRow("seed node, four fields")
-            << QByteArray(R"({"origin":"ref-1","room":"lobby","payload":"hello","ts":1})")
-            << QByteArray(R"("hello")");
+        << QByteArray(R"({"origin":"ref-1","room":"lobby","payload":"hello","ts":1})") << QByteArray(R"("hello")");
     QTest::addRow("scalar payload") << QByteArray(R"({"payload":42})") << QByteArray("42");
     QTest::addRow("null payload") << QByteArray(R"({"payload":null})") << QByteArray("null");
-    QTest::addRow("spaces are compacted") << QByteArray(R"({ "payload" : [ 1 , 2 ] })")
-                                          << QByteArray("[1,2]");
+    QTest::addRow("spaces are compacted") << QByteArray(R"({ "payload" : [ 1 , 2 ] })") << QByteArray("[1,2]");
     QTest::addRow("nested, compact") << QByteArray(R"({"payload":{"a":[1,{"b":null}],"c":"x,}"},"ts":5})")
                                      << QByteArray(R"({"a":[1,{"b":null}],"c":"x,}"})");
     QTest::addRow("escapes in payload") << QByteArray(R"({"payload":"tab\tquote\"\u00e9"})")
                                         << QByteArray(R"("tab\tquote\"\u00e9")");
-    QTest::addRow("numbers") << QByteArray(R"({"payload":[-1.5e3,0,0.25]})")
-                             << QByteArray("[-1.5e3,0,0.25]");
+    QTest::addRow("numbers") << QByteArray(R"({"payload":[-1.5e3,0,0.25]})") << QByteArray("[-1.5e3,0,0.25]");
 }
 
 void tst_Envelope::decodesForeignEnvelopes()

@@ -1,4 +1,5 @@
 #include "nodeprocess.h"
+#include "quiet.h"
 #include "redisclient.h"
 #include "redisserver.h"
 #include "testclient.h"
@@ -8,6 +9,7 @@
 #include <QProcess>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -44,10 +46,10 @@ bool tst_Fleet::startFleet(int count, const QStringList &extra)
     m_nodes.clear();
     for (int i = 0; i < count; ++i) {
         auto node = std::make_unique<NodeProcess>();
-        const QStringList arguments = QStringList{"--host", "127.0.0.1", "--port", "0",
-                                                  "--redis", m_redis.urlString(),
-                                                  "--node-id", QStringLiteral("proc-%1").arg(i)}
-                + extra;
+        const QStringList arguments
+            = QStringList {"--host",  "127.0.0.1",         "--port",    "0",
+                           "--redis", m_redis.urlString(), "--node-id", QStringLiteral("proc-%1").arg(i)}
+            + extra;
         if (!node->start(arguments)) {
             qWarning("%s", qPrintable(node->errorString()));
             return false;
@@ -83,23 +85,25 @@ void tst_Fleet::crossNodeDelivery()
         }
         clients.push_back(std::move(client));
     }
+    // Each node has two local members, both registered: a node joins a socket to its room before
+    // its handshake reply leaves, so an open client is a member.
     QTRY_COMPARE(redis.numsub("ws:room:fleet"), 3);
-    // Each node has two local members: wait until the second one of each is registered too.
-    QTest::qWait(200);
 
     for (int i = 0; i < 6; ++i) {
         const QString payload = QStringLiteral("{\"i\":%1}").arg(i);
-        clients.at(size_t(i))->send(typedMode
-                ? QStringLiteral("{\"type\":\"message\",\"room\":\"fleet\",\"content\":%1}").arg(payload)
-                : payload);
+        clients.at(size_t(i))->send(
+            typedMode ? QStringLiteral("{\"type\":\"message\",\"room\":\"fleet\",\"content\":%1}").arg(payload)
+                      : payload);
     }
-    for (auto &client : clients) {
-        if (typedMode)
-            QTRY_COMPARE(client->ofType(QStringLiteral("message")).size(), 6);
-        else
-            QTRY_COMPARE(client->messages().size(), 6);
-    }
-    QTest::qWait(300);
+    const auto received = [typedMode](const TestClient &client) {
+        return typedMode ? client.ofType(QStringLiteral("message")).size() : client.messages().size();
+    };
+    for (auto &client : clients)
+        QTRY_COMPARE(received(*client), 6);
+    const auto sixEach = [&] {
+        return std::all_of(clients.begin(), clients.end(), [&](const auto &client) { return received(*client) == 6; });
+    };
+    QVERIFY2(Quiet::holdsFor(300, sixEach), "a message arrived twice");
     for (auto &client : clients) {
         QSet<int> seen;
         if (typedMode) {
@@ -142,8 +146,7 @@ void tst_Fleet::redisCliVerification()
              QStringLiteral("2"));
     for (auto &client : clients)
         QTRY_COMPARE(client->messages(), QStringList({"{\"type\":\"ping\"}"}));
-    QTest::qWait(100);
-    QVERIFY(other.messages().isEmpty());
+    QVERIFY(Quiet::holdsFor(100, [&other] { return other.messages().isEmpty(); }));
 
     const QString clientList = m_redis.cli({"CLIENT", "LIST"});
     for (int i = 0; i < 3; ++i) {
@@ -158,8 +161,7 @@ void tst_Fleet::singleNodeWithoutRedis()
     QVERIFY2(node.start({"--host", "127.0.0.1", "--port", "0"}), qPrintable(node.errorString()));
     TestClient a, b;
     QVERIFY(a.open(node.url()));
-    QVERIFY(b.open(node.url()));
-    QTest::qWait(100);
+    QVERIFY(b.open(node.url())); // a member once open: the node joins it before its handshake reply
     a.send(QStringLiteral("[\"solo\"]"));
     QTRY_COMPARE(a.messages(), QStringList({"[\"solo\"]"}));
     QTRY_COMPARE(b.messages(), QStringList({"[\"solo\"]"}));
@@ -176,7 +178,7 @@ void tst_Fleet::sigtermStopsCleanly()
 {
     QFETCH(bool, withRedis);
     NodeProcess node;
-    QStringList arguments{"--host", "127.0.0.1", "--port", "0"};
+    QStringList arguments {"--host", "127.0.0.1", "--port", "0"};
     if (withRedis)
         arguments += {"--redis", m_redis.urlString()};
     QVERIFY2(node.start(arguments), qPrintable(node.errorString()));
@@ -210,16 +212,16 @@ void tst_Fleet::commandLine_data()
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<int>("exitCode");
     QTest::addColumn<QString>("output");
-    QTest::addRow("help") << QStringList{"--help"} << 0 << "--redis";
-    QTest::addRow("version") << QStringList{"--version"} << 0 << "fanout-node 0.1.0";
-    QTest::addRow("bad port") << QStringList{"--port", "http"} << 2 << "--port/PORT";
-    QTest::addRow("port too large") << QStringList{"--port", "70000"} << 2 << "--port/PORT";
-    QTest::addRow("bad redis url") << QStringList{"--redis", "mysql://x"} << 2 << "--redis/REDIS_URL";
-    QTest::addRow("bad host") << QStringList{"--host", "not-an-ip"} << 2 << "--host";
-    QTest::addRow("node id with space") << QStringList{"--node-id", "a b"} << 2 << "--node-id";
-    QTest::addRow("node id not ascii") << QStringList{"--node-id", "n\u0153ud"} << 2 << "printable ASCII";
-    QTest::addRow("unknown option") << QStringList{"--frobnicate"} << 2 << "frobnicate";
-    QTest::addRow("port in use") << QStringList{"--host", "127.0.0.1", "--port", "%REDIS_PORT%"} << 1
+    QTest::addRow("help") << QStringList {"--help"} << 0 << "--redis";
+    QTest::addRow("version") << QStringList {"--version"} << 0 << "fanout-node 0.1.0";
+    QTest::addRow("bad port") << QStringList {"--port", "http"} << 2 << "--port/PORT";
+    QTest::addRow("port too large") << QStringList {"--port", "70000"} << 2 << "--port/PORT";
+    QTest::addRow("bad redis url") << QStringList {"--redis", "mysql://x"} << 2 << "--redis/REDIS_URL";
+    QTest::addRow("bad host") << QStringList {"--host", "not-an-ip"} << 2 << "--host";
+    QTest::addRow("node id with space") << QStringList {"--node-id", "a b"} << 2 << "--node-id";
+    QTest::addRow("node id not ascii") << QStringList {"--node-id", "n\u0153ud"} << 2 << "printable ASCII";
+    QTest::addRow("unknown option") << QStringList {"--frobnicate"} << 2 << "frobnicate";
+    QTest::addRow("port in use") << QStringList {"--host", "127.0.0.1", "--port", "%REDIS_PORT%"} << 1
                                  << "cannot listen";
 }
 
@@ -233,8 +235,7 @@ void tst_Fleet::commandLine()
     process.start(NodeProcess::program(), arguments);
     QVERIFY(process.waitForFinished(5000));
     QCOMPARE(process.exitCode(), exitCode);
-    const QString printed = QString::fromUtf8(process.readAllStandardOutput()
-                                              + process.readAllStandardError());
+    const QString printed = QString::fromUtf8(process.readAllStandardOutput() + process.readAllStandardError());
     QVERIFY2(printed.contains(output), qPrintable(printed));
 }
 
@@ -242,11 +243,12 @@ void tst_Fleet::benchSmoke()
 {
     QVERIFY(startFleet(2));
     const QString urls = m_nodes[0]->url().toString() + QLatin1Char(',') + m_nodes[1]->url().toString();
-    const QString pids = QStringLiteral("%1,%2").arg(m_nodes[0]->process().processId()).arg(m_nodes[1]->process().processId());
+    const QString pids
+        = QStringLiteral("%1,%2").arg(m_nodes[0]->process().processId()).arg(m_nodes[1]->process().processId());
     QProcess bench;
     bench.start(QStringLiteral(FANOUT_BENCH_PATH),
-                {"--urls", urls, "--clients", "40", "--rooms", "4", "--senders", "8", "--rate", "400",
-                 "--seconds", "1", "--warmup", "0.5", "--pids", pids, "--label", "smoke"});
+                {"--urls", urls, "--clients", "40", "--rooms", "4", "--senders", "8", "--rate", "400", "--seconds", "1",
+                 "--warmup", "0.5", "--pids", pids, "--label", "smoke"});
     QVERIFY(bench.waitForFinished(30000));
     QCOMPARE(bench.exitCode(), 0);
     const QJsonObject result = QJsonDocument::fromJson(bench.readAllStandardOutput()).object();

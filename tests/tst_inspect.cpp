@@ -1,7 +1,9 @@
+#include "console/redisconsole.h"
 #include "inspect/clientinfo.h"
 #include "inspect/driftdetector.h"
 #include "inspect/redisinspector.h"
 #include "nodeprocess.h"
+#include "quiet.h"
 #include "redisclient.h"
 #include "redisserver.h"
 #include "testclient.h"
@@ -22,6 +24,7 @@
 using fanout::DriftDetector;
 using fanout::DriftFinding;
 using fanout::InspectionSnapshot;
+using fanout::RedisConsole;
 using fanout::RedisInspector;
 
 Q_DECLARE_METATYPE(fanout::InspectionSnapshot)
@@ -72,15 +75,26 @@ public:
         m_socket.write("MONITOR\r\n");
         connect(&m_socket, &QTcpSocket::readyRead, this, [this] { m_text += m_socket.readAll(); });
     }
-    QStringList commandsFrom(const QString &address) const
+    /// Whether Redis acknowledged MONITOR: from then on it reports every command.
+    bool isOn() const { return m_text.startsWith("+OK\r\n"); }
+    /// The commands from one address as MONITOR prints their words: "PUBSUB" "NUMSUB" "ws:room:a".
+    QStringList linesFrom(const QString &address) const
     {
-        QStringList commands;
-        static const QRegularExpression line(QStringLiteral("^\\+[0-9.]+ \\[\\d+ ([^\\]]+)\\] \"([^\"]+)\""));
+        QStringList lines;
+        static const QRegularExpression line(QStringLiteral("^\\+[0-9.]+ \\[\\d+ ([^\\]]+)\\] (.*)$"));
         for (const QString &text : QString::fromUtf8(m_text).split(QStringLiteral("\r\n"))) {
             const auto match = line.match(text);
             if (match.hasMatch() && match.captured(1) == address)
-                commands.append(match.captured(2).toUpper());
+                lines.append(match.captured(2));
         }
+        return lines;
+    }
+    /// The command names from one address, upper case.
+    QStringList commandsFrom(const QString &address) const
+    {
+        QStringList commands;
+        for (const QString &line : linesFrom(address))
+            commands.append(line.section(QLatin1Char('"'), 1, 1).toUpper());
         return commands;
     }
 
@@ -103,6 +117,8 @@ private slots:
     void killedSubscriberHeldFromResubscribingIsReported();
     void registryClaimAndLeakAreReported();
     void readOnlySendsNoWrite();
+    void consoleSharesTheInspectorsMode();
+    void refreshCutShortStartsAfreshAfterReconnect();
     void manyChannelsInBatches();
     void headlessInspect_data();
     void headlessInspect();
@@ -125,8 +141,8 @@ bool tst_Inspect::startFleet(int count)
     RedisClient(m_redis.url()).command({"FLUSHALL"});
     for (int i = 0; i < count; ++i) {
         auto node = std::make_unique<NodeProcess>();
-        if (!node->start({"--host", "127.0.0.1", "--port", "0", "--redis", m_redis.urlString(),
-                          "--node-id", QStringLiteral("insp-%1").arg(i)})) {
+        if (!node->start({"--host", "127.0.0.1", "--port", "0", "--redis", m_redis.urlString(), "--node-id",
+                          QStringLiteral("insp-%1").arg(i)})) {
             qWarning("%s", qPrintable(node->errorString()));
             return false;
         }
@@ -137,9 +153,10 @@ bool tst_Inspect::startFleet(int count)
 
 void tst_Inspect::clientListParsing()
 {
-    const QByteArray list =
-            "id=3 addr=127.0.0.1:5000 laddr=127.0.0.1:6379 fd=8 name=fanout:a:sub age=12 idle=1 flags=P db=0 sub=2 psub=0 ssub=0 multi=-1 qbuf=0 omem=1024 cmd=subscribe\n"
-            "id=4 addr=127.0.0.1:5001 fd=9 name= age=3 idle=0 flags=N db=1 sub=0 psub=1 omem=0 cmd=client|list\n";
+    const QByteArray list
+        = "id=3 addr=127.0.0.1:5000 laddr=127.0.0.1:6379 fd=8 name=fanout:a:sub age=12 idle=1 flags=P db=0 sub=2 "
+          "psub=0 ssub=0 multi=-1 qbuf=0 omem=1024 cmd=subscribe\n"
+          "id=4 addr=127.0.0.1:5001 fd=9 name= age=3 idle=0 flags=N db=1 sub=0 psub=1 omem=0 cmd=client|list\n";
     const QList<fanout::ClientInfo> clients = fanout::ClientInfo::parseList(list);
     QCOMPARE(clients.size(), 2);
     QCOMPARE(clients[0].name, QStringLiteral("fanout:a:sub"));
@@ -178,36 +195,37 @@ void tst_Inspect::driftRules_data()
     InspectionSnapshot lost = healthy;
     lost.channels.clear();
     lost.clients[0].subscriptions = 0;
-    QTest::addRow("lost resubscribe") << lost << QStringList{"missing_subscription", "missing_subscriptions"};
+    QTest::addRow("lost resubscribe") << lost << QStringList {"missing_subscription", "missing_subscriptions"};
 
     InspectionSnapshot noConnection = healthy;
     noConnection.nodes[0].subscribeClient = -1;
     noConnection.clients.clear();
     noConnection.channels.clear();
-    QTest::addRow("no subscribe connection") << noConnection << QStringList{"missing_subscription", "no_subscribe_connection"};
+    QTest::addRow("no subscribe connection")
+        << noConnection << QStringList {"missing_subscription", "no_subscribe_connection"};
 
     InspectionSnapshot leak = healthy;
     leak.channels.push_back({"ws:room:old", "old", 1, -1});
     leak.clients[0].subscriptions = 2;
-    QTest::addRow("leak") << leak << QStringList{"extra_subscriptions", "subscription_without_members"};
+    QTest::addRow("leak") << leak << QStringList {"extra_subscriptions", "subscription_without_members"};
 
     InspectionSnapshot seedNode = healthy;
     fanout::ClientInfo anonymous;
     anonymous.subscriptions = 1;
     seedNode.clients.push_back(anonymous);
     seedNode.channels.push_back({"ws:room:theirs", "theirs", 1, -1});
-    QTest::addRow("unregistered seed node") << seedNode << QStringList{"unattributed_subscription"};
+    QTest::addRow("unregistered seed node") << seedNode << QStringList {"unattributed_subscription"};
 
     InspectionSnapshot vanished = healthy;
     vanished.nodes[0].vanished = true;
     vanished.nodes[0].lastSeenMs = 40000;
     vanished.channels.clear();
     vanished.clients.clear();
-    QTest::addRow("vanished node") << vanished << QStringList{"vanished_node"};
+    QTest::addRow("vanished node") << vanished << QStringList {"vanished_node"};
 
     InspectionSnapshot fullBuffer = healthy;
     fullBuffer.clients[0].outputMemory = 5 * 1024 * 1024;
-    QTest::addRow("output buffer") << fullBuffer << QStringList{"output_buffer_near_limit"};
+    QTest::addRow("output buffer") << fullBuffer << QStringList {"output_buffer_near_limit"};
 
     InspectionSnapshot otherPrefix = healthy;
     otherPrefix.nodes[0].record.prefix = QStringLiteral("app:");
@@ -238,8 +256,9 @@ void tst_Inspect::liveFleetIsShownAndFollowed()
 
     RedisInspector inspector(m_redis.url());
     std::optional<InspectionSnapshot> snapshot;
-    QTRY_VERIFY_WITH_TIMEOUT((snapshot = inspect(inspector)) && snapshot->nodes.size() == 2 && snapshot->channels.size() == 2
-                                     && nodeById(*snapshot, "insp-1") && nodeById(*snapshot, "insp-1")->record.roomCount == 2,
+    QTRY_VERIFY_WITH_TIMEOUT((snapshot = inspect(inspector)) && snapshot->nodes.size() == 2
+                                 && snapshot->channels.size() == 2 && nodeById(*snapshot, "insp-1")
+                                 && nodeById(*snapshot, "insp-1")->record.roomCount == 2,
                              5000);
     QCOMPARE(snapshot->channels[0].channel, QStringLiteral("ws:room:alpha"));
     QCOMPARE(snapshot->channels[0].subscribers, 2);
@@ -258,8 +277,8 @@ void tst_Inspect::liveFleetIsShownAndFollowed()
     b1.close();
     a0.close();
     QTRY_VERIFY_WITH_TIMEOUT((snapshot = inspect(inspector)) && snapshot->channels.size() == 1
-                                     && nodeById(*snapshot, "insp-1")->record.roomCount == 1
-                                     && nodeById(*snapshot, "insp-0")->record.roomCount == 0,
+                                 && nodeById(*snapshot, "insp-1")->record.roomCount == 1
+                                 && nodeById(*snapshot, "insp-0")->record.roomCount == 0,
                              5000);
     QCOMPARE(snapshot->channels[0].subscribers, 1);
     QCOMPARE(kinds(*snapshot), QStringList());
@@ -279,7 +298,8 @@ void tst_Inspect::killedSubscriberHeldFromResubscribingIsReported()
     RedisInspector inspector(m_redis.url());
     std::optional<InspectionSnapshot> snapshot;
     QTRY_VERIFY_WITH_TIMEOUT((snapshot = inspect(inspector)) && snapshot->channels.size() == 1
-                                     && !snapshot->nodes.empty() && snapshot->nodes[0].record.roomCount == 1, 5000);
+                                 && !snapshot->nodes.empty() && snapshot->nodes[0].record.roomCount == 1,
+                             5000);
     QCOMPARE(kinds(*snapshot), QStringList());
 
     // Freeze the node so it cannot reconnect, then cut its subscribe connection.
@@ -304,9 +324,11 @@ void tst_Inspect::registryClaimAndLeakAreReported()
 {
     QVERIFY(startFleet(1));
     RedisClient admin(m_redis.url());
-    admin.command({"HSET", "fanout:node:phantom", "id", "phantom", "prefix", "ws:room:", "rooms", "[\"ghost\"]", "room_count", "1"});
+    admin.command({"HSET", "fanout:node:phantom", "id", "phantom", "prefix", "ws:room:", "rooms", "[\"ghost\"]",
+                   "room_count", "1"});
     admin.command({"ZADD", "fanout:nodes", QByteArray::number(QDateTime::currentMSecsSinceEpoch()), "phantom"});
-    fanout::RedisConnection leaky(m_redis.url(), QStringLiteral("fanout:leaky:sub"), fanout::RedisConnection::Mode::Subscriber);
+    fanout::RedisConnection leaky(m_redis.url(), QStringLiteral("fanout:leaky:sub"),
+                                  fanout::RedisConnection::Mode::Subscriber);
     QSignalSpy ready(&leaky, &fanout::RedisConnection::ready);
     leaky.open();
     QVERIFY(ready.wait(5000));
@@ -314,7 +336,8 @@ void tst_Inspect::registryClaimAndLeakAreReported()
     RedisInspector inspector(m_redis.url());
     std::optional<InspectionSnapshot> snapshot;
     QTRY_VERIFY_WITH_TIMEOUT((snapshot = inspect(inspector)) && snapshot->channels.size() == 1, 5000);
-    QCOMPARE(kinds(*snapshot), QStringList({"missing_subscription", "no_subscribe_connection", "subscription_without_members"}));
+    QCOMPARE(kinds(*snapshot),
+             QStringList({"missing_subscription", "no_subscribe_connection", "subscription_without_members"}));
     for (const DriftFinding &finding : snapshot->findings) {
         if (finding.kind == QLatin1String("missing_subscription")) {
             QCOMPARE(finding.room, QStringLiteral("ghost"));
@@ -349,42 +372,84 @@ void tst_Inspect::readOnlySendsNoWrite()
     QVERIFY(!address.isEmpty());
 
     Monitor monitor(m_redis.port());
-    QTest::qWait(100);
+    QTRY_VERIFY(monitor.isOn());
     inspector.setSniffing(false);
     QVERIFY(inspect(inspector));
-    QSignalSpy answered(&inspector, &RedisInspector::commandAnswered);
-    inspector.execute(QStringLiteral("PUBLISH ws:room:watched '{\"payload\":\"should not pass\"}'"));
-    inspector.execute(QStringLiteral("SET k v"));
-    inspector.execute(QStringLiteral("PUBSUB NUMSUB ws:room:watched"));
+    RedisConsole *console = inspector.console();
+    QSignalSpy answered(console, &RedisConsole::answered);
+    console->execute(QStringLiteral("PUBLISH ws:room:watched '{\"payload\":\"should not pass\"}'"));
+    console->execute(QStringLiteral("SET k v"));
+    console->execute(QStringLiteral("PUBSUB NUMSUB ws:room:watched"));
     QTRY_COMPARE(answered.size(), 3);
-    QVERIFY(answered.at(0).at(1).toString().contains(QLatin1String("read-only")));
-    QVERIFY(answered.at(1).at(1).toString().contains(QLatin1String("read-only")));
+    const QString refusal = QStringLiteral("(error) ERR refused: read-only mode (allow writes first)");
+    QCOMPARE(answered.at(0).at(1).toString(), refusal);
+    QCOMPARE(answered.at(1).at(1).toString(), refusal);
     QCOMPARE(answered.at(2).at(1).toString(), QStringLiteral("1) \"ws:room:watched\"\n2) (integer) 1"));
-    QTest::qWait(300);
-    const QStringList sent = monitor.commandsFrom(address);
-    QVERIFY2(!sent.isEmpty(), "MONITOR saw nothing from the inspector");
-    const QStringList reads{"PUBSUB", "CLIENT", "CONFIG", "ZRANGE", "HGETALL"};
-    for (const QString &command : sent)
-        QVERIFY2(reads.contains(command), qPrintable(QStringLiteral("read-only inspector sent %1").arg(command)));
+    // MONITOR reports in order: once the console's NUMSUB shows (after the refresh's own), every
+    // command sent before it has shown too.
+    const QString numsub = QStringLiteral("\"PUBSUB\" \"NUMSUB\" \"ws:room:watched\"");
+    QTRY_COMPARE(monitor.linesFrom(address).count(numsub), 2);
+    const QStringList reads {"PUBSUB", "CLIENT", "CONFIG", "ZRANGE", "HGETALL"};
+    for (const QString &command : monitor.commandsFrom(address))
+        QVERIFY2(reads.contains(command), qPrintable(QStringLiteral("read-only inspector sent ") + command));
     QVERIFY(client.messages().isEmpty());
 
     inspector.setWritesAllowed(true);
-    inspector.execute(QStringLiteral("PUBLISH ws:room:watched '{\"payload\":\"allowed\"}'"));
+    QVERIFY(console->writesAllowed());
+    console->execute(QStringLiteral("PUBLISH ws:room:watched '{\"payload\":\"allowed\"}'"));
     QTRY_COMPARE(answered.size(), 4);
     QCOMPARE(answered.at(3).at(1).toString(), QStringLiteral("(integer) 1"));
     QTRY_COMPARE(client.messages(), QStringList({"\"allowed\""}));
 }
 
+void tst_Inspect::consoleSharesTheInspectorsMode()
+{
+    RedisInspector inspector(m_redis.url());
+    RedisConsole *console = inspector.console();
+    QCOMPARE(console->target(), m_redis.url().toDisplayString());
+    QVERIFY(!inspector.writesAllowed());
+    QVERIFY(!console->writesAllowed());
+    QSignalSpy modeChanged(&inspector, &RedisInspector::modeChanged);
+
+    console->setWritesAllowed(true);
+    QVERIFY(inspector.writesAllowed());
+    QCOMPARE(modeChanged.size(), 1);
+    QCOMPARE(modeChanged.last().first().toBool(), true);
+
+    inspector.setWritesAllowed(false);
+    QVERIFY(!console->writesAllowed());
+    QCOMPARE(modeChanged.size(), 2);
+    QCOMPARE(modeChanged.last().first().toBool(), false);
+    inspector.setWritesAllowed(false);
+    QCOMPARE(modeChanged.size(), 2);
+}
+
+void tst_Inspect::refreshCutShortStartsAfreshAfterReconnect()
+{
+    QVERIFY(startFleet(0));
+    RedisInspector inspector(m_redis.url());
+    QVERIFY(inspect(inspector));
+    QSignalSpy ready(&inspector, &RedisInspector::snapshotReady);
+    inspector.refresh(); // its commands wait in the socket for the event loop: the server never sees them
+    m_redis.stop();
+    QVERIFY2(Quiet::nothingArrivesWithin(ready, 300), "a refresh cut short must not report a snapshot");
+    QVERIFY2(m_redis.start(m_redis.port()), qPrintable(m_redis.errorString()));
+    const std::optional<InspectionSnapshot> snapshot = inspect(inspector);
+    QVERIFY(snapshot);
+    QVERIFY(snapshot->errors.isEmpty());
+}
+
 void tst_Inspect::manyChannelsInBatches()
 {
     QVERIFY(startFleet(0));
-    fanout::RedisConnection subscriber(m_redis.url(), QStringLiteral("bulk"), fanout::RedisConnection::Mode::Subscriber);
+    fanout::RedisConnection subscriber(m_redis.url(), QStringLiteral("bulk"),
+                                       fanout::RedisConnection::Mode::Subscriber);
     QSignalSpy ready(&subscriber, &fanout::RedisConnection::ready);
     subscriber.open();
     QVERIFY(ready.wait(5000));
     const int count = 2500;
     for (int first = 0; first < count; first += 500) {
-        QList<QByteArray> args{"SUBSCRIBE"};
+        QList<QByteArray> args {"SUBSCRIBE"};
         for (int i = first; i < first + 500; ++i)
             args.append("ws:room:bulk-" + QByteArray::number(i));
         subscriber.send(args);
@@ -402,11 +467,13 @@ void tst_Inspect::headlessInspect_data()
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<int>("exitCode");
     QTest::addColumn<QString>("output");
-    QTest::addRow("json") << QStringList{"--inspect", "%URL%", "--json"} << 0 << "\"channels\"";
-    QTest::addRow("prefix") << QStringList{"--inspect", "%URL%", "--prefix", "other:", "--json"} << 0 << "\"prefix\": \"other:\"";
-    QTest::addRow("unreachable") << QStringList{"--inspect", "redis://127.0.0.1:1", "--json"} << 1 << "cannot reach redis://127.0.0.1:1";
-    QTest::addRow("bad url") << QStringList{"--inspect", "http://x", "--json"} << 2 << "--inspect";
-    QTest::addRow("no json") << QStringList{"--inspect", "%URL%"} << 2 << "--json";
+    QTest::addRow("json") << QStringList {"--inspect", "%URL%", "--json"} << 0 << "\"channels\"";
+    QTest::addRow("prefix") << QStringList {"--inspect", "%URL%", "--prefix", "other:", "--json"} << 0
+                            << "\"prefix\": \"other:\"";
+    QTest::addRow("unreachable") << QStringList {"--inspect", "redis://127.0.0.1:1", "--json"} << 1
+                                 << "cannot reach redis://127.0.0.1:1";
+    QTest::addRow("bad url") << QStringList {"--inspect", "http://x", "--json"} << 2 << "--inspect";
+    QTest::addRow("no json") << QStringList {"--inspect", "%URL%"} << 2 << "--json";
 }
 
 void tst_Inspect::headlessInspect()
@@ -419,7 +486,10 @@ void tst_Inspect::headlessInspect()
     QUrl url = m_nodes[0]->url();
     url.setQuery(QStringLiteral("room=cli"));
     QVERIFY(client.open(url));
-    QTest::qWait(300);
+    RedisClient admin(m_redis.url());
+    QTRY_COMPARE(admin.numsub("ws:room:cli"), 1);
+    QTRY_COMPARE(admin.command({"HGET", fanout::NodeRecord::key(QStringLiteral("insp-0")), "room_count"}).string,
+                 QByteArray("1"));
     arguments.replaceInStrings(QStringLiteral("%URL%"), m_redis.urlString());
     QProcess process;
     process.start(QStringLiteral(FANOUT_STUDIO_PATH), arguments);

@@ -1,6 +1,7 @@
 #include "busfixture.h"
 #include "node/clientprotocol.h"
 #include "node/node.h"
+#include "quiet.h"
 #include "testclient.h"
 #include "transport/nodeserver.h"
 
@@ -10,6 +11,7 @@
 #include <QTest>
 #include <QUrlQuery>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -33,7 +35,7 @@ public:
     {
         for (int i = 0; i < count; ++i) {
             const QString id = QStringLiteral("node-%1").arg(i);
-            auto node = std::make_unique<Node>(fanout::NodeConfig{id}, bus.makeBroker(id));
+            auto node = std::make_unique<Node>(fanout::NodeConfig {id}, bus.makeBroker(id));
             auto server = std::make_unique<NodeServer>(node.get());
             m_listening &= server->listen(QHostAddress::LocalHost, 0);
             m_nodes.push_back(std::move(node));
@@ -49,11 +51,13 @@ public:
     bool isListening() const { return m_listening; }
     bool waitConnected(int timeoutMs = 5000)
     {
-        return QTest::qWaitFor([this] {
-            return std::all_of(m_nodes.begin(), m_nodes.end(), [](const auto &node) {
-                return node->broker()->state() == Broker::State::Connected;
-            });
-        }, timeoutMs);
+        return QTest::qWaitFor(
+            [this] {
+                return std::all_of(m_nodes.begin(), m_nodes.end(), [](const auto &node) {
+                    return node->broker()->state() == Broker::State::Connected;
+                });
+            },
+            timeoutMs);
     }
     Node *node(int i) const { return m_nodes.at(size_t(i)).get(); }
     QUrl roomUrl(int i, const QString &room) const
@@ -108,7 +112,6 @@ private slots:
     void roomQuery();
     void badFrames_data();
     void badFrames();
-
 };
 
 void tst_Node::crossNodeRoomMode()
@@ -137,7 +140,11 @@ void tst_Node::crossNodeRoomMode()
     expected.sort();
     for (auto &client : clients)
         QTRY_COMPARE(client->messages().size(), 6);
-    QTest::qWait(200);
+    const auto sixEach = [&clients] {
+        return std::all_of(clients.begin(), clients.end(),
+                           [](const auto &client) { return client->messages().size() == 6; });
+    };
+    QVERIFY2(Quiet::holdsFor(200, sixEach), "a message arrived twice");
     for (auto &client : clients) {
         QStringList received = client->messages();
         received.sort();
@@ -177,7 +184,12 @@ void tst_Node::crossNodeTypedMode()
     for (auto &client : clients)
         QTRY_COMPARE(client->ofType(QStringLiteral("message")).size(), 3);
     QTRY_COMPARE(roomModeClient.messages().size(), 3);
-    QTest::qWait(200);
+    const auto threeEach = [&] {
+        const auto threeMessages
+            = [](const auto &client) { return client->ofType(QStringLiteral("message")).size() == 3; };
+        return roomModeClient.messages().size() == 3 && std::all_of(clients.begin(), clients.end(), threeMessages);
+    };
+    QVERIFY2(Quiet::holdsFor(200, threeEach), "a message arrived twice");
 
     for (auto &client : clients) {
         const auto messages = client->ofType(QStringLiteral("message"));
@@ -215,8 +227,7 @@ void tst_Node::lazySubscriptions()
     QCOMPARE(bus->channels("ws:room:*"), QStringList({"ws:room:a", "ws:room:b"}));
 
     qint64 reply = -2;
-    fleet.node(2)->broker()->publish("ws:room:a", R"({"payload":1})",
-                                     [&](qint64 receivers) { reply = receivers; });
+    fleet.node(2)->broker()->publish("ws:room:a", R"({"payload":1})", [&](qint64 receivers) { reply = receivers; });
     QTRY_COMPARE(reply, 2);
 
     b2.close();
@@ -249,8 +260,7 @@ void tst_Node::externalPublishReachesRoom()
 
     QCOMPARE(bus->publish("ws:room:lobby", "not an envelope"), 2);
     QTRY_COMPARE(fleet.node(0)->stats().malformedMessages, 1u);
-    QCOMPARE(bus->publish("ws:room:lobby",
-                          R"({"origin":"ref-1","room":"lobby","payload":"seed","ts":1})"), 2);
+    QCOMPARE(bus->publish("ws:room:lobby", R"({"origin":"ref-1","room":"lobby","payload":"seed","ts":1})"), 2);
     QTRY_COMPARE(first.messages().size(), 2);
     QCOMPARE(first.messages().last(), QStringLiteral("\"seed\""));
     QVERIFY(first.isConnected());
@@ -288,15 +298,21 @@ void tst_Node::brokerOutageFallsBackToLocalDelivery()
     QVERIFY(sinceRestart.elapsed() < 3000);
     QTRY_VERIFY(local2.messages().contains(QStringLiteral("\"after outage\"")));
     QTRY_VERIFY(remote.messages().contains(QStringLiteral("\"after outage\"")));
-    QTest::qWait(300);
 
     // The queued publish of the outage may reach the remote node late, but never twice, and the
     // local members who got it from the fallback never get it again.
-    const QStringList expectedLocal{"\"during outage\"", "\"after outage\""};
+    const QString during = QStringLiteral("\"during outage\"");
+    const QString after = QStringLiteral("\"after outage\"");
+    const QStringList expectedLocal {during, after};
     QCOMPARE(local1.messages(), expectedLocal);
     QCOMPARE(local2.messages(), expectedLocal);
-    QVERIFY(remote.messages().count(QStringLiteral("\"during outage\"")) <= 1);
-    QCOMPARE(remote.messages().count(QStringLiteral("\"after outage\"")), 1);
+    QVERIFY(remote.messages().count(during) <= 1);
+    QCOMPARE(remote.messages().count(after), 1);
+    const auto exactlyOnce = [&] {
+        return local1.messages() == expectedLocal && local2.messages() == expectedLocal
+            && remote.messages().count(during) <= 1 && remote.messages().count(after) == 1;
+    };
+    QVERIFY2(Quiet::holdsFor(300, exactlyOnce), "a message arrived twice");
     for (TestClient *client : {&local1, &local2, &remote}) {
         QVERIFY(client->isConnected());
         QCOMPARE(client->disconnects(), 0);
@@ -315,8 +331,7 @@ void tst_Node::typedEvents()
     const QString aliceId = alice.ofType(QStringLiteral("welcome")).first().value("session").toString();
     QTRY_COMPARE(bob.ofType(QStringLiteral("welcome")).size(), 1);
     const QString bobId = bob.ofType(QStringLiteral("welcome")).first().value("session").toString();
-    QCOMPARE(alice.ofType(QStringLiteral("welcome")).first().value("node").toString(),
-             QStringLiteral("node-0"));
+    QCOMPARE(alice.ofType(QStringLiteral("welcome")).first().value("node").toString(), QStringLiteral("node-0"));
 
     alice.send(typed("join", QStringLiteral("r")));
     QTRY_COMPARE(alice.ofType(QStringLiteral("user_joined")).size(), 1);
@@ -340,7 +355,7 @@ void tst_Node::typedEvents()
     QTRY_COMPARE(alice.ofType(QStringLiteral("user_joined")).size(), 3);
     bob.close();
     QTRY_COMPARE(alice.ofType(QStringLiteral("user_left")).size(), 2);
-    QTest::qWait(100);
+    QVERIFY(Quiet::holdsFor(100, [&] { return alice.ofType(QStringLiteral("user_joined")).size() == 3; }));
     QCOMPARE(alice.ofType(QStringLiteral("user_joined")).size(), 3);
     QCOMPARE(bob.ofType(QStringLiteral("user_joined")).size(), 2);
 }
@@ -369,7 +384,7 @@ void tst_Node::clientThatStopsReadingIsCutOff()
     QVERIFY(fleet.waitConnected());
     // A raw client that completes the handshake and then never reads again.
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
+    sockaddr_in address {};
     address.sin_family = AF_INET;
     address.sin_port = htons(fleet.roomUrl(0, QStringLiteral("flood")).port());
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -386,8 +401,8 @@ void tst_Node::clientThatStopsReadingIsCutOff()
     const int messages = 400; // 24 MB towards the stalled client: past the kernel's buffers and the 8 MiB limit
     for (int i = 0; i < messages; ++i) {
         reader.send(big);
-        if (i % 20 == 0)
-            QTest::qWait(5);
+        // At most 20 frames in flight, so the reader's own socket never holds the whole flood.
+        QTRY_VERIFY_WITH_TIMEOUT(reader.messages().size() >= i - 20, 20000);
     }
     QTRY_COMPARE_WITH_TIMEOUT(reader.messages().size(), messages, 20000);
     QTRY_COMPARE_WITH_TIMEOUT(fleet.node(0)->memberCount(QStringLiteral("flood")), 1, 10000);
@@ -429,19 +444,30 @@ void tst_Node::badFrames_data()
     QTest::addColumn<QString>("errorCode");
     QTest::addRow("room: not json") << false << QStringLiteral("hello {") << false << QStringLiteral("invalid_json");
     QTest::addRow("room: two values") << false << QStringLiteral("1 2") << false << QStringLiteral("invalid_json");
-    QTest::addRow("room: binary") << false << QStringLiteral("\x01\x02") << true << QStringLiteral("binary_not_supported");
+    QTest::addRow("room: binary") << false << QStringLiteral("\x01\x02") << true
+                                  << QStringLiteral("binary_not_supported");
     QTest::addRow("typed: not json") << true << QStringLiteral("{{") << false << QStringLiteral("invalid_json");
     QTest::addRow("typed: not an object") << true << QStringLiteral("[1]") << false << QStringLiteral("not_an_object");
-    QTest::addRow("typed: unknown type") << true << QStringLiteral("{\"type\":\"dance\",\"room\":\"r\"}") << false << QStringLiteral("unknown_type");
-    QTest::addRow("typed: no type") << true << QStringLiteral("{\"room\":\"r\"}") << false << QStringLiteral("unknown_type");
-    QTest::addRow("typed: room not joined") << true << QStringLiteral("{\"type\":\"message\",\"room\":\"other\",\"content\":1}") << false << QStringLiteral("not_joined");
-    QTest::addRow("typed: leave not joined") << true << QStringLiteral("{\"type\":\"leave\",\"room\":\"other\"}") << false << QStringLiteral("not_joined");
-    QTest::addRow("typed: room not a string") << true << QStringLiteral("{\"type\":\"join\",\"room\":5}") << false << QStringLiteral("invalid_room");
-    QTest::addRow("typed: empty room") << true << QStringLiteral("{\"type\":\"join\",\"room\":\"\"}") << false << QStringLiteral("invalid_room");
-    QTest::addRow("typed: no content") << true << QStringLiteral("{\"type\":\"message\",\"room\":\"r\"}") << false << QStringLiteral("missing_content");
+    QTest::addRow("typed: unknown type") << true << QStringLiteral("{\"type\":\"dance\",\"room\":\"r\"}") << false
+                                         << QStringLiteral("unknown_type");
+    QTest::addRow("typed: no type") << true << QStringLiteral("{\"room\":\"r\"}") << false
+                                    << QStringLiteral("unknown_type");
+    QTest::addRow("typed: room not joined")
+        << true << QStringLiteral("{\"type\":\"message\",\"room\":\"other\",\"content\":1}") << false
+        << QStringLiteral("not_joined");
+    QTest::addRow("typed: leave not joined")
+        << true << QStringLiteral("{\"type\":\"leave\",\"room\":\"other\"}") << false << QStringLiteral("not_joined");
+    QTest::addRow("typed: room not a string")
+        << true << QStringLiteral("{\"type\":\"join\",\"room\":5}") << false << QStringLiteral("invalid_room");
+    QTest::addRow("typed: empty room") << true << QStringLiteral("{\"type\":\"join\",\"room\":\"\"}") << false
+                                       << QStringLiteral("invalid_room");
+    QTest::addRow("typed: no content") << true << QStringLiteral("{\"type\":\"message\",\"room\":\"r\"}") << false
+                                       << QStringLiteral("missing_content");
     QTest::addRow("typed: binary") << true << QStringLiteral("x") << true << QStringLiteral("binary_not_supported");
-    QTest::addRow("room: oversized") << false << QString(int(NodeServer::DefaultMaxMessageBytes) + 10, QLatin1Char('1')) << false << QString();
-    QTest::addRow("typed: oversized") << true << QString(int(NodeServer::DefaultMaxMessageBytes) + 10, QLatin1Char('1')) << false << QString();
+    QTest::addRow("room: oversized") << false << QString(int(NodeServer::DefaultMaxMessageBytes) + 10, QLatin1Char('1'))
+                                     << false << QString();
+    QTest::addRow("typed: oversized") << true << QString(int(NodeServer::DefaultMaxMessageBytes) + 10, QLatin1Char('1'))
+                                      << false << QString();
 }
 
 void tst_Node::badFrames()

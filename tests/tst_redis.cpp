@@ -45,12 +45,12 @@ void tst_Redis::commandLineSplitsLikeRedisCli_data()
 {
     QTest::addColumn<QString>("line");
     QTest::addColumn<QList<QByteArray>>("words");
-    QTest::addRow("plain") << "PUBSUB NUMSUB ws:room:1" << QList<QByteArray>{"PUBSUB", "NUMSUB", "ws:room:1"};
-    QTest::addRow("spaces") << "  PING   " << QList<QByteArray>{"PING"};
+    QTest::addRow("plain") << "PUBSUB NUMSUB ws:room:1" << QList<QByteArray> {"PUBSUB", "NUMSUB", "ws:room:1"};
+    QTest::addRow("spaces") << "  PING   " << QList<QByteArray> {"PING"};
     QTest::addRow("single quotes") << R"(PUBLISH c '{"payload":{"type":"ping"}}')"
-                                   << QList<QByteArray>{"PUBLISH", "c", R"({"payload":{"type":"ping"}})"};
-    QTest::addRow("double quotes") << R"(SET k "a b\n\x41")" << QList<QByteArray>{"SET", "k", "a b\nA"};
-    QTest::addRow("empty") << "" << QList<QByteArray>{};
+                                   << QList<QByteArray> {"PUBLISH", "c", R"({"payload":{"type":"ping"}})"};
+    QTest::addRow("double quotes") << R"(SET k "a b\n\x41")" << QList<QByteArray> {"SET", "k", "a b\nA"};
+    QTest::addRow("empty") << "" << QList<QByteArray> {};
 }
 
 void tst_Redis::commandLineSplitsLikeRedisCli()
@@ -64,7 +64,8 @@ void tst_Redis::commandLineSplitsLikeRedisCli()
     QVERIFY(!fanout::RedisCommandLine::split(QStringLiteral("GET 'open"), &error));
     QVERIFY(error.contains(QLatin1String("unbalanced")));
     QVERIFY(fanout::RedisCommandLine::isConsoleSafe({"PUBSUB", "NUMSUB", "x"}, &error));
-    for (const QList<QByteArray> &modal : {QList<QByteArray>{"subscribe", "x"}, {"MONITOR"}, {"client", "reply", "off"}, {"QUIT"}}) {
+    for (const QList<QByteArray> &modal :
+         {QList<QByteArray> {"subscribe", "x"}, {"MONITOR"}, {"client", "reply", "off"}, {"QUIT"}}) {
         QVERIFY(!fanout::RedisCommandLine::isConsoleSafe(modal, &error));
         QVERIFY(error.contains(QLatin1String("changes how this connection replies")));
     }
@@ -80,14 +81,22 @@ void tst_Redis::urlParsing_data()
     QTest::addColumn<QString>("password");
     QTest::addColumn<int>("db");
     QTest::addColumn<QString>("error");
-    QTest::addRow("host and port") << "redis://10.0.0.5:6380" << true << "10.0.0.5" << 6380 << "" << "" << 0 << "";
-    QTest::addRow("default port") << "redis://cache" << true << "cache" << 6379 << "" << "" << 0 << "";
-    QTest::addRow("password only") << "redis://:s3cret@h:1" << true << "h" << 1 << "" << "s3cret" << 0 << "";
-    QTest::addRow("user and password") << "redis://app:p%40ss@h:2/4" << true << "h" << 2 << "app" << "p@ss" << 4 << "";
-    QTest::addRow("tls") << "rediss://h:1" << false << "" << 0 << "" << "" << 0 << "TLS";
-    QTest::addRow("http") << "http://h:1" << false << "" << 0 << "" << "" << 0 << "scheme";
-    QTest::addRow("bad db") << "redis://h:1/x" << false << "" << 0 << "" << "" << 0 << "database";
-    QTest::addRow("bad port") << "redis://h:99999" << false << "" << 0 << "" << "" << 0 << "invalid";
+    QTest::addRow("host and port") << "redis://10.0.0.5:6380" << true << "10.0.0.5" << 6380 << ""
+                                   << "" << 0 << "";
+    QTest::addRow("default port") << "redis://cache" << true << "cache" << 6379 << ""
+                                  << "" << 0 << "";
+    QTest::addRow("password only") << "redis://:s3cret@h:1" << true << "h" << 1 << ""
+                                   << "s3cret" << 0 << "";
+    QTest::addRow("user and password") << "redis://app:p%40ss@h:2/4" << true << "h" << 2 << "app"
+                                       << "p@ss" << 4 << "";
+    QTest::addRow("tls") << "rediss://h:1" << false << "" << 0 << ""
+                         << "" << 0 << "TLS";
+    QTest::addRow("http") << "http://h:1" << false << "" << 0 << ""
+                          << "" << 0 << "scheme";
+    QTest::addRow("bad db") << "redis://h:1/x" << false << "" << 0 << ""
+                            << "" << 0 << "database";
+    QTest::addRow("bad port") << "redis://h:99999" << false << "" << 0 << ""
+                              << "" << 0 << "invalid";
 }
 
 void tst_Redis::urlParsing()
@@ -119,15 +128,16 @@ void tst_Redis::urlParsing()
 void tst_Redis::replyPrintsLikeRedisCli_data()
 {
     QTest::addColumn<QStringList>("command");
-    QTest::addRow("status") << QStringList{"SET", "greeting", "hello"};
-    QTest::addRow("string") << QStringList{"GET", "greeting"};
-    QTest::addRow("nil") << QStringList{"GET", "missing"};
-    QTest::addRow("integer") << QStringList{"INCR", "counter"};
-    QTest::addRow("error") << QStringList{"NOSUCHCOMMAND"};
-    QTest::addRow("empty array") << QStringList{"PUBSUB", "CHANNELS", "nothing:*"};
-    QTest::addRow("flat array") << QStringList{"PUBSUB", "NUMSUB", "a", "b"};
-    QTest::addRow("long array") << QStringList{"RPUSH", "list", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"};
-    QTest::addRow("list") << QStringList{"LRANGE", "list", "0", "-1"};
+    QTest::addRow("status") << QStringList {"SET", "greeting", "hello"};
+    QTest::addRow("string") << QStringList {"GET", "greeting"};
+    QTest::addRow("nil") << QStringList {"GET", "missing"};
+    QTest::addRow("integer") << QStringList {"INCR", "counter"};
+    QTest::addRow("error") << QStringList {"NOSUCHCOMMAND"};
+    QTest::addRow("empty array") << QStringList {"PUBSUB", "CHANNELS", "nothing:*"};
+    QTest::addRow("flat array") << QStringList {"PUBSUB", "NUMSUB", "a", "b"};
+    QTest::addRow("long array") << QStringList {"RPUSH", "list", "1", "2", "3",  "4", "5",
+                                                "6",     "7",    "8", "9", "10", "11"};
+    QTest::addRow("list") << QStringList {"LRANGE", "list", "0", "-1"};
 }
 
 void tst_Redis::replyPrintsLikeRedisCli()
@@ -142,7 +152,7 @@ void tst_Redis::replyPrintsLikeRedisCli()
         || command.first() == QLatin1String("RPUSH")) {
         client.command({"DEL", args.at(1)});
     }
-    QString theirs = m_server.cli(QStringList{"--no-raw"} + command);
+    QString theirs = m_server.cli(QStringList {"--no-raw"} + command);
     QVERIFY(theirs.endsWith(QLatin1Char('\n')));
     theirs.chop(1);
     QCOMPARE(ours, theirs);
@@ -160,9 +170,8 @@ void tst_Redis::handshakeNamesAndSelects()
     RedisClient observer(m_server.url());
     const QString list = QString::fromUtf8(observer.command({"CLIENT", "LIST"}).string);
     const auto lines = list.split(QLatin1Char('\n'));
-    const auto line = std::find_if(lines.begin(), lines.end(), [](const QString &l) {
-        return l.contains(QLatin1String("name=probe-conn "));
-    });
+    const auto line = std::find_if(lines.begin(), lines.end(),
+                                   [](const QString &l) { return l.contains(QLatin1String("name=probe-conn ")); });
     QVERIFY2(line != lines.end(), qPrintable(list));
     QVERIFY2(line->contains(QLatin1String(" db=3 ")), qPrintable(*line));
 }
@@ -197,8 +206,9 @@ void tst_Redis::reconnectBackoffIsCapped()
     closed.stop();
     RedisConnection connection(url, QStringLiteral("backoff"), RedisConnection::Mode::Command);
     QList<int> delays;
-    connect(&connection, &RedisConnection::errorOccurred, this,
-            [&] { delays.append(connection.nextReconnectDelayMs()); }, Qt::QueuedConnection);
+    connect(
+        &connection, &RedisConnection::errorOccurred, this, [&] { delays.append(connection.nextReconnectDelayMs()); },
+        Qt::QueuedConnection);
     connection.open();
     QTRY_VERIFY_WITH_TIMEOUT(delays.size() >= 6, 10000);
     QCOMPARE(delays.mid(0, 6), QList<int>({200, 400, 800, 1600, 2000, 2000}));
@@ -259,8 +269,7 @@ void tst_Redis::nodeResubscribesAfterItsSubscriberIsKilled()
     const RedisReply killed = observer.command({"CLIENT", "KILL", "TYPE", "pubsub"});
     QCOMPARE(killed.integer, 1);
     QTRY_VERIFY(!states.isEmpty());
-    QTRY_COMPARE_WITH_TIMEOUT(observer.channels("ws:room:*"),
-                              QStringList({"ws:room:one", "ws:room:two"}), 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(observer.channels("ws:room:*"), QStringList({"ws:room:one", "ws:room:two"}), 3000);
     QCOMPARE(broker->stats().reconnects, 1u);
 
     QCOMPARE(observer.publish("ws:room:two", R"({"payload":"back"})"), 1);

@@ -62,18 +62,17 @@ QList<QPointF> MetricsHistory::nodeSeries(size_t node) const
 
 QString MetricsHistory::toCsv(const QStringList &nodeIds) const
 {
-    QStringList header{"sim_seconds", "publishes_per_s", "bus_useful_per_s", "bus_wasted_per_s",
-                       "socket_deliveries_per_s", "amplification", "bus_bytes_per_s",
-                       "latency_p50_ms", "latency_p99_ms"};
+    QStringList header {"sim_seconds",      "publishes_per_s",         "bus_useful_per_s",
+                        "bus_wasted_per_s", "socket_deliveries_per_s", "amplification",
+                        "bus_bytes_per_s",  "latency_p50_ms",          "latency_p99_ms"};
     for (const QString &id : nodeIds)
         header.append(QStringLiteral("delivered_per_s_%1").arg(id));
     QString csv = header.join(QLatin1Char(',')) + QLatin1Char('\n');
     for (const Sample &s : m_all) {
-        QStringList row{QString::number(s.time, 'f', 3), QString::number(s.publishes),
-                        QString::number(s.busUseful), QString::number(s.busWasted),
-                        QString::number(s.socket), QString::number(s.amplification),
-                        QString::number(s.busBytes), QString::number(s.latencyP50),
-                        QString::number(s.latencyP99)};
+        QStringList row {
+            QString::number(s.time, 'f', 3), QString::number(s.publishes),  QString::number(s.busUseful),
+            QString::number(s.busWasted),    QString::number(s.socket),     QString::number(s.amplification),
+            QString::number(s.busBytes),     QString::number(s.latencyP50), QString::number(s.latencyP99)};
         for (qsizetype n = 0; n < nodeIds.size(); ++n)
             row.append(QString::number(size_t(n) < s.nodeDeliveries.size() ? s.nodeDeliveries[size_t(n)] : 0.0));
         csv += row.join(QLatin1Char(',')) + QLatin1Char('\n');

@@ -3,8 +3,7 @@
 #include "console/redisconsole.h"
 #include "sim/simulation.h"
 
-SimulationController::SimulationController(QObject *parent)
-    : QObject(parent), m_worker(new QObject)
+SimulationController::SimulationController(QObject *parent) : QObject(parent), m_worker(new QObject)
 {
     qRegisterMetaType<fanout::SimSnapshot>();
     m_thread.setObjectName(QStringLiteral("simulation"));
@@ -15,10 +14,13 @@ SimulationController::SimulationController(QObject *parent)
 
 SimulationController::~SimulationController()
 {
-    QMetaObject::invokeMethod(m_worker, [this] {
-        delete m_simulation;
-        m_simulation = nullptr;
-    }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker,
+        [this] {
+            delete m_simulation;
+            m_simulation = nullptr;
+        },
+        Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
 }
@@ -59,13 +61,12 @@ void SimulationController::load(const fanout::Scenario &scenario, const QString 
         if (m_simulation->console()) {
             connect(m_simulation->console(), &fanout::RedisConsole::answered, this,
                     &SimulationController::commandAnswered);
-            connect(m_simulation->console(), &fanout::RedisConsole::writesAllowedChanged, this,
-                    [this](bool allowed) {
-                        QMetaObject::invokeMethod(this, [this, allowed] {
-                            m_consoleWritesAllowed = allowed;
-                            emit consoleWritesAllowedChanged(allowed);
-                        });
-                    });
+            connect(m_simulation->console(), &fanout::RedisConsole::writesAllowedChanged, this, [this](bool allowed) {
+                QMetaObject::invokeMethod(this, [this, allowed] {
+                    m_consoleWritesAllowed = allowed;
+                    emit consoleWritesAllowedChanged(allowed);
+                });
+            });
         }
         QMetaObject::invokeMethod(this, [this, ok, error, first, writesAllowed] {
             m_lastSnapshot = first;
@@ -79,11 +80,10 @@ void SimulationController::load(const fanout::Scenario &scenario, const QString 
 
 void SimulationController::connectSimulation()
 {
-    connect(m_simulation, &fanout::Simulation::snapshotReady, this,
-            [this](const fanout::SimSnapshot &snapshot) {
-                m_lastSnapshot = snapshot;
-                emit snapshotUpdated(snapshot);
-            });
+    connect(m_simulation, &fanout::Simulation::snapshotReady, this, [this](const fanout::SimSnapshot &snapshot) {
+        m_lastSnapshot = snapshot;
+        emit snapshotUpdated(snapshot);
+    });
     connect(m_simulation, &fanout::Simulation::eventLogged, this, &SimulationController::eventLogged);
     connect(m_simulation, &fanout::Simulation::errorOccurred, this,
             [this](const QString &message) { emit eventLogged(0, QStringLiteral("error: ") + message); });

@@ -6,24 +6,38 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments, Benc
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-            "Load generator for room mode: clients spread over node URLs, rooms, senders, "
-            "an open-loop rate (or closed loop), a payload size. Prints one JSON line: deliveries/s, loss, "
-            "duplicates, latency percentiles and the CPU seconds of the server processes given with --pids."));
+        "Load generator for room mode: clients spread over node URLs, rooms, senders, "
+        "an open-loop rate (or closed loop), a payload size. Prints one JSON line: deliveries/s, loss, "
+        "duplicates, latency percentiles and the CPU seconds of the server processes given with --pids."));
     parser.addHelpOption();
-    const QCommandLineOption urls(QStringLiteral("urls"), QStringLiteral("Comma-separated ws:// node URLs."), QStringLiteral("list"));
-    const QCommandLineOption clients(QStringLiteral("clients"), QStringLiteral("Clients (300)."), QStringLiteral("n"), QStringLiteral("300"));
-    const QCommandLineOption rooms(QStringLiteral("rooms"), QStringLiteral("Rooms (30)."), QStringLiteral("n"), QStringLiteral("30"));
-    const QCommandLineOption senders(QStringLiteral("senders"), QStringLiteral("Sending clients (30)."), QStringLiteral("n"), QStringLiteral("30"));
-    const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Publishes per second, open loop (3000); 0 for closed loop."), QStringLiteral("n"), QStringLiteral("3000"));
-    const QCommandLineOption payload(QStringLiteral("payload"), QStringLiteral("Payload bytes (64)."), QStringLiteral("bytes"), QStringLiteral("64"));
-    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("Measured seconds (10)."), QStringLiteral("s"), QStringLiteral("10"));
-    const QCommandLineOption warmup(QStringLiteral("warmup"), QStringLiteral("Unmeasured seconds first (1)."), QStringLiteral("s"), QStringLiteral("1"));
-    const QCommandLineOption pids(QStringLiteral("pids"), QStringLiteral("Comma-separated server pids to measure."), QStringLiteral("list"));
-    const QCommandLineOption label(QStringLiteral("label"), QStringLiteral("A name for this run in the output."), QStringLiteral("text"));
-    const QCommandLineOption idle(QStringLiteral("idle"), QStringLiteral("Hold this many idle connections to the first URL for --seconds, and report the server's RSS growth per connection."), QStringLiteral("n"));
+    const QCommandLineOption urls(QStringLiteral("urls"), QStringLiteral("Comma-separated ws:// node URLs."),
+                                  QStringLiteral("list"));
+    const QCommandLineOption clients(QStringLiteral("clients"), QStringLiteral("Clients (300)."), QStringLiteral("n"),
+                                     QStringLiteral("300"));
+    const QCommandLineOption rooms(QStringLiteral("rooms"), QStringLiteral("Rooms (30)."), QStringLiteral("n"),
+                                   QStringLiteral("30"));
+    const QCommandLineOption senders(QStringLiteral("senders"), QStringLiteral("Sending clients (30)."),
+                                     QStringLiteral("n"), QStringLiteral("30"));
+    const QCommandLineOption rate(QStringLiteral("rate"),
+                                  QStringLiteral("Publishes per second, open loop (3000); 0 for closed loop."),
+                                  QStringLiteral("n"), QStringLiteral("3000"));
+    const QCommandLineOption payload(QStringLiteral("payload"), QStringLiteral("Payload bytes (64)."),
+                                     QStringLiteral("bytes"), QStringLiteral("64"));
+    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("Measured seconds (10)."),
+                                     QStringLiteral("s"), QStringLiteral("10"));
+    const QCommandLineOption warmup(QStringLiteral("warmup"), QStringLiteral("Unmeasured seconds first (1)."),
+                                    QStringLiteral("s"), QStringLiteral("1"));
+    const QCommandLineOption pids(QStringLiteral("pids"), QStringLiteral("Comma-separated server pids to measure."),
+                                  QStringLiteral("list"));
+    const QCommandLineOption label(QStringLiteral("label"), QStringLiteral("A name for this run in the output."),
+                                   QStringLiteral("text"));
+    const QCommandLineOption idle(QStringLiteral("idle"),
+                                  QStringLiteral("Hold this many idle connections to the first URL for --seconds, and "
+                                                 "report the server's RSS growth per connection."),
+                                  QStringLiteral("n"));
     parser.addOptions({urls, clients, rooms, senders, rate, payload, seconds, warmup, pids, label, idle});
 
-    const auto error = [](const QString &message) { return ParseResult{Outcome::ExitError, message}; };
+    const auto error = [](const QString &message) { return ParseResult {Outcome::ExitError, message}; };
     if (!parser.parse(arguments))
         return error(parser.errorText());
     if (parser.isSet(QStringLiteral("help")))
@@ -61,8 +75,9 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments, Benc
     for (const auto &field : fields) {
         if (!number(*field.option, field.minimum, field.maximum, &value))
             return error(QStringLiteral("--%1: \"%2\" is not a number in [%3, %4]")
-                                 .arg(field.option->names().first(), parser.value(*field.option))
-                                 .arg(field.minimum).arg(field.maximum));
+                             .arg(field.option->names().first(), parser.value(*field.option))
+                             .arg(field.minimum)
+                             .arg(field.maximum));
         field.store(value);
     }
     options->senders = std::min(options->senders, options->clients);

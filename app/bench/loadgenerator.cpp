@@ -8,8 +8,7 @@
 
 #include <cmath>
 
-LoadGenerator::LoadGenerator(const BenchOptions &options, QObject *parent)
-    : QObject(parent), m_options(options)
+LoadGenerator::LoadGenerator(const BenchOptions &options, QObject *parent) : QObject(parent), m_options(options)
 {
     const int clients = options.idleConnections > 0 ? options.idleConnections : options.clients;
     m_clients.resize(size_t(clients));
@@ -43,7 +42,9 @@ void LoadGenerator::start()
     QTimer::singleShot(ConnectTimeoutMs, this, [this] {
         if (m_phase == Phase::Connecting)
             emit failed(QStringLiteral("only %1 of %2 clients connected within %3 s")
-                                .arg(m_connected).arg(m_clients.size()).arg(ConnectTimeoutMs / 1000));
+                            .arg(m_connected)
+                            .arg(m_clients.size())
+                            .arg(ConnectTimeoutMs / 1000));
     });
     connectMore();
 }
@@ -62,7 +63,8 @@ void LoadGenerator::connectMore()
                 [this, index](const QString &text) { onMessage(index, text); });
         connect(client.socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this, index] {
             if (m_phase == Phase::Connecting)
-                emit failed(QStringLiteral("client %1: %2").arg(index).arg(m_clients[size_t(index)].socket->errorString()));
+                emit failed(
+                    QStringLiteral("client %1: %2").arg(index).arg(m_clients[size_t(index)].socket->errorString()));
         });
         client.socket->open(url);
     }
@@ -128,8 +130,8 @@ void LoadGenerator::send(int sender)
 {
     const qint64 now = m_clock.nsecsElapsed();
     const quint32 sequence = m_nextSequence[size_t(sender)]++;
-    const QString payload = QStringLiteral("{\"s\":%1,\"q\":%2,\"t\":%3,\"p\":\"%4\"}")
-                                    .arg(sender).arg(sequence).arg(now).arg(m_padding);
+    const QString payload
+        = QStringLiteral("{\"s\":%1,\"q\":%2,\"t\":%3,\"p\":\"%4\"}").arg(sender).arg(sequence).arg(now).arg(m_padding);
     m_clients[size_t(sender)].socket->sendTextMessage(payload);
     ++m_sentTotal;
     if (now >= m_measureStartNs && now < m_measureEndNs) {
@@ -184,30 +186,32 @@ void LoadGenerator::finish()
     if (m_phase == Phase::Done)
         return;
     m_phase = Phase::Done;
-    const double serverCpu = m_options.pids.isEmpty() ? -1 : ProcessSampler::cpuSeconds(m_options.pids) - m_serverCpuStart;
+    const double serverCpu
+        = m_options.pids.isEmpty() ? -1 : ProcessSampler::cpuSeconds(m_options.pids) - m_serverCpuStart;
     const double ownCpu = ProcessSampler::ownCpuSeconds() - m_ownCpuStart;
     const double window = m_options.seconds;
-    QJsonObject result{
-            {"label", m_options.label},
-            {"nodes", int(m_options.urls.size())},
-            {"clients", m_options.clients},
-            {"rooms", m_options.rooms},
-            {"senders", m_options.senders},
-            {"rate", m_options.rate},
-            {"payload_bytes", m_options.payloadBytes},
-            {"seconds", window},
-            {"sent", double(m_sent)},
-            {"sent_per_second", double(m_sent) / window},
-            {"expected", double(m_expected)},
-            {"delivered", double(m_delivered)},
-            {"lost", double(m_expected > m_delivered ? m_expected - m_delivered : 0)},
-            {"duplicates", double(m_duplicates)},
-            {"malformed", double(m_malformed)},
-            {"deliveries_per_second", double(m_delivered) / window},
-            {"latency_ms", QJsonObject{{"p50", m_latency.quantileNs(0.50) / 1e6},
-                                       {"p99", m_latency.quantileNs(0.99) / 1e6},
-                                       {"max", m_latency.maxNs() / 1e6}}},
-            {"bench_cpu_seconds", ownCpu},
+    QJsonObject result {
+        {"label", m_options.label},
+        {"nodes", int(m_options.urls.size())},
+        {"clients", m_options.clients},
+        {"rooms", m_options.rooms},
+        {"senders", m_options.senders},
+        {"rate", m_options.rate},
+        {"payload_bytes", m_options.payloadBytes},
+        {"seconds", window},
+        {"sent", double(m_sent)},
+        {"sent_per_second", double(m_sent) / window},
+        {"expected", double(m_expected)},
+        {"delivered", double(m_delivered)},
+        {"lost", double(m_expected > m_delivered ? m_expected - m_delivered : 0)},
+        {"duplicates", double(m_duplicates)},
+        {"malformed", double(m_malformed)},
+        {"deliveries_per_second", double(m_delivered) / window},
+        {"latency_ms",
+         QJsonObject {{"p50", m_latency.quantileNs(0.50) / 1e6},
+                      {"p99", m_latency.quantileNs(0.99) / 1e6},
+                      {"max", m_latency.maxNs() / 1e6}}},
+        {"bench_cpu_seconds", ownCpu},
     };
     if (serverCpu >= 0) {
         result.insert(QStringLiteral("server_cpu_seconds"), serverCpu);
@@ -223,7 +227,7 @@ QJsonObject LoadGenerator::idleResult()
     int open = 0;
     for (const Client &client : m_clients)
         open += client.socket && client.socket->state() == QAbstractSocket::ConnectedState;
-    QJsonObject result{{"label", m_options.label}, {"idle_connections", open}};
+    QJsonObject result {{"label", m_options.label}, {"idle_connections", open}};
     if (after >= 0 && m_rssBefore >= 0) {
         result.insert(QStringLiteral("server_rss_before_kib"), double(m_rssBefore));
         result.insert(QStringLiteral("server_rss_after_kib"), double(after));

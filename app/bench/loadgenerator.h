@@ -1,7 +1,7 @@
 #pragma once
 
 #include "benchoptions.h"
-#include "sim/latencyhistogram.h"
+#include "metrics/latencyhistogram.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>
@@ -41,7 +41,13 @@ private:
         int room = 0;
         QSet<quint64> seen;
     };
-    enum class Phase { Connecting, Warmup, Measuring, Draining, Done };
+    enum class Phase {
+        Connecting,
+        Warmup,
+        Measuring,
+        Draining,
+        Done
+    };
 
     void connectMore();
     void onConnected();

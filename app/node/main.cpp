@@ -1,7 +1,7 @@
 #include "broker/inprocessbroker.h"
-#include "node/noderecordpublisher.h"
 #include "broker/inprocessbus.h"
 #include "node/node.h"
+#include "node/noderecordpublisher.h"
 #include "nodeoptions.h"
 #include "redis/redisbroker.h"
 #include "transport/nodeserver.h"
@@ -22,8 +22,8 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(FANOUT_VERSION));
 
     NodeOptions options;
-    const NodeOptions::ParseResult parsed =
-            NodeOptions::parse(app.arguments(), QProcessEnvironment::systemEnvironment(), &options);
+    const NodeOptions::ParseResult parsed
+        = NodeOptions::parse(app.arguments(), QProcessEnvironment::systemEnvironment(), &options);
     if (parsed.outcome == NodeOptions::Outcome::ExitOk) {
         std::fputs(qPrintable(parsed.message + QLatin1Char('\n')), stdout);
         return 0;
@@ -44,9 +44,8 @@ int main(int argc, char *argv[])
     fanout::Node node({options.nodeId, options.channelPrefix}, broker);
     fanout::NodeServer server(&node);
     if (!server.listen(options.host, options.port)) {
-        std::fprintf(stderr, "fanout-node: cannot listen on %s:%u: %s\n",
-                     qPrintable(options.host.toString()), options.port,
-                     qPrintable(server.errorString()));
+        std::fprintf(stderr, "fanout-node: cannot listen on %s:%u: %s\n", qPrintable(options.host.toString()),
+                     options.port, qPrintable(server.errorString()));
         return 1;
     }
 
@@ -54,11 +53,11 @@ int main(int argc, char *argv[])
     if (redisBroker) {
         const QString advertised = server.address() == QHostAddress::Any || server.address() == QHostAddress::AnyIPv4
                 || server.address() == QHostAddress::AnyIPv6
-                ? QHostInfo::localHostName()
-                : server.address().toString();
+            ? QHostInfo::localHostName()
+            : server.address().toString();
         record = std::make_unique<fanout::NodeRecordPublisher>(
-                &node, redisBroker, QStringLiteral("ws://%1:%2").arg(advertised).arg(server.port()),
-                QStringLiteral(FANOUT_VERSION));
+            &node, redisBroker, QStringLiteral("ws://%1:%2").arg(advertised).arg(server.port()),
+            QStringLiteral(FANOUT_VERSION));
     }
 
     UnixSignalWatcher signalWatcher;
@@ -70,8 +69,8 @@ int main(int argc, char *argv[])
     });
 
     const QString host = server.address().protocol() == QAbstractSocket::IPv6Protocol
-            ? QStringLiteral("[%1]").arg(server.address().toString())
-            : server.address().toString();
+        ? QStringLiteral("[%1]").arg(server.address().toString())
+        : server.address().toString();
     std::printf("listening ws://%s:%u\n", qPrintable(host), server.port());
     std::printf("node %s, broker %s, prefix %s\n", qPrintable(options.nodeId),
                 options.redis ? qPrintable(options.redis->toDisplayString()) : "in-process",

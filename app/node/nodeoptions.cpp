@@ -3,36 +3,35 @@
 #include <QCommandLineParser>
 #include <QUuid>
 
-NodeOptions::ParseResult NodeOptions::parse(const QStringList &arguments,
-                                            const QProcessEnvironment &environment,
+NodeOptions::ParseResult NodeOptions::parse(const QStringList &arguments, const QProcessEnvironment &environment,
                                             NodeOptions *options)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-            "Fan-out WebSocket node: rooms of WebSocket clients, shared across a fleet of nodes "
-            "through Redis pub/sub (channel PREFIX+room, envelope {origin,room,payload,ts})."));
+    parser.setApplicationDescription(
+        QStringLiteral("Fan-out WebSocket node: rooms of WebSocket clients, shared across a fleet of nodes "
+                       "through Redis pub/sub (channel PREFIX+room, envelope {origin,room,payload,ts})."));
     const QCommandLineOption helpOption = parser.addHelpOption();
     const QCommandLineOption versionOption = parser.addVersionOption();
-    const QCommandLineOption hostOption(QStringLiteral("host"),
-                                        QStringLiteral("Address to listen on (default 0.0.0.0)."),
-                                        QStringLiteral("address"));
-    const QCommandLineOption portOption(QStringLiteral("port"),
-                                        QStringLiteral("Port to listen on; 0 picks a free one (env PORT, default 8080)."),
-                                        QStringLiteral("port"));
+    const QCommandLineOption hostOption(
+        QStringLiteral("host"), QStringLiteral("Address to listen on (default 0.0.0.0)."), QStringLiteral("address"));
+    const QCommandLineOption portOption(
+        QStringLiteral("port"), QStringLiteral("Port to listen on; 0 picks a free one (env PORT, default 8080)."),
+        QStringLiteral("port"));
     const QCommandLineOption redisOption(QStringLiteral("redis"),
-                                         QStringLiteral("redis://[user:password@]host:port[/db] (env REDIS_URL); without it the node runs alone on an in-process broker."),
+                                         QStringLiteral("redis://[user:password@]host:port[/db] (env REDIS_URL); "
+                                                        "without it the node runs alone on an in-process broker."),
                                          QStringLiteral("url"));
-    const QCommandLineOption nodeIdOption(QStringLiteral("node-id"),
-                                          QStringLiteral("This node's id in envelopes and Redis client names (env NODE_ID, default a random UUID)."),
-                                          QStringLiteral("id"));
+    const QCommandLineOption nodeIdOption(
+        QStringLiteral("node-id"),
+        QStringLiteral("This node's id in envelopes and Redis client names (env NODE_ID, default a random UUID)."),
+        QStringLiteral("id"));
     const QCommandLineOption prefixOption(QStringLiteral("prefix"),
-                                          QStringLiteral("Channel prefix (env CHANNEL_PREFIX, default %1).").arg(fanout::NodeConfig::DefaultChannelPrefix),
+                                          QStringLiteral("Channel prefix (env CHANNEL_PREFIX, default %1).")
+                                              .arg(fanout::NodeConfig::DefaultChannelPrefix),
                                           QStringLiteral("prefix"));
     parser.addOptions({hostOption, portOption, redisOption, nodeIdOption, prefixOption});
 
-    const auto error = [](const QString &message) {
-        return ParseResult{Outcome::ExitError, message};
-    };
+    const auto error = [](const QString &message) { return ParseResult {Outcome::ExitError, message}; };
     if (!parser.parse(arguments))
         return error(parser.errorText());
     if (parser.isSet(helpOption))
@@ -78,7 +77,10 @@ NodeOptions::ParseResult NodeOptions::parse(const QStringList &arguments,
         options->nodeId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     for (const QChar c : std::as_const(options->nodeId)) {
         if (c.unicode() < 0x21 || c.unicode() > 0x7e)
-            return error(QStringLiteral("--node-id/NODE_ID: \"%1\" may hold only printable ASCII without spaces (Redis client names)").arg(options->nodeId));
+            return error(
+                QStringLiteral(
+                    "--node-id/NODE_ID: \"%1\" may hold only printable ASCII without spaces (Redis client names)")
+                    .arg(options->nodeId));
     }
     if (options->nodeId.size() > 128)
         return error(QStringLiteral("--node-id/NODE_ID: longer than 128 characters"));

@@ -17,7 +17,11 @@ struct NodeOptions {
     QString nodeId;
     QString channelPrefix = fanout::NodeConfig::DefaultChannelPrefix;
 
-    enum class Outcome { Run, ExitOk, ExitError };
+    enum class Outcome {
+        Run,
+        ExitOk,
+        ExitError
+    };
     struct ParseResult {
         Outcome outcome = Outcome::Run;
         QString message; ///< help or version text for ExitOk, the fault for ExitError

@@ -32,12 +32,18 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Simulation engine throughput benchmark."));
     parser.addHelpOption();
-    const QCommandLineOption nodes(QStringLiteral("nodes"), QStringLiteral("Nodes (20)."), QStringLiteral("n"), QStringLiteral("20"));
-    const QCommandLineOption clients(QStringLiteral("clients"), QStringLiteral("Virtual clients (100000)."), QStringLiteral("n"), QStringLiteral("100000"));
-    const QCommandLineOption rooms(QStringLiteral("rooms"), QStringLiteral("Rooms (1000)."), QStringLiteral("n"), QStringLiteral("1000"));
-    const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Publishes per simulated second (20000)."), QStringLiteral("n"), QStringLiteral("20000"));
-    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("Simulated seconds (5)."), QStringLiteral("s"), QStringLiteral("5"));
-    const QCommandLineOption kill(QStringLiteral("kill"), QStringLiteral("Kill node 0 halfway and restart it, to time faults at scale."));
+    const QCommandLineOption nodes(QStringLiteral("nodes"), QStringLiteral("Nodes (20)."), QStringLiteral("n"),
+                                   QStringLiteral("20"));
+    const QCommandLineOption clients(QStringLiteral("clients"), QStringLiteral("Virtual clients (100000)."),
+                                     QStringLiteral("n"), QStringLiteral("100000"));
+    const QCommandLineOption rooms(QStringLiteral("rooms"), QStringLiteral("Rooms (1000)."), QStringLiteral("n"),
+                                   QStringLiteral("1000"));
+    const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Publishes per simulated second (20000)."),
+                                  QStringLiteral("n"), QStringLiteral("20000"));
+    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("Simulated seconds (5)."),
+                                     QStringLiteral("s"), QStringLiteral("5"));
+    const QCommandLineOption kill(QStringLiteral("kill"),
+                                  QStringLiteral("Kill node 0 halfway and restart it, to time faults at scale."));
     parser.addOptions({nodes, clients, rooms, rate, seconds, kill});
     parser.process(app);
 
@@ -75,21 +81,21 @@ int main(int argc, char *argv[])
     QObject::connect(&simulation, &fanout::Simulation::finished, &app, [&](const fanout::SimSnapshot &s) {
         const double wall = runClock.nsecsElapsed() / 1e9;
         const quint64 deliveries = s.socketDeliveries;
-        const QJsonObject result{
-                {"nodes", scenario.nodes},
-                {"clients", scenario.clients},
-                {"rooms", scenario.rooms},
-                {"publishes", double(s.totals.published)},
-                {"socket_deliveries", double(deliveries)},
-                {"wall_seconds", wall},
-                {"deliveries_per_second", double(deliveries) / wall},
-                {"lost", double(s.totals.lost)},
-                {"duplicates", double(s.totals.duplicates)},
-                {"amplification", s.amplification},
-                {"setup_ms", double(setUpMs)},
-                {"connect_ms", double(connectMs)},
-                {"rss_after_setup_mib", rssAfterSetUp / 1024.0},
-                {"peak_rss_mib", statusKiB("VmHWM:") / 1024.0},
+        const QJsonObject result {
+            {"nodes", scenario.nodes},
+            {"clients", scenario.clients},
+            {"rooms", scenario.rooms},
+            {"publishes", double(s.totals.published)},
+            {"socket_deliveries", double(deliveries)},
+            {"wall_seconds", wall},
+            {"deliveries_per_second", double(deliveries) / wall},
+            {"lost", double(s.totals.lost)},
+            {"duplicates", double(s.totals.duplicates)},
+            {"amplification", s.amplification},
+            {"setup_ms", double(setUpMs)},
+            {"connect_ms", double(connectMs)},
+            {"rss_after_setup_mib", rssAfterSetUp / 1024.0},
+            {"peak_rss_mib", statusKiB("VmHWM:") / 1024.0},
         };
         std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
         QCoreApplication::quit();

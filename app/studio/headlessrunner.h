@@ -15,7 +15,7 @@ class HeadlessRunner : public QObject
 {
     Q_OBJECT
 public:
-    explicit HeadlessRunner(QObject *parent = nullptr) : QObject(parent) {}
+    explicit HeadlessRunner(QObject *parent = nullptr) : QObject(parent) { }
 
     /// Returns an exit code when the run cannot start (bad scenario: 2, set-up failure: 1),
     /// or -1 when it has started and will quit the application itself.

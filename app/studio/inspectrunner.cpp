@@ -31,9 +31,8 @@ int InspectRunner::start(const StudioOptions &options)
     QTimer::singleShot(ConnectTimeoutMs, this, [this, inspector, url] {
         if (inspector->isConnected())
             return;
-        std::fprintf(stderr, "fanout-studio: cannot reach %s within %d s%s%s\n",
-                     qPrintable(url->toDisplayString()), ConnectTimeoutMs / 1000,
-                     m_lastError.isEmpty() ? "" : ": ", qPrintable(m_lastError));
+        std::fprintf(stderr, "fanout-studio: cannot reach %s within %d s%s%s\n", qPrintable(url->toDisplayString()),
+                     ConnectTimeoutMs / 1000, m_lastError.isEmpty() ? "" : ": ", qPrintable(m_lastError));
         QCoreApplication::exit(1);
     });
     inspector->open();

@@ -12,7 +12,7 @@ class InspectRunner : public QObject
 public:
     static constexpr int ConnectTimeoutMs = 5000;
 
-    explicit InspectRunner(QObject *parent = nullptr) : QObject(parent) {}
+    explicit InspectRunner(QObject *parent = nullptr) : QObject(parent) { }
     /// Returns an exit code when it cannot start, or -1 when it will quit the application.
     int start(const StudioOptions &options);
 

@@ -8,16 +8,16 @@
 StudioOptions::ParseResult StudioOptions::parse(const QStringList &arguments, StudioOptions *options)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-            "Fanout Studio: simulate a fleet of fan-out nodes on an in-process broker or on Redis, "
-            "inject failures and account for every message."));
+    parser.setApplicationDescription(
+        QStringLiteral("Fanout Studio: simulate a fleet of fan-out nodes on an in-process broker or on Redis, "
+                       "inject failures and account for every message."));
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
     const QCommandLineOption headless(QStringLiteral("headless"),
                                       QStringLiteral("Run the scenario without a window and exit."));
     const QCommandLineOption scenario(QStringLiteral("scenario"),
                                       QStringLiteral("Built-in scenario name (%1) or a .json file.")
-                                              .arg(fanout::Scenario::builtinNames().join(QLatin1String(", "))),
+                                          .arg(fanout::Scenario::builtinNames().join(QLatin1String(", "))),
                                       QStringLiteral("name|file"));
     const QCommandLineOption seconds(QStringLiteral("seconds"),
                                      QStringLiteral("Simulated seconds of traffic (default: the scenario's)."),
@@ -25,27 +25,33 @@ StudioOptions::ParseResult StudioOptions::parse(const QStringList &arguments, St
     const QCommandLineOption report(QStringLiteral("report"),
                                     QStringLiteral("Write the final report as JSON to this file ('-' for stdout)."),
                                     QStringLiteral("file"));
-    const QCommandLineOption broker(QStringLiteral("broker"),
-                                    QStringLiteral("Run on a real Redis (redis://host:port) instead of the in-process broker."),
-                                    QStringLiteral("url"));
+    const QCommandLineOption broker(
+        QStringLiteral("broker"),
+        QStringLiteral("Run on a real Redis (redis://host:port) instead of the in-process broker."),
+        QStringLiteral("url"));
     const QCommandLineOption realTime(QStringLiteral("realtime"),
                                       QStringLiteral("Headless: run at wall-clock speed (always so on Redis)."));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Render the window after --seconds of the scenario, save it as PNG and exit."),
-                                        QStringLiteral("file.png"));
-    const QCommandLineOption attach(QStringLiteral("attach"),
-                                    QStringLiteral("Open the read-only inspector on a Redis (redis://[user:password@]host:port[/db])."),
-                                    QStringLiteral("url"));
-    const QCommandLineOption inspect(QStringLiteral("inspect"),
-                                     QStringLiteral("Print one read-only inspection of a Redis as JSON (with --json) and exit."),
-                                     QStringLiteral("url"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Render the window after --seconds of the scenario, save it as PNG and exit."),
+        QStringLiteral("file.png"));
+    const QCommandLineOption attach(
+        QStringLiteral("attach"),
+        QStringLiteral("Open the read-only inspector on a Redis (redis://[user:password@]host:port[/db])."),
+        QStringLiteral("url"));
+    const QCommandLineOption inspect(
+        QStringLiteral("inspect"),
+        QStringLiteral("Print one read-only inspection of a Redis as JSON (with --json) and exit."),
+        QStringLiteral("url"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("With --inspect: JSON on stdout."));
-    const QCommandLineOption prefix(QStringLiteral("prefix"),
-                                    QStringLiteral("Channel prefix to inspect (default %1).").arg(fanout::NodeConfig::DefaultChannelPrefix),
-                                    QStringLiteral("prefix"));
-    parser.addOptions({headless, scenario, seconds, report, broker, realTime, screenshot, attach, inspect, json, prefix});
+    const QCommandLineOption prefix(
+        QStringLiteral("prefix"),
+        QStringLiteral("Channel prefix to inspect (default %1).").arg(fanout::NodeConfig::DefaultChannelPrefix),
+        QStringLiteral("prefix"));
+    parser.addOptions(
+        {headless, scenario, seconds, report, broker, realTime, screenshot, attach, inspect, json, prefix});
 
-    const auto error = [](const QString &message) { return ParseResult{Outcome::ExitError, message}; };
+    const auto error = [](const QString &message) { return ParseResult {Outcome::ExitError, message}; };
     if (!parser.parse(arguments))
         return error(parser.errorText());
     if (parser.isSet(help))
@@ -63,8 +69,8 @@ StudioOptions::ParseResult StudioOptions::parse(const QStringList &arguments, St
         bool ok = false;
         options->seconds = parser.value(seconds).toDouble(&ok);
         if (!ok || options->seconds <= 0 || options->seconds > 86400)
-            return error(QStringLiteral("--seconds: \"%1\" is not a duration in seconds (0-86400]")
-                                 .arg(parser.value(seconds)));
+            return error(
+                QStringLiteral("--seconds: \"%1\" is not a duration in seconds (0-86400]").arg(parser.value(seconds)));
     }
     options->reportPath = parser.value(report);
     if (parser.isSet(broker)) {
@@ -79,7 +85,8 @@ StudioOptions::ParseResult StudioOptions::parse(const QStringList &arguments, St
         if (options->prefix.isEmpty())
             return error(QStringLiteral("--prefix: the prefix is empty"));
     }
-    for (const auto &[option, target] : {std::pair{&attach, &options->attachUrl}, std::pair{&inspect, &options->inspectUrl}}) {
+    for (const auto &[option, target] :
+         {std::pair {&attach, &options->attachUrl}, std::pair {&inspect, &options->inspectUrl}}) {
         if (!parser.isSet(*option))
             continue;
         QString urlError;

@@ -11,14 +11,18 @@ struct StudioOptions {
     QString scenario = QStringLiteral("basics");
     double seconds = 0; ///< 0: the scenario's own duration
     QString reportPath;
-    QString broker;     ///< empty: the in-process broker
+    QString broker; ///< empty: the in-process broker
     bool realTime = false;
     QString screenshotPath;
-    QString attachUrl;  ///< open the inspector window on this Redis
+    QString attachUrl; ///< open the inspector window on this Redis
     QString inspectUrl; ///< print one inspection as JSON and exit
     QString prefix = fanout::NodeConfig::DefaultChannelPrefix;
 
-    enum class Outcome { Run, ExitOk, ExitError };
+    enum class Outcome {
+        Run,
+        ExitOk,
+        ExitError
+    };
     struct ParseResult {
         Outcome outcome = Outcome::Run;
         QString message;

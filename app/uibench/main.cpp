@@ -35,8 +35,10 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Fanout Studio UI frame-time benchmark."));
     parser.addHelpOption();
-    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("Wall seconds to measure (10)."), QStringLiteral("s"), QStringLiteral("10"));
-    const QCommandLineOption clients(QStringLiteral("clients"), QStringLiteral("Virtual clients (100000)."), QStringLiteral("n"), QStringLiteral("100000"));
+    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("Wall seconds to measure (10)."),
+                                     QStringLiteral("s"), QStringLiteral("10"));
+    const QCommandLineOption clients(QStringLiteral("clients"), QStringLiteral("Virtual clients (100000)."),
+                                     QStringLiteral("n"), QStringLiteral("100000"));
     parser.addOptions({seconds, clients});
     parser.process(app);
 
@@ -98,19 +100,19 @@ int main(int argc, char *argv[])
         measuring = false;
         const auto &last = window.controller()->lastSnapshot();
         const double wall = double(measureClock.nsecsElapsed()) / 1e9;
-        const QJsonObject result{
-                {"clients", scenario.clients},
-                {"wall_seconds", wall},
-                {"sim_seconds", last.simSeconds - simAtStart},
-                {"deliveries_per_second", double(last.socketDeliveries - deliveriesAtStart) / wall},
-                {"frames", double(frameMs.size())},
-                {"refresh_ms_p50", percentile(refreshMs, 0.50)},
-                {"refresh_ms_p99", percentile(refreshMs, 0.99)},
-                {"frame_ms_p50", percentile(frameMs, 0.50)},
-                {"frame_ms_p99", percentile(frameMs, 0.99)},
-                {"frame_ms_max", percentile(frameMs, 1.0)},
-                {"heartbeat_late_ms_p50", percentile(heartbeatLateMs, 0.50)},
-                {"heartbeat_late_ms_p99", percentile(heartbeatLateMs, 0.99)},
+        const QJsonObject result {
+            {"clients", scenario.clients},
+            {"wall_seconds", wall},
+            {"sim_seconds", last.simSeconds - simAtStart},
+            {"deliveries_per_second", double(last.socketDeliveries - deliveriesAtStart) / wall},
+            {"frames", double(frameMs.size())},
+            {"refresh_ms_p50", percentile(refreshMs, 0.50)},
+            {"refresh_ms_p99", percentile(refreshMs, 0.99)},
+            {"frame_ms_p50", percentile(frameMs, 0.50)},
+            {"frame_ms_p99", percentile(frameMs, 0.99)},
+            {"frame_ms_max", percentile(frameMs, 1.0)},
+            {"heartbeat_late_ms_p50", percentile(heartbeatLateMs, 0.50)},
+            {"heartbeat_late_ms_p99", percentile(heartbeatLateMs, 0.99)},
         };
         std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
         QApplication::quit();

@@ -1,5 +1,7 @@
 #include "broker.h"
 
+#include <algorithm>
+
 namespace fanout {
 
 void Broker::setState(State state)
@@ -7,11 +9,32 @@ void Broker::setState(State state)
     if (state == m_state)
         return;
     m_state = state;
-    if (state != State::Connected) {
+    if (state == State::Connected) {
+        if (m_everConnected)
+            ++m_stats.reconnects;
+        m_everConnected = true;
+    } else {
         m_subscriptions.clear();
         m_pendingSubscribes = 0;
     }
     emit stateChanged(state);
+}
+
+void Broker::subscribeSent(const QByteArray &channel)
+{
+    m_subscriptions.insert(channel);
+    ++m_pendingSubscribes;
+}
+
+void Broker::subscribeConfirmed()
+{
+    m_pendingSubscribes = std::max<qsizetype>(0, m_pendingSubscribes - 1);
+}
+
+void Broker::countReceived(qsizetype bytes)
+{
+    ++m_stats.messagesReceived;
+    m_stats.bytesReceived += quint64(bytes);
 }
 
 void Broker::queueOffline(const QByteArray &channel, const QByteArray &message, PublishReply reply)

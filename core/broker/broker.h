@@ -10,12 +10,12 @@ namespace fanout {
 
 /// Counters every broker keeps about its own connection.
 struct BrokerStats {
-    quint64 published = 0;        ///< PUBLISH commands handed to the server
-    quint64 publishesQueued = 0;  ///< publishes parked while disconnected (later sent or dropped)
+    quint64 published = 0; ///< PUBLISH commands handed to the server
+    quint64 publishesQueued = 0; ///< publishes parked while disconnected (later sent or dropped)
     quint64 publishesDropped = 0; ///< publishes lost because the offline queue was full
     quint64 messagesReceived = 0; ///< messages that arrived on subscribed channels
-    quint64 bytesReceived = 0;    ///< their size, the bus egress towards this node
-    quint64 reconnects = 0;       ///< times the connection came back after a loss
+    quint64 bytesReceived = 0; ///< their size, the bus egress towards this node
+    quint64 reconnects = 0; ///< times the connection came back after a loss
 
     BrokerStats &operator+=(const BrokerStats &other)
     {
@@ -40,13 +40,18 @@ struct BrokerStats {
 ///   because the server forgets subscriptions with the connection. When the state becomes
 ///   Connected again, the subscription set is empty and the owner re-derives it from its own
 ///   registry (Node does this from its RoomRegistry).
-/// - publish() while disconnected parks the message in a bounded queue sent in order on reconnect;
-///   when the queue is full the oldest entry is dropped and counted.
+/// - publish() while not connected (still connecting, or lost) parks the message in a bounded
+///   queue sent in order once connected; when the queue is full the oldest entry is dropped and
+///   counted.
 class Broker : public QObject
 {
     Q_OBJECT
 public:
-    enum class State { Disconnected, Connecting, Connected };
+    enum class State {
+        Disconnected,
+        Connecting,
+        Connected
+    };
     Q_ENUM(State)
 
     using QObject::QObject;
@@ -54,10 +59,11 @@ public:
     virtual State state() const = 0;
     virtual void subscribe(const QByteArray &channel) = 0;
     virtual void unsubscribe(const QByteArray &channel) = 0;
-    virtual void publish(const QByteArray &channel, const QByteArray &message,
-                         PublishReply reply = {}) = 0;
-    /// Cuts (false) or heals (true) this connection only, as a network partition between the
-    /// node and the server would: messages in flight are lost, nothing reconnects until healed.
+    virtual void publish(const QByteArray &channel, const QByteArray &message, PublishReply reply = {}) = 0;
+    /// A fault hook, not part of running a node: cuts (false) or heals (true) this connection
+    /// only, as a network partition between one node and the server would. Messages in flight
+    /// are lost and nothing reconnects until healed. The simulation and the tests use it;
+    /// fanout-node never calls it.
     virtual void setLinkUp(bool up) = 0;
     virtual bool isLinkUp() const = 0;
 
@@ -74,18 +80,35 @@ signals:
     void stateChanged(fanout::Broker::State state);
 
 protected:
+    /// Leaving Connected forgets every subscription, as the server does with the connection;
+    /// coming back to Connected after a loss counts a reconnect.
     void setState(State state);
     State currentState() const { return m_state; }
-    /// Parks a publish made while disconnected, counting it and any entry dropped for room.
-    void queueOffline(const QByteArray &channel, const QByteArray &message, PublishReply reply);
 
-    QSet<QByteArray> m_subscriptions;
-    BrokerStats m_stats;
-    PublishQueue m_offlineQueue;
-    qsizetype m_pendingSubscribes = 0;
+    bool isSubscribed(const QByteArray &channel) const { return m_subscriptions.contains(channel); }
+    /// A subscription the server holds as soon as it is asked for.
+    void addSubscription(const QByteArray &channel) { m_subscriptions.insert(channel); }
+    /// A SUBSCRIBE sent, counted as pending until subscribeConfirmed().
+    void subscribeSent(const QByteArray &channel);
+    void subscribeConfirmed();
+    /// Returns whether the channel was subscribed.
+    bool removeSubscription(const QByteArray &channel) { return m_subscriptions.remove(channel); }
+
+    void countPublished() { ++m_stats.published; }
+    void countReceived(qsizetype bytes);
+
+    /// Parks a publish made while not connected, counting it and any entry dropped for room.
+    void queueOffline(const QByteArray &channel, const QByteArray &message, PublishReply reply);
+    /// Empties the offline queue, oldest first, for sending once connected.
+    std::deque<PublishQueue::Entry> takeOfflineQueue() { return m_offlineQueue.takeAll(); }
 
 private:
     State m_state = State::Disconnected;
+    bool m_everConnected = false;
+    QSet<QByteArray> m_subscriptions;
+    qsizetype m_pendingSubscribes = 0;
+    BrokerStats m_stats;
+    PublishQueue m_offlineQueue;
 };
 
 }

@@ -24,32 +24,30 @@ InProcessBroker::~InProcessBroker()
 
 void InProcessBroker::subscribe(const QByteArray &channel)
 {
-    if (state() != State::Connected || m_subscriptions.contains(channel))
+    if (state() != State::Connected || isSubscribed(channel))
         return;
-    m_subscriptions.insert(channel);
+    addSubscription(channel);
     m_bus->addSubscription(this, channel);
 }
 
 void InProcessBroker::unsubscribe(const QByteArray &channel)
 {
-    if (state() != State::Connected || !m_subscriptions.remove(channel))
+    if (state() != State::Connected || !removeSubscription(channel))
         return;
     m_bus->removeSubscription(this, channel);
 }
 
-void InProcessBroker::publish(const QByteArray &channel, const QByteArray &message,
-                              PublishReply reply)
+void InProcessBroker::publish(const QByteArray &channel, const QByteArray &message, PublishReply reply)
 {
     if (state() != State::Connected) {
         queueOffline(channel, message, std::move(reply));
         return;
     }
-    ++m_stats.published;
+    countPublished();
     const qint64 receivers = m_bus->publish(channel, message);
     if (reply) {
         QMetaObject::invokeMethod(
-                this, [reply = std::move(reply), receivers] { reply(receivers); },
-                Qt::QueuedConnection);
+            this, [reply = std::move(reply), receivers] { reply(receivers); }, Qt::QueuedConnection);
     }
 }
 
@@ -111,11 +109,8 @@ void InProcessBroker::finishConnect()
 {
     if (state() != State::Connecting || !m_bus || !m_bus->isUp() || !m_linkUp)
         return;
-    if (m_everConnected)
-        ++m_stats.reconnects;
-    m_everConnected = true;
     setState(State::Connected);
-    for (auto &entry : m_offlineQueue.takeAll())
+    for (auto &entry : takeOfflineQueue())
         publish(entry.channel, entry.message, std::move(entry.reply));
 }
 
@@ -123,7 +118,8 @@ void InProcessBroker::dropConnection()
 {
     m_inbox.clear();
     if (m_bus) {
-        for (const QByteArray &channel : std::as_const(m_subscriptions))
+        const QSet<QByteArray> subscribed = subscriptions();
+        for (const QByteArray &channel : subscribed)
             m_bus->removeSubscription(this, channel);
     }
     setState(State::Disconnected);
@@ -136,8 +132,7 @@ void InProcessBroker::flushDeliveries()
     for (auto &[channel, message] : inbox) {
         if (state() != State::Connected)
             return;
-        ++m_stats.messagesReceived;
-        m_stats.bytesReceived += quint64(message.size());
+        countReceived(message.size());
         emit messageReceived(channel, message);
     }
 }

@@ -26,8 +26,7 @@ public:
     State state() const override { return currentState(); }
     void subscribe(const QByteArray &channel) override;
     void unsubscribe(const QByteArray &channel) override;
-    void publish(const QByteArray &channel, const QByteArray &message,
-                 PublishReply reply = {}) override;
+    void publish(const QByteArray &channel, const QByteArray &message, PublishReply reply = {}) override;
 
     bool isLinkUp() const override { return m_linkUp; }
     void setLinkUp(bool up) override;
@@ -52,7 +51,6 @@ private:
     QString m_name;
     bool m_linkUp = true;
     bool m_flushScheduled = false;
-    bool m_everConnected = false;
     std::vector<std::pair<QByteArray, QByteArray>> m_inbox;
 };
 

@@ -13,10 +13,10 @@ class InProcessBroker;
 
 /// Traffic counters of the in-process bus, the equivalent of Redis's own pub/sub statistics.
 struct BusStats {
-    quint64 publishes = 0;  ///< PUBLISH commands accepted
+    quint64 publishes = 0; ///< PUBLISH commands accepted
     quint64 deliveries = 0; ///< messages handed to subscribed connections (the amplification)
-    quint64 bytesIn = 0;    ///< payload bytes published
-    quint64 bytesOut = 0;   ///< payload bytes delivered to subscribers (bus egress)
+    quint64 bytesIn = 0; ///< payload bytes published
+    quint64 bytesOut = 0; ///< payload bytes delivered to subscribers (bus egress)
 };
 
 /// An in-process pub/sub server with Redis semantics, shared by the nodes of one process.
@@ -44,7 +44,6 @@ public:
     QList<const InProcessBroker *> connectedClients() const;
 
     BusStats stats() const { return m_stats; }
-
 
 signals:
     void upChanged(bool up);

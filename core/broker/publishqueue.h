@@ -26,7 +26,7 @@ public:
     static constexpr qsizetype DefaultCapacity = 10000;
     static constexpr qsizetype MaxBytes = 64 * 1024 * 1024;
 
-    explicit PublishQueue(qsizetype capacity = DefaultCapacity) : m_capacity(capacity) {}
+    explicit PublishQueue(qsizetype capacity = DefaultCapacity) : m_capacity(capacity) { }
 
     /// Returns the number of entries dropped to make room (0 or 1).
     int push(Entry entry);

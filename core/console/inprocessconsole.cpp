@@ -36,16 +36,13 @@ RedisReply unknownCommand(const QList<QByteArray> &args)
     QByteArray quoted;
     for (qsizetype i = 1; i < args.size(); ++i)
         quoted += "'" + args.at(i) + "' ";
-    return RedisReply::makeError("ERR unknown command '" + args.first()
-                                 + "', with args beginning with: " + quoted);
+    return RedisReply::makeError("ERR unknown command '" + args.first() + "', with args beginning with: " + quoted);
 }
 
 }
 
-InProcessConsole::InProcessConsole(InProcessBus *bus, QObject *parent)
-    : RedisConsole(true, parent), m_bus(bus)
-{
-}
+InProcessConsole::InProcessConsole(InProcessBus *bus, QObject *parent) : RedisConsole(true, parent), m_bus(bus)
+{ }
 
 bool InProcessConsole::send(const QList<QByteArray> &args, ReplyHandler handler)
 {
@@ -107,7 +104,7 @@ RedisReply InProcessConsole::clientList() const
     qint64 id = 1;
     for (const InProcessBroker *client : m_bus->connectedClients()) {
         list += "id=" + QByteArray::number(id++) + " name=" + client->name().toUtf8()
-                + " sub=" + QByteArray::number(client->subscriptions().size()) + " cmd=subscribe\n";
+            + " sub=" + QByteArray::number(client->subscriptions().size()) + " cmd=subscribe\n";
     }
     return bulk(list);
 }

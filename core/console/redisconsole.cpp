@@ -5,10 +5,8 @@
 
 namespace fanout {
 
-RedisConsole::RedisConsole(bool writesAllowed, QObject *parent)
-    : QObject(parent), m_writesAllowed(writesAllowed)
-{
-}
+RedisConsole::RedisConsole(bool writesAllowed, QObject *parent) : QObject(parent), m_writesAllowed(writesAllowed)
+{ }
 
 void RedisConsole::setWritesAllowed(bool allowed)
 {
@@ -31,9 +29,8 @@ void RedisConsole::execute(const QString &commandLine)
         emit answered(commandLine, RedisReply::makeError(ReadOnlyCommands::refusal()).toDisplayString());
         return;
     }
-    const bool sent = send(*args, [this, commandLine](const RedisReply &reply) {
-        emit answered(commandLine, reply.toDisplayString());
-    });
+    const bool sent = send(
+        *args, [this, commandLine](const RedisReply &reply) { emit answered(commandLine, reply.toDisplayString()); });
     if (!sent)
         emit answered(commandLine, QStringLiteral("(error) not connected to %1").arg(target()));
 }

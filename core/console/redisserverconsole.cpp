@@ -4,11 +4,9 @@
 
 namespace fanout {
 
-RedisServerConsole::RedisServerConsole(RedisConnection *connection, const QString &target,
-                                       QObject *parent)
+RedisServerConsole::RedisServerConsole(RedisConnection *connection, const QString &target, QObject *parent)
     : RedisConsole(false, parent), m_connection(connection), m_target(target)
-{
-}
+{ }
 
 bool RedisServerConsole::send(const QList<QByteArray> &args, ReplyHandler handler)
 {

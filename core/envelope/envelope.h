@@ -13,15 +13,18 @@ namespace fanout {
 /// messages) and `from` (the sending session). Decoding needs only `payload`, so envelopes from
 /// nodes of the reference Node.js design and from `redis-cli PUBLISH ... '{"payload":...}'` are accepted.
 struct Envelope {
-    enum class Kind { Message, Event };
+    enum class Kind {
+        Message,
+        Event
+    };
 
     QString origin;
     QString room;
     /// The client's JSON value as compact text. A compact payload from the bus is kept as its
     /// publisher wrote it (numbers and string escapes untouched); one with whitespace is compacted.
     QByteArray payload;
-    qint64 ts = 0;      ///< ms since the epoch, 0 when absent
-    quint64 id = 0;     ///< 0 when absent
+    qint64 ts = 0; ///< ms since the epoch, 0 when absent
+    quint64 id = 0; ///< 0 when absent
     Kind kind = Kind::Message;
     QString from;
 

@@ -49,8 +49,7 @@ std::optional<Envelope> EnvelopeScanner::scan()
     return envelope;
 }
 
-bool EnvelopeScanner::store(QByteArrayView key, QByteArrayView raw, Envelope *envelope,
-                            bool *hasPayload) const
+bool EnvelopeScanner::store(QByteArrayView key, QByteArrayView raw, Envelope *envelope, bool *hasPayload) const
 {
     if (key == "payload") {
         if (m_spaced)

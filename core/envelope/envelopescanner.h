@@ -15,7 +15,7 @@ namespace fanout {
 class EnvelopeScanner
 {
 public:
-    explicit EnvelopeScanner(QByteArrayView text) : m_s(text.data()), m_n(text.size()) {}
+    explicit EnvelopeScanner(QByteArrayView text) : m_s(text.data()), m_n(text.size()) { }
 
     std::optional<Envelope> scan();
 

@@ -14,11 +14,10 @@ std::optional<QJsonValue> JsonText::parse(QByteArrayView text, QString *error)
     const QJsonDocument document = QJsonDocument::fromJson(wrapped, &parseError);
     if (parseError.error != QJsonParseError::NoError || document.array().size() != 1) {
         if (error) {
-            *error = parseError.error != QJsonParseError::NoError
-                    ? QStringLiteral("%1 at offset %2")
-                              .arg(parseError.errorString())
-                              .arg(std::max(0, parseError.offset - 1))
-                    : QStringLiteral("expected exactly one JSON value");
+            *error = parseError.error != QJsonParseError::NoError ? QStringLiteral("%1 at offset %2")
+                                                                        .arg(parseError.errorString())
+                                                                        .arg(std::max(0, parseError.offset - 1))
+                                                                  : QStringLiteral("expected exactly one JSON value");
         }
         return std::nullopt;
     }
@@ -27,7 +26,7 @@ std::optional<QJsonValue> JsonText::parse(QByteArrayView text, QString *error)
 
 QByteArray JsonText::compact(const QJsonValue &value)
 {
-    const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    const QByteArray wrapped = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
     return wrapped.mid(1, wrapped.size() - 2);
 }
 
@@ -41,13 +40,27 @@ QByteArray JsonText::quote(QStringView text)
     for (const char c : utf8) {
         const auto byte = static_cast<unsigned char>(c);
         switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\n': out.append("\\n"); break;
-        case '\r': out.append("\\r"); break;
-        case '\t': out.append("\\t"); break;
-        case '\b': out.append("\\b"); break;
-        case '\f': out.append("\\f"); break;
+        case '"':
+            out.append("\\\"");
+            break;
+        case '\\':
+            out.append("\\\\");
+            break;
+        case '\n':
+            out.append("\\n");
+            break;
+        case '\r':
+            out.append("\\r");
+            break;
+        case '\t':
+            out.append("\\t");
+            break;
+        case '\b':
+            out.append("\\b");
+            break;
+        case '\f':
+            out.append("\\f");
+            break;
         default:
             if (byte < 0x20) {
                 out.append("\\u00").append(hex[byte >> 4]).append(hex[byte & 0xf]);

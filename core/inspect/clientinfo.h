@@ -15,10 +15,10 @@ struct ClientInfo {
     qint64 idleSeconds = 0;
     QString flags;
     int db = 0;
-    qint64 subscriptions = 0;        ///< sub=
+    qint64 subscriptions = 0; ///< sub=
     qint64 patternSubscriptions = 0; ///< psub=
-    qint64 shardSubscriptions = 0;   ///< ssub= (Redis 7)
-    qint64 outputMemory = 0;         ///< omem=, bytes queued towards the client
+    qint64 shardSubscriptions = 0; ///< ssub= (Redis 7)
+    qint64 outputMemory = 0; ///< omem=, bytes queued towards the client
     QString lastCommand;
 
     bool isSubscriber() const { return subscriptions + patternSubscriptions + shardSubscriptions > 0; }

@@ -1,5 +1,7 @@
 #include "driftdetector.h"
 
+#include "redis/redisbroker.h"
+
 #include <QHash>
 #include <QLocale>
 
@@ -7,8 +9,8 @@ namespace fanout {
 
 namespace {
 
-void add(std::vector<DriftFinding> &findings, DriftFinding::Severity severity, const QString &kind,
-         const QString &node, const QString &room, const QString &detail)
+void add(std::vector<DriftFinding> &findings, DriftFinding::Severity severity, const QString &kind, const QString &node,
+         const QString &room, const QString &detail)
 {
     findings.push_back({severity, kind, node, room, detail});
 }
@@ -30,8 +32,8 @@ std::vector<DriftFinding> DriftDetector::detect(const InspectionSnapshot &snapsh
         if (node.vanished) {
             add(findings, Severity::Warning, QStringLiteral("vanished_node"), record.id, {},
                 QStringLiteral("node %1 stopped refreshing its record (last seen %2 s before this snapshot)")
-                        .arg(record.id)
-                        .arg((snapshot.takenMs - node.lastSeenMs) / 1000));
+                    .arg(record.id)
+                    .arg((snapshot.takenMs - node.lastSeenMs) / 1000));
             continue;
         }
         if (record.prefix != snapshot.prefix)
@@ -42,8 +44,10 @@ std::vector<DriftFinding> DriftDetector::detect(const InspectionSnapshot &snapsh
         if (node.subscribeClient < 0) {
             if (record.roomCount > 0) {
                 add(findings, Severity::Error, QStringLiteral("no_subscribe_connection"), record.id, {},
-                    QStringLiteral("node %1 holds %2 room(s) but has no subscribe connection: its clients receive nothing from other nodes")
-                            .arg(record.id).arg(record.roomCount));
+                    QStringLiteral("node %1 holds %2 room(s) but has no subscribe connection: its clients receive "
+                                   "nothing from other nodes")
+                        .arg(record.id)
+                        .arg(record.roomCount));
             }
             continue;
         }
@@ -51,11 +55,15 @@ std::vector<DriftFinding> DriftDetector::detect(const InspectionSnapshot &snapsh
         if (held < record.roomCount) {
             add(findings, Severity::Error, QStringLiteral("missing_subscriptions"), record.id, {},
                 QStringLiteral("node %1 holds %2 room(s) but its subscribe connection has %3 subscription(s)")
-                        .arg(record.id).arg(record.roomCount).arg(held));
+                    .arg(record.id)
+                    .arg(record.roomCount)
+                    .arg(held));
         } else if (held > record.roomCount) {
             add(findings, Severity::Warning, QStringLiteral("extra_subscriptions"), record.id, {},
                 QStringLiteral("node %1 holds %2 room(s) but its subscribe connection has %3 subscription(s): a leak")
-                        .arg(record.id).arg(record.roomCount).arg(held));
+                    .arg(record.id)
+                    .arg(record.roomCount)
+                    .arg(held));
         }
     }
 
@@ -64,16 +72,17 @@ std::vector<DriftFinding> DriftDetector::detect(const InspectionSnapshot &snapsh
         if (subscribers < it->size()) {
             const QString node = it->size() == 1 ? it->first() : QString();
             add(findings, Severity::Error, QStringLiteral("missing_subscription"), node, it.key(),
-                QStringLiteral("room %1 has members on %2 but %3 subscriber(s) on %4%1: messages to it are silently missed")
-                        .arg(it.key(), it->join(QLatin1String(", ")))
-                        .arg(subscribers)
-                        .arg(snapshot.prefix));
+                QStringLiteral(
+                    "room %1 has members on %2 but %3 subscriber(s) on %4%1: messages to it are silently missed")
+                    .arg(it.key(), it->join(QLatin1String(", ")))
+                    .arg(subscribers)
+                    .arg(snapshot.prefix));
         }
     }
 
     bool anonymousSubscribers = false;
     for (const ClientInfo &client : snapshot.clients) {
-        if (client.subscriptions > 0 && !client.name.startsWith(QLatin1String("fanout:")))
+        if (client.subscriptions > 0 && !RedisBroker::isNodeConnectionName(client.name))
             anonymousSubscribers = true;
     }
     for (const ChannelInfo &channel : snapshot.channels) {
@@ -83,11 +92,15 @@ std::vector<DriftFinding> DriftDetector::detect(const InspectionSnapshot &snapsh
             add(findings, Severity::Info, QStringLiteral("unattributed_subscription"), {}, channel.room,
                 QStringLiteral("%1 has %2 subscriber(s) that no registered node claims (nodes that do not register, "
                                "such as seed-design nodes, or a registry listing cut at %3 rooms)")
-                        .arg(channel.channel).arg(channel.subscribers).arg(NodeRecord::MaxListedRooms));
+                    .arg(channel.channel)
+                    .arg(channel.subscribers)
+                    .arg(NodeRecord::MaxListedRooms));
         } else {
             add(findings, Severity::Warning, QStringLiteral("subscription_without_members"), {}, channel.room,
                 QStringLiteral("%1 has %2 subscriber(s) but no node has members in %3: a leaked subscription")
-                        .arg(channel.channel).arg(channel.subscribers).arg(channel.room));
+                    .arg(channel.channel)
+                    .arg(channel.subscribers)
+                    .arg(channel.room));
         }
     }
 
@@ -103,10 +116,10 @@ std::vector<DriftFinding> DriftDetector::detect(const InspectionSnapshot &snapsh
             client.name, {},
             QStringLiteral("subscriber %1 (%2) has %3 bytes queued; Redis cuts a pubsub client off past %4 bytes, "
                            "or %5 bytes for %6 s, and its node then misses messages")
-                    .arg(client.name.isEmpty() ? QStringLiteral("(unnamed)") : client.name, client.address,
-                         locale.toString(client.outputMemory), locale.toString(snapshot.pubsubHardLimit),
-                         locale.toString(snapshot.pubsubSoftLimit))
-                    .arg(snapshot.pubsubSoftSeconds));
+                .arg(client.name.isEmpty() ? QStringLiteral("(unnamed)") : client.name, client.address,
+                     locale.toString(client.outputMemory), locale.toString(snapshot.pubsubHardLimit),
+                     locale.toString(snapshot.pubsubSoftLimit))
+                .arg(snapshot.pubsubSoftSeconds));
     }
     return findings;
 }

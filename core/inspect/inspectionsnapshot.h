@@ -22,16 +22,20 @@ struct FleetNode {
     NodeRecord record;
     bool vanished = false; ///< listed in fanout:nodes but its record expired or went stale
     qint64 lastSeenMs = 0;
-    int publishClient = -1;   ///< index into InspectionSnapshot::clients, -1 when absent
+    int publishClient = -1; ///< index into InspectionSnapshot::clients, -1 when absent
     int subscribeClient = -1;
 };
 
 /// Something the inspector thinks is wrong.
 struct DriftFinding {
-    enum class Severity { Info, Warning, Error };
+    enum class Severity {
+        Info,
+        Warning,
+        Error
+    };
     Severity severity = Severity::Warning;
-    QString kind;   ///< machine-readable: missing_subscription, subscription_without_members, ...
-    QString node;   ///< node id when one is to blame
+    QString kind; ///< machine-readable: missing_subscription, subscription_without_members, ...
+    QString node; ///< node id when one is to blame
     QString room;
     QString detail; ///< one sentence for a human
 
@@ -50,7 +54,7 @@ struct InspectionSnapshot {
     bool shardedSupported = true;
     std::vector<ClientInfo> clients;
     std::vector<FleetNode> nodes;
-    qint64 pubsubSoftLimit = 8 * 1024 * 1024;  ///< client-output-buffer-limit pubsub
+    qint64 pubsubSoftLimit = 8 * 1024 * 1024; ///< client-output-buffer-limit pubsub
     qint64 pubsubHardLimit = 32 * 1024 * 1024;
     qint64 pubsubSoftSeconds = 60;
     std::vector<DriftFinding> findings;

@@ -1,8 +1,8 @@
 #include "redisinspector.h"
 
+#include "console/redisserverconsole.h"
 #include "driftdetector.h"
-#include "redis/rediscommandline.h"
-#include "redis/redisconnection.h"
+#include "redis/redisbroker.h"
 
 #include <QDateTime>
 
@@ -26,18 +26,22 @@ QList<QByteArray> strings(const RedisReply &reply)
 
 RedisInspector::RedisInspector(const RedisUrl &url, QObject *parent)
     : QObject(parent), m_url(url),
-      m_connection(new RedisConnection(url, QString::fromLatin1(ClientName), RedisConnection::Mode::Command, this))
+      m_connection(new RedisConnection(url, QString::fromLatin1(ClientName), RedisConnection::Mode::Command, this)),
+      m_console(new RedisServerConsole(m_connection, url.toDisplayString(), this))
 {
     connect(m_connection, &RedisConnection::ready, this, &RedisInspector::connected);
     connect(m_connection, &RedisConnection::errorOccurred, this, &RedisInspector::errorOccurred);
-    connect(m_connection, &RedisConnection::lost, this, [this] {
-        m_refreshing = false;
-        m_outstanding = 0;
-    });
+    connect(m_console, &RedisConsole::writesAllowedChanged, this, &RedisInspector::modeChanged);
     connect(&m_refreshTimer, &QTimer::timeout, this, &RedisInspector::refresh);
 }
 
-RedisInspector::~RedisInspector() = default;
+RedisInspector::~RedisInspector()
+{
+    // The connection is deleted with the children, after the members: the replies it still
+    // owes then must find their refresh abandoned.
+    if (m_stage)
+        m_stage->abandon();
+}
 
 void RedisInspector::open()
 {
@@ -49,12 +53,19 @@ bool RedisInspector::isConnected() const
     return m_connection->isReady();
 }
 
+bool RedisInspector::writesAllowed() const
+{
+    return m_console->writesAllowed();
+}
+
 void RedisInspector::setWritesAllowed(bool allowed)
 {
-    if (allowed == m_writesAllowed)
-        return;
-    m_writesAllowed = allowed;
-    emit modeChanged(allowed);
+    m_console->setWritesAllowed(allowed);
+}
+
+RedisConsole *RedisInspector::console() const
+{
+    return m_console;
 }
 
 void RedisInspector::setRefreshInterval(int milliseconds)
@@ -63,53 +74,6 @@ void RedisInspector::setRefreshInterval(int milliseconds)
         m_refreshTimer.stop();
     else
         m_refreshTimer.start(milliseconds);
-}
-
-bool RedisInspector::isAllowed(const QList<QByteArray> &args) const
-{
-    if (m_writesAllowed)
-        return true;
-    if (args.isEmpty())
-        return false;
-    const QByteArray command = args.first().toUpper();
-    const QByteArray sub = args.size() > 1 ? args.at(1).toUpper() : QByteArray();
-    static const QList<QByteArray> reads{"PING", "PUBSUB", "ZRANGE", "ZCARD", "HGETALL", "HGET",
-                                         "INFO", "EXISTS", "TTL", "PTTL", "TYPE", "SCAN", "DBSIZE"};
-    if (reads.contains(command))
-        return true;
-    if (command == "CLIENT")
-        return sub == "LIST" || sub == "INFO" || sub == "GETNAME";
-    if (command == "CONFIG")
-        return sub == "GET";
-    return false;
-}
-
-bool RedisInspector::send(const QList<QByteArray> &args, std::function<void(const RedisReply &)> handler)
-{
-    if (!isAllowed(args)) {
-        handler(RedisReply::makeError("ERR refused by the inspector: read-only mode (allow writes first)"));
-        return false;
-    }
-    if (!m_connection->send(args, std::move(handler))) {
-        return false;
-    }
-    return true;
-}
-
-void RedisInspector::execute(const QString &commandLine)
-{
-    QString refusal;
-    const auto args = RedisCommandLine::forConsole(commandLine, &refusal);
-    if (!args) {
-        if (!refusal.isEmpty())
-            emit commandAnswered(commandLine, refusal);
-        return;
-    }
-    const bool sent = send(*args, [this, commandLine](const RedisReply &reply) {
-        emit commandAnswered(commandLine, reply.toDisplayString());
-    });
-    if (!sent && isAllowed(*args))
-        emit commandAnswered(commandLine, QStringLiteral("(error) not connected to %1").arg(m_url.toDisplayString()));
 }
 
 void RedisInspector::setSniffing(bool sniffing)
@@ -122,8 +86,8 @@ void RedisInspector::setSniffing(bool sniffing)
         m_sniffCounts.clear();
         return;
     }
-    m_sniffer = new RedisConnection(m_url, QStringLiteral("fanout-inspector:sniff"),
-                                    RedisConnection::Mode::Subscriber, this);
+    m_sniffer
+        = new RedisConnection(m_url, QStringLiteral("fanout-inspector:sniff"), RedisConnection::Mode::Subscriber, this);
     connect(m_sniffer, &RedisConnection::ready, this, [this] {
         m_sniffer->send({"PSUBSCRIBE", m_prefix.toUtf8() + '*'});
         m_sniffCounts.clear();
@@ -136,155 +100,189 @@ void RedisInspector::setSniffing(bool sniffing)
     m_sniffer->open();
 }
 
-QString RedisInspector::roomOf(const QByteArray &channel) const
-{
-    const QString name = QString::fromUtf8(channel);
-    return name.startsWith(m_prefix) ? name.mid(m_prefix.size()) : name;
-}
-
-void RedisInspector::expect(int replies, std::function<void()> then)
-{
-    m_outstanding = replies;
-    m_then = std::move(then);
-    if (replies == 0)
-        QMetaObject::invokeMethod(this, [this] { std::exchange(m_then, {})(); }, Qt::QueuedConnection);
-}
-
-void RedisInspector::replied()
-{
-    if (--m_outstanding == 0 && m_then)
-        std::exchange(m_then, {})();
-}
-
 void RedisInspector::refresh()
 {
     if (m_refreshing || !m_connection->isReady())
         return;
     m_refreshing = true;
-    m_pending = InspectionSnapshot();
-    m_pending.url = m_url.toDisplayString();
-    m_pending.prefix = m_prefix;
-    m_pending.readOnly = !m_writesAllowed;
-    m_pending.sniffing = isSniffing();
-    const QByteArray pattern = m_prefix.toUtf8() + '*';
-    const auto fail = [this](const char *what, const RedisReply &reply) {
-        m_pending.errors.append(QStringLiteral("%1: %2").arg(QLatin1String(what), QString::fromUtf8(reply.string)));
-    };
-
-    // Stage 1: what is there. Stage 2: subscriber counts and node records. Stage 3: drift.
-    expect(5, [this, fail] {
-        int stage2 = 0;
-        const auto batches = [](const std::vector<ChannelInfo> &channels) {
-            return int((channels.size() + NumsubBatch - 1) / NumsubBatch);
-        };
-        stage2 += batches(m_pending.channels) + batches(m_pending.shardChannels) + int(m_pending.nodes.size());
-        expect(stage2, [this] { finishRefresh(); });
-        readNumsub(&m_pending.channels, "NUMSUB");
-        readNumsub(&m_pending.shardChannels, "SHARDNUMSUB");
-        for (size_t i = 0; i < m_pending.nodes.size(); ++i) {
-            send({"HGETALL", NodeRecord::key(m_pending.nodes[i].record.id)}, [this, i, fail](const RedisReply &reply) {
-                FleetNode &node = m_pending.nodes[i];
-                if (reply.isError())
-                    fail("HGETALL", reply);
-                else if (reply.elements.isEmpty())
-                    node.vanished = true;
-                else
-                    node.record = NodeRecord::fromFields(strings(reply));
-                if (!node.vanished && node.lastSeenMs + 3 * NodeRecord::TtlSeconds * 1000 < QDateTime::currentMSecsSinceEpoch())
-                    node.vanished = true;
-                replied();
-            });
-        }
-    });
-    send({"PUBSUB", "CHANNELS", pattern}, [this, fail](const RedisReply &reply) {
-        if (reply.isError())
-            fail("PUBSUB CHANNELS", reply);
-        for (const QByteArray &channel : strings(reply))
-            m_pending.channels.push_back({QString::fromUtf8(channel), roomOf(channel), 0, -1});
-        std::sort(m_pending.channels.begin(), m_pending.channels.end(),
-                  [](const ChannelInfo &a, const ChannelInfo &b) { return a.channel < b.channel; });
-        replied();
-    });
-    send({"PUBSUB", "SHARDCHANNELS", pattern}, [this](const RedisReply &reply) {
-        if (reply.isError())
-            m_pending.shardedSupported = false; // Redis before 7
-        for (const QByteArray &channel : strings(reply))
-            m_pending.shardChannels.push_back({QString::fromUtf8(channel), roomOf(channel), 0, -1});
-        replied();
-    });
-    send({"CLIENT", "LIST"}, [this, fail](const RedisReply &reply) {
-        if (reply.isError())
-            fail("CLIENT LIST", reply);
-        const QList<ClientInfo> clients = ClientInfo::parseList(reply.string);
-        m_pending.clients.assign(clients.cbegin(), clients.cend());
-        replied();
-    });
-    send({"CONFIG", "GET", "client-output-buffer-limit"}, [this](const RedisReply &reply) {
-        // "normal 0 0 0 replica 268435456 67108864 60 pubsub 33554432 8388608 60"
-        if (reply.elements.size() == 2) {
-            const QList<QByteArray> words = reply.elements.at(1).string.split(' ');
-            const qsizetype at = words.indexOf("pubsub");
-            if (at >= 0 && at + 3 < words.size()) {
-                m_pending.pubsubHardLimit = words.at(at + 1).toLongLong();
-                m_pending.pubsubSoftLimit = words.at(at + 2).toLongLong();
-                m_pending.pubsubSoftSeconds = words.at(at + 3).toLongLong();
-            }
-        }
-        replied(); // managed Redis services often refuse CONFIG: the documented defaults stay
-    });
-    send({"ZRANGE", NodeRecord::indexKey(), "0", "-1", "WITHSCORES"}, [this, fail](const RedisReply &reply) {
-        if (reply.isError())
-            fail("ZRANGE", reply);
-        const QList<QByteArray> flat = strings(reply);
-        for (qsizetype i = 0; i + 1 < flat.size(); i += 2) {
-            FleetNode node;
-            node.record.id = QString::fromUtf8(flat.at(i));
-            node.lastSeenMs = flat.at(i + 1).toLongLong();
-            m_pending.nodes.push_back(node);
-        }
-        replied();
-    });
+    m_snapshot = InspectionSnapshot();
+    m_snapshot.url = m_url.toDisplayString();
+    m_snapshot.prefix = m_prefix;
+    m_snapshot.readOnly = !writesAllowed();
+    m_snapshot.sniffing = isSniffing();
+    listStage();
 }
 
-void RedisInspector::readNumsub(std::vector<ChannelInfo> *channels, const QByteArray &command)
+ReplyBatch RedisInspector::startStage()
+{
+    m_stage.emplace(m_connection, !writesAllowed());
+    return *m_stage;
+}
+
+void RedisInspector::listStage()
+{
+    const QByteArray pattern = m_prefix.toUtf8() + '*';
+    ReplyBatch batch = startStage();
+    batch.send({"PUBSUB", "CHANNELS", pattern}, [this](const RedisReply &reply) { readChannels(reply); });
+    batch.send({"PUBSUB", "SHARDCHANNELS", pattern}, [this](const RedisReply &reply) { readShardChannels(reply); });
+    batch.send({"CLIENT", "LIST"}, [this](const RedisReply &reply) { readClients(reply); });
+    batch.send({"CONFIG", "GET", "client-output-buffer-limit"},
+               [this](const RedisReply &reply) { readBufferLimits(reply); });
+    batch.send({"ZRANGE", NodeRecord::indexKey(), "0", "-1", "WITHSCORES"},
+               [this](const RedisReply &reply) { readNodeIndex(reply); });
+    batch.whenAllReplied([this] { countStage(); }, [this] { abandonRefresh(); });
+}
+
+void RedisInspector::countStage()
+{
+    ReplyBatch batch = startStage();
+    askSubscriberCounts(batch, &m_snapshot.channels, "NUMSUB");
+    askSubscriberCounts(batch, &m_snapshot.shardChannels, "SHARDNUMSUB");
+    for (size_t node = 0; node < m_snapshot.nodes.size(); ++node) {
+        batch.send({"HGETALL", NodeRecord::key(m_snapshot.nodes[node].record.id)},
+                   [this, node](const RedisReply &reply) { readNodeRecord(node, reply); });
+    }
+    batch.whenAllReplied([this] { finish(); }, [this] { abandonRefresh(); });
+}
+
+void RedisInspector::finish()
+{
+    m_stage.reset();
+    m_snapshot.takenMs = QDateTime::currentMSecsSinceEpoch();
+    attachConnections();
+    measureRates();
+    m_snapshot.findings = DriftDetector::detect(m_snapshot);
+    m_refreshing = false;
+    emit snapshotReady(m_snapshot);
+}
+
+void RedisInspector::abandonRefresh()
+{
+    // The connection went down mid-refresh; the next refresh after it is back starts afresh.
+    m_stage.reset();
+    m_refreshing = false;
+}
+
+void RedisInspector::readChannels(const RedisReply &reply)
+{
+    if (reply.isError())
+        recordError("PUBSUB CHANNELS", reply);
+    for (const QByteArray &channel : strings(reply))
+        m_snapshot.channels.push_back({QString::fromUtf8(channel), roomOf(channel), 0, -1});
+    std::sort(m_snapshot.channels.begin(), m_snapshot.channels.end(),
+              [](const ChannelInfo &a, const ChannelInfo &b) { return a.channel < b.channel; });
+}
+
+void RedisInspector::readShardChannels(const RedisReply &reply)
+{
+    if (reply.isError())
+        m_snapshot.shardedSupported = false; // Redis before 7
+    for (const QByteArray &channel : strings(reply))
+        m_snapshot.shardChannels.push_back({QString::fromUtf8(channel), roomOf(channel), 0, -1});
+}
+
+void RedisInspector::readClients(const RedisReply &reply)
+{
+    if (reply.isError())
+        recordError("CLIENT LIST", reply);
+    const QList<ClientInfo> clients = ClientInfo::parseList(reply.string);
+    m_snapshot.clients.assign(clients.cbegin(), clients.cend());
+}
+
+void RedisInspector::readBufferLimits(const RedisReply &reply)
+{
+    // Managed Redis services often refuse CONFIG: the documented defaults stay then.
+    // "normal 0 0 0 replica 268435456 67108864 60 pubsub 33554432 8388608 60"
+    if (reply.elements.size() != 2)
+        return;
+    const QList<QByteArray> words = reply.elements.at(1).string.split(' ');
+    const qsizetype at = words.indexOf("pubsub");
+    if (at < 0 || at + 3 >= words.size())
+        return;
+    m_snapshot.pubsubHardLimit = words.at(at + 1).toLongLong();
+    m_snapshot.pubsubSoftLimit = words.at(at + 2).toLongLong();
+    m_snapshot.pubsubSoftSeconds = words.at(at + 3).toLongLong();
+}
+
+void RedisInspector::readNodeIndex(const RedisReply &reply)
+{
+    if (reply.isError())
+        recordError("ZRANGE", reply);
+    const QList<QByteArray> flat = strings(reply);
+    for (qsizetype i = 0; i + 1 < flat.size(); i += 2) {
+        FleetNode node;
+        node.record.id = QString::fromUtf8(flat.at(i));
+        node.lastSeenMs = flat.at(i + 1).toLongLong();
+        m_snapshot.nodes.push_back(node);
+    }
+}
+
+void RedisInspector::askSubscriberCounts(ReplyBatch &batch, std::vector<ChannelInfo> *channels,
+                                         const QByteArray &command)
 {
     for (size_t first = 0; first < channels->size(); first += NumsubBatch) {
-        QList<QByteArray> args{"PUBSUB", command};
+        QList<QByteArray> args {"PUBSUB", command};
         const size_t last = std::min(channels->size(), first + NumsubBatch);
         for (size_t i = first; i < last; ++i)
             args.append((*channels)[i].channel.toUtf8());
-        send(args, [this, channels, first](const RedisReply &reply) {
+        batch.send(args, [channels, first](const RedisReply &reply) {
             for (qsizetype i = 0; i + 1 < reply.elements.size(); i += 2) {
                 const size_t index = first + size_t(i / 2);
                 if (index < channels->size())
                     (*channels)[index].subscribers = reply.elements.at(i + 1).integer;
             }
-            replied();
         });
     }
 }
 
-void RedisInspector::finishRefresh()
+void RedisInspector::readNodeRecord(size_t index, const RedisReply &reply)
 {
-    m_pending.takenMs = QDateTime::currentMSecsSinceEpoch();
-    for (FleetNode &node : m_pending.nodes) {
-        for (size_t c = 0; c < m_pending.clients.size(); ++c) {
-            const QString &name = m_pending.clients[c].name;
-            if (name == QStringLiteral("fanout:%1:pub").arg(node.record.id))
+    FleetNode &node = m_snapshot.nodes[index];
+    if (reply.isError())
+        recordError("HGETALL", reply);
+    else if (reply.elements.isEmpty())
+        node.vanished = true; // its hash expired: the node stopped refreshing it
+    else
+        node.record = NodeRecord::fromFields(strings(reply));
+    const qint64 staleMs = 3 * NodeRecord::TtlSeconds * 1000;
+    if (node.lastSeenMs + staleMs < QDateTime::currentMSecsSinceEpoch())
+        node.vanished = true;
+}
+
+void RedisInspector::attachConnections()
+{
+    for (FleetNode &node : m_snapshot.nodes) {
+        const QString publishName = RedisBroker::publishConnectionName(node.record.id);
+        const QString subscribeName = RedisBroker::subscribeConnectionName(node.record.id);
+        for (size_t c = 0; c < m_snapshot.clients.size(); ++c) {
+            const QString &name = m_snapshot.clients[c].name;
+            if (name == publishName)
                 node.publishClient = int(c);
-            else if (name == QStringLiteral("fanout:%1:sub").arg(node.record.id))
+            else if (name == subscribeName)
                 node.subscribeClient = int(c);
         }
     }
-    if (m_sniffer && m_sniffClock.isValid()) {
-        const double seconds = std::max(0.001, m_sniffClock.restart() / 1000.0);
-        for (ChannelInfo &channel : m_pending.channels)
-            channel.messagesPerSecond = double(m_sniffCounts.value(channel.channel)) / seconds;
-        m_sniffCounts.clear();
-    }
-    m_pending.findings = DriftDetector::detect(m_pending);
-    m_refreshing = false;
-    emit snapshotReady(m_pending);
+}
+
+void RedisInspector::measureRates()
+{
+    if (!m_sniffer || !m_sniffClock.isValid())
+        return;
+    const double seconds = std::max(0.001, m_sniffClock.restart() / 1000.0);
+    for (ChannelInfo &channel : m_snapshot.channels)
+        channel.messagesPerSecond = double(m_sniffCounts.value(channel.channel)) / seconds;
+    m_sniffCounts.clear();
+}
+
+void RedisInspector::recordError(const char *command, const RedisReply &reply)
+{
+    m_snapshot.errors.append(QStringLiteral("%1: %2").arg(QLatin1String(command), QString::fromUtf8(reply.string)));
+}
+
+QString RedisInspector::roomOf(const QByteArray &channel) const
+{
+    const QString name = QString::fromUtf8(channel);
+    return name.startsWith(m_prefix) ? name.mid(m_prefix.size()) : name;
 }
 
 }

@@ -3,25 +3,30 @@
 #include "inspectionsnapshot.h"
 #include "node/node.h"
 #include "redis/redisurl.h"
+#include "replybatch.h"
 
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QTimer>
 
-#include <functional>
+#include <optional>
 
 namespace fanout {
 
-class RedisConnection;
-struct RedisReply;
+class RedisConsole;
+class RedisServerConsole;
 
 /// Reads a Redis's pub/sub state for an inspector: channels under a prefix with their subscriber
 /// counts (asked in batches), sharded channels, connected clients, the fleet's node records, and
-/// drift between them. Read-only unless writes are allowed explicitly: every command it sends
-/// goes through one guard that refuses anything but the reads listed in docs/inspector.md.
+/// drift between them. Read-only unless writes are allowed explicitly: its own commands and its
+/// console's go through ReadOnlyCommands (docs/inspector.md lists them) until then.
 /// Optionally sniffs message rates with PSUBSCRIBE prefix* on a second connection (off by
 /// default: a pattern subscription costs Redis CPU on every PUBLISH).
+///
+/// A refresh runs in stages, each a ReplyBatch that waits for the replies to its own commands:
+/// listStage (channels, sharded channels, clients, buffer limits, the node index), countStage
+/// (subscriber counts, node records), then finish (connections per node, rates, drift).
 class RedisInspector : public QObject
 {
     Q_OBJECT
@@ -37,8 +42,11 @@ public:
 
     QString prefix() const { return m_prefix; }
     void setPrefix(const QString &prefix) { m_prefix = prefix; }
-    bool writesAllowed() const { return m_writesAllowed; }
+    /// The console's mode is the inspector's: allowing writes on either allows them on both.
+    bool writesAllowed() const;
     void setWritesAllowed(bool allowed);
+    /// A redis-cli console on the inspector's command connection.
+    RedisConsole *console() const;
     bool isSniffing() const { return m_sniffer != nullptr; }
     void setSniffing(bool sniffing);
     /// Refreshes every `milliseconds` (0 stops); each refresh ends with snapshotReady().
@@ -46,39 +54,43 @@ public:
 
     /// Starts one refresh unless one is running.
     void refresh();
-    /// A redis-cli command line through the read-only guard; the answer comes with
-    /// commandAnswered().
-    void execute(const QString &commandLine);
-    /// Whether the guard lets this command through in the current mode.
-    bool isAllowed(const QList<QByteArray> &args) const;
 
 signals:
     void connected();
     void snapshotReady(const fanout::InspectionSnapshot &snapshot);
     void errorOccurred(const QString &message);
-    void commandAnswered(const QString &commandLine, const QString &answer);
     void modeChanged(bool writesAllowed);
 
 private:
-    bool send(const QList<QByteArray> &args, std::function<void(const RedisReply &)> handler);
-    void expect(int replies, std::function<void()> then);
-    void replied();
-    void readNumsub(std::vector<ChannelInfo> *channels, const QByteArray &command);
-    void finishRefresh();
+    ReplyBatch startStage();
+    void listStage();
+    void countStage();
+    void finish();
+    void abandonRefresh();
+
+    void readChannels(const RedisReply &reply);
+    void readShardChannels(const RedisReply &reply);
+    void readClients(const RedisReply &reply);
+    void readBufferLimits(const RedisReply &reply);
+    void readNodeIndex(const RedisReply &reply);
+    void askSubscriberCounts(ReplyBatch &batch, std::vector<ChannelInfo> *channels, const QByteArray &command);
+    void readNodeRecord(size_t index, const RedisReply &reply);
+    void attachConnections();
+    void measureRates();
+    void recordError(const char *command, const RedisReply &reply);
     QString roomOf(const QByteArray &channel) const;
 
     RedisUrl m_url;
     QString m_prefix = NodeConfig::DefaultChannelPrefix;
     RedisConnection *m_connection;
+    RedisServerConsole *m_console;
     RedisConnection *m_sniffer = nullptr;
     QHash<QString, quint64> m_sniffCounts;
     QElapsedTimer m_sniffClock;
     QTimer m_refreshTimer;
-    bool m_writesAllowed = false;
     bool m_refreshing = false;
-    InspectionSnapshot m_pending;
-    int m_outstanding = 0;
-    std::function<void()> m_then;
+    std::optional<ReplyBatch> m_stage;
+    InspectionSnapshot m_snapshot;
 };
 
 }

@@ -19,8 +19,7 @@ QByteArray ackFrame(const char *type, const QString &room)
 
 QByteArray ClientProtocol::errorFrame(const QString &code, const QString &message)
 {
-    return "{\"type\":\"error\",\"code\":" + JsonText::quote(code)
-            + ",\"message\":" + JsonText::quote(message) + '}';
+    return "{\"type\":\"error\",\"code\":" + JsonText::quote(code) + ",\"message\":" + JsonText::quote(message) + '}';
 }
 
 void ClientProtocol::opened(Session *session, const QString &room)
@@ -45,8 +44,7 @@ void ClientProtocol::textReceived(Session *session, const QByteArray &frame)
 
 void ClientProtocol::binaryReceived(Session *session)
 {
-    session->sendText(errorFrame(QStringLiteral("binary_not_supported"),
-                                 QStringLiteral("send JSON in text frames")));
+    session->sendText(errorFrame(QStringLiteral("binary_not_supported"), QStringLiteral("send JSON in text frames")));
 }
 
 void ClientProtocol::closed(Session *session)
@@ -67,8 +65,7 @@ void ClientProtocol::roomModeText(Session *session, const QByteArray &frame)
         session->sendText(errorFrame(QStringLiteral("invalid_json"), error));
         return;
     }
-    m_node.publish(m_homeRooms.value(session), JsonText::compact(*payload),
-                   Envelope::Kind::Message, session->id());
+    m_node.publish(m_homeRooms.value(session), JsonText::compact(*payload), Envelope::Kind::Message, session->id());
 }
 
 void ClientProtocol::typedModeText(Session *session, const QByteArray &frame)
@@ -97,20 +94,17 @@ void ClientProtocol::typedModeText(Session *session, const QByteArray &frame)
         message(session, room, object);
 }
 
-std::optional<std::pair<QString, QString>> ClientProtocol::typeAndRoom(Session *session,
-                                                                      const QJsonObject &object)
+std::optional<std::pair<QString, QString>> ClientProtocol::typeAndRoom(Session *session, const QJsonObject &object)
 {
     const QString type = object.value(QLatin1String("type")).toString();
-    if (type != QLatin1String("join") && type != QLatin1String("leave")
-        && type != QLatin1String("message")) {
-        session->sendText(errorFrame(QStringLiteral("unknown_type"),
-                                     QStringLiteral("\"type\" must be join, leave or message")));
+    if (type != QLatin1String("join") && type != QLatin1String("leave") && type != QLatin1String("message")) {
+        session->sendText(
+            errorFrame(QStringLiteral("unknown_type"), QStringLiteral("\"type\" must be join, leave or message")));
         return std::nullopt;
     }
     const QJsonValue roomValue = object.value(QLatin1String("room"));
     if (!roomValue.isString()) {
-        session->sendText(errorFrame(QStringLiteral("invalid_room"),
-                                     QStringLiteral("\"room\" must be a string")));
+        session->sendText(errorFrame(QStringLiteral("invalid_room"), QStringLiteral("\"room\" must be a string")));
         return std::nullopt;
     }
     const QString room = roomValue.toString();
@@ -125,8 +119,9 @@ std::optional<std::pair<QString, QString>> ClientProtocol::typeAndRoom(Session *
 void ClientProtocol::join(Session *session, const QString &room)
 {
     if (!m_node.isMember(session, room) && m_node.roomCountOf(session) >= MaxRoomsPerSession) {
-        session->sendText(errorFrame(QStringLiteral("too_many_rooms"),
-                                     QStringLiteral("a connection may be in at most %1 rooms").arg(MaxRoomsPerSession)));
+        session->sendText(
+            errorFrame(QStringLiteral("too_many_rooms"),
+                       QStringLiteral("a connection may be in at most %1 rooms").arg(MaxRoomsPerSession)));
         return;
     }
     const bool joined = m_node.join(session, room);
@@ -138,8 +133,7 @@ void ClientProtocol::join(Session *session, const QString &room)
 void ClientProtocol::leave(Session *session, const QString &room)
 {
     if (!m_node.leave(session, room)) {
-        session->sendText(errorFrame(QStringLiteral("not_joined"),
-                                     QStringLiteral("not a member of \"%1\"").arg(room)));
+        session->sendText(errorFrame(QStringLiteral("not_joined"), QStringLiteral("not a member of \"%1\"").arg(room)));
         return;
     }
     session->sendText(ackFrame("left", room));
@@ -149,14 +143,13 @@ void ClientProtocol::leave(Session *session, const QString &room)
 void ClientProtocol::message(Session *session, const QString &room, const QJsonObject &object)
 {
     if (!m_node.isMember(session, room)) {
-        session->sendText(errorFrame(QStringLiteral("not_joined"),
-                                     QStringLiteral("join \"%1\" before sending to it").arg(room)));
+        session->sendText(
+            errorFrame(QStringLiteral("not_joined"), QStringLiteral("join \"%1\" before sending to it").arg(room)));
         return;
     }
     const auto content = object.constFind(QLatin1String("content"));
     if (content == object.constEnd()) {
-        session->sendText(errorFrame(QStringLiteral("missing_content"),
-                                     QStringLiteral("a message needs \"content\"")));
+        session->sendText(errorFrame(QStringLiteral("missing_content"), QStringLiteral("a message needs \"content\"")));
         return;
     }
     m_node.publish(room, JsonText::compact(content.value()), Envelope::Kind::Message, session->id());
@@ -164,9 +157,8 @@ void ClientProtocol::message(Session *session, const QString &room, const QJsonO
 
 void ClientProtocol::publishEvent(Session *session, const QString &room, const char *type)
 {
-    const QByteArray event = "{\"type\":\"" + QByteArray(type) + "\",\"room\":" + JsonText::quote(room)
-            + ",\"user\":" + JsonText::quote(session->id())
-            + ",\"ts\":" + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '}';
+    const QByteArray event = "{\"type\":\"" + QByteArray(type) + "\",\"room\":" + JsonText::quote(room) + ",\"user\":"
+        + JsonText::quote(session->id()) + ",\"ts\":" + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '}';
     m_node.publish(room, event, Envelope::Kind::Event, session->id());
 }
 

@@ -20,7 +20,7 @@ class ClientProtocol
 public:
     static constexpr qsizetype MaxRoomsPerSession = 100;
 
-    explicit ClientProtocol(Node &node) : m_node(node) {}
+    explicit ClientProtocol(Node &node) : m_node(node) { }
 
     /// A session has connected. Room mode joins `room`; typed mode sends a welcome frame.
     void opened(Session *session, const QString &room = {});

@@ -11,7 +11,7 @@ namespace fanout {
 class Delivery
 {
 public:
-    Delivery(const QString &room, const Envelope &envelope) : m_room(room), m_envelope(envelope) {}
+    Delivery(const QString &room, const Envelope &envelope) : m_room(room), m_envelope(envelope) { }
 
     const QString &room() const { return m_room; }
     const Envelope &envelope() const { return m_envelope; }

@@ -13,8 +13,7 @@ constexpr qsizetype MaxRememberedFallbackIds = 65536;
 }
 
 Node::Node(const NodeConfig &config, Broker *broker, QObject *parent)
-    : QObject(parent), m_config(config), m_prefixUtf8(config.channelPrefix.toUtf8()),
-      m_broker(broker)
+    : QObject(parent), m_config(config), m_prefixUtf8(config.channelPrefix.toUtf8()), m_broker(broker)
 {
     m_broker->setParent(this);
     connect(m_broker, &Broker::messageReceived, this, &Node::onBrokerMessage);
@@ -87,8 +86,7 @@ bool Node::isMember(Session *session, const QString &room) const
     return m_registry.contains(session, room);
 }
 
-quint64 Node::publish(const QString &room, const QByteArray &payloadJson, Envelope::Kind kind,
-                      const QString &from)
+quint64 Node::publish(const QString &room, const QByteArray &payloadJson, Envelope::Kind kind, const QString &from)
 {
     Envelope envelope;
     envelope.origin = m_config.nodeId;
@@ -115,8 +113,8 @@ void Node::onBrokerMessage(const QByteArray &channel, const QByteArray &message)
     ++m_stats.brokerMessages;
     if (!channel.startsWith(m_prefixUtf8))
         return;
-    const QString room = QString::fromUtf8(channel.constData() + m_prefixUtf8.size(),
-                                           channel.size() - m_prefixUtf8.size());
+    const QString room
+        = QString::fromUtf8(channel.constData() + m_prefixUtf8.size(), channel.size() - m_prefixUtf8.size());
     if (!m_registry.members(room)) {
         ++m_stats.wastedMessages;
         return;
@@ -137,13 +135,11 @@ void Node::onBrokerStateChanged(Broker::State state)
 {
     if (state == Broker::State::Connected) {
         const QStringList rooms = m_registry.rooms();
-        qCInfo(lcNode).noquote() << m_config.nodeId << "broker connected; subscribing"
-                                 << rooms.size() << "rooms";
+        qCInfo(lcNode).noquote() << m_config.nodeId << "broker connected; subscribing" << rooms.size() << "rooms";
         for (const QString &room : rooms)
             m_broker->subscribe(channelFor(room));
     } else {
-        qCInfo(lcNode).noquote() << m_config.nodeId << "broker" << state
-                                 << "; delivering locally only";
+        qCInfo(lcNode).noquote() << m_config.nodeId << "broker" << state << "; delivering locally only";
     }
 }
 

@@ -62,8 +62,8 @@ public:
     qsizetype roomCountOf(Session *session) const { return m_registry.roomCountOf(session); }
 
     /// Publishes a JSON payload (compact text) to a room on every node; returns its message id.
-    quint64 publish(const QString &room, const QByteArray &payloadJson,
-                    Envelope::Kind kind = Envelope::Kind::Message, const QString &from = {});
+    quint64 publish(const QString &room, const QByteArray &payloadJson, Envelope::Kind kind = Envelope::Kind::Message,
+                    const QString &from = {});
 
     /// The id the next publish() will carry, so an observer can file the message before any
     /// delivery of it (local-only fallback delivers inside publish()).

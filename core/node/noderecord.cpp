@@ -8,18 +8,30 @@ namespace fanout {
 QList<QByteArray> NodeRecord::toFields() const
 {
     const QJsonArray roomArray = QJsonArray::fromStringList(rooms.mid(0, MaxListedRooms));
-    return {"id", id.toUtf8(),
-            "address", address.toUtf8(),
-            "version", version.toUtf8(),
-            "prefix", prefix.toUtf8(),
-            "rooms", QJsonDocument(roomArray).toJson(QJsonDocument::Compact),
-            "room_count", QByteArray::number(roomCount),
-            "rooms_truncated", roomCount > rooms.size() || rooms.size() > MaxListedRooms ? "1" : "0",
-            "sessions", QByteArray::number(sessions),
-            "subscriptions", QByteArray::number(subscriptions),
-            "pid", QByteArray::number(pid),
-            "started_ms", QByteArray::number(startedMs),
-            "updated_ms", QByteArray::number(updatedMs)};
+    return {"id",
+            id.toUtf8(),
+            "address",
+            address.toUtf8(),
+            "version",
+            version.toUtf8(),
+            "prefix",
+            prefix.toUtf8(),
+            "rooms",
+            QJsonDocument(roomArray).toJson(QJsonDocument::Compact),
+            "room_count",
+            QByteArray::number(roomCount),
+            "rooms_truncated",
+            roomCount > rooms.size() || rooms.size() > MaxListedRooms ? "1" : "0",
+            "sessions",
+            QByteArray::number(sessions),
+            "subscriptions",
+            QByteArray::number(subscriptions),
+            "pid",
+            QByteArray::number(pid),
+            "started_ms",
+            QByteArray::number(startedMs),
+            "updated_ms",
+            QByteArray::number(updatedMs)};
 }
 
 NodeRecord NodeRecord::fromFields(const QList<QByteArray> &flat)
@@ -28,21 +40,31 @@ NodeRecord NodeRecord::fromFields(const QList<QByteArray> &flat)
     for (qsizetype i = 0; i + 1 < flat.size(); i += 2) {
         const QByteArray &key = flat.at(i);
         const QByteArray &value = flat.at(i + 1);
-        if (key == "id") record.id = QString::fromUtf8(value);
-        else if (key == "address") record.address = QString::fromUtf8(value);
-        else if (key == "version") record.version = QString::fromUtf8(value);
-        else if (key == "prefix") record.prefix = QString::fromUtf8(value);
+        if (key == "id")
+            record.id = QString::fromUtf8(value);
+        else if (key == "address")
+            record.address = QString::fromUtf8(value);
+        else if (key == "version")
+            record.version = QString::fromUtf8(value);
+        else if (key == "prefix")
+            record.prefix = QString::fromUtf8(value);
         else if (key == "rooms") {
             for (const QJsonValue &room : QJsonDocument::fromJson(value).array())
                 record.rooms.append(room.toString());
-        }
-        else if (key == "room_count") record.roomCount = value.toLongLong();
-        else if (key == "rooms_truncated") record.roomsTruncated = value == "1";
-        else if (key == "sessions") record.sessions = value.toLongLong();
-        else if (key == "subscriptions") record.subscriptions = value.toLongLong();
-        else if (key == "pid") record.pid = value.toLongLong();
-        else if (key == "started_ms") record.startedMs = value.toLongLong();
-        else if (key == "updated_ms") record.updatedMs = value.toLongLong();
+        } else if (key == "room_count")
+            record.roomCount = value.toLongLong();
+        else if (key == "rooms_truncated")
+            record.roomsTruncated = value == "1";
+        else if (key == "sessions")
+            record.sessions = value.toLongLong();
+        else if (key == "subscriptions")
+            record.subscriptions = value.toLongLong();
+        else if (key == "pid")
+            record.pid = value.toLongLong();
+        else if (key == "started_ms")
+            record.startedMs = value.toLongLong();
+        else if (key == "updated_ms")
+            record.updatedMs = value.toLongLong();
     }
     return record;
 }

@@ -20,7 +20,7 @@ struct NodeRecord {
     static QByteArray indexKey() { return "fanout:nodes"; }
 
     QString id;
-    QString address;  ///< ws://host:port
+    QString address; ///< ws://host:port
     QString version;
     QString prefix;
     QStringList rooms; ///< at most MaxListedRooms, sorted

@@ -46,11 +46,11 @@ void NodeRecordPublisher::publish()
     record.startedMs = m_startedMs;
     record.updatedMs = now;
     const QByteArray key = NodeRecord::key(record.id);
-    m_broker->sendCommand(QList<QByteArray>{"HSET", key} + record.toFields());
+    m_broker->sendCommand(QList<QByteArray> {"HSET", key} + record.toFields());
     m_broker->sendCommand({"EXPIRE", key, QByteArray::number(NodeRecord::TtlSeconds)});
     m_broker->sendCommand({"ZADD", NodeRecord::indexKey(), QByteArray::number(now), record.id.toUtf8()});
-    m_broker->sendCommand({"ZREMRANGEBYSCORE", NodeRecord::indexKey(), "-inf",
-                           QByteArray::number(now - NodeRecord::ForgetAfterMs)});
+    m_broker->sendCommand(
+        {"ZREMRANGEBYSCORE", NodeRecord::indexKey(), "-inf", QByteArray::number(now - NodeRecord::ForgetAfterMs)});
 }
 
 void NodeRecordPublisher::withdraw()

@@ -15,8 +15,8 @@ class NodeRecordPublisher : public QObject
 {
     Q_OBJECT
 public:
-    NodeRecordPublisher(Node *node, RedisBroker *broker, const QString &address,
-                        const QString &version, QObject *parent = nullptr);
+    NodeRecordPublisher(Node *node, RedisBroker *broker, const QString &address, const QString &version,
+                        QObject *parent = nullptr);
 
     void withdraw();
 

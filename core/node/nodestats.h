@@ -6,12 +6,12 @@ namespace fanout {
 
 /// Counters of one node's fan-out work.
 struct NodeStats {
-    quint64 published = 0;          ///< envelopes this node handed to its broker
-    quint64 brokerMessages = 0;     ///< envelopes received from the broker
-    quint64 wastedMessages = 0;     ///< of those, ones for a room with no local member
-    quint64 malformedMessages = 0;  ///< of those, ones that were not a valid envelope
-    quint64 deliveries = 0;         ///< frames written to local sessions, fallback included
-    quint64 eventDeliveries = 0;    ///< of those, join/leave events to typed sessions
+    quint64 published = 0; ///< envelopes this node handed to its broker
+    quint64 brokerMessages = 0; ///< envelopes received from the broker
+    quint64 wastedMessages = 0; ///< of those, ones for a room with no local member
+    quint64 malformedMessages = 0; ///< of those, ones that were not a valid envelope
+    quint64 deliveries = 0; ///< frames written to local sessions, fallback included
+    quint64 eventDeliveries = 0; ///< of those, join/leave events to typed sessions
     quint64 fallbackDeliveries = 0; ///< frames delivered locally while the broker was down
 
     NodeStats &operator+=(const NodeStats &other)

@@ -3,14 +3,14 @@
 #include "logging.h"
 #include "redisconnection.h"
 
+#include <QRegularExpression>
+
 namespace fanout {
 
 RedisBroker::RedisBroker(const RedisUrl &url, const QString &nodeId, QObject *parent)
     : Broker(parent), m_url(url),
-      m_publisher(new RedisConnection(url, publishConnectionName(nodeId),
-                                      RedisConnection::Mode::Command, this)),
-      m_subscriber(new RedisConnection(url, subscribeConnectionName(nodeId),
-                                       RedisConnection::Mode::Subscriber, this))
+      m_publisher(new RedisConnection(url, publishConnectionName(nodeId), RedisConnection::Mode::Command, this)),
+      m_subscriber(new RedisConnection(url, subscribeConnectionName(nodeId), RedisConnection::Mode::Subscriber, this))
 {
     connect(m_publisher, &RedisConnection::ready, this, &RedisBroker::flushOfflineQueue);
     for (RedisConnection *connection : {m_publisher, m_subscriber}) {
@@ -36,21 +36,24 @@ QString RedisBroker::subscribeConnectionName(const QString &nodeId)
     return QStringLiteral("fanout:%1:sub").arg(nodeId);
 }
 
+bool RedisBroker::isNodeConnectionName(const QString &clientName)
+{
+    static const QRegularExpression nodeConnection(QStringLiteral("^fanout:.+:(pub|sub)$"));
+    return nodeConnection.match(clientName).hasMatch();
+}
+
 void RedisBroker::subscribe(const QByteArray &channel)
 {
-    if (state() != State::Connected || m_subscriptions.contains(channel))
+    if (state() != State::Connected || isSubscribed(channel))
         return;
-    if (m_subscriber->send({"SUBSCRIBE", channel})) {
-        m_subscriptions.insert(channel);
-        ++m_pendingSubscribes;
-    }
+    if (m_subscriber->send({"SUBSCRIBE", channel}))
+        subscribeSent(channel);
 }
 
 void RedisBroker::unsubscribe(const QByteArray &channel)
 {
-    if (state() != State::Connected || !m_subscriptions.contains(channel))
+    if (state() != State::Connected || !removeSubscription(channel))
         return;
-    m_subscriptions.remove(channel);
     m_subscriber->send({"UNSUBSCRIBE", channel});
 }
 
@@ -63,18 +66,16 @@ void RedisBroker::publish(const QByteArray &channel, const QByteArray &message, 
     sendPublish(channel, message, std::move(reply));
 }
 
-void RedisBroker::sendPublish(const QByteArray &channel, const QByteArray &message,
-                              PublishReply reply)
+void RedisBroker::sendPublish(const QByteArray &channel, const QByteArray &message, PublishReply reply)
 {
-    ++m_stats.published;
+    countPublished();
     if (!reply) {
         m_publisher->send({"PUBLISH", channel, message});
         return;
     }
-    m_publisher->send({"PUBLISH", channel, message},
-                      [reply = std::move(reply)](const RedisReply &answer) {
-                          reply(answer.type == RedisReply::Type::Integer ? answer.integer : -1);
-                      });
+    m_publisher->send({"PUBLISH", channel, message}, [reply = std::move(reply)](const RedisReply &answer) {
+        reply(answer.type == RedisReply::Type::Integer ? answer.integer : -1);
+    });
 }
 
 void RedisBroker::setLinkUp(bool up)
@@ -100,7 +101,7 @@ bool RedisBroker::sendCommand(const QList<QByteArray> &args)
 
 void RedisBroker::flushOfflineQueue()
 {
-    for (auto &entry : m_offlineQueue.takeAll())
+    for (auto &entry : takeOfflineQueue())
         sendPublish(entry.channel, entry.message, std::move(entry.reply));
 }
 
@@ -110,9 +111,6 @@ void RedisBroker::updateState()
     if (bothReady) {
         if (state() == State::Connected)
             return;
-        if (m_everConnected)
-            ++m_stats.reconnects;
-        m_everConnected = true;
         qCInfo(lcRedis) << "connected to" << m_url.toDisplayString();
         setState(State::Connected);
         return;
@@ -127,12 +125,11 @@ void RedisBroker::onPush(const RedisReply &reply)
     if (reply.type != RedisReply::Type::Array || reply.elements.size() < 3)
         return;
     if (reply.elements.at(0).string == "subscribe") {
-        m_pendingSubscribes = std::max<qsizetype>(0, m_pendingSubscribes - 1);
+        subscribeConfirmed();
         return;
     }
     if (reply.elements.at(0).string == "message") {
-        ++m_stats.messagesReceived;
-        m_stats.bytesReceived += quint64(reply.elements.at(2).string.size());
+        countReceived(reply.elements.at(2).string.size());
         emit messageReceived(reply.elements.at(1).string, reply.elements.at(2).string);
     }
 }

@@ -22,12 +22,13 @@ public:
 
     static QString publishConnectionName(const QString &nodeId);
     static QString subscribeConnectionName(const QString &nodeId);
+    /// Whether a CLIENT LIST name is one of a node's two connections, named as above.
+    static bool isNodeConnectionName(const QString &clientName);
 
     State state() const override { return currentState(); }
     void subscribe(const QByteArray &channel) override;
     void unsubscribe(const QByteArray &channel) override;
-    void publish(const QByteArray &channel, const QByteArray &message,
-                 PublishReply reply = {}) override;
+    void publish(const QByteArray &channel, const QByteArray &message, PublishReply reply = {}) override;
     void setLinkUp(bool up) override;
     bool isLinkUp() const override { return m_linkUp; }
 
@@ -48,7 +49,6 @@ private:
     RedisUrl m_url;
     RedisConnection *m_publisher;
     RedisConnection *m_subscriber;
-    bool m_everConnected = false;
     bool m_linkUp = true;
 };
 

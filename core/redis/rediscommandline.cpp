@@ -34,7 +34,12 @@ std::optional<QList<QByteArray>> RedisCommandLine::split(const QString &line, QS
                     i += 4;
                     continue;
                 }
-                word.append(e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e == 'b' ? '\b' : e == 'a' ? '\a' : e);
+                word.append(e == 'n'       ? '\n'
+                                : e == 'r' ? '\r'
+                                : e == 't' ? '\t'
+                                : e == 'b' ? '\b'
+                                : e == 'a' ? '\a'
+                                           : e);
                 i += 2;
                 continue;
             }
@@ -62,15 +67,15 @@ bool RedisCommandLine::isConsoleSafe(const QList<QByteArray> &args, QString *why
 {
     if (args.isEmpty())
         return true;
-    static const QList<QByteArray> modal{"SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE",
-                                         "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "HELLO",
-                                         "RESET", "QUIT", "SYNC", "PSYNC"};
+    static const QList<QByteArray> modal {"SUBSCRIBE",    "PSUBSCRIBE",   "SSUBSCRIBE", "UNSUBSCRIBE",
+                                          "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR",    "HELLO",
+                                          "RESET",        "QUIT",         "SYNC",       "PSYNC"};
     const QByteArray command = args.first().toUpper();
     const bool clientReply = command == "CLIENT" && args.size() > 1 && args.at(1).toUpper() == "REPLY";
     if (!modal.contains(command) && !clientReply)
         return true;
     *why = QStringLiteral("(error) %1 changes how this connection replies: use redis-cli for it")
-                   .arg(QString::fromUtf8(clientReply ? QByteArray("CLIENT REPLY") : command));
+               .arg(QString::fromUtf8(clientReply ? QByteArray("CLIENT REPLY") : command));
     return false;
 }
 

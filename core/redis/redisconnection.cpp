@@ -11,17 +11,14 @@
 
 namespace fanout {
 
-RedisConnection::RedisConnection(const RedisUrl &url, const QString &clientName, Mode mode,
-                                 QObject *parent)
-    : QObject(parent), m_url(url), m_clientName(clientName), m_mode(mode),
-      m_socket(new QTcpSocket(this))
+RedisConnection::RedisConnection(const RedisUrl &url, const QString &clientName, Mode mode, QObject *parent)
+    : QObject(parent), m_url(url), m_clientName(clientName), m_mode(mode), m_socket(new QTcpSocket(this))
 {
     m_reconnectTimer.setSingleShot(true);
     m_connectTimeout.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &RedisConnection::startConnect);
-    connect(&m_connectTimeout, &QTimer::timeout, this, [this] {
-        failConnection(QStringLiteral("connect to %1 timed out").arg(m_url.toDisplayString()));
-    });
+    connect(&m_connectTimeout, &QTimer::timeout, this,
+            [this] { failConnection(QStringLiteral("connect to %1 timed out").arg(m_url.toDisplayString())); });
     connect(m_socket, &QTcpSocket::connected, this, &RedisConnection::onConnected);
     connect(m_socket, &QTcpSocket::readyRead, this, &RedisConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::errorOccurred, this, [this] {
@@ -108,8 +105,8 @@ void RedisConnection::onConnected()
             if (!m_socketActive)
                 return; // the attempt already failed; its first error was reported
             if (reply.isError()) {
-                failConnection(QStringLiteral("%1 failed: %2")
-                                       .arg(QString::fromLatin1(name), QString::fromUtf8(reply.string)));
+                failConnection(
+                    QStringLiteral("%1 failed: %2").arg(QString::fromLatin1(name), QString::fromUtf8(reply.string)));
                 return;
             }
             if (--m_handshakeRepliesLeft == 0) {
@@ -133,8 +130,7 @@ void RedisConnection::onReadyRead()
     while (m_socketActive && m_socket->state() == QAbstractSocket::ConnectedState) {
         void *raw = nullptr;
         if (redisReaderGetReply(m_reader, &raw) != REDIS_OK) {
-            failConnection(QStringLiteral("Redis protocol error: %1")
-                                   .arg(QString::fromUtf8(m_reader->errstr)));
+            failConnection(QStringLiteral("Redis protocol error: %1").arg(QString::fromUtf8(m_reader->errstr)));
             return;
         }
         if (!raw)
@@ -205,8 +201,7 @@ void RedisConnection::writeCommand(const QList<QByteArray> &args)
         lengths.push_back(size_t(arg.size()));
     }
     char *command = nullptr;
-    const int length = redisFormatCommandArgv(&command, int(argv.size()), argv.data(),
-                                                    lengths.data());
+    const int length = redisFormatCommandArgv(&command, int(argv.size()), argv.data(), lengths.data());
     if (length < 0)
         return;
     m_socket->write(command, qint64(length));

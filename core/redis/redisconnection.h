@@ -28,7 +28,7 @@ class RedisConnection : public QObject
     Q_OBJECT
 public:
     enum class Mode {
-        Command,   ///< request/reply: each reply goes to its command's handler
+        Command, ///< request/reply: each reply goes to its command's handler
         Subscriber ///< after the handshake every reply is a push, emitted as pushReceived()
     };
     using ReplyHandler = std::function<void(const RedisReply &reply)>;
@@ -37,8 +37,7 @@ public:
     static constexpr int MaxReconnectDelayMs = 2000;
     static constexpr int ConnectTimeoutMs = 2000;
 
-    RedisConnection(const RedisUrl &url, const QString &clientName, Mode mode,
-                    QObject *parent = nullptr);
+    RedisConnection(const RedisUrl &url, const QString &clientName, Mode mode, QObject *parent = nullptr);
     ~RedisConnection() override;
 
     void open();

@@ -1,7 +1,7 @@
 #include "redisreply.h"
 
-#include <hiredis/read.h>
 #include <hiredis/hiredis.h>
+#include <hiredis/read.h>
 
 namespace fanout {
 
@@ -71,8 +71,7 @@ QString display(const RedisReply &reply, const QString &indent)
     for (qsizetype i = 0; i < reply.elements.size(); ++i) {
         const QString number = QStringLiteral("%1) ").arg(i + 1, width);
         const QString childIndent = indent + QString(number.size(), QLatin1Char(' '));
-        lines.append((i == 0 ? QString() : indent) + number
-                     + display(reply.elements.at(i), childIndent));
+        lines.append((i == 0 ? QString() : indent) + number + display(reply.elements.at(i), childIndent));
     }
     return lines.join(QLatin1Char('\n'));
 }

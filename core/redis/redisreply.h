@@ -9,7 +9,14 @@ namespace fanout {
 
 /// A Redis reply as a value, decoupled from hiredis's allocation.
 struct RedisReply {
-    enum class Type { Nil, Status, Error, Integer, String, Array };
+    enum class Type {
+        Nil,
+        Status,
+        Error,
+        Integer,
+        String,
+        Array
+    };
 
     Type type = Type::Nil;
     qint64 integer = 0;

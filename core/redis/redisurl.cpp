@@ -32,8 +32,7 @@ std::optional<RedisUrl> RedisUrl::parse(const QString &text, QString *error)
         bool ok = false;
         result.db = path.mid(1).toInt(&ok);
         if (!ok || result.db < 0)
-            return fail(QStringLiteral("invalid Redis URL \"%1\": the database must be a number, as in /0")
-                                .arg(text));
+            return fail(QStringLiteral("invalid Redis URL \"%1\": the database must be a number, as in /0").arg(text));
     }
     if (url.hasQuery() || url.hasFragment())
         return fail(QStringLiteral("invalid Redis URL \"%1\": unexpected query or fragment").arg(text));

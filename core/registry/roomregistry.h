@@ -16,15 +16,15 @@ class RoomRegistry
 {
 public:
     struct JoinResult {
-        bool joined = false;      ///< false when the session was already a member
+        bool joined = false; ///< false when the session was already a member
         bool firstInRoom = false; ///< the room had no local member before: subscribe
     };
     struct LeaveResult {
-        bool left = false;       ///< false when the session was not a member
+        bool left = false; ///< false when the session was not a member
         bool lastInRoom = false; ///< the room has no local member now: unsubscribe
     };
     struct RemoveResult {
-        QStringList rooms;        ///< every room the session was in
+        QStringList rooms; ///< every room the session was in
         QStringList emptiedRooms; ///< those of them left without members
     };
 

@@ -19,7 +19,7 @@ enum class SessionProtocol {
 class Session
 {
 public:
-    Session(QString id, SessionProtocol protocol) : m_id(std::move(id)), m_protocol(protocol) {}
+    Session(QString id, SessionProtocol protocol) : m_id(std::move(id)), m_protocol(protocol) { }
     virtual ~Session();
     Session(const Session &) = delete;
     Session &operator=(const Session &) = delete;

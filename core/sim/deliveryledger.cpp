@@ -38,9 +38,8 @@ quint64 DeliveryLedger::keyOf(const Envelope &envelope)
     return m_lastOriginSerial == 0 ? 0 : makeKey(m_lastOriginSerial, envelope.id);
 }
 
-void DeliveryLedger::recordPublish(quint64 key, int publisherNode, int sender, const QString &origin,
-                                   quint64 id, const QByteArray &channel, const QList<int> &members,
-                                   qint64 tick, double simSeconds)
+void DeliveryLedger::recordPublish(quint64 key, int publisherNode, int sender, const QString &origin, quint64 id,
+                                   const QByteArray &channel, const QList<int> &members, qint64 tick, double simSeconds)
 {
     Record &record = m_records.emplace_back();
     record.key = key;

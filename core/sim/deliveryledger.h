@@ -1,8 +1,8 @@
 #pragma once
 
 #include "faulttimeline.h"
-#include "latencyhistogram.h"
 #include "messagetrace.h"
+#include "metrics/latencyhistogram.h"
 #include "tracebuffer.h"
 
 #include <QElapsedTimer>
@@ -29,10 +29,10 @@ public:
         quint64 delivered = 0;
         quint64 duplicates = 0;
         quint64 lost = 0;
-        std::array<quint64, LossCauseCount> lostByCause{};
-        quint64 lateDeliveries = 0;    ///< for a message already settled and counted lost
+        std::array<quint64, LossCauseCount> lostByCause {};
+        quint64 lateDeliveries = 0; ///< for a message already settled and counted lost
         quint64 foreignDeliveries = 0; ///< of messages the simulation did not publish
-        quint64 open = 0;              ///< records not settled yet
+        quint64 open = 0; ///< records not settled yet
     };
 
     /// A trace lists at most this many sessions; its counts cover them all.
@@ -50,8 +50,7 @@ public:
     static quint64 makeKey(int originSerial, quint64 id) { return (quint64(originSerial) << 40) | id; }
 
     void recordPublish(quint64 key, int publisherNode, int sender, const QString &origin, quint64 id,
-                       const QByteArray &channel, const QList<int> &members, qint64 tick,
-                       double simSeconds);
+                       const QByteArray &channel, const QList<int> &members, qint64 tick, double simSeconds);
     void nodeReceived(quint64 key, int node, quint64 sessions);
     /// Takes back the latest record, of a message the node's protocol refused to publish.
     void withdraw(quint64 key);

@@ -7,11 +7,16 @@ namespace fanout {
 const char *lossCauseName(LossCause cause)
 {
     switch (cause) {
-    case LossCause::NodeDown: return "node_down";
-    case LossCause::BrokerDown: return "broker_down";
-    case LossCause::Partition: return "partition";
-    case LossCause::SlowClient: return "slow_client";
-    case LossCause::Unexplained: return "unexplained";
+    case LossCause::NodeDown:
+        return "node_down";
+    case LossCause::BrokerDown:
+        return "broker_down";
+    case LossCause::Partition:
+        return "partition";
+    case LossCause::SlowClient:
+        return "slow_client";
+    case LossCause::Unexplained:
+        return "unexplained";
     }
     return "unexplained";
 }
@@ -52,8 +57,7 @@ const T *FaultTimeline::valueAt(const std::vector<Change<T>> &changes, qint64 ti
 }
 
 template<typename T, typename Predicate>
-bool FaultTimeline::changedDuring(const std::vector<Change<T>> &changes, qint64 from, qint64 to,
-                                  Predicate predicate)
+bool FaultTimeline::changedDuring(const std::vector<Change<T>> &changes, qint64 from, qint64 to, Predicate predicate)
 {
     return std::any_of(changes.begin(), changes.end(), [&](const Change<T> &change) {
         return change.tick > from && change.tick <= to && predicate(change.value);
@@ -75,7 +79,7 @@ bool FaultTimeline::busUp(qint64 tick) const
 FaultTimeline::Home FaultTimeline::clientHome(int client, qint64 tick) const
 {
     const Home *home = valueAt(m_clients[size_t(client)], tick);
-    return home ? *home : Home{};
+    return home ? *home : Home {};
 }
 
 LossCause FaultTimeline::causeOfLinkLoss(int homeNode, int publisherNode, qint64 tick) const
@@ -95,8 +99,7 @@ LossCause FaultTimeline::causeOfLinkLoss(int homeNode, int publisherNode, qint64
     return lastPartition > lastBusDown ? LossCause::Partition : LossCause::BrokerDown;
 }
 
-LossCause FaultTimeline::blame(int client, int publisherNode, qint64 publishTick,
-                               qint64 finalTick) const
+LossCause FaultTimeline::blame(int client, int publisherNode, qint64 publishTick, qint64 finalTick) const
 {
     const Home home = clientHome(client, publishTick);
     if (home.node < 0)
@@ -115,9 +118,8 @@ LossCause FaultTimeline::blame(int client, int publisherNode, qint64 publishTick
         return causeOfLinkLoss(home.node, publisherNode, publishTick);
 
     const auto &homes = m_clients[size_t(client)];
-    if (changedDuring(homes, publishTick, finalTick, [](const Home &h) {
-            return h.node < 0 && h.reason == OfflineReason::SlowClient;
-        }))
+    if (changedDuring(homes, publishTick, finalTick,
+                      [](const Home &h) { return h.node < 0 && h.reason == OfflineReason::SlowClient; }))
         return LossCause::SlowClient;
     if (changedDuring(m_nodes[size_t(home.node)], publishTick, finalTick,
                       [](NodeCondition c) { return c == NodeCondition::Down; })

@@ -7,7 +7,13 @@
 namespace fanout {
 
 /// Why a message did not reach a member.
-enum class LossCause { NodeDown, BrokerDown, Partition, SlowClient, Unexplained };
+enum class LossCause {
+    NodeDown,
+    BrokerDown,
+    Partition,
+    SlowClient,
+    Unexplained
+};
 constexpr int LossCauseCount = 5;
 const char *lossCauseName(LossCause cause);
 
@@ -17,8 +23,16 @@ const char *lossCauseName(LossCause cause);
 class FaultTimeline
 {
 public:
-    enum class NodeCondition { Up, Down, Partitioned };
-    enum class OfflineReason { None, NodeDown, SlowClient };
+    enum class NodeCondition {
+        Up,
+        Down,
+        Partitioned
+    };
+    enum class OfflineReason {
+        None,
+        NodeDown,
+        SlowClient
+    };
     struct Home {
         int node = -1; ///< -1: not connected
         OfflineReason reason = OfflineReason::None;
@@ -49,8 +63,7 @@ private:
     template<typename T>
     static const T *valueAt(const std::vector<Change<T>> &changes, qint64 tick);
     template<typename T, typename Predicate>
-    static bool changedDuring(const std::vector<Change<T>> &changes, qint64 from, qint64 to,
-                              Predicate predicate);
+    static bool changedDuring(const std::vector<Change<T>> &changes, qint64 from, qint64 to, Predicate predicate);
 
     LossCause causeOfLinkLoss(int homeNode, int publisherNode, qint64 tick) const;
 

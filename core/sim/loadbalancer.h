@@ -10,9 +10,12 @@ namespace fanout {
 class LoadBalancer
 {
 public:
-    enum class Policy { RoundRobin, LeastConnections };
+    enum class Policy {
+        RoundRobin,
+        LeastConnections
+    };
 
-    explicit LoadBalancer(Policy policy = Policy::RoundRobin) : m_policy(policy) {}
+    explicit LoadBalancer(Policy policy = Policy::RoundRobin) : m_policy(policy) { }
 
     /// Returns the chosen node, or -1 when none is up. Ties go to the lowest index.
     int pick(const std::vector<bool> &up, const std::vector<int> &connections);

@@ -20,11 +20,11 @@ struct MessageTrace {
         qint64 atNs = 0;
     };
 
-    quint64 key = 0;     ///< unique in one simulation
-    QString origin;      ///< the publishing node's id
-    quint64 id = 0;      ///< the envelope id on that node
+    quint64 key = 0; ///< unique in one simulation
+    QString origin; ///< the publishing node's id
+    quint64 id = 0; ///< the envelope id on that node
     QByteArray channel;
-    int sender = -1;     ///< virtual client index
+    int sender = -1; ///< virtual client index
     qint64 publishedNs = 0;
     double publishedAt = 0; ///< simulated seconds
     quint64 expected = 0;

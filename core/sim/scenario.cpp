@@ -21,14 +21,10 @@ struct ActionName {
 };
 
 constexpr ActionName actionNames[] = {
-    {ScenarioStep::Action::KillNode, "kill_node"},
-    {ScenarioStep::Action::RestartNode, "restart_node"},
-    {ScenarioStep::Action::PartitionNode, "partition_node"},
-    {ScenarioStep::Action::HealNode, "heal_node"},
-    {ScenarioStep::Action::BrokerDown, "broker_down"},
-    {ScenarioStep::Action::BrokerUp, "broker_up"},
-    {ScenarioStep::Action::SlowClient, "slow_client"},
-    {ScenarioStep::Action::FastClient, "fast_client"},
+    {ScenarioStep::Action::KillNode, "kill_node"},           {ScenarioStep::Action::RestartNode, "restart_node"},
+    {ScenarioStep::Action::PartitionNode, "partition_node"}, {ScenarioStep::Action::HealNode, "heal_node"},
+    {ScenarioStep::Action::BrokerDown, "broker_down"},       {ScenarioStep::Action::BrokerUp, "broker_up"},
+    {ScenarioStep::Action::SlowClient, "slow_client"},       {ScenarioStep::Action::FastClient, "fast_client"},
     {ScenarioStep::Action::PublishRate, "publish_rate"},
 };
 
@@ -38,8 +34,7 @@ class FieldReader
 public:
     FieldReader(const QJsonObject &object, QString path, QString *error)
         : m_object(object), m_path(std::move(path)), m_error(error)
-    {
-    }
+    { }
 
     bool ok() const { return m_error->isEmpty(); }
 
@@ -62,8 +57,8 @@ public:
         }
         const double number = value.toDouble();
         if (number < minimum || number > maximum) {
-            fail(QLatin1String(key), QStringLiteral("%1 is out of range [%2, %3]")
-                                             .arg(number).arg(minimum).arg(maximum));
+            fail(QLatin1String(key),
+                 QStringLiteral("%1 is out of range [%2, %3]").arg(number).arg(minimum).arg(maximum));
             return;
         }
         *target = number;
@@ -172,7 +167,8 @@ QString ScenarioStep::actionName(Action action)
 QStringList Scenario::builtinNames()
 {
     QStringList names;
-    for (const QFileInfo &file : QDir(scenarioDirectory()).entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
+    for (const QFileInfo &file :
+         QDir(scenarioDirectory()).entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
         names.append(file.completeBaseName());
     return names;
 }
@@ -184,7 +180,7 @@ std::optional<Scenario> Scenario::load(const QString &nameOrPath, QString *error
         path = scenarioDirectory() + QLatin1Char('/') + nameOrPath + QStringLiteral(".json");
         if (!QFile::exists(path)) {
             *error = QStringLiteral("no built-in scenario \"%1\" (built-in: %2; or give a .json file)")
-                             .arg(nameOrPath, builtinNames().join(QLatin1String(", ")));
+                         .arg(nameOrPath, builtinNames().join(QLatin1String(", ")));
             return std::nullopt;
         }
     }
@@ -199,14 +195,13 @@ std::optional<Scenario> Scenario::load(const QString &nameOrPath, QString *error
     return scenario;
 }
 
-std::optional<Scenario> Scenario::fromJson(const QByteArray &text, const QString &source,
-                                           QString *error)
+std::optional<Scenario> Scenario::fromJson(const QByteArray &text, const QString &source, QString *error)
 {
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(text, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *error = QStringLiteral("%1:%2: %3")
-                         .arg(source, lineAndColumn(text, parseError.offset), parseError.errorString());
+        *error
+            = QStringLiteral("%1:%2: %3").arg(source, lineAndColumn(text, parseError.offset), parseError.errorString());
         return std::nullopt;
     }
     if (!document.isObject()) {
@@ -217,11 +212,29 @@ std::optional<Scenario> Scenario::fromJson(const QByteArray &text, const QString
     QString problem;
     Scenario s;
     FieldReader reader(root, QString(), &problem);
-    reader.checkKnown({"name", "description", "seed", "seconds", "nodes", "clients", "rooms",
-                       "rooms_per_client", "popularity", "zipf_exponent", "hot_share",
-                       "publish_rate", "payload_bytes", "senders", "balancer",
-                       "reconnect_delay_ms", "offline_queue", "slow_policy", "slow_queue_limit",
-                       "slow_drain_rate", "tick_ms", "settle_ms", "steps"});
+    reader.checkKnown({"name",
+                       "description",
+                       "seed",
+                       "seconds",
+                       "nodes",
+                       "clients",
+                       "rooms",
+                       "rooms_per_client",
+                       "popularity",
+                       "zipf_exponent",
+                       "hot_share",
+                       "publish_rate",
+                       "payload_bytes",
+                       "senders",
+                       "balancer",
+                       "reconnect_delay_ms",
+                       "offline_queue",
+                       "slow_policy",
+                       "slow_queue_limit",
+                       "slow_drain_rate",
+                       "tick_ms",
+                       "settle_ms",
+                       "steps"});
     reader.string("name", &s.name);
     reader.string("description", &s.description);
     double seed = double(s.seed);
@@ -233,17 +246,16 @@ std::optional<Scenario> Scenario::fromJson(const QByteArray &text, const QString
     reader.integer("rooms", &s.rooms, 1, 1000000);
     // Virtual clients speak typed mode, whose connections hold at most this many rooms.
     reader.integer("rooms_per_client", &s.roomsPerClient, 1, int(ClientProtocol::MaxRoomsPerSession));
-    reader.choice<Popularity>("popularity", &s.popularity,
-                              {{"uniform", Popularity::Uniform}, {"zipf", Popularity::Zipf},
-                               {"hot", Popularity::HotRoom}});
+    reader.choice<Popularity>(
+        "popularity", &s.popularity,
+        {{"uniform", Popularity::Uniform}, {"zipf", Popularity::Zipf}, {"hot", Popularity::HotRoom}});
     reader.number("zipf_exponent", &s.zipfExponent, 0, 10);
     reader.number("hot_share", &s.hotShare, 0, 1);
     reader.number("publish_rate", &s.publishRate, 0, 10000000);
     reader.integer("payload_bytes", &s.payloadBytes, 2, 1024 * 1024);
     reader.integer("senders", &s.senders, 0, 10000000);
     reader.choice<Balancer>("balancer", &s.balancer,
-                            {{"round_robin", Balancer::RoundRobin},
-                             {"least_connections", Balancer::LeastConnections}});
+                            {{"round_robin", Balancer::RoundRobin}, {"least_connections", Balancer::LeastConnections}});
     reader.integer("reconnect_delay_ms", &s.reconnectDelayMs, 0, 600000);
     reader.integer("offline_queue", &s.offlineQueue, 0, 10000000);
     reader.choice<SlowPolicy>("slow_policy", &s.slowPolicy,
@@ -255,7 +267,8 @@ std::optional<Scenario> Scenario::fromJson(const QByteArray &text, const QString
     if (reader.ok() && s.roomsPerClient > s.rooms)
         reader.fail(QStringLiteral("rooms_per_client"), QStringLiteral("is larger than rooms (%1)").arg(s.rooms));
     if (reader.ok() && qint64(s.clients) * s.roomsPerClient > MaxMemberships)
-        reader.fail(QStringLiteral("rooms_per_client"), QStringLiteral("clients x rooms_per_client is over %1 memberships").arg(MaxMemberships));
+        reader.fail(QStringLiteral("rooms_per_client"),
+                    QStringLiteral("clients x rooms_per_client is over %1 memberships").arg(MaxMemberships));
     if (reader.ok() && s.senders > s.clients)
         reader.fail(QStringLiteral("senders"), QStringLiteral("is larger than clients (%1)").arg(s.clients));
 
@@ -274,7 +287,8 @@ std::optional<Scenario> Scenario::fromJson(const QByteArray &text, const QString
         stepReader.checkKnown({"at", "action", "node", "client", "rate"});
         ScenarioStep step;
         if (!object.contains(QLatin1String("at")) || !object.contains(QLatin1String("action"))) {
-            stepReader.fail(QStringLiteral("at/action"), QStringLiteral("a step needs \"at\" (seconds) and \"action\""));
+            stepReader.fail(QStringLiteral("at/action"),
+                            QStringLiteral("a step needs \"at\" (seconds) and \"action\""));
             break;
         }
         stepReader.number("at", &step.at, 0, 86400);
@@ -289,12 +303,13 @@ std::optional<Scenario> Scenario::fromJson(const QByteArray &text, const QString
         const bool needsNode = subject == ScenarioStep::Subject::Node;
         const bool needsClient = subject == ScenarioStep::Subject::Client;
         if (stepReader.ok() && needsNode && step.node < 0)
-            stepReader.fail(QStringLiteral("node"), QStringLiteral("%1 needs a node index (0-%2)")
-                                                             .arg(ScenarioStep::actionName(step.action))
-                                                             .arg(s.nodes - 1));
+            stepReader.fail(QStringLiteral("node"),
+                            QStringLiteral("%1 needs a node index (0-%2)")
+                                .arg(ScenarioStep::actionName(step.action))
+                                .arg(s.nodes - 1));
         if (stepReader.ok() && needsClient && step.client < 0)
-            stepReader.fail(QStringLiteral("client"), QStringLiteral("%1 needs a client index")
-                                                               .arg(ScenarioStep::actionName(step.action)));
+            stepReader.fail(QStringLiteral("client"),
+                            QStringLiteral("%1 needs a client index").arg(ScenarioStep::actionName(step.action)));
         if (stepReader.ok() && step.action == ScenarioStep::Action::PublishRate
             && !object.contains(QLatin1String("rate")))
             stepReader.fail(QStringLiteral("rate"), QStringLiteral("publish_rate needs \"rate\""));

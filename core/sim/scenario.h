@@ -24,7 +24,12 @@ struct ScenarioStep {
         PublishRate
     };
     /// What an action needs besides itself.
-    enum class Subject { Fleet, Node, Client, Rate };
+    enum class Subject {
+        Fleet,
+        Node,
+        Client,
+        Rate
+    };
 
     double at = 0;
     Action action = Action::KillNode;
@@ -46,9 +51,19 @@ struct ScenarioStep {
 /// Read from JSON (docs/simulation.md lists every field); unknown fields are errors, so a typo
 /// never silently falls back to a default.
 struct Scenario {
-    enum class Popularity { Uniform, Zipf, HotRoom };
-    enum class Balancer { RoundRobin, LeastConnections };
-    enum class SlowPolicy { Drop, Disconnect };
+    enum class Popularity {
+        Uniform,
+        Zipf,
+        HotRoom
+    };
+    enum class Balancer {
+        RoundRobin,
+        LeastConnections
+    };
+    enum class SlowPolicy {
+        Drop,
+        Disconnect
+    };
 
     static constexpr qint64 MaxMemberships = 10'000'000;
 
@@ -84,8 +99,7 @@ struct Scenario {
 
     /// Parses a scenario; on failure *error says what is wrong and where (`source:line:column`
     /// for syntax, `source: field: problem` for content).
-    static std::optional<Scenario> fromJson(const QByteArray &text, const QString &source,
-                                            QString *error);
+    static std::optional<Scenario> fromJson(const QByteArray &text, const QString &source, QString *error);
     /// A built-in scenario by name (see builtinNames()) or a JSON file by path.
     static std::optional<Scenario> load(const QString &nameOrPath, QString *error);
     static QStringList builtinNames();

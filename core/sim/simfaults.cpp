@@ -6,26 +6,42 @@
 
 namespace fanout {
 
-SimFaults::SimFaults(const Scenario &scenario, SimFleet &fleet, FaultTimeline &timeline,
-                     InProcessBus *bus, QObject *parent)
+SimFaults::SimFaults(const Scenario &scenario, SimFleet &fleet, FaultTimeline &timeline, InProcessBus *bus,
+                     QObject *parent)
     : QObject(parent), m_scenario(scenario), m_fleet(fleet), m_timeline(timeline), m_bus(bus)
-{
-}
+{ }
 
 void SimFaults::apply(const ScenarioStep &step, qint64 tick)
 {
     if (ScenarioStep::subjectOf(step.action) == ScenarioStep::Subject::Node && !checkNode(step))
         return;
     switch (step.action) {
-    case ScenarioStep::Action::KillNode: killNode(step.node, tick); break;
-    case ScenarioStep::Action::RestartNode: restartNode(step.node, tick); break;
-    case ScenarioStep::Action::PartitionNode: setPartitioned(step.node, true, tick); break;
-    case ScenarioStep::Action::HealNode: setPartitioned(step.node, false, tick); break;
-    case ScenarioStep::Action::BrokerDown: setBrokerUp(false, tick); break;
-    case ScenarioStep::Action::BrokerUp: setBrokerUp(true, tick); break;
-    case ScenarioStep::Action::SlowClient: setClientSlow(step.client, true); break;
-    case ScenarioStep::Action::FastClient: setClientSlow(step.client, false); break;
-    case ScenarioStep::Action::PublishRate: break;
+    case ScenarioStep::Action::KillNode:
+        killNode(step.node, tick);
+        break;
+    case ScenarioStep::Action::RestartNode:
+        restartNode(step.node, tick);
+        break;
+    case ScenarioStep::Action::PartitionNode:
+        setPartitioned(step.node, true, tick);
+        break;
+    case ScenarioStep::Action::HealNode:
+        setPartitioned(step.node, false, tick);
+        break;
+    case ScenarioStep::Action::BrokerDown:
+        setBrokerUp(false, tick);
+        break;
+    case ScenarioStep::Action::BrokerUp:
+        setBrokerUp(true, tick);
+        break;
+    case ScenarioStep::Action::SlowClient:
+        setClientSlow(step.client, true);
+        break;
+    case ScenarioStep::Action::FastClient:
+        setClientSlow(step.client, false);
+        break;
+    case ScenarioStep::Action::PublishRate:
+        break;
     }
 }
 
@@ -34,8 +50,9 @@ bool SimFaults::checkNode(const ScenarioStep &step)
     if (step.node >= 0 && step.node < m_fleet.nodeCount())
         return true;
     emit errorOccurred(QStringLiteral("%1: no node %2 (0-%3)")
-                               .arg(ScenarioStep::actionName(step.action)).arg(step.node)
-                               .arg(m_fleet.nodeCount() - 1));
+                           .arg(ScenarioStep::actionName(step.action))
+                           .arg(step.node)
+                           .arg(m_fleet.nodeCount() - 1));
     return false;
 }
 
@@ -89,13 +106,14 @@ void SimFaults::setClientSlow(int client, bool slow)
     if (client < 0 || client >= m_fleet.clientCount()) {
         const auto action = slow ? ScenarioStep::Action::SlowClient : ScenarioStep::Action::FastClient;
         emit errorOccurred(QStringLiteral("%1: no client %2 (0-%3)")
-                                   .arg(ScenarioStep::actionName(action)).arg(client)
-                                   .arg(m_fleet.clientCount() - 1));
+                               .arg(ScenarioStep::actionName(action))
+                               .arg(client)
+                               .arg(m_fleet.clientCount() - 1));
         return;
     }
     const auto policy = m_scenario.slowPolicy == Scenario::SlowPolicy::Disconnect
-            ? VirtualClient::SlowPolicy::Disconnect
-            : VirtualClient::SlowPolicy::Drop;
+        ? VirtualClient::SlowPolicy::Disconnect
+        : VirtualClient::SlowPolicy::Drop;
     m_fleet.client(client).setSlow(slow, policy, m_scenario.slowQueueLimit,
                                    m_scenario.slowDrainRate * m_scenario.tickMs / 1000.0);
     emit logged(slow ? QStringLiteral("client v%1 is slow: %2 msg/s").arg(client).arg(m_scenario.slowDrainRate)

@@ -12,13 +12,11 @@
 
 namespace fanout {
 
-SimFleet::SimFleet(const Scenario &scenario, const TrafficGenerator &traffic,
-                   DeliveryLedger &ledger, FaultTimeline &timeline, QObject *parent)
-    : QObject(parent), m_scenario(scenario), m_traffic(traffic), m_ledger(ledger),
-      m_timeline(timeline),
-      m_balancer(scenario.balancer == Scenario::Balancer::LeastConnections
-                         ? LoadBalancer::Policy::LeastConnections
-                         : LoadBalancer::Policy::RoundRobin)
+SimFleet::SimFleet(const Scenario &scenario, const TrafficGenerator &traffic, DeliveryLedger &ledger,
+                   FaultTimeline &timeline, QObject *parent)
+    : QObject(parent), m_scenario(scenario), m_traffic(traffic), m_ledger(ledger), m_timeline(timeline),
+      m_balancer(scenario.balancer == Scenario::Balancer::LeastConnections ? LoadBalancer::Policy::LeastConnections
+                                                                           : LoadBalancer::Policy::RoundRobin)
 {
     for (int room = 0; room < traffic.roomCount(); ++room) {
         m_roomNames.append(TrafficGenerator::roomName(room));
@@ -42,8 +40,8 @@ SimFleet::~SimFleet()
 bool SimFleet::startNodes(const SimNode::BrokerFactory &brokerFactory, QString *error)
 {
     for (int i = 0; i < m_scenario.nodes; ++i) {
-        m_nodes.push_back(std::make_unique<SimNode>(i, NodeConfig::DefaultChannelPrefix,
-                                                    brokerFactory, m_scenario.offlineQueue));
+        m_nodes.push_back(
+            std::make_unique<SimNode>(i, NodeConfig::DefaultChannelPrefix, brokerFactory, m_scenario.offlineQueue));
         m_originSerials.push_back(0);
         m_connections.push_back(0);
         if (!m_nodes.back()->start(error))
@@ -77,14 +75,12 @@ void SimFleet::watchNode(int index)
 {
     SimNode &simNode = *m_nodes[size_t(index)];
     m_originSerials[size_t(index)] = m_ledger.registerOrigin(simNode.id(), index);
-    connect(simNode.node()->broker(), &Broker::stateChanged, this, [this, index](Broker::State state) {
-        emit nodeLinkChanged(index, state == Broker::State::Connected);
+    connect(simNode.node()->broker(), &Broker::stateChanged, this,
+            [this, index](Broker::State state) { emit nodeLinkChanged(index, state == Broker::State::Connected); });
+    connect(simNode.node(), &Node::envelopeDelivered, this, [this, index](const Envelope &envelope, quint64 sessions) {
+        if (envelope.kind == Envelope::Kind::Message)
+            m_ledger.nodeReceived(m_ledger.keyOf(envelope), index, sessions);
     });
-    connect(simNode.node(), &Node::envelopeDelivered, this,
-            [this, index](const Envelope &envelope, quint64 sessions) {
-                if (envelope.kind == Envelope::Kind::Message)
-                    m_ledger.nodeReceived(m_ledger.keyOf(envelope), index, sessions);
-            });
 }
 
 bool SimFleet::isSettled(bool busUp) const
@@ -134,8 +130,7 @@ void SimFleet::disconnectClient(int index, FaultTimeline::OfflineReason reason, 
     if (ClientProtocol *protocol = m_nodes[size_t(home)]->protocol();
         protocol && reason != FaultTimeline::OfflineReason::NodeDown)
         protocol->closed(&client);
-    client.dropQueue(reason == FaultTimeline::OfflineReason::SlowClient ? LossCause::SlowClient
-                                                                          : LossCause::NodeDown);
+    client.dropQueue(reason == FaultTimeline::OfflineReason::SlowClient ? LossCause::SlowClient : LossCause::NodeDown);
     client.setHome(-1);
     --m_connections[size_t(home)];
     m_timeline.setClientHome(index, tick, {-1, reason});
@@ -183,8 +178,8 @@ void SimFleet::setPartitioned(int index, bool partitioned, bool busReachable, qi
 {
     m_nodes[size_t(index)]->setPartitioned(partitioned);
     applyLink(index, busReachable);
-    m_timeline.setNodeCondition(index, tick, partitioned ? FaultTimeline::NodeCondition::Partitioned
-                                                         : FaultTimeline::NodeCondition::Up);
+    m_timeline.setNodeCondition(
+        index, tick, partitioned ? FaultTimeline::NodeCondition::Partitioned : FaultTimeline::NodeCondition::Up);
 }
 
 void SimFleet::applyLink(int index, bool busReachable)
@@ -194,8 +189,7 @@ void SimFleet::applyLink(int index, bool busReachable)
         simNode.node()->broker()->setLinkUp(!simNode.isPartitioned() && busReachable);
 }
 
-bool SimFleet::publish(int sender, int room, const QByteArray &content, qint64 tick,
-                       double simSeconds)
+bool SimFleet::publish(int sender, int room, const QByteArray &content, qint64 tick, double simSeconds)
 {
     VirtualClient &client = *m_clients[size_t(sender)];
     const int home = client.home();
@@ -206,11 +200,10 @@ bool SimFleet::publish(int sender, int room, const QByteArray &content, qint64 t
     const quint64 id = node->nextMessageId();
     const quint64 key = DeliveryLedger::makeKey(m_originSerials[size_t(home)], id);
     // Filed before the frame: while the broker is down the node delivers inside publish().
-    m_ledger.recordPublish(key, home, sender, simNode.id(), id,
-                           node->channelFor(m_roomNames.at(room)),
+    m_ledger.recordPublish(key, home, sender, simNode.id(), id, node->channelFor(m_roomNames.at(room)),
                            m_traffic.membersOf(room), tick, simSeconds);
-    simNode.protocol()->textReceived(&client, R"({"type":"message","room":)" + m_quotedRoomNames.at(room)
-                                                      + R"(,"content":)" + content + '}');
+    simNode.protocol()->textReceived(
+        &client, R"({"type":"message","room":)" + m_quotedRoomNames.at(room) + R"(,"content":)" + content + '}');
     if (node->nextMessageId() != id)
         return true;
     m_ledger.withdraw(key);
@@ -268,8 +261,8 @@ void SimFleet::captureNodes(SimSnapshot *s) const
         const SimNode &simNode = *m_nodes[n];
         const bool counting = n < m_statsAtStart.size();
         const NodeStats stats = counting ? since(simNode.stats(), m_statsAtStart[n]) : simNode.stats();
-        const BrokerStats brokerStats = counting ? since(simNode.brokerStats(), m_brokerStatsAtStart[n])
-                                                 : simNode.brokerStats();
+        const BrokerStats brokerStats
+            = counting ? since(simNode.brokerStats(), m_brokerStatsAtStart[n]) : simNode.brokerStats();
         SimNodeSnapshot node;
         node.index = int(n);
         node.id = simNode.id();
@@ -293,9 +286,9 @@ void SimFleet::captureNodes(SimSnapshot *s) const
             s->nodes.push_back(node);
             continue;
         }
-        node.state = simNode.isPartitioned() ? QStringLiteral("partitioned")
-                : live->broker()->state() == Broker::State::Connected ? QStringLiteral("up")
-                                                                      : QStringLiteral("local-only");
+        node.state = simNode.isPartitioned()                      ? QStringLiteral("partitioned")
+            : live->broker()->state() == Broker::State::Connected ? QStringLiteral("up")
+                                                                  : QStringLiteral("local-only");
         node.rooms = int(live->rooms().size());
         const QSet<QByteArray> subscriptions = live->broker()->subscriptions();
         node.subscriptions = int(subscriptions.size());

@@ -27,8 +27,8 @@ class SimFleet : public QObject
 {
     Q_OBJECT
 public:
-    SimFleet(const Scenario &scenario, const TrafficGenerator &traffic, DeliveryLedger &ledger,
-             FaultTimeline &timeline, QObject *parent = nullptr);
+    SimFleet(const Scenario &scenario, const TrafficGenerator &traffic, DeliveryLedger &ledger, FaultTimeline &timeline,
+             QObject *parent = nullptr);
     ~SimFleet() override;
 
     bool startNodes(const SimNode::BrokerFactory &brokerFactory, QString *error);

@@ -5,12 +5,10 @@
 
 namespace fanout {
 
-SimNode::SimNode(int index, const QString &channelPrefix, BrokerFactory brokerFactory,
-                 qsizetype offlineQueue)
+SimNode::SimNode(int index, const QString &channelPrefix, BrokerFactory brokerFactory, qsizetype offlineQueue)
     : m_index(index), m_channelPrefix(channelPrefix), m_brokerFactory(std::move(brokerFactory)),
       m_offlineQueue(offlineQueue)
-{
-}
+{ }
 
 SimNode::~SimNode()
 {
@@ -27,11 +25,13 @@ bool SimNode::start(QString *error)
                               : QStringLiteral("sim-%1-r%2").arg(m_index).arg(m_incarnation);
     Broker *broker = m_brokerFactory(m_id);
     broker->setOfflineQueueCapacity(m_offlineQueue);
-    m_node = std::make_unique<Node>(NodeConfig{m_id, m_channelPrefix}, broker);
+    m_node = std::make_unique<Node>(NodeConfig {m_id, m_channelPrefix}, broker);
     m_server = std::make_unique<NodeServer>(m_node.get());
     if (!m_server->listen(QHostAddress::LocalHost, m_port)) {
         *error = QStringLiteral("node %1 cannot listen on 127.0.0.1:%2: %3")
-                         .arg(m_index).arg(m_port).arg(m_server->errorString());
+                     .arg(m_index)
+                     .arg(m_port)
+                     .arg(m_server->errorString());
         m_server.reset();
         m_node.reset();
         return false;

@@ -23,8 +23,7 @@ class SimNode
 public:
     using BrokerFactory = std::function<Broker *(const QString &nodeId)>;
 
-    SimNode(int index, const QString &channelPrefix, BrokerFactory brokerFactory,
-            qsizetype offlineQueue);
+    SimNode(int index, const QString &channelPrefix, BrokerFactory brokerFactory, qsizetype offlineQueue);
     ~SimNode();
 
     bool start(QString *error);

@@ -22,8 +22,8 @@ struct SimNodeSnapshot {
     int subscriptions = 0;
     quint64 published = 0;
     quint64 received = 0; ///< envelopes from the broker
-    quint64 useful = 0;   ///< of those, for a room with local members
-    quint64 wasted = 0;   ///< of those, for a room without local members
+    quint64 useful = 0; ///< of those, for a room with local members
+    quint64 wasted = 0; ///< of those, for a room without local members
     quint64 delivered = 0;
     quint64 fallbackDelivered = 0;
 };
@@ -32,7 +32,7 @@ struct SimNodeSnapshot {
 struct SimSnapshot {
     QString scenario;
     QString broker; ///< "in-process" or the Redis URL
-    QString phase;  ///< "setup", "running", "paused", "settling", "finished"
+    QString phase; ///< "setup", "running", "paused", "settling", "finished"
     double simSeconds = 0;
     double wallSeconds = 0;
     bool brokerUp = true;
@@ -40,14 +40,14 @@ struct SimSnapshot {
     DeliveryLedger::Totals totals;
     quint64 busPublishes = 0;
     quint64 busDeliveries = 0; ///< broker-to-node deliveries
-    quint64 busBytes = 0;      ///< their bytes, the bus egress
-    double amplification = 0;  ///< busDeliveries / busPublishes
+    quint64 busBytes = 0; ///< their bytes, the bus egress
+    double amplification = 0; ///< busDeliveries / busPublishes
     quint64 wastedNodeDeliveries = 0;
     quint64 socketDeliveries = 0; ///< messages handed to sessions
-    quint64 eventDeliveries = 0;  ///< user_joined/user_left events handed to typed sessions
+    quint64 eventDeliveries = 0; ///< user_joined/user_left events handed to typed sessions
     quint64 skippedPublishes = 0; ///< publishes not made because the sender was disconnected
     quint64 refusedPublishes = 0; ///< message frames the protocol answered with an error
-    quint64 protocolErrors = 0;   ///< error frames the protocol sent virtual clients
+    quint64 protocolErrors = 0; ///< error frames the protocol sent virtual clients
     quint64 slowDrops = 0;
     quint64 slowDisconnects = 0;
     double latencyP50Ms = 0;
@@ -56,7 +56,7 @@ struct SimSnapshot {
 
     std::vector<SimNodeSnapshot> nodes;
     QStringList rooms;
-    std::vector<int> roomMembers;   ///< rooms x nodes, row-major: local members
+    std::vector<int> roomMembers; ///< rooms x nodes, row-major: local members
     std::vector<bool> roomSubscribed; ///< rooms x nodes: the node's subscription to the room
 
     static constexpr qsizetype MaxRecentTraces = 200;

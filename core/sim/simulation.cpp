@@ -23,8 +23,7 @@ constexpr int ConnectBatch = 5000;
 }
 
 Simulation::Simulation(const Scenario &scenario, QObject *parent)
-    : QObject(parent), m_scenario(scenario), m_generator(scenario),
-      m_ledger(m_timeline, m_traces),
+    : QObject(parent), m_scenario(scenario), m_generator(scenario), m_ledger(m_timeline, m_traces),
       m_fleet(new SimFleet(m_scenario, m_generator, m_ledger, m_timeline, this)),
       m_clock(new SimClock(scenario.tickMs, this))
 {
@@ -60,8 +59,8 @@ bool Simulation::setUp(const QString &redisUrl, QString *error)
             return false;
         m_broker = url->toDisplayString();
         factory = [url = *url](const QString &id) { return new RedisBroker(url, id); };
-        m_consoleConnection = new RedisConnection(*url, QStringLiteral("fanout-studio:console"),
-                                                  RedisConnection::Mode::Command, this);
+        m_consoleConnection
+            = new RedisConnection(*url, QStringLiteral("fanout-studio:console"), RedisConnection::Mode::Command, this);
         m_consoleConnection->open();
         m_console = new RedisServerConsole(m_consoleConnection, m_broker, this);
         if (m_clock->speed() == 0)

@@ -33,7 +33,13 @@ class Simulation : public QObject
 {
     Q_OBJECT
 public:
-    enum class Phase { Setup, Running, Paused, Settling, Finished };
+    enum class Phase {
+        Setup,
+        Running,
+        Paused,
+        Settling,
+        Finished
+    };
     Q_ENUM(Phase)
 
     explicit Simulation(const Scenario &scenario, QObject *parent = nullptr);

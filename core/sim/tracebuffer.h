@@ -13,7 +13,7 @@ class TraceBuffer
 public:
     static constexpr qsizetype DefaultCapacity = 4096;
 
-    explicit TraceBuffer(qsizetype capacity = DefaultCapacity) : m_capacity(capacity) {}
+    explicit TraceBuffer(qsizetype capacity = DefaultCapacity) : m_capacity(capacity) { }
 
     void append(MessageTrace trace);
     std::optional<MessageTrace> find(quint64 key) const;

@@ -59,8 +59,8 @@ int TrafficGenerator::drawRoom()
 {
     const double u = uniform();
     const auto it = std::upper_bound(m_cumulativeWeights.begin(), m_cumulativeWeights.end(), u);
-    return int(std::min<std::ptrdiff_t>(it - m_cumulativeWeights.begin(),
-                                        std::ptrdiff_t(m_cumulativeWeights.size()) - 1));
+    return int(
+        std::min<std::ptrdiff_t>(it - m_cumulativeWeights.begin(), std::ptrdiff_t(m_cumulativeWeights.size()) - 1));
 }
 
 int TrafficGenerator::publishesForTick(double rate, double seconds)

@@ -6,10 +6,9 @@
 namespace fanout {
 
 VirtualClient::VirtualClient(int index, std::vector<int> rooms, DeliveryLedger &ledger)
-    : Session(QStringLiteral("v%1").arg(index), SessionProtocol::Typed), m_index(index),
-      m_rooms(std::move(rooms)), m_ledger(ledger)
-{
-}
+    : Session(QStringLiteral("v%1").arg(index), SessionProtocol::Typed), m_index(index), m_rooms(std::move(rooms)),
+      m_ledger(ledger)
+{ }
 
 void VirtualClient::setSlow(bool slow, SlowPolicy policy, qsizetype queueLimit, double drainPerTick)
 {

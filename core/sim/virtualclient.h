@@ -21,7 +21,10 @@ class DeliveryLedger;
 class VirtualClient : public Session
 {
 public:
-    enum class SlowPolicy { Drop, Disconnect };
+    enum class SlowPolicy {
+        Drop,
+        Disconnect
+    };
 
     VirtualClient(int index, std::vector<int> rooms, DeliveryLedger &ledger);
 
@@ -49,7 +52,7 @@ public:
 
     void deliver(const Delivery &delivery) override;
     void sendText(const QByteArray &frame) override;
-    void close(int, const QString &) override {}
+    void close(int, const QString &) override { }
 
 private:
     int m_index;

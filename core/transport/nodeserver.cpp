@@ -5,8 +5,8 @@
 #include "websocketsession.h"
 
 #include <QTcpServer>
-#include <QTimer>
 #include <QTcpSocket>
+#include <QTimer>
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
@@ -15,8 +15,7 @@ namespace fanout {
 
 NodeServer::NodeServer(Node *node, QObject *parent)
     : QObject(parent), m_node(node), m_protocol(*node), m_tcpServer(new QTcpServer(this)),
-      m_webSocketServer(new QWebSocketServer(QStringLiteral("fanout-node"),
-                                             QWebSocketServer::NonSecureMode, this))
+      m_webSocketServer(new QWebSocketServer(QStringLiteral("fanout-node"), QWebSocketServer::NonSecureMode, this))
 {
     connect(m_tcpServer, &QTcpServer::newConnection, this, &NodeServer::acceptTcp);
     connect(m_webSocketServer, &QWebSocketServer::newConnection, this, &NodeServer::acceptWebSocket);
@@ -102,9 +101,8 @@ void NodeServer::acceptWebSocket()
             room = DefaultRoom;
         const QString id = m_node->id() + QLatin1Char('/') + QString::number(m_nextSessionNumber++);
         QTcpSocket *tcp = m_handshaking.take(std::make_pair(socket->peerAddress().toString(), socket->peerPort()));
-        auto *session = new WebSocketSession(socket, tcp, id,
-                                             typed ? SessionProtocol::Typed : SessionProtocol::Room,
-                                             this);
+        auto *session
+            = new WebSocketSession(socket, tcp, id, typed ? SessionProtocol::Typed : SessionProtocol::Room, this);
         QString error;
         if (!typed && !Node::isValidRoom(room, &error)) {
             qCInfo(lcTransport).noquote() << "refused" << url.toString() << ":" << error;
@@ -117,8 +115,7 @@ void NodeServer::acceptWebSocket()
                 [this, session](const QString &text) { m_protocol.textReceived(session, text.toUtf8()); });
         connect(socket, &QWebSocket::binaryMessageReceived, this,
                 [this, session] { m_protocol.binaryReceived(session); });
-        connect(socket, &QWebSocket::disconnected, this,
-                [this, session] { onSessionDisconnected(session); });
+        connect(socket, &QWebSocket::disconnected, this, [this, session] { onSessionDisconnected(session); });
         m_protocol.opened(session, typed ? QString() : room);
         emit sessionOpened(id);
     }

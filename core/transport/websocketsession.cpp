@@ -4,13 +4,13 @@
 
 #include <QTcpSocket>
 
-#include <sys/socket.h>
 #include <QWebSocket>
+#include <sys/socket.h>
 
 namespace fanout {
 
-WebSocketSession::WebSocketSession(QWebSocket *socket, QTcpSocket *tcp, const QString &id,
-                                   SessionProtocol protocol, QObject *parent)
+WebSocketSession::WebSocketSession(QWebSocket *socket, QTcpSocket *tcp, const QString &id, SessionProtocol protocol,
+                                   QObject *parent)
     : QObject(parent), Session(id, protocol), m_socket(socket), m_tcp(tcp)
 {
     m_socket->setParent(this);
@@ -26,10 +26,14 @@ void WebSocketSession::deliver(const Delivery &delivery)
         // because closing now would change the room the Node is iterating.
         if (!m_cutOff) {
             m_cutOff = true;
-            QMetaObject::invokeMethod(m_socket, [socket = m_socket] {
-                socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too slow: send queue full"));
-                socket->abort();
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                m_socket,
+                [socket = m_socket] {
+                    socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                                  QStringLiteral("too slow: send queue full"));
+                    socket->abort();
+                },
+                Qt::QueuedConnection);
         }
         return;
     }
@@ -41,8 +45,8 @@ void WebSocketSession::deliver(const Delivery &delivery)
         const QByteArray &frame = delivery.wireFrame(protocol());
         qint64 sent = 0;
         if (m_tcp->bytesToWrite() == 0) {
-            const ssize_t written = ::send(int(m_tcp->socketDescriptor()), frame.constData(),
-                                           size_t(frame.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+            const ssize_t written = ::send(int(m_tcp->socketDescriptor()), frame.constData(), size_t(frame.size()),
+                                           MSG_NOSIGNAL | MSG_DONTWAIT);
             sent = written > 0 ? written : 0;
         }
         if (sent < frame.size())

@@ -17,8 +17,8 @@ class WebSocketSession : public QObject, public Session
 public:
     /// `tcp` is the connection under `socket`, when known: deliveries are then written to it as
     /// ready-made frames, skipping QWebSocket's per-message UTF-8 conversion and framing.
-    WebSocketSession(QWebSocket *socket, QTcpSocket *tcp, const QString &id,
-                     SessionProtocol protocol, QObject *parent = nullptr);
+    WebSocketSession(QWebSocket *socket, QTcpSocket *tcp, const QString &id, SessionProtocol protocol,
+                     QObject *parent = nullptr);
     ~WebSocketSession() override;
 
     /// A client with more than this queued towards it is cut off (close code 1008).

@@ -13,10 +13,7 @@ namespace {
 class InProcessFixture : public BusFixture
 {
 public:
-    fanout::Broker *makeBroker(const QString &nodeId) override
-    {
-        return new fanout::InProcessBroker(&m_bus, nodeId);
-    }
+    fanout::Broker *makeBroker(const QString &nodeId) override { return new fanout::InProcessBroker(&m_bus, nodeId); }
     QStringList channels(const QByteArray &pattern) override
     {
         QStringList result;

@@ -29,8 +29,7 @@ bool NodeProcess::start(const QStringList &arguments, const QProcessEnvironment 
     const QDeadlineTimer deadline(10000);
     while (!deadline.hasExpired()) {
         if (!m_process.canReadLine() && !m_process.waitForReadyRead(int(deadline.remainingTime()))) {
-            m_error = QStringLiteral("fanout-node printed no listening line (exit code %1)")
-                              .arg(m_process.exitCode());
+            m_error = QStringLiteral("fanout-node printed no listening line (exit code %1)").arg(m_process.exitCode());
             return false;
         }
         while (m_process.canReadLine()) {

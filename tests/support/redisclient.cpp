@@ -6,8 +6,7 @@
 
 RedisClient::RedisClient(const fanout::RedisUrl &url, const QString &name)
     : m_connection(url, name, fanout::RedisConnection::Mode::Command)
-{
-}
+{ }
 
 bool RedisClient::open(int timeoutMs)
 {

@@ -8,8 +8,7 @@
 class RedisClient
 {
 public:
-    explicit RedisClient(const fanout::RedisUrl &url,
-                         const QString &name = QStringLiteral("fanout-test"));
+    explicit RedisClient(const fanout::RedisUrl &url, const QString &name = QStringLiteral("fanout-test"));
 
     /// Connects and waits for the handshake; false after the timeout.
     bool open(int timeoutMs = 5000);

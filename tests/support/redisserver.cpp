@@ -45,10 +45,9 @@ bool RedisServer::start(quint16 port, const QStringList &extraArguments)
         return false;
     }
     m_port = port != 0 ? port : freePort();
-    QStringList arguments{QStringLiteral("--port"), QString::number(m_port),
-                          QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                          QStringLiteral("--save"), QString(),
-                          QStringLiteral("--appendonly"), QStringLiteral("no")};
+    QStringList arguments {QStringLiteral("--port"),       QString::number(m_port),  QStringLiteral("--bind"),
+                           QStringLiteral("127.0.0.1"),    QStringLiteral("--save"), QString(),
+                           QStringLiteral("--appendonly"), QStringLiteral("no")};
     arguments += extraArguments;
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     m_process.start(program, arguments);
@@ -59,8 +58,7 @@ bool RedisServer::start(quint16 port, const QStringList &extraArguments)
     const QDeadlineTimer deadline(10000);
     while (!deadline.hasExpired()) {
         if (m_process.state() != QProcess::Running) {
-            m_error = QStringLiteral("redis-server exited: %1")
-                              .arg(QString::fromLocal8Bit(m_process.readAll()));
+            m_error = QStringLiteral("redis-server exited: %1").arg(QString::fromLocal8Bit(m_process.readAll()));
             return false;
         }
         if (answers(m_port))
@@ -97,8 +95,7 @@ QString RedisServer::urlString() const
 QString RedisServer::cli(const QStringList &arguments) const
 {
     QProcess process;
-    process.start(QStringLiteral("redis-cli"),
-                  QStringList{QStringLiteral("-p"), QString::number(m_port)} + arguments);
+    process.start(QStringLiteral("redis-cli"), QStringList {QStringLiteral("-p"), QString::number(m_port)} + arguments);
     process.waitForFinished(5000);
     return QString::fromUtf8(process.readAllStandardOutput());
 }

@@ -76,10 +76,14 @@ QVariant ChannelTableModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole && role != Qt::EditRole)
         return {};
     switch (index.column()) {
-    case Channel: return channel.channel;
-    case Room: return channel.room;
-    case Subscribers: return qlonglong(channel.subscribers);
-    case Rate: return channel.messagesPerSecond < 0 ? QVariant() : QVariant(channel.messagesPerSecond);
+    case Channel:
+        return channel.channel;
+    case Room:
+        return channel.room;
+    case Subscribers:
+        return qlonglong(channel.subscribers);
+    case Rate:
+        return channel.messagesPerSecond < 0 ? QVariant() : QVariant(channel.messagesPerSecond);
     }
     return {};
 }

@@ -11,7 +11,13 @@ class ChannelTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Channel, Room, Subscribers, Rate, ColumnCount };
+    enum Column {
+        Channel,
+        Room,
+        Subscribers,
+        Rate,
+        ColumnCount
+    };
     static constexpr int PageSize = 1000;
 
     using QAbstractTableModel::QAbstractTableModel;

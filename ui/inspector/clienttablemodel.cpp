@@ -36,15 +36,24 @@ QVariant ClientTableModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole && role != Qt::EditRole)
         return {};
     switch (index.column()) {
-    case Name: return client.name;
-    case Address: return client.address;
-    case Age: return qlonglong(client.ageSeconds);
-    case Idle: return qlonglong(client.idleSeconds);
-    case Subscriptions: return qlonglong(client.subscriptions);
-    case Patterns: return qlonglong(client.patternSubscriptions);
-    case Shard: return qlonglong(client.shardSubscriptions);
-    case OutputMemory: return qlonglong(client.outputMemory);
-    case Command: return client.lastCommand;
+    case Name:
+        return client.name;
+    case Address:
+        return client.address;
+    case Age:
+        return qlonglong(client.ageSeconds);
+    case Idle:
+        return qlonglong(client.idleSeconds);
+    case Subscriptions:
+        return qlonglong(client.subscriptions);
+    case Patterns:
+        return qlonglong(client.patternSubscriptions);
+    case Shard:
+        return qlonglong(client.shardSubscriptions);
+    case OutputMemory:
+        return qlonglong(client.outputMemory);
+    case Command:
+        return client.lastCommand;
     }
     return {};
 }
@@ -53,6 +62,7 @@ QVariant ClientTableModel::headerData(int section, Qt::Orientation orientation, 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char *titles[] = {"Name", "Address", "Age s", "Idle s", "sub", "psub", "ssub", "omem bytes", "Last command"};
+    static const char *titles[]
+        = {"Name", "Address", "Age s", "Idle s", "sub", "psub", "ssub", "omem bytes", "Last command"};
     return tr(titles[section]);
 }

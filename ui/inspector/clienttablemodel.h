@@ -10,7 +10,18 @@ class ClientTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Name, Address, Age, Idle, Subscriptions, Patterns, Shard, OutputMemory, Command, ColumnCount };
+    enum Column {
+        Name,
+        Address,
+        Age,
+        Idle,
+        Subscriptions,
+        Patterns,
+        Shard,
+        OutputMemory,
+        Command,
+        ColumnCount
+    };
 
     using QAbstractTableModel::QAbstractTableModel;
 

@@ -5,9 +5,8 @@
 
 void FindingListModel::setFindings(std::vector<fanout::DriftFinding> findings)
 {
-    std::stable_sort(findings.begin(), findings.end(), [](const auto &a, const auto &b) {
-        return int(a.severity) > int(b.severity);
-    });
+    std::stable_sort(findings.begin(), findings.end(),
+                     [](const auto &a, const auto &b) { return int(a.severity) > int(b.severity); });
     beginResetModel();
     m_findings = std::move(findings);
     endResetModel();

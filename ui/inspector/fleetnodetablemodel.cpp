@@ -25,7 +25,8 @@ QVariant FleetNodeTableModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const fanout::FleetNode &node = m_snapshot.nodes[size_t(index.row())];
-    const fanout::ClientInfo *sub = node.subscribeClient >= 0 ? &m_snapshot.clients[size_t(node.subscribeClient)] : nullptr;
+    const fanout::ClientInfo *sub
+        = node.subscribeClient >= 0 ? &m_snapshot.clients[size_t(node.subscribeClient)] : nullptr;
     const fanout::ClientInfo *pub = node.publishClient >= 0 ? &m_snapshot.clients[size_t(node.publishClient)] : nullptr;
     if (role == Qt::BackgroundRole && index.column() == Status)
         return QBrush(node.vanished ? QColor(0xe5, 0x73, 0x73) : QColor(0xa5, 0xd6, 0xa7));
@@ -34,15 +35,24 @@ QVariant FleetNodeTableModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole && role != Qt::EditRole)
         return {};
     switch (index.column()) {
-    case Id: return node.record.id;
-    case Status: return node.vanished ? tr("vanished") : tr("alive");
-    case Address: return node.record.address;
-    case Rooms: return qlonglong(node.record.roomCount);
-    case Sessions: return qlonglong(node.record.sessions);
-    case SubscribeConnection: return sub ? sub->address : tr("none");
-    case Subscriptions: return sub ? QVariant(qlonglong(sub->subscriptions)) : QVariant();
-    case OutputMemory: return sub ? QVariant(qlonglong(sub->outputMemory)) : QVariant();
-    case PublishConnection: return pub ? pub->address : tr("none");
+    case Id:
+        return node.record.id;
+    case Status:
+        return node.vanished ? tr("vanished") : tr("alive");
+    case Address:
+        return node.record.address;
+    case Rooms:
+        return qlonglong(node.record.roomCount);
+    case Sessions:
+        return qlonglong(node.record.sessions);
+    case SubscribeConnection:
+        return sub ? sub->address : tr("none");
+    case Subscriptions:
+        return sub ? QVariant(qlonglong(sub->subscriptions)) : QVariant();
+    case OutputMemory:
+        return sub ? QVariant(qlonglong(sub->outputMemory)) : QVariant();
+    case PublishConnection:
+        return pub ? pub->address : tr("none");
     }
     return {};
 }
@@ -51,7 +61,8 @@ QVariant FleetNodeTableModel::headerData(int section, Qt::Orientation orientatio
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char *titles[] = {"Node", "Status", "Address", "Rooms", "Sessions", "sub connection",
-                                   "Its subscriptions", "Its omem", "pub connection"};
+    static const char *titles[]
+        = {"Node",     "Status",        "Address", "Rooms", "Sessions", "sub connection", "Its subscriptions",
+           "Its omem", "pub connection"};
     return tr(titles[section]);
 }

@@ -9,7 +9,18 @@ class FleetNodeTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Id, Status, Address, Rooms, Sessions, SubscribeConnection, Subscriptions, OutputMemory, PublishConnection, ColumnCount };
+    enum Column {
+        Id,
+        Status,
+        Address,
+        Rooms,
+        Sessions,
+        SubscribeConnection,
+        Subscriptions,
+        OutputMemory,
+        PublishConnection,
+        ColumnCount
+    };
 
     using QAbstractTableModel::QAbstractTableModel;
 

@@ -47,16 +47,26 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
-    case Id: return node.id;
-    case State: return node.state;
-    case Url: return node.url.toString();
-    case Clients: return node.clients;
-    case Rooms: return node.rooms;
-    case Subscriptions: return node.subscriptions;
-    case Received: return qulonglong(node.received);
-    case Useful: return qulonglong(node.useful);
-    case Wasted: return qulonglong(node.wasted);
-    case Delivered: return qulonglong(node.delivered);
+    case Id:
+        return node.id;
+    case State:
+        return node.state;
+    case Url:
+        return node.url.toString();
+    case Clients:
+        return node.clients;
+    case Rooms:
+        return node.rooms;
+    case Subscriptions:
+        return node.subscriptions;
+    case Received:
+        return qulonglong(node.received);
+    case Useful:
+        return qulonglong(node.useful);
+    case Wasted:
+        return qulonglong(node.wasted);
+    case Delivered:
+        return qulonglong(node.delivered);
     }
     return {};
 }
@@ -65,7 +75,7 @@ QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, in
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char *titles[] = {"Node", "State", "ws:// URL", "Clients", "Rooms", "Subscriptions",
-                                   "From broker", "Useful", "Wasted", "To sockets"};
+    static const char *titles[] = {"Node",          "State",       "ws:// URL", "Clients", "Rooms",
+                                   "Subscriptions", "From broker", "Useful",    "Wasted",  "To sockets"};
     return tr(titles[section]);
 }

@@ -9,7 +9,19 @@ class NodeTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Id, State, Url, Clients, Rooms, Subscriptions, Received, Useful, Wasted, Delivered, ColumnCount };
+    enum Column {
+        Id,
+        State,
+        Url,
+        Clients,
+        Rooms,
+        Subscriptions,
+        Received,
+        Useful,
+        Wasted,
+        Delivered,
+        ColumnCount
+    };
     static constexpr int UrlRole = Qt::UserRole + 1;
 
     using QAbstractTableModel::QAbstractTableModel;

@@ -60,9 +60,9 @@ QVariant RoomMatrixModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::ToolTipRole:
         return tr("%1 on %2: %3 local member(s), %4")
-                .arg(m_rooms.at(index.row()), m_nodes.at(index.column()))
-                .arg(members)
-                .arg(subscribed ? tr("subscribed") : tr("not subscribed"));
+            .arg(m_rooms.at(index.row()), m_nodes.at(index.column()))
+            .arg(members)
+            .arg(subscribed ? tr("subscribed") : tr("not subscribed"));
     case Qt::TextAlignmentRole:
         return int(Qt::AlignCenter);
     }

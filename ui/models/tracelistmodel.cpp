@@ -46,12 +46,18 @@ QVariant TraceListModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
-    case Message: return QStringLiteral("%1 #%2").arg(trace.origin).arg(trace.id);
-    case Channel: return QString::fromUtf8(trace.channel);
-    case Published: return QStringLiteral("%1 s").arg(trace.publishedAt, 0, 'f', 2);
-    case Expected: return qulonglong(trace.expected);
-    case Delivered: return qulonglong(trace.delivered);
-    case Lost: return qulonglong(trace.lost);
+    case Message:
+        return QStringLiteral("%1 #%2").arg(trace.origin).arg(trace.id);
+    case Channel:
+        return QString::fromUtf8(trace.channel);
+    case Published:
+        return QStringLiteral("%1 s").arg(trace.publishedAt, 0, 'f', 2);
+    case Expected:
+        return qulonglong(trace.expected);
+    case Delivered:
+        return qulonglong(trace.delivered);
+    case Lost:
+        return qulonglong(trace.lost);
     }
     return {};
 }

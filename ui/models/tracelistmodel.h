@@ -9,7 +9,15 @@ class TraceListModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Message, Channel, Published, Expected, Delivered, Lost, ColumnCount };
+    enum Column {
+        Message,
+        Channel,
+        Published,
+        Expected,
+        Delivered,
+        Lost,
+        ColumnCount
+    };
     static constexpr int KeyRole = Qt::UserRole + 1;
 
     using QAbstractTableModel::QAbstractTableModel;

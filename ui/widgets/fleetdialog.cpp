@@ -10,10 +10,9 @@
 #include <QSpinBox>
 
 FleetDialog::FleetDialog(const fanout::Scenario &scenario, const QString &redisUrl, QWidget *parent)
-    : QDialog(parent), m_scenario(scenario), m_nodes(new QSpinBox), m_clients(new QSpinBox),
-      m_rooms(new QSpinBox), m_roomsPerClient(new QSpinBox), m_payload(new QSpinBox),
-      m_balancer(new QComboBox),
-      m_broker(new QComboBox), m_url(new QLineEdit(redisUrl.isEmpty() ? QStringLiteral("redis://127.0.0.1:6379") : redisUrl))
+    : QDialog(parent), m_scenario(scenario), m_nodes(new QSpinBox), m_clients(new QSpinBox), m_rooms(new QSpinBox),
+      m_roomsPerClient(new QSpinBox), m_payload(new QSpinBox), m_balancer(new QComboBox), m_broker(new QComboBox),
+      m_url(new QLineEdit(redisUrl.isEmpty() ? QStringLiteral("redis://127.0.0.1:6379") : redisUrl))
 {
     setWindowTitle(tr("Fleet and broker"));
     m_nodes->setRange(1, 256);
@@ -79,9 +78,8 @@ fanout::Scenario FleetDialog::scenario() const
     s.senders = std::min(s.senders, s.clients);
     s.balancer = m_balancer->currentIndex() == 1 ? fanout::Scenario::Balancer::LeastConnections
                                                  : fanout::Scenario::Balancer::RoundRobin;
-    std::erase_if(s.steps, [&s](const fanout::ScenarioStep &step) {
-        return step.node >= s.nodes || step.client >= s.clients;
-    });
+    std::erase_if(s.steps,
+                  [&s](const fanout::ScenarioStep &step) { return step.node >= s.nodes || step.client >= s.clients; });
     return s;
 }
 

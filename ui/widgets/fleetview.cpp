@@ -131,9 +131,9 @@ void FleetView::drawBroker(QPainter &p) const
     p.drawRoundedRect(brokerBox, 10, 10);
     p.drawText(brokerBox, Qt::AlignCenter,
                tr("%1 broker%2\n%3 channels with subscribers")
-                       .arg(m_snapshot.broker.isEmpty() ? tr("in-process") : m_snapshot.broker,
-                            m_snapshot.brokerUp ? QString() : tr(" (DOWN)"))
-                       .arg(channelsWithSubscribers()));
+                   .arg(m_snapshot.broker.isEmpty() ? tr("in-process") : m_snapshot.broker,
+                        m_snapshot.brokerUp ? QString() : tr(" (DOWN)"))
+                   .arg(channelsWithSubscribers()));
 }
 
 void FleetView::drawNodes(QPainter &p) const
@@ -146,9 +146,8 @@ void FleetView::drawNodes(QPainter &p) const
         p.setPen(QPen(palette().text().color(), 1.2));
         p.setBrush(stateColor(node.state));
         p.drawRoundedRect(box, 6, 6);
-        const QString label = boxWidth > 80
-                ? tr("%1\n%2 clients\n%3").arg(node.id).arg(node.clients).arg(node.state)
-                : tr("%1\n%2").arg(node.index).arg(node.clients);
+        const QString label = boxWidth > 80 ? tr("%1\n%2 clients\n%3").arg(node.id).arg(node.clients).arg(node.state)
+                                            : tr("%1\n%2").arg(node.index).arg(node.clients);
         p.drawText(box, Qt::AlignCenter, label);
     }
 }
@@ -181,6 +180,7 @@ void FleetView::drawCaption(QPainter &p) const
     p.setPen(palette().text().color());
     QString caption = tr("t = %1 s   %2").arg(m_snapshot.simSeconds, 0, 'f', 2).arg(m_snapshot.phase);
     if (m_skipped > 0)
-        caption += tr("   (%1 messages since the last frame: too many to animate; slow down to see them)").arg(m_skipped);
+        caption
+            += tr("   (%1 messages since the last frame: too many to animate; slow down to see them)").arg(m_skipped);
     p.drawText(QRectF(8, height() - 22, width() - 16, 20), Qt::AlignLeft | Qt::AlignVCenter, caption);
 }

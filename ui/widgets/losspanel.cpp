@@ -7,22 +7,22 @@
 LossPanel::LossPanel(QWidget *parent) : QWidget(parent)
 {
     setLayout(new QFormLayout);
-    m_published = addRow(tr("Published"), QStringLiteral("lossPublished"),
-                         tr("Messages the virtual clients published"));
+    m_published
+        = addRow(tr("Published"), QStringLiteral("lossPublished"), tr("Messages the virtual clients published"));
     m_expected = addRow(tr("Expected deliveries"), QStringLiteral("lossExpected"),
                         tr("Room members at publish time, summed over messages"));
     m_delivered = addRow(tr("Delivered"), QStringLiteral("lossDelivered"), tr("Deliveries that arrived"));
     m_lost = addRow(tr("Lost"), QStringLiteral("lossLost"), tr("Expected deliveries that never arrived"));
     const char *causes[] = {"node down", "broker down", "partition", "slow client", "unexplained"};
     for (int cause = 0; cause < fanout::LossCauseCount; ++cause) {
-        m_causes.append(addRow(QStringLiteral("    %1").arg(tr(causes[cause])),
-                               QStringLiteral("lost_%1").arg(QLatin1String(fanout::lossCauseName(fanout::LossCause(cause)))),
-                               tr("Lost deliveries blamed on this cause")));
+        m_causes.append(
+            addRow(QStringLiteral("    %1").arg(tr(causes[cause])),
+                   QStringLiteral("lost_%1").arg(QLatin1String(fanout::lossCauseName(fanout::LossCause(cause)))),
+                   tr("Lost deliveries blamed on this cause")));
     }
     m_duplicates = addRow(tr("Duplicates"), QStringLiteral("lossDuplicates"),
                           tr("Deliveries of a message a client already had: must stay 0"));
-    m_late = addRow(tr("Late"), QStringLiteral("lossLate"),
-                    tr("Deliveries after their message was settled as lost"));
+    m_late = addRow(tr("Late"), QStringLiteral("lossLate"), tr("Deliveries after their message was settled as lost"));
     m_open = addRow(tr("In flight"), QStringLiteral("lossOpen"), tr("Messages not settled yet"));
     m_skipped = addRow(tr("Not sent (sender offline)"), QStringLiteral("lossSkipped"),
                        tr("Publishes drawn for a client that was disconnected"));

@@ -11,8 +11,8 @@
 #include <QVBoxLayout>
 
 TracePanel::TracePanel(QWidget *parent)
-    : QWidget(parent), m_model(new TraceListModel(this)), m_list(new QTableView),
-      m_path(new QTreeWidget), m_hint(new QLabel)
+    : QWidget(parent), m_model(new TraceListModel(this)), m_list(new QTableView), m_path(new QTreeWidget),
+      m_hint(new QLabel)
 {
     m_list->setModel(m_model);
     m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -85,18 +85,22 @@ void TracePanel::showTrace(const fanout::MessageTrace &trace)
         return QStringLiteral("+%1 µs").arg(double(ns - trace.publishedNs) / 1000.0, 0, 'f', 1);
     };
     m_path->clear();
-    auto *root = new QTreeWidgetItem(m_path, {tr("published by v%1 on %2 (message #%3) at %4 s")
-                                                      .arg(trace.sender).arg(trace.origin).arg(trace.id)
-                                                      .arg(trace.publishedAt, 0, 'f', 2),
-                                              QStringLiteral("0")});
+    auto *root = new QTreeWidgetItem(m_path,
+                                     {tr("published by v%1 on %2 (message #%3) at %4 s")
+                                          .arg(trace.sender)
+                                          .arg(trace.origin)
+                                          .arg(trace.id)
+                                          .arg(trace.publishedAt, 0, 'f', 2),
+                                      QStringLiteral("0")});
     auto *channel = new QTreeWidgetItem(root, {tr("PUBLISH %1").arg(QString::fromUtf8(trace.channel)), QString()});
     for (const auto &hop : trace.nodes) {
-        auto *node = new QTreeWidgetItem(channel, {tr("node %1 delivered to %2 local session(s)").arg(hop.node).arg(hop.sessions),
-                                                   after(hop.atNs)});
+        auto *node = new QTreeWidgetItem(
+            channel, {tr("node %1 delivered to %2 local session(s)").arg(hop.node).arg(hop.sessions), after(hop.atNs)});
         node->setExpanded(true);
     }
-    auto *sessions = new QTreeWidgetItem(root, {tr("%1 of %2 members got it, %3 lost").arg(trace.delivered).arg(trace.expected).arg(trace.lost),
-                                                QString()});
+    auto *sessions = new QTreeWidgetItem(
+        root,
+        {tr("%1 of %2 members got it, %3 lost").arg(trace.delivered).arg(trace.expected).arg(trace.lost), QString()});
     for (const auto &hop : trace.sessions)
         new QTreeWidgetItem(sessions, {QStringLiteral("v%1").arg(hop.client), after(hop.atNs)});
     if (trace.sessions.size() < trace.delivered)

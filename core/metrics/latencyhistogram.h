@@ -27,7 +27,7 @@ private:
     static int bucketOf(qint64 microseconds);
     static qint64 upperEdgeUs(int bucket);
 
-    std::array<quint64, SubBuckets * Powers> m_buckets{};
+    std::array<quint64, SubBuckets * Powers> m_buckets {};
     quint64 m_count = 0;
     qint64 m_maxNs = 0;
 };

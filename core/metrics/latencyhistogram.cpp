@@ -9,7 +9,7 @@ int LatencyHistogram::bucketOf(qint64 microseconds)
     if (microseconds < SubBuckets)
         return int(std::max<qint64>(microseconds, 0));
     const int power = std::bit_width(quint64(microseconds)) - 5; // keeps the top 5 bits
-    const int sub = int(microseconds >> power) - SubBuckets;     // 0..15
+    const int sub = int(microseconds >> power) - SubBuckets; // 0..15
     const int bucket = (power + 1) * SubBuckets + sub;
     return std::min(bucket, SubBuckets * Powers - 1);
 }

@@ -17,81 +17,91 @@ void add(std::vector<DriftFinding> &findings, DriftFinding::Severity severity, c
 
 }
 
-std::vector<DriftFinding> DriftDetector::detect(const InspectionSnapshot &snapshot)
+namespace {
+
+using Severity = DriftFinding::Severity;
+
+/// Which registered nodes say they hold each room.
+struct Claims {
+    QHash<QString, QStringList> nodesByRoom;
+    bool truncated = false; ///< some record listed only its first rooms
+};
+
+void checkNode(const FleetNode &node, const InspectionSnapshot &snapshot, Claims &claims,
+               std::vector<DriftFinding> &findings)
 {
-    using Severity = DriftFinding::Severity;
-    std::vector<DriftFinding> findings;
+    const NodeRecord &record = node.record;
+    if (node.vanished) {
+        add(findings, Severity::Warning, QStringLiteral("vanished_node"), record.id, {},
+            QStringLiteral("node %1 stopped refreshing its record (last seen %2 s before this snapshot)")
+                .arg(record.id)
+                .arg((snapshot.takenMs - node.lastSeenMs) / 1000));
+        return;
+    }
+    if (record.prefix != snapshot.prefix)
+        return;
+    claims.truncated |= record.roomsTruncated;
+    for (const QString &room : record.rooms)
+        claims.nodesByRoom[room].append(record.id);
+    if (node.subscribeClient < 0) {
+        if (record.roomCount > 0) {
+            add(findings, Severity::Error, QStringLiteral("no_subscribe_connection"), record.id, {},
+                QStringLiteral("node %1 holds %2 room(s) but has no subscribe connection: its clients receive "
+                               "nothing from other nodes")
+                    .arg(record.id)
+                    .arg(record.roomCount));
+        }
+        return;
+    }
+    const qint64 held = snapshot.clients[size_t(node.subscribeClient)].subscriptions;
+    if (held < record.roomCount) {
+        add(findings, Severity::Error, QStringLiteral("missing_subscriptions"), record.id, {},
+            QStringLiteral("node %1 holds %2 room(s) but its subscribe connection has %3 subscription(s)")
+                .arg(record.id)
+                .arg(record.roomCount)
+                .arg(held));
+    } else if (held > record.roomCount) {
+        add(findings, Severity::Warning, QStringLiteral("extra_subscriptions"), record.id, {},
+            QStringLiteral("node %1 holds %2 room(s) but its subscribe connection has %3 subscription(s): a leak")
+                .arg(record.id)
+                .arg(record.roomCount)
+                .arg(held));
+    }
+}
+
+void checkClaimedRooms(const Claims &claims, const InspectionSnapshot &snapshot, std::vector<DriftFinding> &findings)
+{
     QHash<QString, qint64> subscribersByRoom;
     for (const ChannelInfo &channel : snapshot.channels)
         subscribersByRoom.insert(channel.room, channel.subscribers);
-
-    QHash<QString, QStringList> claimants;
-    bool truncated = false;
-    for (const FleetNode &node : snapshot.nodes) {
-        const NodeRecord &record = node.record;
-        if (node.vanished) {
-            add(findings, Severity::Warning, QStringLiteral("vanished_node"), record.id, {},
-                QStringLiteral("node %1 stopped refreshing its record (last seen %2 s before this snapshot)")
-                    .arg(record.id)
-                    .arg((snapshot.takenMs - node.lastSeenMs) / 1000));
-            continue;
-        }
-        if (record.prefix != snapshot.prefix)
-            continue;
-        truncated |= record.roomsTruncated;
-        for (const QString &room : record.rooms)
-            claimants[room].append(record.id);
-        if (node.subscribeClient < 0) {
-            if (record.roomCount > 0) {
-                add(findings, Severity::Error, QStringLiteral("no_subscribe_connection"), record.id, {},
-                    QStringLiteral("node %1 holds %2 room(s) but has no subscribe connection: its clients receive "
-                                   "nothing from other nodes")
-                        .arg(record.id)
-                        .arg(record.roomCount));
-            }
-            continue;
-        }
-        const qint64 held = snapshot.clients[size_t(node.subscribeClient)].subscriptions;
-        if (held < record.roomCount) {
-            add(findings, Severity::Error, QStringLiteral("missing_subscriptions"), record.id, {},
-                QStringLiteral("node %1 holds %2 room(s) but its subscribe connection has %3 subscription(s)")
-                    .arg(record.id)
-                    .arg(record.roomCount)
-                    .arg(held));
-        } else if (held > record.roomCount) {
-            add(findings, Severity::Warning, QStringLiteral("extra_subscriptions"), record.id, {},
-                QStringLiteral("node %1 holds %2 room(s) but its subscribe connection has %3 subscription(s): a leak")
-                    .arg(record.id)
-                    .arg(record.roomCount)
-                    .arg(held));
-        }
-    }
-
-    for (auto it = claimants.cbegin(); it != claimants.cend(); ++it) {
+    for (auto it = claims.nodesByRoom.cbegin(); it != claims.nodesByRoom.cend(); ++it) {
         const qint64 subscribers = subscribersByRoom.value(it.key(), 0);
-        if (subscribers < it->size()) {
-            const QString node = it->size() == 1 ? it->first() : QString();
-            add(findings, Severity::Error, QStringLiteral("missing_subscription"), node, it.key(),
-                QStringLiteral(
-                    "room %1 has members on %2 but %3 subscriber(s) on %4%1: messages to it are silently missed")
-                    .arg(it.key(), it->join(QLatin1String(", ")))
-                    .arg(subscribers)
-                    .arg(snapshot.prefix));
-        }
+        if (subscribers >= it->size())
+            continue;
+        const QString node = it->size() == 1 ? it->first() : QString();
+        add(findings, Severity::Error, QStringLiteral("missing_subscription"), node, it.key(),
+            QStringLiteral("room %1 has members on %2 but %3 subscriber(s) on %4%1: messages to it are silently missed")
+                .arg(it.key(), it->join(QLatin1String(", ")))
+                .arg(subscribers)
+                .arg(snapshot.prefix));
     }
+}
 
+void checkUnclaimedChannels(const Claims &claims, const InspectionSnapshot &snapshot,
+                            std::vector<DriftFinding> &findings)
+{
     bool anonymousSubscribers = false;
     for (const ClientInfo &client : snapshot.clients) {
         if (client.subscriptions > 0 && !RedisBroker::isNodeConnectionName(client.name))
             anonymousSubscribers = true;
     }
     for (const ChannelInfo &channel : snapshot.channels) {
-        if (channel.subscribers == 0 || claimants.contains(channel.room))
+        if (channel.subscribers == 0 || claims.nodesByRoom.contains(channel.room))
             continue;
-        if (anonymousSubscribers || truncated) {
+        if (anonymousSubscribers || claims.truncated) {
             add(findings, Severity::Info, QStringLiteral("unattributed_subscription"), {}, channel.room,
                 QStringLiteral("%1 has %2 subscriber(s) that no registered node claims (nodes that do not register, "
-                               "such as seed-design nodes, or a registry listing cut at %3 rooms)")
+                               "such as the reference Node.js node, or a registry listing cut at %3 rooms)")
                     .arg(channel.channel)
                     .arg(channel.subscribers)
                     .arg(NodeRecord::MaxListedRooms));
@@ -103,7 +113,10 @@ std::vector<DriftFinding> DriftDetector::detect(const InspectionSnapshot &snapsh
                     .arg(channel.room));
         }
     }
+}
 
+void checkOutputBuffers(const InspectionSnapshot &snapshot, std::vector<DriftFinding> &findings)
+{
     const QLocale locale(QLocale::C);
     for (const ClientInfo &client : snapshot.clients) {
         if (!client.isSubscriber() || client.outputMemory <= 0)
@@ -121,6 +134,19 @@ std::vector<DriftFinding> DriftDetector::detect(const InspectionSnapshot &snapsh
                      locale.toString(snapshot.pubsubSoftLimit))
                 .arg(snapshot.pubsubSoftSeconds));
     }
+}
+
+}
+
+std::vector<DriftFinding> DriftDetector::detect(const InspectionSnapshot &snapshot)
+{
+    std::vector<DriftFinding> findings;
+    Claims claims;
+    for (const FleetNode &node : snapshot.nodes)
+        checkNode(node, snapshot, claims, findings);
+    checkClaimedRooms(claims, snapshot, findings);
+    checkUnclaimedChannels(claims, snapshot, findings);
+    checkOutputBuffers(snapshot, findings);
     return findings;
 }
 

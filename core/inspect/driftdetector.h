@@ -8,7 +8,8 @@ namespace fanout {
 /// connections hold, and flags what does not add up:
 /// - a room with local members on a node but no subscription from it (a lost resubscribe:
 ///   its clients silently miss every message), per room and as a node's subscription count;
-/// - subscriptions no node claims (a leak, or a node that does not register: seed-design nodes);
+/// - subscriptions no node claims (a leak, or a node that does not register, such as the reference
+///   Node.js node);
 /// - nodes that vanished, and subscribers whose output buffer nears the pubsub limit, past which
 ///   Redis disconnects them and they miss messages.
 /// Pure: no network, so every rule is testable on a hand-made snapshot.

@@ -195,6 +195,138 @@ std::optional<Scenario> Scenario::load(const QString &nameOrPath, QString *error
     return scenario;
 }
 
+namespace {
+
+const QStringList &scenarioFields()
+{
+    static const QStringList fields {"name",
+                                     "description",
+                                     "seed",
+                                     "seconds",
+                                     "nodes",
+                                     "clients",
+                                     "rooms",
+                                     "rooms_per_client",
+                                     "popularity",
+                                     "zipf_exponent",
+                                     "hot_share",
+                                     "publish_rate",
+                                     "payload_bytes",
+                                     "senders",
+                                     "balancer",
+                                     "reconnect_delay_ms",
+                                     "offline_queue",
+                                     "slow_policy",
+                                     "slow_queue_limit",
+                                     "slow_drain_rate",
+                                     "tick_ms",
+                                     "settle_ms",
+                                     "steps"};
+    return fields;
+}
+
+void readFleetAndTraffic(FieldReader &reader, Scenario &s)
+{
+    reader.string("name", &s.name);
+    reader.string("description", &s.description);
+    double seed = double(s.seed);
+    reader.number("seed", &seed, 0, 9007199254740991.0);
+    s.seed = quint64(seed);
+    reader.number("seconds", &s.seconds, 0.01, 86400);
+    reader.integer("nodes", &s.nodes, 1, 256);
+    reader.integer("clients", &s.clients, 0, 10000000);
+    reader.integer("rooms", &s.rooms, 1, 1000000);
+    // Virtual clients speak typed mode, whose connections hold at most this many rooms.
+    reader.integer("rooms_per_client", &s.roomsPerClient, 1, int(ClientProtocol::MaxRoomsPerSession));
+    reader.choice<Scenario::Popularity>("popularity", &s.popularity,
+                                        {{"uniform", Scenario::Popularity::Uniform},
+                                         {"zipf", Scenario::Popularity::Zipf},
+                                         {"hot", Scenario::Popularity::HotRoom}});
+    reader.number("zipf_exponent", &s.zipfExponent, 0, 10);
+    reader.number("hot_share", &s.hotShare, 0, 1);
+    reader.number("publish_rate", &s.publishRate, 0, 10000000);
+    reader.integer("payload_bytes", &s.payloadBytes, 2, 1024 * 1024);
+    reader.integer("senders", &s.senders, 0, 10000000);
+}
+
+void readBehaviour(FieldReader &reader, Scenario &s)
+{
+    reader.choice<Scenario::Balancer>(
+        "balancer", &s.balancer,
+        {{"round_robin", Scenario::Balancer::RoundRobin}, {"least_connections", Scenario::Balancer::LeastConnections}});
+    reader.integer("reconnect_delay_ms", &s.reconnectDelayMs, 0, 600000);
+    reader.integer("offline_queue", &s.offlineQueue, 0, 10000000);
+    reader.choice<Scenario::SlowPolicy>(
+        "slow_policy", &s.slowPolicy,
+        {{"drop", Scenario::SlowPolicy::Drop}, {"disconnect", Scenario::SlowPolicy::Disconnect}});
+    reader.integer("slow_queue_limit", &s.slowQueueLimit, 1, 10000000);
+    reader.number("slow_drain_rate", &s.slowDrainRate, 0.1, 10000000);
+    reader.integer("tick_ms", &s.tickMs, 1, 1000);
+    reader.integer("settle_ms", &s.settleMs, 0, 600000);
+    if (reader.ok() && s.roomsPerClient > s.rooms)
+        reader.fail(QStringLiteral("rooms_per_client"), QStringLiteral("is larger than rooms (%1)").arg(s.rooms));
+    if (reader.ok() && qint64(s.clients) * s.roomsPerClient > Scenario::MaxMemberships)
+        reader.fail(QStringLiteral("rooms_per_client"),
+                    QStringLiteral("clients x rooms_per_client is over %1 memberships").arg(Scenario::MaxMemberships));
+    if (reader.ok() && s.senders > s.clients)
+        reader.fail(QStringLiteral("senders"), QStringLiteral("is larger than clients (%1)").arg(s.clients));
+}
+
+/// Reads steps[index]; on a problem sets *problem and returns nothing.
+std::optional<ScenarioStep> readStep(const QJsonValue &value, qsizetype index, const Scenario &s, QString *problem)
+{
+    if (!value.isObject()) {
+        *problem = QStringLiteral("steps[%1]: must be an object").arg(index);
+        return std::nullopt;
+    }
+    const QJsonObject object = value.toObject();
+    FieldReader reader(object, QStringLiteral("steps[%1].").arg(index), problem);
+    reader.checkKnown({"at", "action", "node", "client", "rate"});
+    if (!object.contains(QLatin1String("at")) || !object.contains(QLatin1String("action"))) {
+        reader.fail(QStringLiteral("at/action"), QStringLiteral("a step needs \"at\" (seconds) and \"action\""));
+        return std::nullopt;
+    }
+    ScenarioStep step;
+    reader.number("at", &step.at, 0, 86400);
+    std::vector<std::pair<const char *, ScenarioStep::Action>> choices;
+    for (const auto &entry : actionNames)
+        choices.emplace_back(entry.name, entry.action);
+    reader.choice<ScenarioStep::Action>("action", &step.action, choices);
+    reader.integer("node", &step.node, -1, s.nodes - 1);
+    reader.integer("client", &step.client, -1, std::max(0, s.clients - 1));
+    reader.number("rate", &step.rate, 0, 10000000);
+    const ScenarioStep::Subject subject = ScenarioStep::subjectOf(step.action);
+    const QString action = ScenarioStep::actionName(step.action);
+    if (reader.ok() && subject == ScenarioStep::Subject::Node && step.node < 0)
+        reader.fail(QStringLiteral("node"),
+                    QStringLiteral("%1 needs a node index (0-%2)").arg(action).arg(s.nodes - 1));
+    if (reader.ok() && subject == ScenarioStep::Subject::Client && step.client < 0)
+        reader.fail(QStringLiteral("client"), QStringLiteral("%1 needs a client index").arg(action));
+    if (reader.ok() && subject == ScenarioStep::Subject::Rate && !object.contains(QLatin1String("rate")))
+        reader.fail(QStringLiteral("rate"), QStringLiteral("publish_rate needs \"rate\""));
+    if (!reader.ok())
+        return std::nullopt;
+    return step;
+}
+
+void readSteps(const QJsonObject &root, FieldReader &reader, Scenario &s, QString *problem)
+{
+    const QJsonValue steps = root.value(QLatin1String("steps"));
+    if (reader.ok() && !steps.isUndefined() && !steps.isArray())
+        reader.fail(QStringLiteral("steps"), QStringLiteral("must be an array"));
+    const QJsonArray stepArray = steps.toArray();
+    for (qsizetype i = 0; reader.ok() && i < stepArray.size(); ++i) {
+        const std::optional<ScenarioStep> step = readStep(stepArray.at(i), i, s, problem);
+        if (!step)
+            return;
+        s.steps.push_back(*step);
+    }
+    std::stable_sort(s.steps.begin(), s.steps.end(),
+                     [](const ScenarioStep &a, const ScenarioStep &b) { return a.at < b.at; });
+}
+
+}
+
 std::optional<Scenario> Scenario::fromJson(const QByteArray &text, const QString &source, QString *error)
 {
     QJsonParseError parseError;
@@ -212,115 +344,14 @@ std::optional<Scenario> Scenario::fromJson(const QByteArray &text, const QString
     QString problem;
     Scenario s;
     FieldReader reader(root, QString(), &problem);
-    reader.checkKnown({"name",
-                       "description",
-                       "seed",
-                       "seconds",
-                       "nodes",
-                       "clients",
-                       "rooms",
-                       "rooms_per_client",
-                       "popularity",
-                       "zipf_exponent",
-                       "hot_share",
-                       "publish_rate",
-                       "payload_bytes",
-                       "senders",
-                       "balancer",
-                       "reconnect_delay_ms",
-                       "offline_queue",
-                       "slow_policy",
-                       "slow_queue_limit",
-                       "slow_drain_rate",
-                       "tick_ms",
-                       "settle_ms",
-                       "steps"});
-    reader.string("name", &s.name);
-    reader.string("description", &s.description);
-    double seed = double(s.seed);
-    reader.number("seed", &seed, 0, 9007199254740991.0);
-    s.seed = quint64(seed);
-    reader.number("seconds", &s.seconds, 0.01, 86400);
-    reader.integer("nodes", &s.nodes, 1, 256);
-    reader.integer("clients", &s.clients, 0, 10000000);
-    reader.integer("rooms", &s.rooms, 1, 1000000);
-    // Virtual clients speak typed mode, whose connections hold at most this many rooms.
-    reader.integer("rooms_per_client", &s.roomsPerClient, 1, int(ClientProtocol::MaxRoomsPerSession));
-    reader.choice<Popularity>(
-        "popularity", &s.popularity,
-        {{"uniform", Popularity::Uniform}, {"zipf", Popularity::Zipf}, {"hot", Popularity::HotRoom}});
-    reader.number("zipf_exponent", &s.zipfExponent, 0, 10);
-    reader.number("hot_share", &s.hotShare, 0, 1);
-    reader.number("publish_rate", &s.publishRate, 0, 10000000);
-    reader.integer("payload_bytes", &s.payloadBytes, 2, 1024 * 1024);
-    reader.integer("senders", &s.senders, 0, 10000000);
-    reader.choice<Balancer>("balancer", &s.balancer,
-                            {{"round_robin", Balancer::RoundRobin}, {"least_connections", Balancer::LeastConnections}});
-    reader.integer("reconnect_delay_ms", &s.reconnectDelayMs, 0, 600000);
-    reader.integer("offline_queue", &s.offlineQueue, 0, 10000000);
-    reader.choice<SlowPolicy>("slow_policy", &s.slowPolicy,
-                              {{"drop", SlowPolicy::Drop}, {"disconnect", SlowPolicy::Disconnect}});
-    reader.integer("slow_queue_limit", &s.slowQueueLimit, 1, 10000000);
-    reader.number("slow_drain_rate", &s.slowDrainRate, 0.1, 10000000);
-    reader.integer("tick_ms", &s.tickMs, 1, 1000);
-    reader.integer("settle_ms", &s.settleMs, 0, 600000);
-    if (reader.ok() && s.roomsPerClient > s.rooms)
-        reader.fail(QStringLiteral("rooms_per_client"), QStringLiteral("is larger than rooms (%1)").arg(s.rooms));
-    if (reader.ok() && qint64(s.clients) * s.roomsPerClient > MaxMemberships)
-        reader.fail(QStringLiteral("rooms_per_client"),
-                    QStringLiteral("clients x rooms_per_client is over %1 memberships").arg(MaxMemberships));
-    if (reader.ok() && s.senders > s.clients)
-        reader.fail(QStringLiteral("senders"), QStringLiteral("is larger than clients (%1)").arg(s.clients));
-
-    const QJsonValue steps = root.value(QLatin1String("steps"));
-    if (reader.ok() && !steps.isUndefined() && !steps.isArray())
-        reader.fail(QStringLiteral("steps"), QStringLiteral("must be an array"));
-    const QJsonArray stepArray = steps.toArray();
-    for (qsizetype i = 0; reader.ok() && i < stepArray.size(); ++i) {
-        const QString path = QStringLiteral("steps[%1].").arg(i);
-        if (!stepArray.at(i).isObject()) {
-            problem = QStringLiteral("steps[%1]: must be an object").arg(i);
-            break;
-        }
-        const QJsonObject object = stepArray.at(i).toObject();
-        FieldReader stepReader(object, path, &problem);
-        stepReader.checkKnown({"at", "action", "node", "client", "rate"});
-        ScenarioStep step;
-        if (!object.contains(QLatin1String("at")) || !object.contains(QLatin1String("action"))) {
-            stepReader.fail(QStringLiteral("at/action"),
-                            QStringLiteral("a step needs \"at\" (seconds) and \"action\""));
-            break;
-        }
-        stepReader.number("at", &step.at, 0, 86400);
-        std::vector<std::pair<const char *, ScenarioStep::Action>> choices;
-        for (const auto &entry : actionNames)
-            choices.emplace_back(entry.name, entry.action);
-        stepReader.choice<ScenarioStep::Action>("action", &step.action, choices);
-        stepReader.integer("node", &step.node, -1, s.nodes - 1);
-        stepReader.integer("client", &step.client, -1, std::max(0, s.clients - 1));
-        stepReader.number("rate", &step.rate, 0, 10000000);
-        const ScenarioStep::Subject subject = ScenarioStep::subjectOf(step.action);
-        const bool needsNode = subject == ScenarioStep::Subject::Node;
-        const bool needsClient = subject == ScenarioStep::Subject::Client;
-        if (stepReader.ok() && needsNode && step.node < 0)
-            stepReader.fail(QStringLiteral("node"),
-                            QStringLiteral("%1 needs a node index (0-%2)")
-                                .arg(ScenarioStep::actionName(step.action))
-                                .arg(s.nodes - 1));
-        if (stepReader.ok() && needsClient && step.client < 0)
-            stepReader.fail(QStringLiteral("client"),
-                            QStringLiteral("%1 needs a client index").arg(ScenarioStep::actionName(step.action)));
-        if (stepReader.ok() && step.action == ScenarioStep::Action::PublishRate
-            && !object.contains(QLatin1String("rate")))
-            stepReader.fail(QStringLiteral("rate"), QStringLiteral("publish_rate needs \"rate\""));
-        s.steps.push_back(step);
-    }
+    reader.checkKnown(scenarioFields());
+    readFleetAndTraffic(reader, s);
+    readBehaviour(reader, s);
+    readSteps(root, reader, s, &problem);
     if (!problem.isEmpty()) {
         *error = QStringLiteral("%1: %2").arg(source, problem);
         return std::nullopt;
     }
-    std::stable_sort(s.steps.begin(), s.steps.end(),
-                     [](const ScenarioStep &a, const ScenarioStep &b) { return a.at < b.at; });
     return s;
 }
 

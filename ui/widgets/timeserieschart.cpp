@@ -3,10 +3,12 @@
 #include <QLineSeries>
 #include <QValueAxis>
 
+// The chart is given at construction: QChartView(parent) makes a default chart, which
+// setChart() would release without deleting.
 TimeSeriesChart::TimeSeriesChart(const QString &title, const QString &unit, QWidget *parent)
-    : QChartView(parent), m_time(new QValueAxis), m_values(new QValueAxis)
+    : QChartView(new QChart, parent), m_time(new QValueAxis), m_values(new QValueAxis)
 {
-    auto *chart = new QChart;
+    QChart *chart = this->chart();
     chart->setTitle(title);
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));
@@ -16,7 +18,6 @@ TimeSeriesChart::TimeSeriesChart(const QString &title, const QString &unit, QWid
     m_values->setLabelFormat(QStringLiteral("%.3g"));
     chart->addAxis(m_time, Qt::AlignBottom);
     chart->addAxis(m_values, Qt::AlignLeft);
-    setChart(chart);
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(260, 180);
 }

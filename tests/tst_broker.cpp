@@ -19,6 +19,19 @@ bool waitConnected(Broker *broker, int timeoutMs = 5000)
     return QTest::qWaitFor([broker] { return broker->state() == Broker::State::Connected; }, timeoutMs);
 }
 
+/// Two connections on the row's bus, both connected and subscribed to "ch" as the server sees
+/// it; false when that does not happen within the usual time.
+bool twoSubscribers(BusFixture &bus, std::unique_ptr<Broker> &a, std::unique_ptr<Broker> &b)
+{
+    a.reset(bus.makeBroker(QStringLiteral("a")));
+    b.reset(bus.makeBroker(QStringLiteral("b")));
+    if (!waitConnected(a.get()) || !waitConnected(b.get()))
+        return false;
+    a->subscribe("ch");
+    b->subscribe("ch");
+    return QTest::qWaitFor([&bus] { return bus.numsub("ch") == 2; }, 5000);
+}
+
 }
 
 /// The Broker contract, run against the in-process bus and a real redis-server.
@@ -51,13 +64,9 @@ void tst_Broker::publishReachesSubscribers()
 {
     auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
-    std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
-    std::unique_ptr<Broker> b(bus->makeBroker(QStringLiteral("b")));
-    QVERIFY(waitConnected(a.get()));
-    QVERIFY(waitConnected(b.get()));
-    a->subscribe("ch");
-    b->subscribe("ch");
-    QTRY_COMPARE(bus->numsub("ch"), 2);
+    std::unique_ptr<Broker> a;
+    std::unique_ptr<Broker> b;
+    QVERIFY(twoSubscribers(*bus, a, b));
 
     QSignalSpy receivedA(a.get(), &Broker::messageReceived);
     QSignalSpy receivedB(b.get(), &Broker::messageReceived);
@@ -164,13 +173,9 @@ void tst_Broker::partitionCutsOneConnection()
 {
     auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
-    std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
-    std::unique_ptr<Broker> b(bus->makeBroker(QStringLiteral("b")));
-    QVERIFY(waitConnected(a.get()));
-    QVERIFY(waitConnected(b.get()));
-    a->subscribe("ch");
-    b->subscribe("ch");
-    QTRY_COMPARE(bus->numsub("ch"), 2);
+    std::unique_ptr<Broker> a;
+    std::unique_ptr<Broker> b;
+    QVERIFY(twoSubscribers(*bus, a, b));
     QSignalSpy receivedA(a.get(), &Broker::messageReceived);
     QSignalSpy receivedB(b.get(), &Broker::messageReceived);
 

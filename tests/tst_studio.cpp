@@ -84,6 +84,19 @@ void enterCommand(QWidget &window, const QString &line)
     QTest::keyClick(input, Qt::Key_Return);
 }
 
+/// Opens a subscriber connection named "someone" and subscribes it to `channels`; false when it
+/// does not connect within 5 s.
+bool subscribeSomeone(fanout::RedisConnection &subscriber, const QList<QByteArray> &channels)
+{
+    QSignalSpy ready(&subscriber, &fanout::RedisConnection::ready);
+    subscriber.open();
+    if (!ready.wait(5000))
+        return false;
+    QList<QByteArray> command {"SUBSCRIBE"};
+    command.append(channels);
+    return subscriber.send(command);
+}
+
 QString consoleTranscript(const QWidget &window)
 {
     const auto *output = window.findChild<QPlainTextEdit *>(QStringLiteral("consoleOutput"));
@@ -330,10 +343,7 @@ void tst_Studio::attachInspectsTheStudioPrefix()
     QVERIFY2(redis.start(), qPrintable(redis.errorString()));
     fanout::RedisConnection subscriber(redis.url(), QStringLiteral("someone"),
                                        fanout::RedisConnection::Mode::Subscriber);
-    QSignalSpy ready(&subscriber, &fanout::RedisConnection::ready);
-    subscriber.open();
-    QVERIFY(ready.wait(5000));
-    subscriber.send({"SUBSCRIBE", "chat:lobby", "ws:room:lobby"});
+    QVERIFY(subscribeSomeone(subscriber, {"chat:lobby", "ws:room:lobby"}));
 
     MainWindow window(QStringLiteral("chat:"));
     window.attach(redis.url());
@@ -381,13 +391,10 @@ void tst_Studio::inspectorWindowIsReadOnlyAndLive()
     QVERIFY2(redis.start(), qPrintable(redis.errorString()));
     fanout::RedisConnection subscriber(redis.url(), QStringLiteral("someone"),
                                        fanout::RedisConnection::Mode::Subscriber);
-    QSignalSpy ready(&subscriber, &fanout::RedisConnection::ready);
-    subscriber.open();
-    QVERIFY(ready.wait(5000));
-    QList<QByteArray> subscribe {"SUBSCRIBE"};
+    QList<QByteArray> subscribed;
     for (int i = 0; i < 1500; ++i)
-        subscribe.append("ws:room:r" + QByteArray::number(i));
-    subscriber.send(subscribe);
+        subscribed.append("ws:room:r" + QByteArray::number(i));
+    QVERIFY(subscribeSomeone(subscriber, subscribed));
 
     InspectorWindow window(redis.url(), QStringLiteral("ws:room:"));
     // The testers watch models of their own, fed by the window's inspector: the window's

@@ -39,7 +39,7 @@ qint64 InProcessBus::publish(const QByteArray &channel, const QByteArray &messag
     const auto it = m_channels.constFind(channel);
     if (it == m_channels.cend())
         return 0;
-    const auto subscribers = it.value();
+    const std::vector<InProcessBroker *> &subscribers = it.value();
     for (InProcessBroker *subscriber : subscribers)
         subscriber->enqueueDelivery(channel, message);
     m_stats.deliveries += subscribers.size();

@@ -1,6 +1,8 @@
 #include "latencyhistogram.h"
 
+#include <algorithm>
 #include <bit>
+#include <cmath>
 
 namespace fanout {
 
@@ -42,7 +44,7 @@ qint64 LatencyHistogram::quantileNs(double q) const
 {
     if (m_count == 0)
         return 0;
-    const quint64 rank = std::max<quint64>(1, quint64(q * double(m_count) + 0.5));
+    const auto rank = std::max<quint64>(1, quint64(std::llround(q * double(m_count))));
     quint64 seen = 0;
     for (size_t i = 0; i < m_buckets.size(); ++i) {
         seen += m_buckets[i];

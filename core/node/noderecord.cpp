@@ -49,7 +49,7 @@ NodeRecord NodeRecord::fromFields(const QList<QByteArray> &flat)
         else if (key == "prefix")
             record.prefix = QString::fromUtf8(value);
         else if (key == "rooms") {
-            for (const QJsonValue &room : QJsonDocument::fromJson(value).array())
+            for (const auto &room : QJsonDocument::fromJson(value).array())
                 record.rooms.append(room.toString());
         } else if (key == "room_count")
             record.roomCount = value.toLongLong();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs clang-tidy (.clang-tidy) on every source file of core/, ui/ and app/, two at a time,
-# with the compile commands of build/ (run scripts/setup.sh first). Exit 1 on any finding.
+# with the compile commands of build/ (run scripts/setup.sh first; clang-tidy is Debian's
+# clang-tidy package). Exits non-zero on any finding.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"

@@ -205,7 +205,7 @@ void tst_Sim::killedNodeLosesExactlyWhileAway()
         QCOMPARE(simulation.lostBy(c), wasOnNode1 ? 50u : 0u);
         QCOMPARE(simulation.deliveredTo(c), wasOnNode1 ? 250u : 300u);
     }
-    QCOMPARE(result->nodes[1].state, QStringLiteral("down"));
+    QCOMPARE(result->nodes[1].state, fanout::SimNodeState::Down);
     QCOMPARE(result->nodes[1].clients, 0);
     QCOMPARE(result->nodes[0].clients + result->nodes[2].clients, 9);
 }
@@ -229,7 +229,7 @@ void tst_Sim::brokerOutageLosesOnlyRemoteDeliveries()
         QCOMPARE(simulation.deliveredTo(c), c % 3 == 0 ? 300u : 200u);
     QVERIFY(result->brokerUp);
     for (const auto &node : result->nodes)
-        QCOMPARE(node.state, QStringLiteral("up"));
+        QCOMPARE(node.state, fanout::SimNodeState::Up);
 }
 
 void tst_Sim::partitionLosesExactly_data()
@@ -367,7 +367,7 @@ void tst_Sim::virtualClientsHearUserJoined()
     // reaches only the nodes subscribed when the event is published: node n subscribes when its
     // first client (client n, round robin) joins, so on the in-process bus the members of node
     // n hear every join but those of clients 0..n-1. On Redis the subscribes and the publishes
-    // travel on different connections, so only the total is bounded.
+    // travel on different connections, so any number up to all of them may be heard.
     QFETCH(bool, redis);
     Simulation simulation(oneRoomFleet(0.5));
     const auto result = runToEnd(simulation, redis ? m_redis.urlString() : QString(), redis ? 1.0 : 0);
@@ -378,8 +378,9 @@ void tst_Sim::virtualClientsHearUserJoined()
         if (!redis)
             QCOMPARE(simulation.eventsReceivedBy(client), quint64(9 - client % 3));
     }
-    QVERIFY(heard > 0 && heard <= 81);
-    QCOMPARE(result->eventDeliveries, 0u); // the joins were set-up, not the run
+    QVERIFY(heard <= 81);
+    if (!redis)
+        QCOMPARE(result->eventDeliveries, 0u); // the joins were set-up, not the run
     QCOMPARE(result->protocolErrors, 0u);
     QCOMPARE(result->totals.lost, 0u);
     QCOMPARE(result->socketDeliveries, result->totals.delivered);
@@ -416,9 +417,9 @@ void tst_Sim::consoleAnswersTheSameOnBothBrokers()
         Simulation simulation(oneRoomFleet(1));
         QString error;
         QVERIFY2(simulation.setUp(broker ? m_redis.urlString() : QString(), &error), qPrintable(error));
-        simulation.step(); // connects the clients, runs one tick, pauses
-        QTRY_VERIFY(simulation.snapshot().nodes.at(0).subscriptions == 1
-                    && simulation.snapshot().nodes.at(2).subscriptions == 1);
+        QSignalSpy started(&simulation, &Simulation::started);
+        simulation.step(); // connects the clients, waits for every subscription, runs one tick
+        QVERIFY(started.wait(10000));
         QCOMPARE(simulation.console()->writesAllowed(), broker == 0); // read-only on a real Redis
         simulation.console()->setWritesAllowed(true);
         QSignalSpy answered(simulation.console(), &fanout::RedisConsole::answered);

@@ -214,16 +214,16 @@ void tst_Studio::mainWindowRunsAndAccounts()
     auto *kill = window.findChild<QAction *>(QStringLiteral("actionKillNode"));
     QVERIFY(kill);
     kill->trigger();
-    QTRY_COMPARE_WITH_TIMEOUT(controller->lastSnapshot().nodes.at(1).state, QStringLiteral("down"), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(controller->lastSnapshot().nodes.at(1).state, fanout::SimNodeState::Down, 5000);
     const double killedAt = controller->lastSnapshot().simSeconds;
     QTRY_VERIFY_WITH_TIMEOUT(controller->lastSnapshot().simSeconds > killedAt + 1.5, 10000);
 
     window.findChild<QAction *>(QStringLiteral("actionPause"))->trigger();
     // The window draws each snapshot in the same turn as the controller takes it, so once the
     // paused one has come the labels show lastSnapshot(), whatever comes after it.
-    QTRY_COMPARE_WITH_TIMEOUT(controller->lastSnapshot().phase, QStringLiteral("paused"), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(controller->lastSnapshot().phase, fanout::SimPhase::Paused, 5000);
     const SimSnapshot last = controller->lastSnapshot();
-    QCOMPARE(last.phase, QStringLiteral("paused"));
+    QCOMPARE(last.phase, fanout::SimPhase::Paused);
     QCOMPARE(last.nodes.at(1).clients, 0);
     const QLocale locale;
     QCOMPARE(labelText(window, QStringLiteral("lossPublished")), locale.toString(last.totals.published));
@@ -258,10 +258,10 @@ void tst_Studio::faultActionsApplyToTheirSubject()
     QVERIFY(window.statusBar()->currentMessage().contains(QLatin1String("Select a node")));
     window.findChild<QTableView *>(QStringLiteral("nodeView"))->selectRow(2);
     partition->trigger();
-    QTRY_COMPARE_WITH_TIMEOUT(controller->lastSnapshot().nodes.at(2).state, QStringLiteral("partitioned"), 5000);
-    QCOMPARE(controller->lastSnapshot().nodes.at(0).state, QStringLiteral("up"));
+    QTRY_COMPARE_WITH_TIMEOUT(controller->lastSnapshot().nodes.at(2).state, fanout::SimNodeState::Partitioned, 5000);
+    QCOMPARE(controller->lastSnapshot().nodes.at(0).state, fanout::SimNodeState::Up);
     window.findChild<QAction *>(QStringLiteral("actionHealNode"))->trigger();
-    QTRY_COMPARE_WITH_TIMEOUT(controller->lastSnapshot().nodes.at(2).state, QStringLiteral("up"), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(controller->lastSnapshot().nodes.at(2).state, fanout::SimNodeState::Up, 5000);
 }
 
 void tst_Studio::consoleAnswersLikeRedisCli()

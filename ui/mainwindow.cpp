@@ -6,6 +6,7 @@
 #include "models/roommatrixmodel.h"
 #include "nodespanel.h"
 #include "redis/redisurl.h"
+#include "sim/simulation.h"
 #include "simulationcontroller.h"
 #include "simulationtoolbar.h"
 #include "widgets/consolepanel.h"
@@ -31,19 +32,6 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
-
-namespace {
-
-/// How the window names a broker: never with the password a Redis URL may carry.
-QString brokerName(const QString &redisUrl)
-{
-    if (redisUrl.isEmpty())
-        return QStringLiteral("in-process");
-    const auto url = fanout::RedisUrl::parse(redisUrl, nullptr);
-    return url ? url->toDisplayString() : redisUrl;
-}
-
-}
 
 MainWindow::MainWindow(const QString &channelPrefix, QWidget *parent)
     : QMainWindow(parent), m_channelPrefix(channelPrefix), m_controller(new SimulationController(this)),
@@ -191,12 +179,14 @@ void MainWindow::startScenario(const fanout::Scenario &scenario, const QString &
     m_actions.brokerDown->setChecked(false);
     m_toolBar->showScenario(scenario);
     const bool onRedis = !redisUrl.isEmpty();
-    m_console->setTarget(brokerName(redisUrl));
+    m_console->setTarget(fanout::Simulation::brokerName(redisUrl));
     m_console->setWritesSwitchable(onRedis);
-    m_eventModel->append(
-        0,
-        tr("scenario %1 on %2: %3")
-            .arg(scenario.name, onRedis ? brokerName(redisUrl) : tr("the in-process broker"), scenario.description));
+    m_console->setWritesAllowed(!onRedis); // what the new simulation's console starts with
+    m_eventModel->append(0,
+                         tr("scenario %1 on %2: %3")
+                             .arg(scenario.name,
+                                  onRedis ? fanout::Simulation::brokerName(redisUrl) : tr("the in-process broker"),
+                                  scenario.description));
     m_controller->load(scenario, redisUrl);
     showSetUpProgress(scenario, redisUrl);
     m_controller->run();
@@ -207,7 +197,7 @@ void MainWindow::showSetUpProgress(const fanout::Scenario &scenario, const QStri
     delete m_progress;
     const bool onRedis = !redisUrl.isEmpty();
     m_progress = new QProgressDialog(
-        onRedis ? tr("Connecting the fleet to %1...").arg(brokerName(redisUrl))
+        onRedis ? tr("Connecting the fleet to %1...").arg(fanout::Simulation::brokerName(redisUrl))
                 : tr("Setting up %1 nodes and %2 clients...").arg(scenario.nodes).arg(scenario.clients),
         onRedis ? tr("Use the in-process broker") : QString(), 0, 0, this);
     m_progress->setWindowModality(Qt::NonModal);
@@ -235,10 +225,11 @@ void MainWindow::onSnapshot(const fanout::SimSnapshot &snapshot)
 {
     QElapsedTimer clock;
     clock.start();
-    if (m_progress && snapshot.phase != QLatin1String("setup")) {
+    if (m_progress && snapshot.phase != fanout::SimPhase::Setup) {
         m_progress->deleteLater();
         m_progress = nullptr;
     }
+    m_actions.brokerDown->setChecked(!snapshot.brokerUp); // scenario steps move it too
     m_nodes->setNodes(snapshot.nodes);
     m_roomModel->setSnapshot(snapshot);
     m_fleetView->setSnapshot(snapshot);
@@ -247,7 +238,7 @@ void MainWindow::onSnapshot(const fanout::SimSnapshot &snapshot)
     if (m_history.add(snapshot))
         m_charts.update(m_history, snapshot.nodes);
     m_statusLabel->setText(tr("%1 on %2 | %3 | t = %4 s | %5 published, %6 delivered, %7 lost | amplification %8")
-                               .arg(snapshot.scenario, snapshot.broker, snapshot.phase)
+                               .arg(snapshot.scenario, snapshot.broker, fanout::phaseName(snapshot.phase))
                                .arg(snapshot.simSeconds, 0, 'f', 2)
                                .arg(snapshot.totals.published)
                                .arg(snapshot.totals.delivered)

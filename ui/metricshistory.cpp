@@ -15,6 +15,8 @@ bool MetricsHistory::add(const fanout::SimSnapshot &snapshot)
         return false;
     }
     const double dt = snapshot.simSeconds - m_previous.simSeconds;
+    if (dt < 0)
+        m_previous = snapshot; // another run: rates start from here
     if (dt <= 0)
         return false;
     const auto rate = [dt](quint64 now, quint64 before) { return now >= before ? double(now - before) / dt : 0.0; };

@@ -34,41 +34,25 @@ void SimulationController::onWorker(Call call)
     });
 }
 
-void SimulationController::setRunning(bool running)
-{
-    if (running == m_running)
-        return;
-    m_running = running;
-    emit runningChanged(running);
-}
-
 void SimulationController::load(const fanout::Scenario &scenario, const QString &redisUrl)
 {
     m_scenario = scenario;
     m_redisUrl = redisUrl;
     m_lastSnapshot = {};
-    setRunning(false);
+    const quint64 generation = ++m_generation;
     const double speed = m_speed;
-    QMetaObject::invokeMethod(m_worker, [this, scenario, redisUrl, speed] {
+    QMetaObject::invokeMethod(m_worker, [this, scenario, redisUrl, speed, generation] {
         delete m_simulation;
         m_simulation = new fanout::Simulation(scenario);
         m_simulation->setSpeed(speed);
-        connectSimulation();
         QString error;
         const bool ok = m_simulation->setUp(redisUrl, &error);
+        connectSimulation(generation);
         const fanout::SimSnapshot first = m_simulation->snapshot();
         const bool writesAllowed = m_simulation->console() && m_simulation->console()->writesAllowed();
-        if (m_simulation->console()) {
-            connect(m_simulation->console(), &fanout::RedisConsole::answered, this,
-                    &SimulationController::commandAnswered);
-            connect(m_simulation->console(), &fanout::RedisConsole::writesAllowedChanged, this, [this](bool allowed) {
-                QMetaObject::invokeMethod(this, [this, allowed] {
-                    m_consoleWritesAllowed = allowed;
-                    emit consoleWritesAllowedChanged(allowed);
-                });
-            });
-        }
-        QMetaObject::invokeMethod(this, [this, ok, error, first, writesAllowed] {
+        QMetaObject::invokeMethod(this, [this, ok, error, first, writesAllowed, generation] {
+            if (generation != m_generation)
+                return;
             m_lastSnapshot = first;
             m_consoleWritesAllowed = writesAllowed;
             emit consoleWritesAllowedChanged(writesAllowed);
@@ -78,31 +62,50 @@ void SimulationController::load(const fanout::Scenario &scenario, const QString 
     });
 }
 
-void SimulationController::connectSimulation()
+// Runs on the worker thread. Every signal comes back queued to this object's thread, where
+// anything an older simulation sent before it was replaced is dropped.
+void SimulationController::connectSimulation(quint64 generation)
 {
-    connect(m_simulation, &fanout::Simulation::snapshotReady, this, [this](const fanout::SimSnapshot &snapshot) {
-        m_lastSnapshot = snapshot;
-        emit snapshotUpdated(snapshot);
+    const auto current = [this, generation] { return generation == m_generation; };
+    connect(m_simulation, &fanout::Simulation::snapshotReady, this,
+            [this, current](const fanout::SimSnapshot &snapshot) {
+                if (!current())
+                    return;
+                m_lastSnapshot = snapshot;
+                emit snapshotUpdated(snapshot);
+            });
+    connect(m_simulation, &fanout::Simulation::eventLogged, this, [this, current](double at, const QString &text) {
+        if (current())
+            emit eventLogged(at, text);
     });
-    connect(m_simulation, &fanout::Simulation::eventLogged, this, &SimulationController::eventLogged);
-    connect(m_simulation, &fanout::Simulation::errorOccurred, this,
-            [this](const QString &message) { emit eventLogged(0, QStringLiteral("error: ") + message); });
-    connect(m_simulation, &fanout::Simulation::finished, this, [this] {
-        setRunning(false);
-        emit finished();
+    connect(m_simulation, &fanout::Simulation::errorOccurred, this, [this, current](const QString &message) {
+        if (current())
+            emit eventLogged(0, QStringLiteral("error: ") + message);
+    });
+    fanout::RedisConsole *console = m_simulation->console();
+    if (!console)
+        return;
+    connect(console, &fanout::RedisConsole::answered, this,
+            [this, current](const QString &commandLine, const QString &answer) {
+                if (current())
+                    emit commandAnswered(commandLine, answer);
+            });
+    connect(console, &fanout::RedisConsole::writesAllowedChanged, this, [this, current](bool allowed) {
+        if (!current())
+            return;
+        m_consoleWritesAllowed = allowed;
+        emit consoleWritesAllowedChanged(allowed);
     });
 }
 
 void SimulationController::run()
 {
     onWorker([](fanout::Simulation &s) { s.run(); });
-    setRunning(true);
 }
 
 void SimulationController::pause()
 {
     onWorker([](fanout::Simulation &s) { s.pause(); });
-    setRunning(false);
 }
 
 void SimulationController::step()

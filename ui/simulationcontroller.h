@@ -39,7 +39,6 @@ public:
     const fanout::Scenario &scenario() const { return m_scenario; }
     QString redisUrl() const { return m_redisUrl; }
     const fanout::SimSnapshot &lastSnapshot() const { return m_lastSnapshot; }
-    bool isRunning() const { return m_running; }
 
 signals:
     void loaded(bool ok, const QString &error);
@@ -47,14 +46,11 @@ signals:
     void eventLogged(double simSeconds, const QString &text);
     void commandAnswered(const QString &commandLine, const QString &answer);
     void consoleWritesAllowedChanged(bool allowed);
-    void runningChanged(bool running);
-    void finished();
 
 private:
     template<typename Call>
     void onWorker(Call call);
-    void connectSimulation();
-    void setRunning(bool running);
+    void connectSimulation(quint64 generation);
 
     QThread m_thread;
     QObject *m_worker;
@@ -63,6 +59,7 @@ private:
     QString m_redisUrl;
     fanout::SimSnapshot m_lastSnapshot;
     double m_speed = 1.0;
-    bool m_running = false;
-    bool m_consoleWritesAllowed = true;
+    /// Counts loads: what an older simulation queued before it was replaced is dropped.
+    quint64 m_generation = 0;
+    bool m_consoleWritesAllowed = false;
 };

@@ -29,6 +29,9 @@ const FaultSpec faultSpecs[] = {
     {Action::SlowClient, "actionSlowClient", QT_TRANSLATE_NOOP("StudioActions", "Make a client &slow..."),
      Qt::CTRL | Qt::Key_L,
      QT_TRANSLATE_NOOP("StudioActions", "A client that consumes slowly: watch its queue fill and drop")},
+    {Action::FastClient, "actionFastClient", QT_TRANSLATE_NOOP("StudioActions", "Make a client &fast again..."),
+     Qt::CTRL | Qt::SHIFT | Qt::Key_L,
+     QT_TRANSLATE_NOOP("StudioActions", "A slow client consumes at full speed again: its queue drains at once")},
 };
 
 QAction *makeAction(QObject *owner, const QString &text, const char *objectName, const QList<QKeySequence> &keys,
@@ -63,7 +66,7 @@ StudioActions::StudioActions(QObject *owner)
       pause(makeAction(owner, tr("&Pause"), "actionPause",
                        {QKeySequence(Qt::Key_F6), QKeySequence(Qt::CTRL | Qt::Key_P)}, tr("Pause the simulation"))),
       step(makeAction(owner, tr("&Step"), "actionStep", {QKeySequence(Qt::Key_F10), QKeySequence(Qt::CTRL | Qt::Key_T)},
-                      tr("Run one tick (10 ms of simulated time)"))),
+                      tr("Run one tick (tick_ms of simulated time, 10 ms unless the scenario says otherwise)"))),
       reset(makeAction(owner, tr("R&eset"), "actionReset", {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R)},
                        tr("Start the current scenario again"))),
       fleet(makeAction(owner, tr("&Fleet and broker..."), "actionFleet", {QKeySequence(Qt::CTRL | Qt::Key_F)},

@@ -12,18 +12,15 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 
 #include <cstdio>
 
-int main(int argc, char *argv[])
-{
-    QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("fanout-node"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(FANOUT_VERSION));
+namespace {
 
-    NodeOptions options;
-    const NodeOptions::ParseResult parsed
-        = NodeOptions::parse(app.arguments(), QProcessEnvironment::systemEnvironment(), &options);
+/// Prints the help, the version or the fault; the exit code, or nothing when the node should run.
+std::optional<int> exitCode(const NodeOptions::ParseResult &parsed)
+{
     if (parsed.outcome == NodeOptions::Outcome::ExitOk) {
         std::fputs(qPrintable(parsed.message + QLatin1Char('\n')), stdout);
         return 0;
@@ -32,15 +29,54 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "fanout-node: %s\nTry 'fanout-node --help'.\n", qPrintable(parsed.message));
         return 2;
     }
+    return std::nullopt;
+}
 
-    fanout::Broker *broker = nullptr;
+/// A Redis broker (also given in redisBroker) when the options name one, else one on an in-process
+/// bus of its own. The node it is handed to owns it.
+fanout::Broker *createBroker(const NodeOptions &options, QCoreApplication *app, fanout::RedisBroker **redisBroker)
+{
+    if (options.redis)
+        return *redisBroker = new fanout::RedisBroker(*options.redis, options.nodeId);
+    auto *bus = new fanout::InProcessBus(app);
+    return new fanout::InProcessBroker(bus, options.nodeId);
+}
+
+/// A wildcard address tells the fleet nothing: other machines reach this node by its host name.
+QString advertisedHost(const QHostAddress &address)
+{
+    return address == QHostAddress::Any || address == QHostAddress::AnyIPv4 || address == QHostAddress::AnyIPv6
+        ? QHostInfo::localHostName()
+        : address.toString();
+}
+
+void printListening(const fanout::NodeServer &server, const NodeOptions &options)
+{
+    const QString host = server.address().protocol() == QAbstractSocket::IPv6Protocol
+        ? QStringLiteral("[%1]").arg(server.address().toString())
+        : server.address().toString();
+    std::printf("listening ws://%s:%u\n", qPrintable(host), server.port());
+    std::printf("node %s, broker %s, prefix %s\n", qPrintable(options.nodeId),
+                options.redis ? qPrintable(options.redis->toDisplayString()) : "in-process",
+                qPrintable(options.channelPrefix));
+    std::fflush(stdout);
+}
+
+}
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("fanout-node"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FANOUT_VERSION));
+
+    NodeOptions options;
+    if (const std::optional<int> code
+        = exitCode(NodeOptions::parse(app.arguments(), QProcessEnvironment::systemEnvironment(), &options)))
+        return *code;
+
     fanout::RedisBroker *redisBroker = nullptr;
-    if (options.redis) {
-        broker = redisBroker = new fanout::RedisBroker(*options.redis, options.nodeId);
-    } else {
-        auto *bus = new fanout::InProcessBus(&app);
-        broker = new fanout::InProcessBroker(bus, options.nodeId);
-    }
+    fanout::Broker *broker = createBroker(options, &app, &redisBroker);
     fanout::Node node({options.nodeId, options.channelPrefix}, broker);
     fanout::NodeServer server(&node);
     if (!server.listen(options.host, options.port)) {
@@ -51,12 +87,8 @@ int main(int argc, char *argv[])
 
     std::unique_ptr<fanout::NodeRecordPublisher> record;
     if (redisBroker) {
-        const QString advertised = server.address() == QHostAddress::Any || server.address() == QHostAddress::AnyIPv4
-                || server.address() == QHostAddress::AnyIPv6
-            ? QHostInfo::localHostName()
-            : server.address().toString();
         record = std::make_unique<fanout::NodeRecordPublisher>(
-            &node, redisBroker, QStringLiteral("ws://%1:%2").arg(advertised).arg(server.port()),
+            &node, redisBroker, QStringLiteral("ws://%1:%2").arg(advertisedHost(server.address())).arg(server.port()),
             QStringLiteral(FANOUT_VERSION));
     }
 
@@ -68,13 +100,6 @@ int main(int argc, char *argv[])
         QTimer::singleShot(200, &app, &QCoreApplication::quit);
     });
 
-    const QString host = server.address().protocol() == QAbstractSocket::IPv6Protocol
-        ? QStringLiteral("[%1]").arg(server.address().toString())
-        : server.address().toString();
-    std::printf("listening ws://%s:%u\n", qPrintable(host), server.port());
-    std::printf("node %s, broker %s, prefix %s\n", qPrintable(options.nodeId),
-                options.redis ? qPrintable(options.redis->toDisplayString()) : "in-process",
-                qPrintable(options.channelPrefix));
-    std::fflush(stdout);
+    printListening(server, options);
     return app.exec();
 }

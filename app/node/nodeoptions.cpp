@@ -3,90 +3,159 @@
 #include <QCommandLineParser>
 #include <QUuid>
 
-NodeOptions::ParseResult NodeOptions::parse(const QStringList &arguments, const QProcessEnvironment &environment,
-                                            NodeOptions *options)
-{
+namespace {
+
+using Outcome = NodeOptions::Outcome;
+using ParseResult = NodeOptions::ParseResult;
+
+/// fanout-node's options on their parser, which lists them in this order in --help; the
+/// environment stands in for the options not given.
+struct NodeCommandLine {
+    explicit NodeCommandLine(const QProcessEnvironment &environment);
+
+    /// The way out when the arguments do not parse or ask for the help or the version.
+    std::optional<ParseResult> parse(const QStringList &arguments);
+    /// Reads the values into options; the fault of the first bad one.
+    std::optional<QString> read(NodeOptions *options) const;
+
+    QString value(const QCommandLineOption &option, const char *variable) const;
+    std::optional<QString> readHost(QHostAddress *host) const;
+    std::optional<QString> readPort(quint16 *port) const;
+    std::optional<QString> readRedis(std::optional<fanout::RedisUrl> *redis) const;
+    std::optional<QString> readNodeId(QString *nodeId) const;
+
+    const QProcessEnvironment &environment;
     QCommandLineParser parser;
+    const QCommandLineOption helpOption = parser.addHelpOption();
+    const QCommandLineOption versionOption = parser.addVersionOption();
+    const QCommandLineOption hostOption {
+        QStringLiteral("host"), QStringLiteral("Address to listen on (default 0.0.0.0)."), QStringLiteral("address")};
+    const QCommandLineOption portOption {
+        QStringLiteral("port"), QStringLiteral("Port to listen on; 0 picks a free one (env PORT, default 8080)."),
+        QStringLiteral("port")};
+    const QCommandLineOption redisOption {QStringLiteral("redis"),
+                                          QStringLiteral("redis://[user:password@]host:port[/db] (env REDIS_URL); "
+                                                         "without it the node runs alone on an in-process broker."),
+                                          QStringLiteral("url")};
+    const QCommandLineOption nodeIdOption {
+        QStringLiteral("node-id"),
+        QStringLiteral("This node's id in envelopes and Redis client names (env NODE_ID, default a random UUID)."),
+        QStringLiteral("id")};
+    const QCommandLineOption prefixOption {QStringLiteral("prefix"),
+                                           QStringLiteral("Channel prefix (env CHANNEL_PREFIX, default %1).")
+                                               .arg(fanout::NodeConfig::DefaultChannelPrefix),
+                                           QStringLiteral("prefix")};
+};
+
+NodeCommandLine::NodeCommandLine(const QProcessEnvironment &environment) : environment(environment)
+{
     parser.setApplicationDescription(
         QStringLiteral("Fan-out WebSocket node: rooms of WebSocket clients, shared across a fleet of nodes "
                        "through Redis pub/sub (channel PREFIX+room, envelope {origin,room,payload,ts})."));
-    const QCommandLineOption helpOption = parser.addHelpOption();
-    const QCommandLineOption versionOption = parser.addVersionOption();
-    const QCommandLineOption hostOption(
-        QStringLiteral("host"), QStringLiteral("Address to listen on (default 0.0.0.0)."), QStringLiteral("address"));
-    const QCommandLineOption portOption(
-        QStringLiteral("port"), QStringLiteral("Port to listen on; 0 picks a free one (env PORT, default 8080)."),
-        QStringLiteral("port"));
-    const QCommandLineOption redisOption(QStringLiteral("redis"),
-                                         QStringLiteral("redis://[user:password@]host:port[/db] (env REDIS_URL); "
-                                                        "without it the node runs alone on an in-process broker."),
-                                         QStringLiteral("url"));
-    const QCommandLineOption nodeIdOption(
-        QStringLiteral("node-id"),
-        QStringLiteral("This node's id in envelopes and Redis client names (env NODE_ID, default a random UUID)."),
-        QStringLiteral("id"));
-    const QCommandLineOption prefixOption(QStringLiteral("prefix"),
-                                          QStringLiteral("Channel prefix (env CHANNEL_PREFIX, default %1).")
-                                              .arg(fanout::NodeConfig::DefaultChannelPrefix),
-                                          QStringLiteral("prefix"));
     parser.addOptions({hostOption, portOption, redisOption, nodeIdOption, prefixOption});
+}
 
-    const auto error = [](const QString &message) { return ParseResult {Outcome::ExitError, message}; };
+std::optional<ParseResult> NodeCommandLine::parse(const QStringList &arguments)
+{
     if (!parser.parse(arguments))
-        return error(parser.errorText());
+        return ParseResult {Outcome::ExitError, parser.errorText()};
     if (parser.isSet(helpOption))
-        return {Outcome::ExitOk, parser.helpText()};
+        return ParseResult {Outcome::ExitOk, parser.helpText()};
     if (parser.isSet(versionOption))
-        return {Outcome::ExitOk, QStringLiteral("fanout-node %1").arg(QStringLiteral(FANOUT_VERSION))};
+        return ParseResult {Outcome::ExitOk, QStringLiteral("fanout-node %1").arg(QStringLiteral(FANOUT_VERSION))};
     if (!parser.positionalArguments().isEmpty())
-        return error(QStringLiteral("unexpected argument: %1").arg(parser.positionalArguments().first()));
+        return ParseResult {Outcome::ExitError,
+                            QStringLiteral("unexpected argument: %1").arg(parser.positionalArguments().first())};
+    return std::nullopt;
+}
 
-    const auto value = [&](const QCommandLineOption &option, const char *variable) -> QString {
-        if (parser.isSet(option))
-            return parser.value(option);
-        return environment.value(QString::fromLatin1(variable));
-    };
-
-    if (parser.isSet(hostOption)) {
-        const QString host = parser.value(hostOption);
-        if (host == QLatin1String("localhost"))
-            options->host = QHostAddress::LocalHost;
-        else if (!options->host.setAddress(host))
-            return error(QStringLiteral("--host: \"%1\" is not an IP address").arg(host));
-    }
-
-    const QString port = value(portOption, "PORT");
-    if (!port.isEmpty()) {
-        bool ok = false;
-        const uint number = port.toUInt(&ok);
-        if (!ok || number > 65535)
-            return error(QStringLiteral("--port/PORT: \"%1\" is not a port number (0-65535)").arg(port));
-        options->port = quint16(number);
-    }
-
-    const QString redis = value(redisOption, "REDIS_URL");
-    if (!redis.isEmpty()) {
-        QString urlError;
-        options->redis = fanout::RedisUrl::parse(redis, &urlError);
-        if (!options->redis)
-            return error(QStringLiteral("--redis/REDIS_URL: %1").arg(urlError));
-    }
-
-    options->nodeId = value(nodeIdOption, "NODE_ID");
-    if (options->nodeId.isEmpty())
-        options->nodeId = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    for (const QChar c : std::as_const(options->nodeId)) {
-        if (c.unicode() < 0x21 || c.unicode() > 0x7e)
-            return error(
-                QStringLiteral(
-                    "--node-id/NODE_ID: \"%1\" may hold only printable ASCII without spaces (Redis client names)")
-                    .arg(options->nodeId));
-    }
-    if (options->nodeId.size() > 128)
-        return error(QStringLiteral("--node-id/NODE_ID: longer than 128 characters"));
-
+std::optional<QString> NodeCommandLine::read(NodeOptions *options) const
+{
+    if (std::optional<QString> fault = readHost(&options->host))
+        return fault;
+    if (std::optional<QString> fault = readPort(&options->port))
+        return fault;
+    if (std::optional<QString> fault = readRedis(&options->redis))
+        return fault;
+    if (std::optional<QString> fault = readNodeId(&options->nodeId))
+        return fault;
     const QString prefix = value(prefixOption, "CHANNEL_PREFIX");
     if (!prefix.isEmpty())
         options->channelPrefix = prefix;
+    return std::nullopt;
+}
+
+/// The option's value, or else the environment variable's.
+QString NodeCommandLine::value(const QCommandLineOption &option, const char *variable) const
+{
+    if (parser.isSet(option))
+        return parser.value(option);
+    return environment.value(QString::fromLatin1(variable));
+}
+
+std::optional<QString> NodeCommandLine::readHost(QHostAddress *host) const
+{
+    if (!parser.isSet(hostOption))
+        return std::nullopt;
+    const QString text = parser.value(hostOption);
+    if (text == QLatin1String("localhost"))
+        *host = QHostAddress::LocalHost;
+    else if (!host->setAddress(text))
+        return QStringLiteral("--host: \"%1\" is not an IP address").arg(text);
+    return std::nullopt;
+}
+
+std::optional<QString> NodeCommandLine::readPort(quint16 *port) const
+{
+    const QString text = value(portOption, "PORT");
+    if (text.isEmpty())
+        return std::nullopt;
+    bool ok = false;
+    const uint number = text.toUInt(&ok);
+    if (!ok || number > 65535)
+        return QStringLiteral("--port/PORT: \"%1\" is not a port number (0-65535)").arg(text);
+    *port = quint16(number);
+    return std::nullopt;
+}
+
+std::optional<QString> NodeCommandLine::readRedis(std::optional<fanout::RedisUrl> *redis) const
+{
+    const QString text = value(redisOption, "REDIS_URL");
+    if (text.isEmpty())
+        return std::nullopt;
+    QString urlError;
+    *redis = fanout::RedisUrl::parse(text, &urlError);
+    if (!*redis)
+        return QStringLiteral("--redis/REDIS_URL: %1").arg(urlError);
+    return std::nullopt;
+}
+
+/// The id names the node's Redis connections, so it must be a valid Redis client name.
+std::optional<QString> NodeCommandLine::readNodeId(QString *nodeId) const
+{
+    *nodeId = value(nodeIdOption, "NODE_ID");
+    if (nodeId->isEmpty())
+        *nodeId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    for (const QChar c : std::as_const(*nodeId)) {
+        if (c.unicode() < 0x21 || c.unicode() > 0x7e)
+            return QStringLiteral(
+                       "--node-id/NODE_ID: \"%1\" may hold only printable ASCII without spaces (Redis client names)")
+                .arg(*nodeId);
+    }
+    if (nodeId->size() > 128)
+        return QStringLiteral("--node-id/NODE_ID: longer than 128 characters");
+    return std::nullopt;
+}
+
+}
+
+NodeOptions::ParseResult NodeOptions::parse(const QStringList &arguments, const QProcessEnvironment &environment,
+                                            NodeOptions *options)
+{
+    NodeCommandLine commandLine(environment);
+    if (std::optional<ParseResult> early = commandLine.parse(arguments))
+        return *early;
+    if (std::optional<QString> fault = commandLine.read(options))
+        return {Outcome::ExitError, *fault};
     return {};
 }

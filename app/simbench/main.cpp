@@ -24,11 +24,9 @@ qint64 statusKiB(const char *field)
     return -1;
 }
 
-}
-
-int main(int argc, char *argv[])
+/// The scenario the command line asks for; --kill adds a node failure halfway and its restart.
+fanout::Scenario scenarioFromCommandLine(const QCoreApplication &app)
 {
-    QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Simulation engine throughput benchmark."));
     parser.addHelpOption();
@@ -59,6 +57,45 @@ int main(int argc, char *argv[])
         scenario.steps.push_back({scenario.seconds / 2, fanout::ScenarioStep::Action::KillNode, 0, -1, 0});
         scenario.steps.push_back({scenario.seconds / 2 + 0.5, fanout::ScenarioStep::Action::RestartNode, 0, -1, 0});
     }
+    return scenario;
+}
+
+/// What a run cost before its first tick.
+struct SetUpCost {
+    qint64 setUpMs = 0;
+    qint64 connectMs = 0;
+    qint64 rssAfterSetUpKiB = 0;
+};
+
+/// The JSON line of a finished run; the peak RSS is read now.
+QJsonObject result(const fanout::Scenario &scenario, const fanout::SimSnapshot &snapshot, double wallSeconds,
+                   const SetUpCost &cost)
+{
+    const quint64 deliveries = snapshot.socketDeliveries;
+    return {
+        {"nodes", scenario.nodes},
+        {"clients", scenario.clients},
+        {"rooms", scenario.rooms},
+        {"publishes", double(snapshot.totals.published)},
+        {"socket_deliveries", double(deliveries)},
+        {"wall_seconds", wallSeconds},
+        {"deliveries_per_second", double(deliveries) / wallSeconds},
+        {"lost", double(snapshot.totals.lost)},
+        {"duplicates", double(snapshot.totals.duplicates)},
+        {"amplification", snapshot.amplification},
+        {"setup_ms", double(cost.setUpMs)},
+        {"connect_ms", double(cost.connectMs)},
+        {"rss_after_setup_mib", cost.rssAfterSetUpKiB / 1024.0},
+        {"peak_rss_mib", statusKiB("VmHWM:") / 1024.0},
+    };
+}
+
+}
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    const fanout::Scenario scenario = scenarioFromCommandLine(app);
 
     QElapsedTimer setUpClock;
     setUpClock.start();
@@ -68,36 +105,20 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "simbench: %s\n", qPrintable(error));
         return 1;
     }
-    const qint64 setUpMs = setUpClock.elapsed();
-    const qint64 rssAfterSetUp = statusKiB("VmRSS:");
+    SetUpCost cost;
+    cost.setUpMs = setUpClock.elapsed();
+    cost.rssAfterSetUpKiB = statusKiB("VmRSS:");
     // The clock starts with the first tick: connecting 100,000 clients (their joins and the
     // user_joined events) is set-up, timed apart.
     QElapsedTimer runClock;
-    qint64 connectMs = 0;
     QObject::connect(&simulation, &fanout::Simulation::started, &app, [&] {
-        connectMs = setUpClock.elapsed() - setUpMs;
+        cost.connectMs = setUpClock.elapsed() - cost.setUpMs;
         runClock.start();
     });
-    QObject::connect(&simulation, &fanout::Simulation::finished, &app, [&](const fanout::SimSnapshot &s) {
-        const double wall = runClock.nsecsElapsed() / 1e9;
-        const quint64 deliveries = s.socketDeliveries;
-        const QJsonObject result {
-            {"nodes", scenario.nodes},
-            {"clients", scenario.clients},
-            {"rooms", scenario.rooms},
-            {"publishes", double(s.totals.published)},
-            {"socket_deliveries", double(deliveries)},
-            {"wall_seconds", wall},
-            {"deliveries_per_second", double(deliveries) / wall},
-            {"lost", double(s.totals.lost)},
-            {"duplicates", double(s.totals.duplicates)},
-            {"amplification", s.amplification},
-            {"setup_ms", double(setUpMs)},
-            {"connect_ms", double(connectMs)},
-            {"rss_after_setup_mib", rssAfterSetUp / 1024.0},
-            {"peak_rss_mib", statusKiB("VmHWM:") / 1024.0},
-        };
-        std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
+    QObject::connect(&simulation, &fanout::Simulation::finished, &app, [&](const fanout::SimSnapshot &snapshot) {
+        const double wallSeconds = runClock.nsecsElapsed() / 1e9;
+        const QJsonDocument line(result(scenario, snapshot, wallSeconds, cost));
+        std::printf("%s\n", line.toJson(QJsonDocument::Compact).constData());
         QCoreApplication::quit();
     });
     simulation.setSpeed(0);

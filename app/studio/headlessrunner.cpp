@@ -47,7 +47,8 @@ int HeadlessRunner::start(const StudioOptions &options)
         }
     });
     std::fprintf(stderr, "fanout-studio: scenario %s, %g s on %s\n", qPrintable(scenario->name), scenario->seconds,
-                 options.broker.isEmpty() ? "the in-process broker" : qPrintable(options.broker));
+                 options.broker.isEmpty() ? "the in-process broker"
+                                          : qPrintable(fanout::Simulation::brokerName(options.broker)));
     m_simulation->setSpeed(options.realTime ? 1.0 : 0.0);
     m_simulation->run();
     return -1;

@@ -18,7 +18,7 @@ ScreenshotRunner::ScreenshotRunner(MainWindow *window, QString path, double seco
 void ScreenshotRunner::check()
 {
     const auto &snapshot = m_window->controller()->lastSnapshot();
-    if (snapshot.simSeconds < m_seconds && snapshot.phase != QLatin1String("finished"))
+    if (snapshot.simSeconds < m_seconds && snapshot.phase != fanout::SimPhase::Finished)
         return;
     disconnect(m_window, nullptr, this, nullptr);
     const QImage image = m_window->grab().toImage();

@@ -26,12 +26,14 @@ double percentile(std::vector<double> values, double q)
     return values[std::min(values.size() - 1, size_t(q * double(values.size())))];
 }
 
-}
+/// What the command line asks for.
+struct UiBenchOptions {
+    double seconds; ///< wall seconds to measure
+    int clients;
+};
 
-int main(int argc, char *argv[])
+UiBenchOptions parseCommandLine(const QApplication &app)
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QApplication app(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Fanout Studio UI frame-time benchmark."));
     parser.addHelpOption();
@@ -41,81 +43,138 @@ int main(int argc, char *argv[])
                                      QStringLiteral("n"), QStringLiteral("100000"));
     parser.addOptions({seconds, clients});
     parser.process(app);
+    return {parser.value(seconds).toDouble(), parser.value(clients).toInt()};
+}
 
+/// Runs longer than any measurement, so the load never stops while it is measured.
+fanout::Scenario benchScenario(int clients)
+{
     fanout::Scenario scenario;
     scenario.name = QStringLiteral("uibench");
     scenario.nodes = 20;
-    scenario.clients = parser.value(clients).toInt();
+    scenario.clients = clients;
     scenario.rooms = 1000;
     scenario.publishRate = 20000;
     scenario.seconds = 3600;
     scenario.settleMs = 100;
+    return scenario;
+}
+
+/// Measures the window between start() and finish(). A frame: one snapshot taken into every
+/// model, chart and view (MainWindow::lastRefreshMs) plus a synchronous repaint of the whole
+/// window. A heartbeat timer at 30 Hz also measures how late the UI thread serves its timers,
+/// which is what a user feels as lag.
+class FrameMeter
+{
+public:
+    explicit FrameMeter(MainWindow *window);
+
+    void start();
+    /// Stops measuring; what was measured, as JSON.
+    QJsonObject finish();
+
+private:
+    void onRefreshed();
+    void onHeartbeat();
+
+    MainWindow *m_window;
+    bool m_measuring = false;
+    std::vector<double> m_refreshMs;
+    std::vector<double> m_frameMs;
+    std::vector<double> m_heartbeatLateMs;
+    QTimer m_heartbeat;
+    QElapsedTimer m_heartbeatClock;
+    QElapsedTimer m_measureClock;
+    quint64 m_deliveriesAtStart = 0;
+    double m_simSecondsAtStart = 0;
+};
+
+FrameMeter::FrameMeter(MainWindow *window) : m_window(window)
+{
+    QObject::connect(window, &MainWindow::refreshed, window, [this] { onRefreshed(); });
+    m_heartbeat.setTimerType(Qt::PreciseTimer);
+    m_heartbeat.setInterval(33);
+    QObject::connect(&m_heartbeat, &QTimer::timeout, &m_heartbeat, [this] { onHeartbeat(); });
+}
+
+void FrameMeter::start()
+{
+    m_deliveriesAtStart = m_window->controller()->lastSnapshot().socketDeliveries;
+    m_simSecondsAtStart = m_window->controller()->lastSnapshot().simSeconds;
+    m_measuring = true;
+    m_measureClock.start();
+    m_heartbeatClock.start();
+    m_heartbeat.start();
+}
+
+QJsonObject FrameMeter::finish()
+{
+    m_measuring = false;
+    const auto &last = m_window->controller()->lastSnapshot();
+    const double wallSeconds = double(m_measureClock.nsecsElapsed()) / 1e9;
+    return {
+        {"wall_seconds", wallSeconds},
+        {"sim_seconds", last.simSeconds - m_simSecondsAtStart},
+        {"deliveries_per_second", double(last.socketDeliveries - m_deliveriesAtStart) / wallSeconds},
+        {"frames", double(m_frameMs.size())},
+        {"refresh_ms_p50", percentile(m_refreshMs, 0.50)},
+        {"refresh_ms_p99", percentile(m_refreshMs, 0.99)},
+        {"frame_ms_p50", percentile(m_frameMs, 0.50)},
+        {"frame_ms_p99", percentile(m_frameMs, 0.99)},
+        {"frame_ms_max", percentile(m_frameMs, 1.0)},
+        {"heartbeat_late_ms_p50", percentile(m_heartbeatLateMs, 0.50)},
+        {"heartbeat_late_ms_p99", percentile(m_heartbeatLateMs, 0.99)},
+    };
+}
+
+void FrameMeter::onRefreshed()
+{
+    QElapsedTimer paint;
+    paint.start();
+    m_window->repaint();
+    if (m_measuring) {
+        m_refreshMs.push_back(m_window->lastRefreshMs());
+        m_frameMs.push_back(m_window->lastRefreshMs() + double(paint.nsecsElapsed()) / 1e6);
+    }
+}
+
+void FrameMeter::onHeartbeat()
+{
+    if (m_measuring)
+        m_heartbeatLateMs.push_back(std::max(0.0, double(m_heartbeatClock.nsecsElapsed()) / 1e6 - 33.0));
+    m_heartbeatClock.start();
+}
+
+}
+
+int main(int argc, char *argv[])
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication app(argc, argv);
+    const UiBenchOptions options = parseCommandLine(app);
+    const fanout::Scenario scenario = benchScenario(options.clients);
 
     MainWindow window;
     window.resize(1600, 1000);
     window.show();
     window.controller()->setSpeed(0);
+    FrameMeter meter(&window);
 
-    // A frame: one snapshot taken into every model, chart and view (MainWindow::lastRefreshMs)
-    // plus a synchronous repaint of the whole window. A heartbeat timer at 30 Hz also measures
-    // how late the UI thread serves its timers, which is what a user feels as lag.
-    std::vector<double> refreshMs;
-    std::vector<double> frameMs;
-    std::vector<double> heartbeatLateMs;
-    bool measuring = false;
-    QObject::connect(&window, &MainWindow::refreshed, &window, [&] {
-        QElapsedTimer paint;
-        paint.start();
-        window.repaint();
-        if (measuring) {
-            refreshMs.push_back(window.lastRefreshMs());
-            frameMs.push_back(window.lastRefreshMs() + double(paint.nsecsElapsed()) / 1e6);
-        }
-    });
-    QElapsedTimer heartbeatClock;
-    QTimer heartbeat;
-    heartbeat.setTimerType(Qt::PreciseTimer);
-    heartbeat.setInterval(33);
-    QObject::connect(&heartbeat, &QTimer::timeout, &app, [&] {
-        if (measuring)
-            heartbeatLateMs.push_back(std::max(0.0, double(heartbeatClock.nsecsElapsed()) / 1e6 - 33.0));
-        heartbeatClock.start();
-    });
-
-    QElapsedTimer setUp;
-    setUp.start();
+    // Measure from the first snapshot after set-up (connecting 100,000 clients takes seconds).
+    bool started = false;
+    QObject::connect(window.controller(), &SimulationController::snapshotUpdated, &app,
+                     [&](const fanout::SimSnapshot &snapshot) {
+                         if (started || snapshot.phase == fanout::SimPhase::Setup)
+                             return;
+                         started = true;
+                         meter.start();
+                         QTimer::singleShot(int(options.seconds * 1000), &app, [&] {
+                             QJsonObject result = meter.finish();
+                             result.insert(QStringLiteral("clients"), scenario.clients);
+                             std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
+                             QApplication::quit();
+                         });
+                     });
     window.startScenario(scenario);
-    quint64 deliveriesAtStart = 0;
-    double simAtStart = 0;
-    QElapsedTimer measureClock;
-    QTimer::singleShot(3000, &app, [&] { // let the set-up of 100,000 clients finish first
-        deliveriesAtStart = window.controller()->lastSnapshot().socketDeliveries;
-        simAtStart = window.controller()->lastSnapshot().simSeconds;
-        measuring = true;
-        measureClock.start();
-        heartbeatClock.start();
-        heartbeat.start();
-    });
-    QTimer::singleShot(3000 + int(parser.value(seconds).toDouble() * 1000), &app, [&] {
-        measuring = false;
-        const auto &last = window.controller()->lastSnapshot();
-        const double wall = double(measureClock.nsecsElapsed()) / 1e9;
-        const QJsonObject result {
-            {"clients", scenario.clients},
-            {"wall_seconds", wall},
-            {"sim_seconds", last.simSeconds - simAtStart},
-            {"deliveries_per_second", double(last.socketDeliveries - deliveriesAtStart) / wall},
-            {"frames", double(frameMs.size())},
-            {"refresh_ms_p50", percentile(refreshMs, 0.50)},
-            {"refresh_ms_p99", percentile(refreshMs, 0.99)},
-            {"frame_ms_p50", percentile(frameMs, 0.50)},
-            {"frame_ms_p99", percentile(frameMs, 0.99)},
-            {"frame_ms_max", percentile(frameMs, 1.0)},
-            {"heartbeat_late_ms_p50", percentile(heartbeatLateMs, 0.50)},
-            {"heartbeat_late_ms_p99", percentile(heartbeatLateMs, 0.99)},
-        };
-        std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
-        QApplication::quit();
-    });
     return app.exec();
 }

@@ -27,6 +27,16 @@ struct BrokerStats {
         reconnects += other.reconnects;
         return *this;
     }
+    BrokerStats &operator-=(const BrokerStats &other)
+    {
+        published -= other.published;
+        publishesQueued -= other.publishesQueued;
+        publishesDropped -= other.publishesDropped;
+        messagesReceived -= other.messagesReceived;
+        bytesReceived -= other.bytesReceived;
+        reconnects -= other.reconnects;
+        return *this;
+    }
 };
 
 /// A node's connection to a pub/sub bus with Redis semantics.

@@ -16,13 +16,13 @@ public:
     explicit InProcessConsole(InProcessBus *bus, QObject *parent = nullptr);
 
     QString target() const override { return QStringLiteral("in-process"); }
-    /// The reply the bus gives to a command's words.
-    RedisReply reply(const QList<QByteArray> &args) const;
 
 protected:
     bool send(const QList<QByteArray> &args, ReplyHandler handler) override;
 
 private:
+    /// The reply the bus gives to a command's words.
+    RedisReply reply(const QList<QByteArray> &args) const;
     RedisReply pubsub(const QList<QByteArray> &args) const;
     RedisReply clientList() const;
 

@@ -3,6 +3,8 @@
 #include "redis/readonlycommands.h"
 #include "redis/rediscommandline.h"
 
+#include <QPointer>
+
 namespace fanout {
 
 RedisConsole::RedisConsole(bool writesAllowed, QObject *parent) : QObject(parent), m_writesAllowed(writesAllowed)
@@ -29,8 +31,11 @@ void RedisConsole::execute(const QString &commandLine)
         emit answered(commandLine, RedisReply::makeError(ReadOnlyCommands::refusal()).toDisplayString());
         return;
     }
-    const bool sent = send(
-        *args, [this, commandLine](const RedisReply &reply) { emit answered(commandLine, reply.toDisplayString()); });
+    // The connection may outlive the console and answer after it is gone.
+    const bool sent = send(*args, [console = QPointer<RedisConsole>(this), commandLine](const RedisReply &reply) {
+        if (console)
+            emit console->answered(commandLine, reply.toDisplayString());
+    });
     if (!sent)
         emit answered(commandLine, QStringLiteral("(error) not connected to %1").arg(target()));
 }

@@ -7,7 +7,7 @@
 
 namespace fanout {
 
-/// What a node publishes on a room's channel: the envelope of the room protocol
+/// What a node publishes on a room's channel: the bus envelope of the reference Node.js node
 /// `{"origin","room","payload","ts"}` plus optional fields of ours: `id` (per-origin message
 /// number, for tracing and de-duplication), `kind` ("event" for join/leave notices; absent for
 /// messages) and `from` (the sending session). Decoding needs only `payload`, so envelopes from

@@ -1,6 +1,6 @@
 #include "driftdetector.h"
 
-#include "redis/redisbroker.h"
+#include "redis/clientnames.h"
 
 #include <QHash>
 #include <QLocale>
@@ -14,10 +14,6 @@ void add(std::vector<DriftFinding> &findings, DriftFinding::Severity severity, c
 {
     findings.push_back({severity, kind, node, room, detail});
 }
-
-}
-
-namespace {
 
 using Severity = DriftFinding::Severity;
 
@@ -92,7 +88,7 @@ void checkUnclaimedChannels(const Claims &claims, const InspectionSnapshot &snap
 {
     bool anonymousSubscribers = false;
     for (const ClientInfo &client : snapshot.clients) {
-        if (client.subscriptions > 0 && !RedisBroker::isNodeConnectionName(client.name))
+        if (client.subscriptions > 0 && !ClientNames::isNode(client.name))
             anonymousSubscribers = true;
     }
     for (const ChannelInfo &channel : snapshot.channels) {

@@ -2,7 +2,7 @@
 
 #include "console/redisserverconsole.h"
 #include "driftdetector.h"
-#include "redis/redisbroker.h"
+#include "redis/clientnames.h"
 
 #include <QDateTime>
 
@@ -11,8 +11,6 @@
 namespace fanout {
 
 namespace {
-
-const QByteArray ClientName = "fanout-inspector";
 
 QList<QByteArray> strings(const RedisReply &reply)
 {
@@ -26,7 +24,7 @@ QList<QByteArray> strings(const RedisReply &reply)
 
 RedisInspector::RedisInspector(const RedisUrl &url, QObject *parent)
     : QObject(parent), m_url(url),
-      m_connection(new RedisConnection(url, QString::fromLatin1(ClientName), RedisConnection::Mode::Command, this)),
+      m_connection(new RedisConnection(url, ClientNames::inspector(), RedisConnection::Mode::Command, this)),
       m_console(new RedisServerConsole(m_connection, url.toDisplayString(), this))
 {
     connect(m_connection, &RedisConnection::ready, this, &RedisInspector::connected);
@@ -76,6 +74,17 @@ void RedisInspector::setRefreshInterval(int milliseconds)
         m_refreshTimer.start(milliseconds);
 }
 
+void RedisInspector::setPrefix(const QString &prefix)
+{
+    if (prefix == m_prefix)
+        return;
+    m_prefix = prefix;
+    if (isSniffing()) {
+        setSniffing(false);
+        setSniffing(true);
+    }
+}
+
 void RedisInspector::setSniffing(bool sniffing)
 {
     if (sniffing == isSniffing())
@@ -86,8 +95,7 @@ void RedisInspector::setSniffing(bool sniffing)
         m_sniffCounts.clear();
         return;
     }
-    m_sniffer
-        = new RedisConnection(m_url, QStringLiteral("fanout-inspector:sniff"), RedisConnection::Mode::Subscriber, this);
+    m_sniffer = new RedisConnection(m_url, ClientNames::inspectorSniffer(), RedisConnection::Mode::Subscriber, this);
     connect(m_sniffer, &RedisConnection::ready, this, [this] {
         m_sniffer->send({"PSUBSCRIBE", m_prefix.toUtf8() + '*'});
         m_sniffCounts.clear();
@@ -252,8 +260,8 @@ void RedisInspector::readNodeRecord(size_t index, const RedisReply &reply)
 void RedisInspector::attachConnections()
 {
     for (FleetNode &node : m_snapshot.nodes) {
-        const QString publishName = RedisBroker::publishConnectionName(node.record.id);
-        const QString subscribeName = RedisBroker::subscribeConnectionName(node.record.id);
+        const QString publishName = ClientNames::nodePublish(node.record.id);
+        const QString subscribeName = ClientNames::nodeSubscribe(node.record.id);
         for (size_t c = 0; c < m_snapshot.clients.size(); ++c) {
             const QString &name = m_snapshot.clients[c].name;
             if (name == publishName)
@@ -282,7 +290,8 @@ void RedisInspector::recordError(const char *command, const RedisReply &reply)
 QString RedisInspector::roomOf(const QByteArray &channel) const
 {
     const QString name = QString::fromUtf8(channel);
-    return name.startsWith(m_prefix) ? name.mid(m_prefix.size()) : name;
+    // The prefix this refresh started with, even if it was changed since.
+    return name.startsWith(m_snapshot.prefix) ? name.mid(m_snapshot.prefix.size()) : name;
 }
 
 }

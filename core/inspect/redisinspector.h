@@ -41,7 +41,8 @@ public:
     RedisUrl url() const { return m_url; }
 
     QString prefix() const { return m_prefix; }
-    void setPrefix(const QString &prefix) { m_prefix = prefix; }
+    /// Takes effect at the next refresh; a sniffing connection re-subscribes to the new pattern.
+    void setPrefix(const QString &prefix);
     /// The console's mode is the inspector's: allowing writes on either allows them on both.
     bool writesAllowed() const;
     void setWritesAllowed(bool allowed);

@@ -22,6 +22,11 @@ QByteArray ClientProtocol::errorFrame(const QString &code, const QString &messag
     return "{\"type\":\"error\",\"code\":" + JsonText::quote(code) + ",\"message\":" + JsonText::quote(message) + '}';
 }
 
+bool ClientProtocol::isErrorFrame(QByteArrayView frame)
+{
+    return frame.startsWith(R"({"type":"error")");
+}
+
 void ClientProtocol::opened(Session *session, const QString &room)
 {
     m_node.attach(session);

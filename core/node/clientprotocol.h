@@ -31,6 +31,7 @@ public:
     void closed(Session *session);
 
     static QByteArray errorFrame(const QString &code, const QString &message);
+    static bool isErrorFrame(QByteArrayView frame);
 
 private:
     void roomModeText(Session *session, const QByteArray &frame);

@@ -25,6 +25,17 @@ struct NodeStats {
         fallbackDeliveries += other.fallbackDeliveries;
         return *this;
     }
+    NodeStats &operator-=(const NodeStats &other)
+    {
+        published -= other.published;
+        brokerMessages -= other.brokerMessages;
+        wastedMessages -= other.wastedMessages;
+        malformedMessages -= other.malformedMessages;
+        deliveries -= other.deliveries;
+        eventDeliveries -= other.eventDeliveries;
+        fallbackDeliveries -= other.fallbackDeliveries;
+        return *this;
+    }
 };
 
 }

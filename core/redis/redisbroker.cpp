@@ -1,16 +1,17 @@
 #include "redisbroker.h"
 
+#include "clientnames.h"
+
 #include "logging.h"
 #include "redisconnection.h"
-
-#include <QRegularExpression>
 
 namespace fanout {
 
 RedisBroker::RedisBroker(const RedisUrl &url, const QString &nodeId, QObject *parent)
     : Broker(parent), m_url(url),
-      m_publisher(new RedisConnection(url, publishConnectionName(nodeId), RedisConnection::Mode::Command, this)),
-      m_subscriber(new RedisConnection(url, subscribeConnectionName(nodeId), RedisConnection::Mode::Subscriber, this))
+      m_publisher(new RedisConnection(url, ClientNames::nodePublish(nodeId), RedisConnection::Mode::Command, this)),
+      m_subscriber(
+          new RedisConnection(url, ClientNames::nodeSubscribe(nodeId), RedisConnection::Mode::Subscriber, this))
 {
     connect(m_publisher, &RedisConnection::ready, this, &RedisBroker::flushOfflineQueue);
     for (RedisConnection *connection : {m_publisher, m_subscriber}) {
@@ -25,22 +26,6 @@ RedisBroker::RedisBroker(const RedisUrl &url, const QString &nodeId, QObject *pa
 }
 
 RedisBroker::~RedisBroker() = default;
-
-QString RedisBroker::publishConnectionName(const QString &nodeId)
-{
-    return QStringLiteral("fanout:%1:pub").arg(nodeId);
-}
-
-QString RedisBroker::subscribeConnectionName(const QString &nodeId)
-{
-    return QStringLiteral("fanout:%1:sub").arg(nodeId);
-}
-
-bool RedisBroker::isNodeConnectionName(const QString &clientName)
-{
-    static const QRegularExpression nodeConnection(QStringLiteral("^fanout:.+:(pub|sub)$"));
-    return nodeConnection.match(clientName).hasMatch();
-}
 
 void RedisBroker::subscribe(const QByteArray &channel)
 {

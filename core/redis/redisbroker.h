@@ -8,7 +8,7 @@ namespace fanout {
 class RedisConnection;
 struct RedisReply;
 
-/// The Broker on a real redis-server: two connections per node, named
+/// The Broker on a real redis-server: two connections per node (names in ClientNames),
 /// `fanout:<node>:pub` (PUBLISH, normal command mode) and `fanout:<node>:sub` (subscribe mode),
 /// because a connection in subscribe mode cannot publish. Connected means both are ready.
 /// When either is lost the subscription set is emptied (the sub connection, if still up, is told
@@ -19,11 +19,6 @@ class RedisBroker : public Broker
 public:
     RedisBroker(const RedisUrl &url, const QString &nodeId, QObject *parent = nullptr);
     ~RedisBroker() override;
-
-    static QString publishConnectionName(const QString &nodeId);
-    static QString subscribeConnectionName(const QString &nodeId);
-    /// Whether a CLIENT LIST name is one of a node's two connections, named as above.
-    static bool isNodeConnectionName(const QString &clientName);
 
     State state() const override { return currentState(); }
     void subscribe(const QByteArray &channel) override;

@@ -74,7 +74,7 @@ void SimFaults::restartNode(int index, qint64 tick)
         emit errorOccurred(error);
         return;
     }
-    m_fleet.applyLink(index, isBrokerReachable());
+    m_fleet.applyLink(index, linksUp());
     emit logged(QStringLiteral("node %1 restarted as %2").arg(index).arg(m_fleet.node(index).id()));
 }
 
@@ -83,7 +83,7 @@ void SimFaults::setPartitioned(int index, bool partitioned, qint64 tick)
     const SimNode &node = m_fleet.node(index);
     if (!node.isUp() || node.isPartitioned() == partitioned)
         return;
-    m_fleet.setPartitioned(index, partitioned, isBrokerReachable(), tick);
+    m_fleet.setPartitioned(index, partitioned, linksUp(), tick);
     emit logged(partitioned ? QStringLiteral("%1 partitioned from the broker").arg(node.id())
                             : QStringLiteral("%1 healed").arg(node.id()));
 }
@@ -96,7 +96,7 @@ void SimFaults::setBrokerUp(bool up, qint64 tick)
     if (m_bus)
         m_bus->setUp(up);
     for (int i = 0; i < m_fleet.nodeCount(); ++i)
-        m_fleet.applyLink(i, isBrokerReachable());
+        m_fleet.applyLink(i, linksUp());
     m_timeline.setBusUp(tick, up);
     emit logged(up ? QStringLiteral("broker up") : QStringLiteral("broker down"));
 }

@@ -26,8 +26,10 @@ public:
     /// Carries out a fault step (not PublishRate, which is traffic).
     void apply(const ScenarioStep &step, qint64 tick);
     bool isBrokerUp() const { return m_busUp; }
-    /// Whether a node that is up and not partitioned can reach the broker.
-    bool isBrokerReachable() const { return m_bus || m_busUp; }
+    /// Whether the links of nodes that are up and not partitioned should be up: always on the
+    /// in-process bus, which goes down itself; on Redis only while "the broker" is up, since
+    /// the engine models a Redis outage by cutting every link.
+    bool linksUp() const { return m_bus || m_busUp; }
 
 signals:
     void logged(const QString &text);

@@ -58,9 +58,9 @@ bool SimFleet::startNodes(const SimNode::BrokerFactory &brokerFactory, QString *
 
 void SimFleet::connectClients(int count, qint64 tick)
 {
-    const size_t end = std::min(m_clients.size(), m_neverConnected + size_t(count));
-    for (; m_neverConnected < end; ++m_neverConnected)
-        place(*m_clients[m_neverConnected], tick);
+    const size_t end = std::min(m_clients.size(), m_placedOnce + size_t(count));
+    for (; m_placedOnce < end; ++m_placedOnce)
+        place(*m_clients[m_placedOnce], tick);
 }
 
 quint64 SimFleet::brokerMessages() const
@@ -210,33 +210,6 @@ bool SimFleet::publish(int sender, int room, const QByteArray &content, qint64 t
     return false;
 }
 
-namespace {
-
-NodeStats since(NodeStats now, const NodeStats &start)
-{
-    now.published -= start.published;
-    now.brokerMessages -= start.brokerMessages;
-    now.wastedMessages -= start.wastedMessages;
-    now.malformedMessages -= start.malformedMessages;
-    now.deliveries -= start.deliveries;
-    now.eventDeliveries -= start.eventDeliveries;
-    now.fallbackDeliveries -= start.fallbackDeliveries;
-    return now;
-}
-
-BrokerStats since(BrokerStats now, const BrokerStats &start)
-{
-    now.published -= start.published;
-    now.publishesQueued -= start.publishesQueued;
-    now.publishesDropped -= start.publishesDropped;
-    now.messagesReceived -= start.messagesReceived;
-    now.bytesReceived -= start.bytesReceived;
-    now.reconnects -= start.reconnects;
-    return now;
-}
-
-}
-
 void SimFleet::startCounting()
 {
     m_statsAtStart.clear();
@@ -260,9 +233,12 @@ void SimFleet::captureNodes(SimSnapshot *s) const
     for (size_t n = 0; n < nodes; ++n) {
         const SimNode &simNode = *m_nodes[n];
         const bool counting = n < m_statsAtStart.size();
-        const NodeStats stats = counting ? since(simNode.stats(), m_statsAtStart[n]) : simNode.stats();
-        const BrokerStats brokerStats
-            = counting ? since(simNode.brokerStats(), m_brokerStatsAtStart[n]) : simNode.brokerStats();
+        NodeStats stats = simNode.stats();
+        BrokerStats brokerStats = simNode.brokerStats();
+        if (counting) {
+            stats -= m_statsAtStart[n];
+            brokerStats -= m_brokerStatsAtStart[n];
+        }
         SimNodeSnapshot node;
         node.index = int(n);
         node.id = simNode.id();
@@ -282,13 +258,13 @@ void SimFleet::captureNodes(SimSnapshot *s) const
         s->eventDeliveries += stats.eventDeliveries;
         const Node *live = simNode.node();
         if (!live) {
-            node.state = QStringLiteral("down");
+            node.state = SimNodeState::Down;
             s->nodes.push_back(node);
             continue;
         }
-        node.state = simNode.isPartitioned()                      ? QStringLiteral("partitioned")
-            : live->broker()->state() == Broker::State::Connected ? QStringLiteral("up")
-                                                                  : QStringLiteral("local-only");
+        node.state = simNode.isPartitioned()                      ? SimNodeState::Partitioned
+            : live->broker()->state() == Broker::State::Connected ? SimNodeState::Up
+                                                                  : SimNodeState::LocalOnly;
         node.rooms = int(live->rooms().size());
         const QSet<QByteArray> subscriptions = live->broker()->subscriptions();
         node.subscriptions = int(subscriptions.size());

@@ -35,7 +35,7 @@ public:
     /// Connects the next `count` clients that never connected; called once the brokers are
     /// connected, so their user_joined events travel like any message.
     void connectClients(int count, qint64 tick);
-    bool clientsConnected() const { return m_neverConnected == m_clients.size(); }
+    bool clientsConnected() const { return m_placedOnce == m_clients.size(); }
     /// Envelopes the nodes received from the broker so far: when it stops moving, the bus is
     /// quiet.
     quint64 brokerMessages() const;
@@ -100,7 +100,7 @@ private:
     };
     std::vector<PendingReconnect> m_reconnects;
     std::vector<int> m_overflowed;
-    size_t m_neverConnected = 0; ///< clients [0, this) have been placed once
+    size_t m_placedOnce = 0; ///< clients [0, this) have been placed at least once
 };
 
 }

@@ -4,6 +4,38 @@
 
 namespace fanout {
 
+QString phaseName(SimPhase phase)
+{
+    switch (phase) {
+    case SimPhase::Setup:
+        return QStringLiteral("setup");
+    case SimPhase::Running:
+        return QStringLiteral("running");
+    case SimPhase::Paused:
+        return QStringLiteral("paused");
+    case SimPhase::Settling:
+        return QStringLiteral("settling");
+    case SimPhase::Finished:
+        return QStringLiteral("finished");
+    }
+    return {};
+}
+
+QString nodeStateName(SimNodeState state)
+{
+    switch (state) {
+    case SimNodeState::Up:
+        return QStringLiteral("up");
+    case SimNodeState::Down:
+        return QStringLiteral("down");
+    case SimNodeState::Partitioned:
+        return QStringLiteral("partitioned");
+    case SimNodeState::LocalOnly:
+        return QStringLiteral("local-only");
+    }
+    return {};
+}
+
 QJsonObject SimSnapshot::toReport() const
 {
     QJsonObject lostByCause;
@@ -14,7 +46,7 @@ QJsonObject SimSnapshot::toReport() const
         nodeArray.append(QJsonObject {
             {"id", node.id},
             {"url", node.url.toString()},
-            {"state", node.state},
+            {"state", nodeStateName(node.state)},
             {"clients", node.clients},
             {"rooms", node.rooms},
             {"subscriptions", node.subscriptions},

@@ -11,12 +11,31 @@
 
 namespace fanout {
 
+/// Where a simulation is; phaseName() is how reports and the window spell it.
+enum class SimPhase {
+    Setup,
+    Running,
+    Paused,
+    Settling,
+    Finished
+};
+QString phaseName(SimPhase phase);
+
+/// A simulated node as the window and reports show it; nodeStateName() spells it.
+enum class SimNodeState {
+    Up,
+    Down,
+    Partitioned,
+    LocalOnly ///< up, but its broker is not connected: it delivers to its own clients only
+};
+QString nodeStateName(SimNodeState state);
+
 /// One node in a snapshot.
 struct SimNodeSnapshot {
     int index = 0;
     QString id;
     QUrl url;
-    QString state; ///< "up", "down", "partitioned" or "local-only" (broker not connected)
+    SimNodeState state = SimNodeState::Up;
     int clients = 0;
     int rooms = 0;
     int subscriptions = 0;
@@ -32,7 +51,7 @@ struct SimNodeSnapshot {
 struct SimSnapshot {
     QString scenario;
     QString broker; ///< "in-process" or the Redis URL
-    QString phase; ///< "setup", "running", "paused", "settling", "finished"
+    SimPhase phase = SimPhase::Setup;
     double simSeconds = 0;
     double wallSeconds = 0;
     bool brokerUp = true;

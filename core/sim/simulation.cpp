@@ -5,6 +5,7 @@
 #include "console/inprocessconsole.h"
 #include "console/redisserverconsole.h"
 #include "node/node.h"
+#include "redis/clientnames.h"
 #include "redis/redisbroker.h"
 #include "redis/redisconnection.h"
 #include "simclock.h"
@@ -45,11 +46,19 @@ Simulation::~Simulation()
     delete m_fleet; // before the bus its brokers are connected to
 }
 
+QString Simulation::brokerName(const QString &redisUrl)
+{
+    if (redisUrl.isEmpty())
+        return QStringLiteral("in-process");
+    const auto url = RedisUrl::parse(redisUrl, nullptr);
+    return url ? url->toDisplayString() : redisUrl;
+}
+
 bool Simulation::setUp(const QString &redisUrl, QString *error)
 {
     SimNode::BrokerFactory factory;
     if (redisUrl.isEmpty()) {
-        m_broker = QStringLiteral("in-process");
+        m_brokerName = brokerName(redisUrl);
         m_bus = std::make_unique<InProcessBus>();
         factory = [this](const QString &id) { return new InProcessBroker(m_bus.get(), id); };
         m_console = new InProcessConsole(m_bus.get(), this);
@@ -57,25 +66,21 @@ bool Simulation::setUp(const QString &redisUrl, QString *error)
         const std::optional<RedisUrl> url = RedisUrl::parse(redisUrl, error);
         if (!url)
             return false;
-        m_broker = url->toDisplayString();
+        m_brokerName = brokerName(redisUrl);
+        m_onRedis = true;
         factory = [url = *url](const QString &id) { return new RedisBroker(url, id); };
         m_consoleConnection
-            = new RedisConnection(*url, QStringLiteral("fanout-studio:console"), RedisConnection::Mode::Command, this);
+            = new RedisConnection(*url, ClientNames::studioConsole(), RedisConnection::Mode::Command, this);
         m_consoleConnection->open();
-        m_console = new RedisServerConsole(m_consoleConnection, m_broker, this);
-        if (m_clock->speed() == 0)
-            m_clock->setSpeed(1.0);
+        m_console = new RedisServerConsole(m_consoleConnection, m_brokerName, this);
+        setSpeed(m_clock->speed());
     }
     m_faults = new SimFaults(m_scenario, *m_fleet, m_timeline, m_bus.get(), this);
     connect(m_faults, &SimFaults::logged, this, &Simulation::logEvent);
     connect(m_faults, &SimFaults::errorOccurred, this, &Simulation::errorOccurred);
     m_wallClock.start();
-    return m_fleet->startNodes(factory, error);
-}
-
-int Simulation::nodeCount() const
-{
-    return m_fleet->nodeCount();
+    m_ready = m_fleet->startNodes(factory, error);
+    return m_ready;
 }
 
 QUrl Simulation::nodeUrl(int node) const
@@ -90,13 +95,13 @@ double Simulation::speed() const
 
 void Simulation::setSpeed(double factor)
 {
-    const bool realTimeOnly = m_console && !m_bus;
-    m_clock->setSpeed(factor <= 0 && realTimeOnly ? 1.0 : factor);
+    // On Redis, network deliveries must land between ticks: never faster than real time.
+    m_clock->setSpeed(factor <= 0 && m_onRedis ? 1.0 : factor);
 }
 
 void Simulation::run()
 {
-    if (m_phase == Phase::Finished || !m_faults)
+    if (m_phase == Phase::Finished || !m_ready)
         return;
     if (m_phase == Phase::Setup) {
         m_runRequested = true;
@@ -165,6 +170,8 @@ void Simulation::pause()
 
 void Simulation::step()
 {
+    if (!m_ready)
+        return;
     if (m_phase == Phase::Setup) {
         m_runRequested = false;
         waitForFleet();
@@ -219,7 +226,7 @@ void Simulation::runDueSteps()
         const ScenarioStep &step = m_scenario.steps[m_nextStep];
         if (std::llround(step.at * 1000.0 / m_scenario.tickMs) > m_tick)
             break;
-        apply(step);
+        carryOut(step);
         ++m_nextStep;
     }
 }
@@ -278,9 +285,8 @@ SimSnapshot Simulation::snapshot() const
 {
     SimSnapshot s;
     s.scenario = m_scenario.name;
-    s.broker = m_broker;
-    static const char *phases[] = {"setup", "running", "paused", "settling", "finished"};
-    s.phase = QLatin1String(phases[int(m_phase)]);
+    s.broker = m_brokerName;
+    s.phase = m_phase;
     s.simSeconds = simSeconds();
     s.wallSeconds = m_wallClock.isValid() ? m_wallClock.elapsed() / 1000.0 : 0;
     s.brokerUp = !m_faults || m_faults->isBrokerUp();
@@ -304,10 +310,20 @@ SimSnapshot Simulation::snapshot() const
 
 void Simulation::apply(const ScenarioStep &step)
 {
+    if (!m_ready)
+        return;
+    carryOut(step);
+    // While ticking the snapshot timer shows the change; otherwise nothing else would.
+    if (!m_clock->isRunning())
+        emit snapshotReady(snapshot());
+}
+
+void Simulation::carryOut(const ScenarioStep &step)
+{
     if (step.action == ScenarioStep::Action::PublishRate) {
         m_publishRate = std::max(0.0, step.rate);
         logEvent(QStringLiteral("publish rate %1/s").arg(m_publishRate));
-    } else if (m_faults) {
+    } else {
         m_faults->apply(step, m_tick);
     }
 }

@@ -33,14 +33,7 @@ class Simulation : public QObject
 {
     Q_OBJECT
 public:
-    enum class Phase {
-        Setup,
-        Running,
-        Paused,
-        Settling,
-        Finished
-    };
-    Q_ENUM(Phase)
+    using Phase = SimPhase;
 
     explicit Simulation(const Scenario &scenario, QObject *parent = nullptr);
     ~Simulation() override;
@@ -60,6 +53,10 @@ public:
     void setSpeed(double factor);
     double speed() const;
 
+    /// How a broker is named to users: "in-process" (empty URL) or the Redis URL without the
+    /// password it may carry.
+    static QString brokerName(const QString &redisUrl);
+
     /// Carries out a fault or change: the scenario's timed steps and the studio's menus both
     /// come here.
     void apply(const ScenarioStep &step);
@@ -67,7 +64,6 @@ public:
     RedisConsole *console() const { return m_console; }
 
     const Scenario &scenario() const { return m_scenario; }
-    int nodeCount() const;
     QUrl nodeUrl(int node) const;
     qint64 tick() const { return m_tick; }
     double simSeconds() const;
@@ -101,10 +97,13 @@ private:
     void cutOffOverflowedClients();
     void publishTick();
     void finish();
+    void carryOut(const ScenarioStep &step);
     void onNodeLinkChanged(int node, bool connected);
 
     Scenario m_scenario;
-    QString m_broker;
+    QString m_brokerName; ///< "in-process" or the Redis URL without its password
+    bool m_onRedis = false;
+    bool m_ready = false; ///< set up without error: only then may it run
     std::unique_ptr<InProcessBus> m_bus;
     RedisConnection *m_consoleConnection = nullptr;
     RedisConsole *m_console = nullptr;

@@ -1,6 +1,7 @@
 #include "virtualclient.h"
 
 #include "deliveryledger.h"
+#include "node/clientprotocol.h"
 #include "node/delivery.h"
 
 namespace fanout {
@@ -29,7 +30,7 @@ void VirtualClient::setSlow(bool slow, SlowPolicy policy, qsizetype queueLimit, 
 
 void VirtualClient::sendText(const QByteArray &frame)
 {
-    if (frame.startsWith(R"({"type":"error")")) {
+    if (ClientProtocol::isErrorFrame(frame)) {
         ++m_errors;
         m_lastError = frame;
     }

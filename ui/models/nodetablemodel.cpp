@@ -34,10 +34,15 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     if (role == UrlRole)
         return node.url.toString();
     if (role == Qt::BackgroundRole && index.column() == State) {
-        if (node.state == QLatin1String("down"))
+        switch (node.state) {
+        case fanout::SimNodeState::Down:
             return QBrush(QColor(0xe5, 0x73, 0x73));
-        if (node.state == QLatin1String("partitioned") || node.state == QLatin1String("local-only"))
+        case fanout::SimNodeState::Partitioned:
+        case fanout::SimNodeState::LocalOnly:
             return QBrush(QColor(0xff, 0xcc, 0x80));
+        case fanout::SimNodeState::Up:
+            break;
+        }
         return QBrush(QColor(0xa5, 0xd6, 0xa7));
     }
     if (role == Qt::ToolTipRole && index.column() == Url)
@@ -50,7 +55,7 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     case Id:
         return node.id;
     case State:
-        return node.state;
+        return fanout::nodeStateName(node.state);
     case Url:
         return node.url.toString();
     case Clients:

@@ -9,12 +9,17 @@ namespace {
 constexpr int MaxEnvelopesPerSnapshot = 12;
 constexpr int MaxAnimatedNodes = 40;
 
-QColor stateColor(const QString &state)
+QColor stateColor(fanout::SimNodeState state)
 {
-    if (state == QLatin1String("down"))
+    switch (state) {
+    case fanout::SimNodeState::Down:
         return QColor(0xe5, 0x73, 0x73);
-    if (state == QLatin1String("partitioned") || state == QLatin1String("local-only"))
+    case fanout::SimNodeState::Partitioned:
+    case fanout::SimNodeState::LocalOnly:
         return QColor(0xff, 0xb7, 0x4d);
+    case fanout::SimNodeState::Up:
+        break;
+    }
     return QColor(0x81, 0xc7, 0x84);
 }
 }
@@ -35,6 +40,9 @@ FleetView::FleetView(QWidget *parent) : QWidget(parent)
 
 void FleetView::setSnapshot(const fanout::SimSnapshot &snapshot)
 {
+    // Each run's ledger clock starts at zero: a newer trace of another run can look older.
+    if (!snapshot.recentTraces.empty() && snapshot.recentTraces.back().publishedNs < m_lastPublishedNs)
+        m_lastPublishedNs = 0;
     m_snapshot = snapshot;
     std::vector<const fanout::MessageTrace *> fresh;
     for (const fanout::MessageTrace &trace : snapshot.recentTraces) {
@@ -97,7 +105,7 @@ void FleetView::drawLinks(QPainter &p) const
     for (const auto &node : m_snapshot.nodes)
         maxSubscriptions = std::max(maxSubscriptions, node.subscriptions);
     for (const auto &node : m_snapshot.nodes) {
-        const bool linked = node.state == QLatin1String("up");
+        const bool linked = node.state == fanout::SimNodeState::Up;
         QPen pen(linked ? QColor(0x42, 0x7e, 0xc4) : QColor(0xbd, 0xbd, 0xbd));
         pen.setWidthF(1.0 + 5.0 * node.subscriptions / maxSubscriptions);
         if (!linked)
@@ -146,8 +154,9 @@ void FleetView::drawNodes(QPainter &p) const
         p.setPen(QPen(palette().text().color(), 1.2));
         p.setBrush(stateColor(node.state));
         p.drawRoundedRect(box, 6, 6);
-        const QString label = boxWidth > 80 ? tr("%1\n%2 clients\n%3").arg(node.id).arg(node.clients).arg(node.state)
-                                            : tr("%1\n%2").arg(node.index).arg(node.clients);
+        const QString label = boxWidth > 80
+            ? tr("%1\n%2 clients\n%3").arg(node.id).arg(node.clients).arg(fanout::nodeStateName(node.state))
+            : tr("%1\n%2").arg(node.index).arg(node.clients);
         p.drawText(box, Qt::AlignCenter, label);
     }
 }
@@ -178,7 +187,8 @@ void FleetView::drawEnvelopes(QPainter &p) const
 void FleetView::drawCaption(QPainter &p) const
 {
     p.setPen(palette().text().color());
-    QString caption = tr("t = %1 s   %2").arg(m_snapshot.simSeconds, 0, 'f', 2).arg(m_snapshot.phase);
+    QString caption
+        = tr("t = %1 s   %2").arg(m_snapshot.simSeconds, 0, 'f', 2).arg(fanout::phaseName(m_snapshot.phase));
     if (m_skipped > 0)
         caption
             += tr("   (%1 messages since the last frame: too many to animate; slow down to see them)").arg(m_skipped);

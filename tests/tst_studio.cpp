@@ -430,7 +430,7 @@ void tst_Studio::inspectorWindowIsReadOnlyAndLive()
     QTRY_COMPARE(channels.rowCount(), 1500);
     QVERIFY(clients.rowCount() >= 2);
     window.inspector()->setWritesAllowed(true);
-    QVERIFY(window.windowTitle().contains(QLatin1String("WRITES ENABLED")));
+    QVERIFY(window.windowTitle().contains(QLatin1String("WRITES ALLOWED")));
 }
 
 void tst_Studio::inspectorWritesNeedOneConfirmation()
@@ -457,7 +457,7 @@ void tst_Studio::inspectorWritesNeedOneConfirmation()
     allowBox->click();
     QVERIFY(window.inspector()->writesAllowed());
     QVERIFY(allowAction->isChecked());
-    QVERIFY(window.windowTitle().contains(QLatin1String("WRITES ENABLED")));
+    QVERIFY(window.windowTitle().contains(QLatin1String("WRITES ALLOWED")));
     enterCommand(window, QStringLiteral("SET written yes"));
     QTRY_VERIFY(consoleTranscript(window).contains(QLatin1String("SET written yes\nOK")));
     QCOMPARE(redis.cli({QStringLiteral("GET"), QStringLiteral("written")}).trimmed(), QStringLiteral("yes"));

@@ -147,11 +147,9 @@ void InspectorWindow::applyPrefix(const QString &prefix)
 
 void InspectorWindow::updateMode(bool writesAllowed)
 {
-    m_mode->setText(writesAllowed ? tr("  WRITES ENABLED  ") : tr("  READ-ONLY  "));
-    m_mode->setStyleSheet(writesAllowed ? QStringLiteral("background: #c62828; color: white; font-weight: bold")
-                                        : QStringLiteral("background: #2e7d32; color: white; font-weight: bold"));
+    ConsolePanel::showWriteMode(m_mode, writesAllowed);
     setWindowTitle(
-        tr("Fanout Studio inspector - %1 - %2").arg(m_urlText, writesAllowed ? tr("WRITES ENABLED") : tr("read-only")));
+        tr("Fanout Studio inspector - %1 - %2").arg(m_urlText, writesAllowed ? tr("WRITES ALLOWED") : tr("read-only")));
     m_writes->setChecked(writesAllowed);
     m_console->setWritesAllowed(writesAllowed);
 }

@@ -82,21 +82,26 @@ void ConsolePanel::requestWrites(bool allowed)
     m_allowWrites->setChecked(m_writesAllowed);
 }
 
+namespace {
+const QString badgeStyle = QStringLiteral("color: white; font-weight: bold; padding: 1px 6px; background: %1");
+}
+
+void ConsolePanel::showWriteMode(QLabel *badge, bool writesAllowed)
+{
+    badge->setText(writesAllowed ? tr("WRITES ALLOWED") : tr("READ-ONLY"));
+    badge->setStyleSheet(badgeStyle.arg(writesAllowed ? QStringLiteral("#c62828") : QStringLiteral("#2e7d32")));
+}
+
 void ConsolePanel::updateMode()
 {
-    static const QString badge = QStringLiteral("color: white; font-weight: bold; padding: 1px 6px; background: %1");
     m_allowWrites->setVisible(m_writesSwitchable);
     m_allowWrites->setChecked(m_writesAllowed);
-    if (!m_writesSwitchable) {
-        m_mode->setText(tr("WRITES ALLOWED (the simulation's own bus)"));
-        m_mode->setStyleSheet(badge.arg(QStringLiteral("#546e7a")));
-    } else if (m_writesAllowed) {
-        m_mode->setText(tr("WRITES ALLOWED"));
-        m_mode->setStyleSheet(badge.arg(QStringLiteral("#c62828")));
-    } else {
-        m_mode->setText(tr("READ-ONLY"));
-        m_mode->setStyleSheet(badge.arg(QStringLiteral("#2e7d32")));
+    if (m_writesSwitchable) {
+        showWriteMode(m_mode, m_writesAllowed);
+        return;
     }
+    m_mode->setText(tr("WRITES ALLOWED (the simulation's own bus)"));
+    m_mode->setStyleSheet(badgeStyle.arg(QStringLiteral("#546e7a")));
 }
 
 void ConsolePanel::showAnswer(const QString &commandLine, const QString &answer)

@@ -15,6 +15,9 @@ class ConsolePanel : public QWidget
 {
     Q_OBJECT
 public:
+    /// How a read-only or writable Redis connection is shown, here and in the inspector window.
+    static void showWriteMode(QLabel *badge, bool writesAllowed);
+
     explicit ConsolePanel(QWidget *parent = nullptr);
 
     void showAnswer(const QString &commandLine, const QString &answer);

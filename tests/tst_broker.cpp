@@ -304,7 +304,7 @@ void tst_Broker::publishQueueDropsOldest()
     fanout::PublishQueue queue(2);
     QList<qint64> replies;
     for (int i = 0; i < 4; ++i)
-        queue.push({"c", QByteArray::number(i), [&replies](qint64 n) { replies.append(n); }});
+        queue.push({"c", QByteArray::number(i), [&replies](qint64 n) { replies.append(n); }, std::nullopt});
     QCOMPARE(replies, QList<qint64>({-1, -1}));
     const auto kept = queue.takeAll();
     QCOMPARE(kept.size(), 2u);
@@ -316,7 +316,7 @@ void tst_Broker::publishQueueDropsOldest()
     const QByteArray big(fanout::PublishQueue::MaxBytes / 4 + 1, 'b');
     int dropped = 0;
     for (int i = 0; i < 5; ++i)
-        dropped += byBytes.push({"c", big, {}});
+        dropped += byBytes.push({"c", big, {}, std::nullopt});
     QCOMPARE(dropped, 2); // only three such messages fit in MaxBytes
     QCOMPARE(byBytes.size(), 3);
 }

@@ -40,7 +40,13 @@ void Broker::countReceived(qsizetype bytes)
 void Broker::queueOffline(const QByteArray &channel, const QByteArray &message, PublishReply reply)
 {
     ++m_stats.publishesQueued;
-    m_stats.publishesDropped += m_offlineQueue.push({channel, message, std::move(reply)});
+    m_stats.publishesDropped += m_offlineQueue.push({channel, message, std::move(reply), std::nullopt});
+}
+
+void Broker::queueOffline(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append)
+{
+    ++m_stats.publishesQueued;
+    m_stats.publishesDropped += m_offlineQueue.push({channel, envelope, {}, std::move(append)});
 }
 
 }

@@ -53,6 +53,11 @@ struct BrokerStats {
 /// - publish() while not connected (still connecting, or lost) parks the message in a bounded
 ///   queue sent in order once connected; when the queue is full the oldest entry is dropped and
 ///   counted.
+/// - History (history.h): publishToHistory() gives a message the room's next offset, stores it
+///   and publishes it with its offset and epoch, in one atomic step; the same (origin, id) sent
+///   twice is stored once and answered with its first position; it is parked like publish()
+///   while not connected. readHistory() answers from the stored entries, or with ok false
+///   while not connected (the owner reads again once reconnected).
 class Broker : public QObject
 {
     Q_OBJECT
@@ -70,6 +75,10 @@ public:
     virtual void subscribe(const QByteArray &channel) = 0;
     virtual void unsubscribe(const QByteArray &channel) = 0;
     virtual void publish(const QByteArray &channel, const QByteArray &message, PublishReply reply = {}) = 0;
+    /// Publishes `envelope` (a JSON object, without offset and epoch) into the channel's history.
+    virtual void publishToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append) = 0;
+    /// Reads the channel's history; the reply comes from the event loop, never from inside.
+    virtual void readHistory(const QByteArray &channel, const HistoryQuery &query, HistoryReadReply reply) = 0;
     /// A fault hook, not part of running a node: cuts (false) or heals (true) this connection
     /// only, as a network partition between one node and the server would. Messages in flight
     /// are lost and nothing reconnects until healed. The simulation and the tests use it;
@@ -109,6 +118,7 @@ protected:
 
     /// Parks a publish made while not connected, counting it and any entry dropped for room.
     void queueOffline(const QByteArray &channel, const QByteArray &message, PublishReply reply);
+    void queueOffline(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append);
     /// Empties the offline queue, oldest first, for sending once connected.
     std::deque<PublishQueue::Entry> takeOfflineQueue() { return m_offlineQueue.takeAll(); }
 

@@ -51,6 +51,27 @@ void InProcessBroker::publish(const QByteArray &channel, const QByteArray &messa
     }
 }
 
+void InProcessBroker::publishToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append)
+{
+    if (state() != State::Connected) {
+        queueOffline(channel, envelope, std::move(append));
+        return;
+    }
+    countPublished();
+    const std::optional<StreamPosition> position = m_bus->publishToHistory(channel, envelope, append);
+    if (append.reply) {
+        QMetaObject::invokeMethod(
+            this, [reply = std::move(append.reply), position] { reply(position); }, Qt::QueuedConnection);
+    }
+}
+
+void InProcessBroker::readHistory(const QByteArray &channel, const HistoryQuery &query, HistoryReadReply reply)
+{
+    HistoryRead read = state() == State::Connected ? m_bus->readHistory(channel, query) : HistoryRead();
+    QMetaObject::invokeMethod(
+        this, [reply = std::move(reply), read = std::move(read)] { reply(read); }, Qt::QueuedConnection);
+}
+
 void InProcessBroker::setLinkUp(bool up)
 {
     if (up == m_linkUp)
@@ -110,8 +131,12 @@ void InProcessBroker::finishConnect()
     if (state() != State::Connecting || !m_bus || !m_bus->isUp() || !m_linkUp)
         return;
     setState(State::Connected);
-    for (auto &entry : takeOfflineQueue())
-        publish(entry.channel, entry.message, std::move(entry.reply));
+    for (auto &entry : takeOfflineQueue()) {
+        if (entry.history)
+            publishToHistory(entry.channel, entry.message, std::move(*entry.history));
+        else
+            publish(entry.channel, entry.message, std::move(entry.reply));
+    }
 }
 
 void InProcessBroker::dropConnection()

@@ -27,6 +27,8 @@ public:
     void subscribe(const QByteArray &channel) override;
     void unsubscribe(const QByteArray &channel) override;
     void publish(const QByteArray &channel, const QByteArray &message, PublishReply reply = {}) override;
+    void publishToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append) override;
+    void readHistory(const QByteArray &channel, const HistoryQuery &query, HistoryReadReply reply) override;
 
     bool isLinkUp() const override { return m_linkUp; }
     void setLinkUp(bool up) override;

@@ -47,6 +47,24 @@ qint64 InProcessBus::publish(const QByteArray &channel, const QByteArray &messag
     return qint64(subscribers.size());
 }
 
+std::optional<StreamPosition> InProcessBus::publishToHistory(const QByteArray &channel, const QByteArray &envelope,
+                                                             const HistoryAppend &append)
+{
+    if (!m_up)
+        return std::nullopt;
+    const InProcessHistory::Appended appended = m_history.append(channel, envelope, append);
+    if (!appended.duplicate)
+        publish(channel, appended.message);
+    return appended.position;
+}
+
+HistoryRead InProcessBus::readHistory(const QByteArray &channel, const HistoryQuery &query) const
+{
+    if (!m_up)
+        return {};
+    return m_history.read(channel, query);
+}
+
 QList<QByteArray> InProcessBus::channels(QByteArrayView pattern) const
 {
     QList<QByteArray> result;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "inprocesshistory.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QList>
@@ -36,6 +38,13 @@ public:
     /// PUBLISH: queues the message to every subscribed connection; returns their number,
     /// or -1 while the bus is down.
     qint64 publish(const QByteArray &channel, const QByteArray &message);
+    /// Stores the envelope in the channel's history and publishes it with its offset and epoch
+    /// (a duplicate is answered with its first position and not published again); nothing
+    /// while the bus is down.
+    std::optional<StreamPosition> publishToHistory(const QByteArray &channel, const QByteArray &envelope,
+                                                   const HistoryAppend &append);
+    /// The channel's history; ok is false while the bus is down.
+    HistoryRead readHistory(const QByteArray &channel, const HistoryQuery &query) const;
     /// PUBSUB CHANNELS pattern: channels with at least one subscriber, sorted.
     QList<QByteArray> channels(QByteArrayView pattern = "*") const;
     /// PUBSUB NUMSUB channel.
@@ -59,6 +68,7 @@ private:
     std::vector<InProcessBroker *> m_connections;
     QHash<QByteArray, std::vector<InProcessBroker *>> m_channels;
     BusStats m_stats;
+    InProcessHistory m_history;
 };
 
 }

@@ -2,20 +2,26 @@
 
 namespace fanout {
 
+void PublishQueue::Entry::fail()
+{
+    if (reply)
+        reply(-1);
+    if (history && history->reply)
+        history->reply(std::nullopt);
+}
+
 int PublishQueue::push(Entry entry)
 {
     int dropped = 0;
     if (m_capacity <= 0) {
-        if (entry.reply)
-            entry.reply(-1);
+        entry.fail();
         return 1;
     }
     while (!m_entries.empty() && (size() >= m_capacity || m_bytes + entry.message.size() > MaxBytes)) {
         Entry oldest = std::move(m_entries.front());
         m_entries.pop_front();
         m_bytes -= oldest.message.size();
-        if (oldest.reply)
-            oldest.reply(-1);
+        oldest.fail();
         ++dropped;
     }
     m_bytes += entry.message.size();

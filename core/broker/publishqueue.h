@@ -1,9 +1,12 @@
 #pragma once
 
+#include "history.h"
+
 #include <QByteArray>
 
 #include <deque>
 #include <functional>
+#include <optional>
 
 namespace fanout {
 
@@ -21,6 +24,10 @@ public:
         QByteArray channel;
         QByteArray message;
         PublishReply reply;
+        std::optional<HistoryAppend> history; ///< a publish into the room's history
+
+        /// Tells the publisher the entry was dropped.
+        void fail();
     };
 
     static constexpr qsizetype DefaultCapacity = 10000;

@@ -2,8 +2,11 @@
 
 #include "clientnames.h"
 
+#include "historyscripts.h"
 #include "logging.h"
 #include "redisconnection.h"
+
+#include <QUuid>
 
 namespace fanout {
 
@@ -11,8 +14,11 @@ RedisBroker::RedisBroker(const RedisUrl &url, const QString &nodeId, QObject *pa
     : Broker(parent), m_url(url),
       m_publisher(new RedisConnection(url, ClientNames::nodePublish(nodeId), RedisConnection::Mode::Command, this)),
       m_subscriber(
-          new RedisConnection(url, ClientNames::nodeSubscribe(nodeId), RedisConnection::Mode::Subscriber, this))
+          new RedisConnection(url, ClientNames::nodeSubscribe(nodeId), RedisConnection::Mode::Subscriber, this)),
+      m_epochPrefix(QUuid::createUuid().toString(QUuid::Id128).left(8).toLatin1())
 {
+    // Scripts first: the parked history publishes sent next find them loaded.
+    connect(m_publisher, &RedisConnection::ready, this, &RedisBroker::loadScripts);
     connect(m_publisher, &RedisConnection::ready, this, &RedisBroker::flushOfflineQueue);
     for (RedisConnection *connection : {m_publisher, m_subscriber}) {
         connect(connection, &RedisConnection::ready, this, &RedisBroker::updateState);
@@ -63,6 +69,66 @@ void RedisBroker::sendPublish(const QByteArray &channel, const QByteArray &messa
     });
 }
 
+void RedisBroker::publishToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append)
+{
+    if (!m_publisher->isReady()) {
+        queueOffline(channel, envelope, std::move(append));
+        return;
+    }
+    sendToHistory(channel, envelope, std::move(append));
+}
+
+void RedisBroker::sendToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append)
+{
+    countPublished();
+    const QByteArray epoch = nextEpoch();
+    auto handle = [this, channel, envelope, append, epoch](const RedisReply &answer) mutable {
+        if (HistoryScripts::isNoScript(answer)) {
+            m_publisher->send(HistoryScripts::publishCall(channel, envelope, append, epoch, false),
+                              [reply = append.reply](const RedisReply &retried) {
+                                  if (reply)
+                                      reply(HistoryScripts::parsePublish(retried));
+                              });
+            return;
+        }
+        if (answer.isError())
+            qCWarning(lcRedis).noquote() << "history publish on" << channel << "failed:" << answer.string;
+        if (append.reply)
+            append.reply(HistoryScripts::parsePublish(answer));
+    };
+    m_publisher->send(HistoryScripts::publishCall(channel, envelope, append, epoch, true), std::move(handle));
+}
+
+void RedisBroker::readHistory(const QByteArray &channel, const HistoryQuery &query, HistoryReadReply reply)
+{
+    auto handle = [this, channel, query, reply](const RedisReply &answer) {
+        if (!HistoryScripts::isNoScript(answer)) {
+            reply(HistoryScripts::parseRead(answer, query.latest));
+            return;
+        }
+        const bool sent = m_publisher->send(HistoryScripts::readCall(channel, query, false),
+                                            [query, reply](const RedisReply &retried) {
+                                                reply(HistoryScripts::parseRead(retried, query.latest));
+                                            });
+        if (!sent)
+            reply({});
+    };
+    if (!m_publisher->send(HistoryScripts::readCall(channel, query, true), std::move(handle))) {
+        QMetaObject::invokeMethod(this, [reply = std::move(reply)] { reply({}); }, Qt::QueuedConnection);
+    }
+}
+
+void RedisBroker::loadScripts()
+{
+    for (const QByteArray *script : {&HistoryScripts::publishScript(), &HistoryScripts::readScript()})
+        m_publisher->send({"SCRIPT", "LOAD", *script});
+}
+
+QByteArray RedisBroker::nextEpoch()
+{
+    return m_epochPrefix + '-' + QByteArray::number(++m_epochs, 36);
+}
+
 void RedisBroker::setLinkUp(bool up)
 {
     if (up == m_linkUp)
@@ -86,8 +152,12 @@ bool RedisBroker::sendCommand(const QList<QByteArray> &args)
 
 void RedisBroker::flushOfflineQueue()
 {
-    for (auto &entry : takeOfflineQueue())
-        sendPublish(entry.channel, entry.message, std::move(entry.reply));
+    for (auto &entry : takeOfflineQueue()) {
+        if (entry.history)
+            sendToHistory(entry.channel, entry.message, std::move(*entry.history));
+        else
+            sendPublish(entry.channel, entry.message, std::move(entry.reply));
+    }
 }
 
 void RedisBroker::updateState()

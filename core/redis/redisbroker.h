@@ -24,6 +24,8 @@ public:
     void subscribe(const QByteArray &channel) override;
     void unsubscribe(const QByteArray &channel) override;
     void publish(const QByteArray &channel, const QByteArray &message, PublishReply reply = {}) override;
+    void publishToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append) override;
+    void readHistory(const QByteArray &channel, const HistoryQuery &query, HistoryReadReply reply) override;
     void setLinkUp(bool up) override;
     bool isLinkUp() const override { return m_linkUp; }
 
@@ -37,6 +39,9 @@ signals:
 
 private:
     void flushOfflineQueue();
+    void loadScripts();
+    void sendToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append);
+    QByteArray nextEpoch();
     void onPush(const RedisReply &reply);
     void sendPublish(const QByteArray &channel, const QByteArray &message, PublishReply reply);
     void updateState();
@@ -45,6 +50,8 @@ private:
     RedisConnection *m_publisher;
     RedisConnection *m_subscriber;
     bool m_linkUp = true;
+    QByteArray m_epochPrefix; ///< this broker's part of the epochs it proposes
+    quint64 m_epochs = 0;
 };
 
 }

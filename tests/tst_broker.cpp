@@ -3,6 +3,7 @@
 #include "broker/inprocessbus.h"
 #include "broker/publishqueue.h"
 #include "busfixture.h"
+#include "envelope/envelope.h"
 #include "quiet.h"
 
 #include <QSignalSpy>
@@ -11,12 +12,49 @@
 #include <memory>
 
 using fanout::Broker;
+using fanout::HistoryAppend;
+using fanout::HistoryQuery;
+using fanout::HistoryRead;
+using fanout::StreamPosition;
 
 namespace {
 
 bool waitConnected(Broker *broker, int timeoutMs = 5000)
 {
     return QTest::qWaitFor([broker] { return broker->state() == Broker::State::Connected; }, timeoutMs);
+}
+
+/// Publishes `count` messages into the history of "ch" as ids first.. of origin "o" and waits
+/// for their positions (an empty position for one that failed).
+std::vector<StreamPosition> publishToHistory(Broker &broker, int count, quint64 first = 1, qint64 size = 100)
+{
+    auto positions = std::make_shared<std::vector<StreamPosition>>();
+    for (int i = 0; i < count; ++i) {
+        HistoryAppend append {
+            {size, 60}, QStringLiteral("o"), first + quint64(i), [positions](std::optional<StreamPosition> p) {
+                positions->push_back(p.value_or(StreamPosition()));
+            }};
+        broker.publishToHistory("ch", R"({"payload":)" + QByteArray::number(first + quint64(i)) + '}',
+                                std::move(append));
+    }
+    (void)QTest::qWaitFor([&] { return int(positions->size()) == count; }, 5000);
+    return *positions;
+}
+
+HistoryRead readHistory(Broker &broker, const HistoryQuery &query)
+{
+    auto result = std::make_shared<std::optional<HistoryRead>>();
+    broker.readHistory("ch", query, [result](const HistoryRead &read) { *result = read; });
+    (void)QTest::qWaitFor([&] { return result->has_value(); }, 5000);
+    return result->value_or(HistoryRead());
+}
+
+QList<quint64> offsetsOf(const HistoryRead &read)
+{
+    QList<quint64> offsets;
+    for (const auto &entry : read.entries)
+        offsets.append(entry.offset);
+    return offsets;
 }
 
 /// Two connections on the row's bus, both connected and subscribed to "ch" as the server sees
@@ -53,6 +91,19 @@ private slots:
     void partitionCutsOneConnection();
     void publishWhileConnecting_data();
     void publishWhileConnecting();
+
+    void historyOffsetsAreGapFree_data() { BusFixture::addKindRows(); }
+    void historyOffsetsAreGapFree();
+    void resentHistoryPublishIsStoredOnce_data() { BusFixture::addKindRows(); }
+    void resentHistoryPublishIsStoredOnce();
+    void historyReads_data() { BusFixture::addKindRows(); }
+    void historyReads();
+    void historyIsTrimmed_data() { BusFixture::addKindRows(); }
+    void historyIsTrimmed();
+    void restartWithoutPersistenceChangesTheEpoch_data() { BusFixture::addKindRows(); }
+    void restartWithoutPersistenceChangesTheEpoch();
+    void lostScriptsAreLoadedAgain_data() { BusFixture::addKindRows(); }
+    void lostScriptsAreLoadedAgain();
 
     void partitionLosesMessagesInFlight();
     void globMatchesLikeRedis_data();
@@ -248,6 +299,116 @@ void tst_Broker::publishWhileConnecting()
         QVERIFY(Quiet::nothingArrivesWithin(received, 300));
         QCOMPARE(early->stats().published, 0u);
     }
+}
+
+void tst_Broker::historyOffsetsAreGapFree()
+{
+    auto bus = BusFixture::createForCurrentRow();
+    QVERIFY(bus);
+    std::unique_ptr<Broker> a;
+    std::unique_ptr<Broker> b;
+    QVERIFY(twoSubscribers(*bus, a, b));
+    QSignalSpy received(b.get(), &Broker::messageReceived);
+    const auto positions = publishToHistory(*a, 5);
+    QCOMPARE(positions.size(), 5u);
+    QVERIFY(!positions.front().epoch.isEmpty());
+    for (quint64 i = 0; i < 5; ++i)
+        QCOMPARE(positions[i], (StreamPosition {i + 1, positions.front().epoch}));
+    QTRY_COMPARE(received.size(), 5);
+    for (int i = 0; i < 5; ++i) {
+        const auto envelope = fanout::Envelope::decode(received.at(i).at(1).toByteArray());
+        QVERIFY(envelope);
+        QCOMPARE(envelope->offset, quint64(i + 1));
+        QCOMPARE(envelope->epoch, positions.front().epoch);
+        QCOMPARE(envelope->payload, QByteArray::number(i + 1));
+    }
+}
+
+void tst_Broker::resentHistoryPublishIsStoredOnce()
+{
+    auto bus = BusFixture::createForCurrentRow();
+    QVERIFY(bus);
+    std::unique_ptr<Broker> a;
+    std::unique_ptr<Broker> b;
+    QVERIFY(twoSubscribers(*bus, a, b));
+    QSignalSpy received(b.get(), &Broker::messageReceived);
+    QCOMPARE(publishToHistory(*a, 3).back().offset, 3u);
+    // The same (origin, id) again, as after a reply lost with the connection: its first place.
+    QCOMPARE(publishToHistory(*a, 1, 3).front().offset, 3u);
+    QCOMPARE(publishToHistory(*a, 1, 2).front().offset, 2u);
+    QTRY_COMPARE(received.size(), 3);
+    QVERIFY(Quiet::nothingArrivesWithin(received, 200));
+    QCOMPARE(readHistory(*a, HistoryQuery::position()).top.offset, 3u);
+}
+
+void tst_Broker::historyReads()
+{
+    auto bus = BusFixture::createForCurrentRow();
+    QVERIFY(bus);
+    std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
+    QVERIFY(waitConnected(a.get()));
+    const HistoryRead empty = readHistory(*a, HistoryQuery::since(0, 10));
+    QVERIFY(empty.ok);
+    QCOMPARE(empty.top.offset, 0u);
+    QVERIFY(empty.entries.empty());
+    const auto positions = publishToHistory(*a, 10);
+    QCOMPARE(offsetsOf(readHistory(*a, HistoryQuery::since(4, 3))), QList<quint64>({5, 6, 7}));
+    QCOMPARE(offsetsOf(readHistory(*a, HistoryQuery::last(2))), QList<quint64>({9, 10}));
+    QVERIFY(readHistory(*a, HistoryQuery::since(10, 5)).entries.empty());
+    const HistoryRead top = readHistory(*a, HistoryQuery::position());
+    QCOMPARE(top.top, (StreamPosition {10, positions.front().epoch}));
+    QVERIFY(top.entries.empty());
+    const HistoryRead some = readHistory(*a, HistoryQuery::since(0, 1));
+    QCOMPARE(fanout::Envelope::decode(some.entries.front().message)->offset, 1u);
+}
+
+void tst_Broker::historyIsTrimmed()
+{
+    // Redis trims "MAXLEN ~ size" by whole stream nodes (100 entries by default): past a few
+    // hundred messages the oldest are gone on both brokers.
+    auto bus = BusFixture::createForCurrentRow();
+    QVERIFY(bus);
+    std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
+    QVERIFY(waitConnected(a.get()));
+    QCOMPARE(publishToHistory(*a, 400, 1, 3).back().offset, 400u);
+    const HistoryRead read = readHistory(*a, HistoryQuery::since(0, 1000));
+    QCOMPARE(read.top.offset, 400u);
+    QVERIFY(!read.entries.empty());
+    QVERIFY2(read.entries.front().offset > 1, "the oldest entries are trimmed");
+    QCOMPARE(read.entries.back().offset, 400u);
+}
+
+void tst_Broker::restartWithoutPersistenceChangesTheEpoch()
+{
+    QFETCH(QString, kind);
+    auto bus = BusFixture::createForCurrentRow();
+    QVERIFY(bus);
+    std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
+    QVERIFY(waitConnected(a.get()));
+    const StreamPosition before = publishToHistory(*a, 3).back();
+    bus->takeDown();
+    QTRY_VERIFY(a->state() != Broker::State::Connected);
+    QVERIFY(bus->bringUp());
+    QVERIFY(waitConnected(a.get(), 10000));
+    const StreamPosition after = publishToHistory(*a, 1, 4).front();
+    if (kind == QLatin1String("redis")) {
+        QCOMPARE(after.offset, 1u); // the history is gone: a new one starts
+        QVERIFY(after.epoch != before.epoch);
+    } else {
+        QCOMPARE(after, (StreamPosition {4, before.epoch})); // one epoch per bus lifetime
+    }
+}
+
+void tst_Broker::lostScriptsAreLoadedAgain()
+{
+    auto bus = BusFixture::createForCurrentRow();
+    QVERIFY(bus);
+    std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
+    QVERIFY(waitConnected(a.get()));
+    QCOMPARE(publishToHistory(*a, 2).back().offset, 2u);
+    bus->flushScripts(); // EVALSHA now meets NOSCRIPT
+    QCOMPARE(publishToHistory(*a, 2, 3).back().offset, 4u);
+    QCOMPARE(offsetsOf(readHistory(*a, HistoryQuery::since(2, 10))), QList<quint64>({3, 4}));
 }
 
 void tst_Broker::partitionLosesMessagesInFlight()

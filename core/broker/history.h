@@ -14,7 +14,7 @@ namespace fanout {
 struct HistoryPolicy {
     static constexpr qint64 DefaultTtlSeconds = 86400;
 
-    qint64 size = 0;                      ///< entries kept per room (approximately, on Redis)
+    qint64 size = 0; ///< entries kept per room (approximately, on Redis)
     qint64 ttlSeconds = DefaultTtlSeconds; ///< a room's history expires this long after its last message
 
     bool isOn() const { return size > 0; }
@@ -37,7 +37,7 @@ struct HistoryEntry {
 
 /// What to read of a room's history.
 struct HistoryQuery {
-    quint64 after = 0;   ///< entries with an offset above this one...
+    quint64 after = 0; ///< entries with an offset above this one...
     qsizetype limit = 0; ///< ...at most this many (0: only the position)
     bool latest = false; ///< instead: the last `limit` entries, whatever `after` says
 

@@ -7,8 +7,7 @@
 namespace fanout {
 
 InProcessHistory::InProcessHistory() : m_epoch(QUuid::createUuid().toString(QUuid::Id128).left(12))
-{
-}
+{ }
 
 quint64 InProcessHistory::offsetOf(const Room &room, const QString &origin, quint64 id)
 {

@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 namespace fanout {
 
 QByteArray Envelope::encode() const
@@ -57,6 +59,8 @@ std::optional<Envelope> Envelope::decode(QByteArrayView raw, QString *error)
     envelope.ts = qint64(object.value(QLatin1String("ts")).toDouble());
     envelope.id = quint64(object.value(QLatin1String("id")).toDouble());
     envelope.from = object.value(QLatin1String("from")).toString();
+    envelope.offset = quint64(std::max(0.0, object.value(QLatin1String("offset")).toDouble()));
+    envelope.epoch = object.value(QLatin1String("epoch")).toString();
     if (object.value(QLatin1String("kind")).toString() == QLatin1String("event"))
         envelope.kind = Kind::Event;
     return envelope;

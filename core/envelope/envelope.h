@@ -27,6 +27,10 @@ struct Envelope {
     quint64 id = 0; ///< 0 when absent
     Kind kind = Kind::Message;
     QString from;
+    /// In rooms with history: the message's place in the room's history, which the broker
+    /// stamps on publish (encode() never writes them). 0 and empty otherwise.
+    quint64 offset = 0;
+    QString epoch;
 
     QByteArray encode() const;
     /// On failure returns nothing and sets *error to what is wrong.

@@ -56,7 +56,7 @@ bool EnvelopeScanner::store(QByteArrayView key, QByteArrayView raw, Envelope *en
             return false;
         envelope->payload = raw.toByteArray();
         *hasPayload = true;
-    } else if (key == "origin" || key == "room" || key == "from" || key == "kind") {
+    } else if (key == "origin" || key == "room" || key == "from" || key == "kind" || key == "epoch") {
         if (raw.front() != '"')
             return true;
         if (m_escaped)
@@ -68,15 +68,20 @@ bool EnvelopeScanner::store(QByteArrayView key, QByteArrayView raw, Envelope *en
             envelope->room = text;
         else if (key == "from")
             envelope->from = text;
+        else if (key == "epoch")
+            envelope->epoch = text;
         else if (text == QLatin1String("event"))
             envelope->kind = Envelope::Kind::Event;
-    } else if (key == "ts" || key == "id") {
+    } else if (key == "ts" || key == "id" || key == "offset") {
         if (raw.front() == '-' || (raw.front() >= '0' && raw.front() <= '9')) {
             const double number = std::strtod(raw.toByteArray().constData(), nullptr);
+            const quint64 count = number > 0 ? quint64(number) : 0;
             if (key == "ts")
                 envelope->ts = qint64(number);
+            else if (key == "id")
+                envelope->id = count;
             else
-                envelope->id = number > 0 ? quint64(number) : 0;
+                envelope->offset = count;
         }
     }
     return true;

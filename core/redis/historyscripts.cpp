@@ -20,8 +20,8 @@ QByteArray metaKey(const QByteArray &channel)
 
 QList<QByteArray> call(const QByteArray &script, bool bySha, const QList<QByteArray> &keysAndArgs)
 {
-    QList<QByteArray> words{bySha ? QByteArray("EVALSHA") : QByteArray("EVAL"),
-                            bySha ? HistoryScripts::sha1(script) : script, "2"};
+    QList<QByteArray> words {bySha ? QByteArray("EVALSHA") : QByteArray("EVAL"),
+                             bySha ? HistoryScripts::sha1(script) : script, "2"};
     words.append(keysAndArgs);
     return words;
 }
@@ -116,8 +116,8 @@ std::optional<StreamPosition> HistoryScripts::parsePublish(const RedisReply &rep
 {
     if (reply.type != RedisReply::Type::Array || reply.elements.size() != 3)
         return std::nullopt;
-    return StreamPosition{quint64(std::max<qint64>(0, reply.elements.at(0).integer)),
-                          QString::fromUtf8(reply.elements.at(1).string)};
+    return StreamPosition {quint64(std::max<qint64>(0, reply.elements.at(0).integer)),
+                           QString::fromUtf8(reply.elements.at(1).string)};
 }
 
 HistoryRead HistoryScripts::parseRead(const RedisReply &reply, bool latest)

@@ -106,15 +106,15 @@ void RedisBroker::readHistory(const QByteArray &channel, const HistoryQuery &que
             reply(HistoryScripts::parseRead(answer, query.latest));
             return;
         }
-        const bool sent = m_publisher->send(HistoryScripts::readCall(channel, query, false),
-                                            [query, reply](const RedisReply &retried) {
-                                                reply(HistoryScripts::parseRead(retried, query.latest));
-                                            });
+        const bool sent = m_publisher->send(
+            HistoryScripts::readCall(channel, query, false),
+            [query, reply](const RedisReply &retried) { reply(HistoryScripts::parseRead(retried, query.latest)); });
         if (!sent)
             reply({});
     };
     if (!m_publisher->send(HistoryScripts::readCall(channel, query, true), std::move(handle))) {
-        QMetaObject::invokeMethod(this, [reply = std::move(reply)] { reply({}); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [reply = std::move(reply)] { reply({}); }, Qt::QueuedConnection);
     }
 }
 

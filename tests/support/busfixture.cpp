@@ -32,6 +32,7 @@ public:
         m_bus.setUp(true);
         return true;
     }
+    void flushScripts() override { }
 
 private:
     fanout::InProcessBus m_bus;
@@ -65,6 +66,7 @@ public:
     }
     void takeDown() override { m_server.stop(); }
     bool bringUp() override { return m_server.start(m_server.port()); }
+    void flushScripts() override { m_client->command({"SCRIPT", "FLUSH"}); }
 
 private:
     RedisServer m_server;

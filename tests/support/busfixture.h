@@ -30,6 +30,9 @@ public:
     virtual qint64 publish(const QByteArray &channel, const QByteArray &message) = 0;
     /// Stops the server: every connection is lost and every subscription forgotten.
     virtual void takeDown() = 0;
-    /// Starts it again at the same address.
+    /// Starts it again at the same address. A redis-server starts without its data (the tests
+    /// run it without persistence), so every history is lost; the in-process bus keeps its own.
     virtual bool bringUp() = 0;
+    /// Makes the server forget the scripts loaded into it (SCRIPT FLUSH); no-op in-process.
+    virtual void flushScripts() = 0;
 };

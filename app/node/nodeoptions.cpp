@@ -23,6 +23,7 @@ struct NodeCommandLine {
     std::optional<QString> readPort(quint16 *port) const;
     std::optional<QString> readRedis(std::optional<fanout::RedisUrl> *redis) const;
     std::optional<QString> readNodeId(QString *nodeId) const;
+    std::optional<QString> readHistory(fanout::HistoryPolicy *history) const;
 
     const QProcessEnvironment &environment;
     QCommandLineParser parser;
@@ -45,6 +46,16 @@ struct NodeCommandLine {
                                            QStringLiteral("Channel prefix (env CHANNEL_PREFIX, default %1).")
                                                .arg(fanout::NodeConfig::DefaultChannelPrefix),
                                            QStringLiteral("prefix")};
+    const QCommandLineOption historySizeOption {
+        QStringLiteral("history-size"),
+        QStringLiteral("Messages kept per room in a Redis stream, for gap-free recovery (env HISTORY_SIZE; "
+                       "default 0: plain pub/sub)."),
+        QStringLiteral("n")};
+    const QCommandLineOption historyTtlOption {
+        QStringLiteral("history-ttl"),
+        QStringLiteral("Seconds a room's history outlives its last message (env HISTORY_TTL, default %1).")
+            .arg(fanout::HistoryPolicy::DefaultTtlSeconds),
+        QStringLiteral("seconds")};
 };
 
 NodeCommandLine::NodeCommandLine(const QProcessEnvironment &environment) : environment(environment)
@@ -52,7 +63,8 @@ NodeCommandLine::NodeCommandLine(const QProcessEnvironment &environment) : envir
     parser.setApplicationDescription(
         QStringLiteral("Fan-out WebSocket node: rooms of WebSocket clients, shared across a fleet of nodes "
                        "through Redis pub/sub (channel PREFIX+room, envelope {origin,room,payload,ts})."));
-    parser.addOptions({hostOption, portOption, redisOption, nodeIdOption, prefixOption});
+    parser.addOptions(
+        {hostOption, portOption, redisOption, nodeIdOption, prefixOption, historySizeOption, historyTtlOption});
 }
 
 std::optional<ParseResult> NodeCommandLine::parse(const QStringList &arguments)
@@ -82,6 +94,32 @@ std::optional<QString> NodeCommandLine::read(NodeOptions *options) const
     const QString prefix = value(prefixOption, "CHANNEL_PREFIX");
     if (!prefix.isEmpty())
         options->channelPrefix = prefix;
+    return readHistory(&options->history);
+}
+
+std::optional<QString> NodeCommandLine::readHistory(fanout::HistoryPolicy *history) const
+{
+    struct Field {
+        const QCommandLineOption &option;
+        const char *variable;
+        qint64 *target;
+        qint64 min;
+        qint64 max;
+    };
+    for (const Field &field : {Field {historySizeOption, "HISTORY_SIZE", &history->size, 0, 10'000'000},
+                               Field {historyTtlOption, "HISTORY_TTL", &history->ttlSeconds, 1, 365 * 86400}}) {
+        const QString text = value(field.option, field.variable);
+        if (text.isEmpty())
+            continue;
+        bool ok = false;
+        const qint64 number = text.toLongLong(&ok);
+        if (!ok || number < field.min || number > field.max)
+            return QStringLiteral("--%1/%2: \"%3\" is not a whole number in [%4, %5]")
+                .arg(field.option.names().first(), QLatin1String(field.variable), text)
+                .arg(field.min)
+                .arg(field.max);
+        *field.target = number;
+    }
     return std::nullopt;
 }
 

@@ -16,6 +16,7 @@ struct NodeOptions {
     std::optional<fanout::RedisUrl> redis; ///< absent: a single node on the in-process broker
     QString nodeId;
     QString channelPrefix = fanout::NodeConfig::DefaultChannelPrefix;
+    fanout::HistoryPolicy history; ///< size 0 (the default): plain pub/sub
 
     enum class Outcome {
         Run,

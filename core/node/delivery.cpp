@@ -13,7 +13,12 @@ const QByteArray &Delivery::frame(SessionProtocol protocol) const
         if (!m_envelope.from.isEmpty())
             m_typedFrame += ",\"from\":" + JsonText::quote(m_envelope.from);
         m_typedFrame += ",\"content\":" + m_envelope.payload;
-        m_typedFrame += ",\"ts\":" + QByteArray::number(m_envelope.ts) + '}';
+        m_typedFrame += ",\"ts\":" + QByteArray::number(m_envelope.ts);
+        if (m_envelope.offset > 0) {
+            m_typedFrame += ",\"offset\":" + QByteArray::number(m_envelope.offset);
+            m_typedFrame += ",\"epoch\":" + JsonText::quote(m_envelope.epoch);
+        }
+        m_typedFrame += '}';
     }
     return m_typedFrame;
 }

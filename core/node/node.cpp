@@ -1,7 +1,9 @@
 #include "node.h"
 
 #include "delivery.h"
+#include "envelope/jsontext.h"
 #include "logging.h"
+#include "roomrecovery.h"
 #include "session/session.h"
 
 #include <QDateTime>
@@ -18,6 +20,12 @@ Node::Node(const NodeConfig &config, Broker *broker, QObject *parent)
     m_broker->setParent(this);
     connect(m_broker, &Broker::messageReceived, this, &Node::onBrokerMessage);
     connect(m_broker, &Broker::stateChanged, this, &Node::onBrokerStateChanged);
+    if (m_config.history.isOn()) {
+        m_recovery = new RoomRecovery(
+            m_broker, [this](const QString &room) { return channelFor(room); },
+            [this](const QString &room, const Envelope &envelope) { deliver(room, envelope); }, this);
+        connect(m_recovery, &RoomRecovery::historyLost, this, &Node::tellHistoryLost);
+    }
 }
 
 Node::~Node() = default;
@@ -55,7 +63,7 @@ QStringList Node::detach(Session *session)
     m_sessions.remove(session);
     const RoomRegistry::RemoveResult removed = m_registry.remove(session);
     for (const QString &room : removed.emptiedRooms)
-        m_broker->unsubscribe(channelFor(room));
+        roomEnded(room);
     if (!removed.emptiedRooms.isEmpty())
         emit roomsChanged();
     return removed.rooms;
@@ -65,7 +73,7 @@ bool Node::join(Session *session, const QString &room)
 {
     const RoomRegistry::JoinResult result = m_registry.join(session, room);
     if (result.firstInRoom) {
-        m_broker->subscribe(channelFor(room));
+        roomStarted(room);
         emit roomsChanged();
     }
     return result.joined;
@@ -75,7 +83,7 @@ bool Node::leave(Session *session, const QString &room)
 {
     const RoomRegistry::LeaveResult result = m_registry.leave(session, room);
     if (result.lastInRoom) {
-        m_broker->unsubscribe(channelFor(room));
+        roomEnded(room);
         emit roomsChanged();
     }
     return result.left;
@@ -97,15 +105,48 @@ quint64 Node::publish(const QString &room, const QByteArray &payloadJson, Envelo
     envelope.kind = kind;
     envelope.from = from;
 
+    ++m_stats.published;
+    if (m_recovery) {
+        m_broker->publishToHistory(channelFor(room), envelope.encode(),
+                                   {m_config.history, m_config.nodeId, envelope.id, {}});
+        return envelope.id;
+    }
     if (m_broker->state() != Broker::State::Connected) {
         rememberFallback(envelope.id);
         const quint64 before = m_stats.deliveries;
         deliver(room, envelope);
         m_stats.fallbackDeliveries += m_stats.deliveries - before;
     }
-    ++m_stats.published;
     m_broker->publish(channelFor(room), envelope.encode());
     return envelope.id;
+}
+
+void Node::roomStarted(const QString &room)
+{
+    m_broker->subscribe(channelFor(room));
+    if (m_recovery)
+        m_recovery->roomStarted(room);
+}
+
+void Node::roomEnded(const QString &room)
+{
+    m_broker->unsubscribe(channelFor(room));
+    if (m_recovery)
+        m_recovery->roomEnded(room);
+}
+
+void Node::tellHistoryLost(const QString &room, const StreamPosition &position)
+{
+    ++m_stats.historyLost;
+    const QSet<Session *> *members = m_registry.members(room);
+    if (!members)
+        return;
+    const QByteArray frame = R"({"type":"history_lost","room":)" + JsonText::quote(room) + R"(,"epoch":)"
+        + JsonText::quote(position.epoch) + R"(,"offset":)" + QByteArray::number(position.offset) + '}';
+    for (Session *session : *members) {
+        if (session->protocol() == SessionProtocol::Typed)
+            session->sendText(frame);
+    }
 }
 
 void Node::onBrokerMessage(const QByteArray &channel, const QByteArray &message)
@@ -128,7 +169,10 @@ void Node::onBrokerMessage(const QByteArray &channel, const QByteArray &message)
     }
     if (envelope->origin == m_config.nodeId && m_fallbackIds.remove(envelope->id))
         return;
-    deliver(room, *envelope);
+    if (m_recovery && envelope->offset > 0)
+        m_recovery->received(room, *envelope);
+    else
+        deliver(room, *envelope);
 }
 
 void Node::onBrokerStateChanged(Broker::State state)
@@ -138,8 +182,12 @@ void Node::onBrokerStateChanged(Broker::State state)
         qCInfo(lcNode).noquote() << m_config.nodeId << "broker connected; subscribing" << rooms.size() << "rooms";
         for (const QString &room : rooms)
             m_broker->subscribe(channelFor(room));
+        if (m_recovery)
+            m_recovery->reconnected();
     } else {
-        qCInfo(lcNode).noquote() << m_config.nodeId << "broker" << state << "; delivering locally only";
+        qCInfo(lcNode).noquote() << m_config.nodeId << "broker" << state
+                                 << (m_recovery ? "; delivering once the history orders messages again"
+                                                : "; delivering locally only");
     }
 }
 

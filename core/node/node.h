@@ -1,6 +1,7 @@
 #pragma once
 
 #include "broker/broker.h"
+#include "broker/history.h"
 #include "envelope/envelope.h"
 #include "nodestats.h"
 #include "registry/roomregistry.h"
@@ -12,6 +13,7 @@
 
 namespace fanout {
 
+class RoomRecovery;
 class Session;
 
 struct NodeConfig {
@@ -20,6 +22,8 @@ struct NodeConfig {
 
     QString nodeId;
     QString channelPrefix = DefaultChannelPrefix;
+    /// Size 0: plain pub/sub. Otherwise every room is a history (docs/protocol.md).
+    HistoryPolicy history;
 };
 
 /// One fan-out node: a local RoomRegistry composed with a Broker.
@@ -32,6 +36,10 @@ struct NodeConfig {
 /// - While the broker is not connected, publish() also delivers to local members at once
 ///   (local-only fallback) and the broker's offline queue carries the message to other nodes
 ///   later; the echo of such a message is recognised by its id and not delivered twice.
+/// - With a history (NodeConfig::history), order beats liveness: there is no local-only
+///   fallback, every message is delivered once the broker has given it its offset, and a
+///   RoomRecovery fills every gap from the history (typed members hear history_lost when it
+///   cannot).
 ///
 /// Sessions are not owned: detach() a session before destroying it.
 class Node : public QObject
@@ -84,6 +92,9 @@ private:
     void onBrokerStateChanged(Broker::State state);
     void deliver(const QString &room, const Envelope &envelope);
     void rememberFallback(quint64 id);
+    void roomStarted(const QString &room);
+    void roomEnded(const QString &room);
+    void tellHistoryLost(const QString &room, const StreamPosition &position);
 
     NodeConfig m_config;
     QByteArray m_prefixUtf8;
@@ -92,6 +103,7 @@ private:
     QSet<Session *> m_sessions;
     NodeStats m_stats;
     quint64 m_nextMessageId = 1;
+    RoomRecovery *m_recovery = nullptr; ///< only with a history
     QSet<quint64> m_fallbackIds;
     std::deque<quint64> m_fallbackOrder;
 };

@@ -13,6 +13,7 @@ struct NodeStats {
     quint64 deliveries = 0; ///< frames written to local sessions, fallback included
     quint64 eventDeliveries = 0; ///< of those, join/leave events to typed sessions
     quint64 fallbackDeliveries = 0; ///< frames delivered locally while the broker was down
+    quint64 historyLost = 0; ///< ranges of a room's history that could not be recovered
 
     NodeStats &operator+=(const NodeStats &other)
     {
@@ -23,6 +24,7 @@ struct NodeStats {
         deliveries += other.deliveries;
         eventDeliveries += other.eventDeliveries;
         fallbackDeliveries += other.fallbackDeliveries;
+        historyLost += other.historyLost;
         return *this;
     }
     NodeStats &operator-=(const NodeStats &other)
@@ -34,6 +36,7 @@ struct NodeStats {
         deliveries -= other.deliveries;
         eventDeliveries -= other.eventDeliveries;
         fallbackDeliveries -= other.fallbackDeliveries;
+        historyLost -= other.historyLost;
         return *this;
     }
 };

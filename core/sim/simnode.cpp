@@ -25,7 +25,7 @@ bool SimNode::start(QString *error)
                               : QStringLiteral("sim-%1-r%2").arg(m_index).arg(m_incarnation);
     Broker *broker = m_brokerFactory(m_id);
     broker->setOfflineQueueCapacity(m_offlineQueue);
-    m_node = std::make_unique<Node>(NodeConfig {m_id, m_channelPrefix}, broker);
+    m_node = std::make_unique<Node>(NodeConfig {m_id, m_channelPrefix, {}}, broker);
     m_server = std::make_unique<NodeServer>(m_node.get());
     if (!m_server->listen(QHostAddress::LocalHost, m_port)) {
         *error = QStringLiteral("node %1 cannot listen on 127.0.0.1:%2: %3")

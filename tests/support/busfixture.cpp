@@ -33,6 +33,10 @@ public:
         return true;
     }
     void flushScripts() override { }
+    fanout::RedisReply command(const QList<QByteArray> &) override
+    {
+        return fanout::RedisReply::makeError("ERR the in-process bus takes no administrator commands");
+    }
 
 private:
     fanout::InProcessBus m_bus;
@@ -67,6 +71,7 @@ public:
     void takeDown() override { m_server.stop(); }
     bool bringUp() override { return m_server.start(m_server.port()); }
     void flushScripts() override { m_client->command({"SCRIPT", "FLUSH"}); }
+    fanout::RedisReply command(const QList<QByteArray> &args) override { return m_client->command(args); }
 
 private:
     RedisServer m_server;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "broker/broker.h"
+#include "redis/redisreply.h"
 
 #include <QStringList>
 
@@ -35,4 +36,6 @@ public:
     virtual bool bringUp() = 0;
     /// Makes the server forget the scripts loaded into it (SCRIPT FLUSH); no-op in-process.
     virtual void flushScripts() = 0;
+    /// A command to a real Redis, as an administrator would send it; an error in-process.
+    virtual fanout::RedisReply command(const QList<QByteArray> &args) = 0;
 };

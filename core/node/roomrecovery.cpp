@@ -1,0 +1,179 @@
+#include "roomrecovery.h"
+
+#include "broker/broker.h"
+
+namespace fanout {
+
+RoomRecovery::RoomRecovery(Broker *broker, ChannelOf channelOf, Deliver deliver, QObject *parent)
+    : QObject(parent), m_broker(broker), m_channelOf(std::move(channelOf)), m_deliver(std::move(deliver))
+{
+    connect(&m_idleCheck, &QTimer::timeout, this, &RoomRecovery::checkIdleRooms);
+    m_idleCheck.start(IdleCheckMs);
+}
+
+void RoomRecovery::roomStarted(const QString &room)
+{
+    Room &state = m_rooms[room];
+    state.quiet.start();
+    read(room);
+}
+
+void RoomRecovery::roomEnded(const QString &room)
+{
+    m_rooms.remove(room);
+}
+
+void RoomRecovery::received(const QString &room, const Envelope &envelope)
+{
+    const auto found = m_rooms.find(room);
+    if (found == m_rooms.end())
+        return;
+    Room &state = *found;
+    state.quiet.restart();
+    if (!state.known || state.reading) {
+        state.waiting.emplace(envelope.offset, envelope);
+        return;
+    }
+    if (envelope.epoch != state.epoch)
+        startEpoch(room, state, envelope.epoch);
+    deliverInOrder(room, state, envelope);
+}
+
+void RoomRecovery::deliverInOrder(const QString &room, Room &state, const Envelope &envelope)
+{
+    if (envelope.offset <= state.delivered)
+        return; // delivered already, from the history or live
+    if (envelope.offset > state.delivered + 1) {
+        state.waiting.emplace(envelope.offset, envelope);
+        read(room);
+        return;
+    }
+    m_deliver(room, envelope);
+    state.delivered = envelope.offset;
+    flushWaiting(room, state);
+}
+
+void RoomRecovery::flushWaiting(const QString &room, Room &state)
+{
+    while (!state.waiting.empty()) {
+        auto first = state.waiting.begin();
+        if (first->first > state.delivered + 1) {
+            read(room);
+            return;
+        }
+        if (first->first == state.delivered + 1) {
+            m_deliver(room, first->second);
+            state.delivered = first->first;
+        }
+        state.waiting.erase(first);
+    }
+}
+
+void RoomRecovery::reconnected()
+{
+    for (auto it = m_rooms.begin(); it != m_rooms.end(); ++it)
+        read(it.key());
+}
+
+void RoomRecovery::read(const QString &room)
+{
+    Room &state = m_rooms[room];
+    if (state.reading)
+        return;
+    state.reading = true;
+    const HistoryQuery query = state.known ? HistoryQuery::since(state.delivered, ReadBatch) : HistoryQuery::position();
+    m_broker->readHistory(m_channelOf(room), query, [this, room](const HistoryRead &read) { onRead(room, read); });
+}
+
+void RoomRecovery::onRead(const QString &room, const HistoryRead &read)
+{
+    const auto found = m_rooms.find(room);
+    if (found == m_rooms.end())
+        return;
+    Room &state = *found;
+    state.reading = false;
+    if (!read.ok) {
+        // Not connected: reconnected() reads again; a lost reply is retried.
+        QTimer::singleShot(RetryMs, this, [this, room] {
+            if (m_rooms.contains(room) && m_broker->state() == Broker::State::Connected)
+                this->read(room);
+        });
+        return;
+    }
+    if (!state.known)
+        learnPosition(state, read);
+    else
+        applyEntries(room, state, read);
+    flushWaiting(room, state);
+}
+
+void RoomRecovery::learnPosition(Room &state, const HistoryRead &read)
+{
+    // Messages that arrived while the position was asked for are delivered, even the ones
+    // published just before it was read.
+    state.known = true;
+    state.epoch = read.top.epoch;
+    state.delivered = read.top.offset;
+    for (auto it = state.waiting.begin(); it != state.waiting.end();) {
+        if (it->second.epoch != state.epoch) {
+            it = state.waiting.erase(it);
+            continue;
+        }
+        state.delivered = std::min(state.delivered, it->first - 1);
+        break;
+    }
+}
+
+void RoomRecovery::applyEntries(const QString &room, Room &state, const HistoryRead &read)
+{
+    if (read.top.epoch != state.epoch) {
+        startEpoch(room, state, read.top.epoch);
+        this->read(room);
+        return;
+    }
+    const quint64 firstHeld = read.entries.empty() ? read.top.offset + 1 : read.entries.front().offset;
+    if (firstHeld > state.delivered + 1 && read.top.offset > state.delivered)
+        lose(room, state, {std::min(firstHeld, read.top.offset + 1) - 1, state.epoch});
+    for (const HistoryEntry &entry : read.entries) {
+        if (entry.offset != state.delivered + 1)
+            continue;
+        std::optional<Envelope> envelope = Envelope::decode(entry.message);
+        if (!envelope)
+            continue;
+        m_deliver(room, *envelope);
+        state.delivered = entry.offset;
+        ++m_recovered;
+    }
+    if (qsizetype(read.entries.size()) == ReadBatch && state.delivered < read.top.offset)
+        this->read(room);
+}
+
+void RoomRecovery::startEpoch(const QString &room, Room &state, const QString &epoch)
+{
+    // An empty epoch is a room without history yet: its first epoch replaces nothing. Any other
+    // change means the history the node was following is gone; the new one is read from its start.
+    if (state.epoch.isEmpty()) {
+        state.epoch = epoch;
+        state.delivered = 0;
+        return;
+    }
+    lose(room, state, {0, epoch});
+}
+
+void RoomRecovery::lose(const QString &room, Room &state, const StreamPosition &position)
+{
+    state.epoch = position.epoch;
+    state.delivered = position.offset;
+    std::erase_if(state.waiting, [&](const auto &entry) { return entry.second.epoch != position.epoch; });
+    emit historyLost(room, position);
+}
+
+void RoomRecovery::checkIdleRooms()
+{
+    for (auto it = m_rooms.begin(); it != m_rooms.end(); ++it) {
+        if (it->known && !it->reading && it->quiet.elapsed() >= IdleCheckMs)
+            read(it.key());
+    }
+}
+
+}

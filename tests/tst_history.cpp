@@ -1,0 +1,215 @@
+#include "busfixture.h"
+#include "node/node.h"
+#include "recordingsession.h"
+#include "redis/redisbroker.h"
+#include "redisclient.h"
+#include "redisserver.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+#include <vector>
+
+using fanout::Node;
+using fanout::SessionProtocol;
+
+namespace {
+
+const fanout::HistoryPolicy History{100000, 600};
+const QString Room = QStringLiteral("r");
+
+/// Nodes with a history, each with one typed member of the room, built on the row's bus.
+class HistoryFleet
+{
+public:
+    HistoryFleet(BusFixture &bus, int nodes)
+    {
+        for (int i = 0; i < nodes; ++i) {
+            const QString id = QStringLiteral("h%1").arg(i);
+            m_nodes.push_back(std::make_unique<Node>(
+                fanout::NodeConfig{id, fanout::NodeConfig::DefaultChannelPrefix, History}, bus.makeBroker(id)));
+            m_members.push_back(std::make_unique<RecordingSession>(id + QStringLiteral("/m"), SessionProtocol::Typed));
+        }
+    }
+    ~HistoryFleet()
+    {
+        for (size_t i = 0; i < m_nodes.size(); ++i)
+            m_nodes[i]->detach(m_members[i].get());
+    }
+
+    /// Waits for every broker, then joins each node's member.
+    bool joinAll()
+    {
+        const bool connected = QTest::qWaitFor(
+            [this] {
+                return std::all_of(m_nodes.begin(), m_nodes.end(), [](const auto &node) {
+                    return node->broker()->state() == fanout::Broker::State::Connected;
+                });
+            },
+            5000);
+        for (size_t i = 0; connected && i < m_nodes.size(); ++i) {
+            m_nodes[i]->attach(m_members[i].get());
+            m_nodes[i]->join(m_members[i].get(), Room);
+        }
+        return connected;
+    }
+
+    Node &node(int i) { return *m_nodes[size_t(i)]; }
+    RecordingSession &member(int i) { return *m_members[size_t(i)]; }
+    int size() const { return int(m_nodes.size()); }
+
+private:
+    std::vector<std::unique_ptr<Node>> m_nodes;
+    std::vector<std::unique_ptr<RecordingSession>> m_members;
+};
+
+/// The offsets of the message frames a member got, in arrival order.
+QList<quint64> offsetsOf(const RecordingSession &member)
+{
+    QList<quint64> offsets;
+    for (const QString &frame : member.frames) {
+        const QJsonObject object = QJsonDocument::fromJson(frame.toUtf8()).object();
+        if (object.value(QLatin1String("type")).toString() == QLatin1String("message"))
+            offsets.append(quint64(object.value(QLatin1String("offset")).toDouble()));
+    }
+    return offsets;
+}
+
+QList<quint64> oneTo(quint64 count)
+{
+    QList<quint64> offsets;
+    for (quint64 i = 1; i <= count; ++i)
+        offsets.append(i);
+    return offsets;
+}
+
+bool hasFrameOfType(const RecordingSession &member, const QString &type)
+{
+    return std::any_of(member.frames.begin(), member.frames.end(), [&](const QString &frame) {
+        return QJsonDocument::fromJson(frame.toUtf8()).object().value(QLatin1String("type")).toString() == type;
+    });
+}
+
+}
+
+/// Rooms with a history: every member of every node gets every message once, in offset
+/// order, whatever happens to the subscribe connections; what cannot be recovered is told.
+class tst_History : public QObject
+{
+    Q_OBJECT
+private slots:
+    void membersGetEveryMessageInOrder_data() { BusFixture::addKindRows(); }
+    void membersGetEveryMessageInOrder();
+    void partitionedNodeRecoversOnHeal_data() { BusFixture::addKindRows(); }
+    void partitionedNodeRecoversOnHeal();
+    void killedSubscribeConnectionsLoseNothing();
+    void lostHistoryIsTold();
+    void offsetsStayGapFreeUnderLoad();
+};
+
+void tst_History::membersGetEveryMessageInOrder()
+{
+    auto bus = BusFixture::createForCurrentRow();
+    QVERIFY(bus);
+    HistoryFleet fleet(*bus, 2);
+    QVERIFY(fleet.joinAll());
+    QTRY_COMPARE(bus->numsub("ws:room:r"), 2);
+    for (int i = 0; i < 50; ++i)
+        fleet.node(i % 2).publish(Room, QByteArray::number(i));
+    for (int m = 0; m < fleet.size(); ++m)
+        QTRY_COMPARE(offsetsOf(fleet.member(m)), oneTo(50));
+}
+
+void tst_History::partitionedNodeRecoversOnHeal()
+{
+    auto bus = BusFixture::createForCurrentRow();
+    QVERIFY(bus);
+    HistoryFleet fleet(*bus, 2);
+    QVERIFY(fleet.joinAll());
+    QTRY_COMPARE(bus->numsub("ws:room:r"), 2);
+    fleet.node(0).publish(Room, "1");
+    QTRY_COMPARE(offsetsOf(fleet.member(1)), oneTo(1));
+    fleet.node(1).broker()->setLinkUp(false);
+    for (int i = 0; i < 10; ++i)
+        fleet.node(i % 2).publish(Room, QByteArray::number(i)); // node 1's own wait in its queue
+    QTRY_COMPARE(offsetsOf(fleet.member(0)).size(), 6);
+    QCOMPARE(offsetsOf(fleet.member(1)), oneTo(1)); // order beats liveness: no local-only delivery
+    fleet.node(1).broker()->setLinkUp(true);
+    for (int m = 0; m < fleet.size(); ++m)
+        QTRY_COMPARE_WITH_TIMEOUT(offsetsOf(fleet.member(m)), oneTo(11), 5000);
+}
+
+void tst_History::killedSubscribeConnectionsLoseNothing()
+{
+    // Four publishers on two nodes; the subscribe connections are cut three times meanwhile.
+    QString error;
+    auto bus = BusFixture::create(QStringLiteral("redis"), &error);
+    QVERIFY2(bus, qPrintable(error));
+    HistoryFleet fleet(*bus, 2);
+    QVERIFY(fleet.joinAll());
+    QTRY_COMPARE(bus->numsub("ws:room:r"), 2);
+    constexpr int Messages = 2000;
+    int sent = 0;
+    for (int round = 0; round < 4; ++round) {
+        for (int i = 0; i < Messages / 4; ++i, ++sent)
+            fleet.node(sent % 2).publish(Room, QByteArray::number(sent));
+        QVERIFY(QTest::qWaitFor([&] { return fleet.member(0).frames.size() > sent / 2; }, 5000));
+        if (round < 3)
+            QVERIFY(!bus->command({"CLIENT", "KILL", "TYPE", "pubsub"}).isError());
+    }
+    for (int m = 0; m < fleet.size(); ++m) {
+        QTRY_COMPARE_WITH_TIMEOUT(fleet.member(m).frames.size(), Messages, 10000);
+        QCOMPARE(offsetsOf(fleet.member(m)), oneTo(Messages));
+        QVERIFY(!hasFrameOfType(fleet.member(m), QStringLiteral("history_lost")));
+    }
+}
+
+void tst_History::lostHistoryIsTold()
+{
+    // Redis restarted without persistence: a new epoch starts, and members hear that the
+    // messages before it are gone.
+    QString error;
+    auto bus = BusFixture::create(QStringLiteral("redis"), &error);
+    QVERIFY2(bus, qPrintable(error));
+    HistoryFleet fleet(*bus, 1);
+    QVERIFY(fleet.joinAll());
+    QTRY_COMPARE(bus->numsub("ws:room:r"), 1);
+    fleet.node(0).publish(Room, "1");
+    QTRY_COMPARE(offsetsOf(fleet.member(0)), oneTo(1));
+    bus->takeDown();
+    QTRY_VERIFY(fleet.node(0).broker()->state() != fanout::Broker::State::Connected);
+    QVERIFY(bus->bringUp());
+    QTRY_COMPARE_WITH_TIMEOUT(fleet.node(0).broker()->state(), fanout::Broker::State::Connected, 10000);
+    fleet.node(0).publish(Room, "2");
+    QTRY_VERIFY(hasFrameOfType(fleet.member(0), QStringLiteral("history_lost")));
+    QTRY_COMPARE(offsetsOf(fleet.member(0)), QList<quint64>({1, 1})); // the new epoch's first
+    QCOMPARE(fleet.node(0).stats().historyLost, 1u);
+}
+
+void tst_History::offsetsStayGapFreeUnderLoad()
+{
+    // Eight publishers over two nodes, one room: the offsets every member sees are 1..N.
+    QString error;
+    auto bus = BusFixture::create(QStringLiteral("redis"), &error);
+    QVERIFY2(bus, qPrintable(error));
+    HistoryFleet fleet(*bus, 2);
+    QVERIFY(fleet.joinAll());
+    QTRY_COMPARE(bus->numsub("ws:room:r"), 2);
+    constexpr int Messages = 100000;
+    for (int i = 0; i < Messages; ++i) {
+        fleet.node(i % 2).publish(Room, QByteArray::number(i), fanout::Envelope::Kind::Message,
+                                  QStringLiteral("publisher-%1").arg(i % 8));
+        if (i % 5000 == 4999)
+            QVERIFY(QTest::qWaitFor([&] { return fleet.member(0).frames.size() > i - 10000; }, 10000));
+    }
+    for (int m = 0; m < fleet.size(); ++m) {
+        QTRY_COMPARE_WITH_TIMEOUT(fleet.member(m).frames.size(), Messages, 30000);
+        QCOMPARE(offsetsOf(fleet.member(m)), oneTo(Messages));
+    }
+}
+
+QTEST_GUILESS_MAIN(tst_History)
+#include "tst_history.moc"

@@ -1,12 +1,17 @@
 #include "busfixture.h"
 #include "node/node.h"
+#include "quiet.h"
 #include "recordingsession.h"
 #include "redis/redisbroker.h"
 #include "redisclient.h"
 #include "redisserver.h"
+#include "testclient.h"
+#include "transport/nodeserver.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -18,7 +23,7 @@ using fanout::SessionProtocol;
 
 namespace {
 
-const fanout::HistoryPolicy History{100000, 600};
+const fanout::HistoryPolicy History {100000, 600};
 const QString Room = QStringLiteral("r");
 
 /// Nodes with a history, each with one typed member of the room, built on the row's bus.
@@ -30,7 +35,7 @@ public:
         for (int i = 0; i < nodes; ++i) {
             const QString id = QStringLiteral("h%1").arg(i);
             m_nodes.push_back(std::make_unique<Node>(
-                fanout::NodeConfig{id, fanout::NodeConfig::DefaultChannelPrefix, History}, bus.makeBroker(id)));
+                fanout::NodeConfig {id, fanout::NodeConfig::DefaultChannelPrefix, History}, bus.makeBroker(id)));
             m_members.push_back(std::make_unique<RecordingSession>(id + QStringLiteral("/m"), SessionProtocol::Typed));
         }
     }
@@ -108,7 +113,163 @@ private slots:
     void killedSubscribeConnectionsLoseNothing();
     void lostHistoryIsTold();
     void offsetsStayGapFreeUnderLoad();
+    void clientResumesWithSince_data() { BusFixture::addKindRows(); }
+    void clientResumesWithSince();
+    void joinWithHistoryGetsTheLatest_data() { BusFixture::addKindRows(); }
+    void joinWithHistoryGetsTheLatest();
+    void staleEpochIsNotRecovered();
+    void badHistoryRequestsAreRefused_data();
+    void badHistoryRequestsAreRefused();
 };
+
+namespace {
+
+/// One node with a history behind a real WebSocket listener.
+struct ServedNode {
+    explicit ServedNode(BusFixture &bus)
+        : node(fanout::NodeConfig {QStringLiteral("served"), fanout::NodeConfig::DefaultChannelPrefix, History},
+               bus.makeBroker(QStringLiteral("served"))),
+          server(&node)
+    {
+        listening = server.listen(QHostAddress::LocalHost, 0);
+    }
+    QUrl typedUrl() const
+    {
+        QUrl url = server.url();
+        url.setPath(fanout::NodeServer::TypedPath);
+        return url;
+    }
+    Node node;
+    fanout::NodeServer server;
+    bool listening = false;
+};
+
+QList<quint64> messageOffsets(const TestClient &client)
+{
+    QList<quint64> offsets;
+    for (const QJsonObject &message : client.ofType(QStringLiteral("message")))
+        offsets.append(quint64(message.value(QLatin1String("offset")).toDouble()));
+    return offsets;
+}
+
+QList<quint64> range(quint64 first, quint64 last)
+{
+    QList<quint64> offsets;
+    for (quint64 i = first; i <= last; ++i)
+        offsets.append(i);
+    return offsets;
+}
+
+}
+
+void tst_History::clientResumesWithSince()
+{
+    auto bus = BusFixture::createForCurrentRow();
+    QVERIFY(bus);
+    ServedNode served(*bus);
+    QVERIFY(served.listening);
+    TestClient publisher;
+    QVERIFY(publisher.open(served.typedUrl()));
+    publisher.send(R"({"type":"join","room":"r"})");
+    TestClient reader;
+    QVERIFY(reader.open(served.typedUrl()));
+    reader.send(R"({"type":"join","room":"r"})");
+    QTRY_COMPARE(reader.ofType(QStringLiteral("joined")).size(), 1);
+    QTRY_COMPARE(publisher.ofType(QStringLiteral("joined")).size(), 1);
+    for (int i = 0; i < 5; ++i)
+        publisher.send(QStringLiteral(R"({"type":"message","room":"r","content":%1})").arg(i));
+    QTRY_COMPARE(messageOffsets(reader), range(1, 5));
+    const QString epoch = reader.ofType(QStringLiteral("message")).last().value(QLatin1String("epoch")).toString();
+    reader.close();
+    QTRY_VERIFY(!reader.isConnected());
+    for (int i = 0; i < 20; ++i) // missed while away
+        publisher.send(QStringLiteral(R"({"type":"message","room":"r","content":%1})").arg(i));
+    QTRY_COMPARE(messageOffsets(publisher).size(), 25);
+
+    TestClient back;
+    QVERIFY(back.open(served.typedUrl()));
+    back.send(QStringLiteral(R"({"type":"join","room":"r","since":{"offset":5,"epoch":"%1"}})").arg(epoch));
+    publisher.send(R"({"type":"message","room":"r","content":"live"})");
+    QTRY_COMPARE(messageOffsets(back), range(6, 26)); // the 20 missed, then the live one
+    const QJsonObject joined = back.ofType(QStringLiteral("joined")).first();
+    QCOMPARE(joined.value(QLatin1String("recovered")).toBool(), true);
+    QCOMPARE(joined.value(QLatin1String("epoch")).toString(), epoch);
+    QVERIFY(joined.value(QLatin1String("offset")).toInteger() >= 25);
+    QVERIFY(Quiet::holdsFor(200, [&] { return messageOffsets(back) == range(6, 26); }));
+}
+
+void tst_History::joinWithHistoryGetsTheLatest()
+{
+    auto bus = BusFixture::createForCurrentRow();
+    QVERIFY(bus);
+    ServedNode served(*bus);
+    QVERIFY(served.listening);
+    TestClient publisher;
+    QVERIFY(publisher.open(served.typedUrl()));
+    publisher.send(R"({"type":"join","room":"r"})");
+    QTRY_COMPARE(publisher.ofType(QStringLiteral("joined")).size(), 1);
+    for (int i = 1; i <= 30; ++i)
+        publisher.send(QStringLiteral(R"({"type":"message","room":"r","content":%1})").arg(i));
+    QTRY_COMPARE(messageOffsets(publisher).size(), 30);
+    TestClient late;
+    QVERIFY(late.open(served.typedUrl()));
+    late.send(R"({"type":"join","room":"r","history":10})");
+    QTRY_COMPARE(late.ofType(QStringLiteral("history")).size(), 1);
+    const QJsonObject history = late.ofType(QStringLiteral("history")).first();
+    QCOMPARE(history.value(QLatin1String("offset")).toInteger(), 30);
+    const QJsonArray messages = history.value(QLatin1String("messages")).toArray();
+    QCOMPARE(messages.size(), 10);
+    QCOMPARE(messages.first().toObject().value(QLatin1String("content")).toInt(), 21);
+    QCOMPARE(messages.last().toObject().value(QLatin1String("offset")).toInteger(), 30);
+    QVERIFY(late.messages().indexOf(QRegularExpression(QStringLiteral(".*\"type\":\"joined\".*")))
+            < late.messages().indexOf(QRegularExpression(QStringLiteral(".*\"type\":\"history\".*"))));
+}
+
+void tst_History::staleEpochIsNotRecovered()
+{
+    QString error;
+    auto bus = BusFixture::create(QStringLiteral("in-process"), &error);
+    QVERIFY2(bus, qPrintable(error));
+    ServedNode served(*bus);
+    QVERIFY(served.listening);
+    TestClient client;
+    QVERIFY(client.open(served.typedUrl()));
+    client.send(R"({"type":"join","room":"r","since":{"offset":3,"epoch":"an-old-epoch"}})");
+    QTRY_COMPARE(client.ofType(QStringLiteral("joined")).size(), 1);
+    QCOMPARE(client.ofType(QStringLiteral("joined")).first().value(QLatin1String("recovered")).toBool(), false);
+    QVERIFY(messageOffsets(client).isEmpty());
+}
+
+void tst_History::badHistoryRequestsAreRefused_data()
+{
+    QTest::addColumn<QString>("frame");
+    QTest::addRow("negative") << R"({"type":"join","room":"r","history":-1})";
+    QTest::addRow("fraction") << R"({"type":"join","room":"r","history":2.5})";
+    QTest::addRow("huge") << R"({"type":"join","room":"r","history":1e12})";
+    QTest::addRow("text") << R"({"type":"join","room":"r","history":"10"})";
+    QTest::addRow("since not an object") << R"({"type":"join","room":"r","since":5})";
+    QTest::addRow("since without epoch") << R"({"type":"join","room":"r","since":{"offset":5}})";
+    QTest::addRow("since negative") << R"({"type":"join","room":"r","since":{"offset":-5,"epoch":"e"}})";
+    QTest::addRow("both") << R"({"type":"join","room":"r","history":1,"since":{"offset":5,"epoch":"e"}})";
+}
+
+void tst_History::badHistoryRequestsAreRefused()
+{
+    QFETCH(QString, frame);
+    QString error;
+    auto bus = BusFixture::create(QStringLiteral("in-process"), &error);
+    QVERIFY2(bus, qPrintable(error));
+    ServedNode served(*bus);
+    QVERIFY(served.listening);
+    TestClient client;
+    QVERIFY(client.open(served.typedUrl()));
+    client.send(frame);
+    QTRY_COMPARE(client.ofType(QStringLiteral("error")).size(), 1);
+    QCOMPARE(client.ofType(QStringLiteral("error")).first().value(QLatin1String("code")).toString(),
+             QStringLiteral("invalid_history"));
+    QVERIFY(client.ofType(QStringLiteral("joined")).isEmpty()); // nothing else changed
+    QCOMPARE(served.node.memberCount(Room), 0);
+}
 
 void tst_History::membersGetEveryMessageInOrder()
 {

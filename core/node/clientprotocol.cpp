@@ -6,6 +6,8 @@
 
 #include <QDateTime>
 
+#include <cmath>
+
 namespace fanout {
 
 namespace {
@@ -91,12 +93,50 @@ void ClientProtocol::typedModeText(Session *session, const QByteArray &frame)
     if (!checked)
         return;
     const auto &[type, room] = *checked;
-    if (type == QLatin1String("join"))
-        join(session, room);
-    else if (type == QLatin1String("leave"))
+    if (type == QLatin1String("join")) {
+        if (const std::optional<HistoryRequest> request = historyRequest(session, object))
+            join(session, room, *request);
+    } else if (type == QLatin1String("leave")) {
         leave(session, room);
-    else
+    } else {
         message(session, room, object);
+    }
+}
+
+std::optional<ClientProtocol::HistoryRequest> ClientProtocol::historyRequest(Session *session,
+                                                                             const QJsonObject &object)
+{
+    const auto fail = [session](const QString &message) -> std::optional<HistoryRequest> {
+        session->sendText(errorFrame(QStringLiteral("invalid_history"), message));
+        return std::nullopt;
+    };
+    // Integers only, exactly: JSON numbers are doubles, and 2^53 is where they stop being exact.
+    const auto wholeNumber = [](const QJsonValue &value, qint64 max) -> std::optional<qint64> {
+        const double number = value.toDouble(-1);
+        if (!value.isDouble() || number < 0 || number > double(max) || number != std::floor(number))
+            return std::nullopt;
+        return qint64(number);
+    };
+    HistoryRequest request;
+    const QJsonValue latest = object.value(QLatin1String("history"));
+    const QJsonValue since = object.value(QLatin1String("since"));
+    if (!latest.isUndefined() && !since.isUndefined())
+        return fail(QStringLiteral("ask for \"history\" or \"since\", not both"));
+    if (!latest.isUndefined()) {
+        const std::optional<qint64> count = wholeNumber(latest, MaxHistoryRequest);
+        if (!count)
+            return fail(QStringLiteral("\"history\" must be a whole number from 0 to %1").arg(MaxHistoryRequest));
+        request.latest = qsizetype(*count);
+    }
+    if (!since.isUndefined()) {
+        const QJsonObject position = since.toObject();
+        const std::optional<qint64> offset = wholeNumber(position.value(QLatin1String("offset")), 9007199254740991);
+        const QJsonValue epoch = position.value(QLatin1String("epoch"));
+        if (!since.isObject() || !offset || !epoch.isString() || position.size() != 2)
+            return fail(QStringLiteral("\"since\" must be {\"offset\": a whole number, \"epoch\": a string}"));
+        request.since = StreamPosition {quint64(*offset), epoch.toString()};
+    }
+    return request;
 }
 
 std::optional<std::pair<QString, QString>> ClientProtocol::typeAndRoom(Session *session, const QJsonObject &object)
@@ -121,7 +161,7 @@ std::optional<std::pair<QString, QString>> ClientProtocol::typeAndRoom(Session *
     return std::make_pair(type, room);
 }
 
-void ClientProtocol::join(Session *session, const QString &room)
+void ClientProtocol::join(Session *session, const QString &room, const HistoryRequest &request)
 {
     if (!m_node.isMember(session, room) && m_node.roomCountOf(session) >= MaxRoomsPerSession) {
         session->sendText(
@@ -130,7 +170,12 @@ void ClientProtocol::join(Session *session, const QString &room)
         return;
     }
     const bool joined = m_node.join(session, room);
-    session->sendText(ackFrame("joined", room));
+    if (request.since)
+        m_node.recover(session, room, *request.since); // its joined frame says what was recovered
+    else
+        session->sendText(ackFrame("joined", room));
+    if (request.latest)
+        m_node.sendLatest(session, room, *request.latest);
     if (joined)
         publishEvent(session, room, "user_joined");
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "broker/history.h"
+
 #include <QHash>
 #include <QJsonObject>
 #include <QString>
@@ -19,6 +21,8 @@ class ClientProtocol
 {
 public:
     static constexpr qsizetype MaxRoomsPerSession = 100;
+    /// The largest "history" a join may ask for; the answer holds at most SessionHistory::MaxLatest.
+    static constexpr qint64 MaxHistoryRequest = 1'000'000;
 
     explicit ClientProtocol(Node &node) : m_node(node) { }
 
@@ -38,7 +42,14 @@ private:
     void typedModeText(Session *session, const QByteArray &frame);
     /// Checks a typed frame's type and room; sends the error and returns nothing when bad.
     std::optional<std::pair<QString, QString>> typeAndRoom(Session *session, const QJsonObject &object);
-    void join(Session *session, const QString &room);
+    /// What a join asks of the room's history: nothing, the last N messages, or a recovery.
+    struct HistoryRequest {
+        std::optional<qsizetype> latest;
+        std::optional<StreamPosition> since;
+    };
+    /// Reads "history" and "since"; sends invalid_history and returns nothing when bad.
+    std::optional<HistoryRequest> historyRequest(Session *session, const QJsonObject &object);
+    void join(Session *session, const QString &room, const HistoryRequest &request);
     void leave(Session *session, const QString &room);
     void message(Session *session, const QString &room, const QJsonObject &object);
     void publishEvent(Session *session, const QString &room, const char *type);

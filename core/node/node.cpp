@@ -5,6 +5,7 @@
 #include "logging.h"
 #include "roomrecovery.h"
 #include "session/session.h"
+#include "sessionhistory.h"
 
 #include <QDateTime>
 
@@ -25,6 +26,8 @@ Node::Node(const NodeConfig &config, Broker *broker, QObject *parent)
             m_broker, [this](const QString &room) { return channelFor(room); },
             [this](const QString &room, const Envelope &envelope) { deliver(room, envelope); }, this);
         connect(m_recovery, &RoomRecovery::historyLost, this, &Node::tellHistoryLost);
+        m_sessionHistory = new SessionHistory(
+            m_broker, m_config.history, [this](const QString &room) { return channelFor(room); }, this);
     }
 }
 
@@ -60,6 +63,8 @@ void Node::attach(Session *session)
 
 QStringList Node::detach(Session *session)
 {
+    if (m_sessionHistory)
+        m_sessionHistory->forget(session);
     m_sessions.remove(session);
     const RoomRegistry::RemoveResult removed = m_registry.remove(session);
     for (const QString &room : removed.emptiedRooms)
@@ -106,7 +111,7 @@ quint64 Node::publish(const QString &room, const QByteArray &payloadJson, Envelo
     envelope.from = from;
 
     ++m_stats.published;
-    if (m_recovery) {
+    if (m_recovery && kind == Envelope::Kind::Message) {
         m_broker->publishToHistory(channelFor(room), envelope.encode(),
                                    {m_config.history, m_config.nodeId, envelope.id, {}});
         return envelope.id;
@@ -119,6 +124,26 @@ quint64 Node::publish(const QString &room, const QByteArray &payloadJson, Envelo
     }
     m_broker->publish(channelFor(room), envelope.encode());
     return envelope.id;
+}
+
+void Node::sendLatest(Session *session, const QString &room, qsizetype count)
+{
+    if (m_sessionHistory) {
+        m_sessionHistory->sendLatest(session, room, count);
+        return;
+    }
+    session->sendText(R"({"type":"history","room":)" + JsonText::quote(room)
+                      + R"(,"messages":[],"offset":0,"epoch":""})");
+}
+
+void Node::recover(Session *session, const QString &room, const StreamPosition &since)
+{
+    if (m_sessionHistory) {
+        m_sessionHistory->recover(session, room, since);
+        return;
+    }
+    session->sendText(R"({"type":"joined","room":)" + JsonText::quote(room)
+                      + R"(,"recovered":false,"offset":0,"epoch":""})");
 }
 
 void Node::roomStarted(const QString &room)
@@ -198,11 +223,14 @@ void Node::deliver(const QString &room, const Envelope &envelope)
         return;
     const Delivery delivery(room, envelope);
     quint64 delivered = 0;
+    const bool someoneCatchesUp = m_sessionHistory && m_sessionHistory->isIntercepting();
     for (Session *session : *members) {
-        if (delivery.isFor(session->protocol())) {
-            session->deliver(delivery);
-            ++delivered;
-        }
+        if (!delivery.isFor(session->protocol()))
+            continue;
+        if (someoneCatchesUp && m_sessionHistory->intercepts(session, room, envelope))
+            continue;
+        session->deliver(delivery);
+        ++delivered;
     }
     m_stats.deliveries += delivered;
     if (envelope.kind == Envelope::Kind::Event)

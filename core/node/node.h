@@ -15,6 +15,7 @@ namespace fanout {
 
 class RoomRecovery;
 class Session;
+class SessionHistory;
 
 struct NodeConfig {
     /// The channel of room R is prefix + R; the seed's nodes use this one.
@@ -67,6 +68,14 @@ public:
     /// Returns false when the session was not a member.
     bool leave(Session *session, const QString &room);
     bool isMember(Session *session, const QString &room) const;
+
+    bool hasHistory() const { return m_recovery != nullptr; }
+    /// Sends a member the last `count` messages of a room in one `history` frame (empty
+    /// without a history).
+    void sendLatest(Session *session, const QString &room, qsizetype count);
+    /// Answers a member's join with `since`: `joined` with recovered, offset and epoch, then
+    /// every message after the position, then live ones (recovered false without a history).
+    void recover(Session *session, const QString &room, const StreamPosition &since);
     qsizetype roomCountOf(Session *session) const { return m_registry.roomCountOf(session); }
 
     /// Publishes a JSON payload (compact text) to a room on every node; returns its message id.
@@ -104,6 +113,7 @@ private:
     NodeStats m_stats;
     quint64 m_nextMessageId = 1;
     RoomRecovery *m_recovery = nullptr; ///< only with a history
+    SessionHistory *m_sessionHistory = nullptr; ///< only with a history
     QSet<quint64> m_fallbackIds;
     std::deque<quint64> m_fallbackOrder;
 };

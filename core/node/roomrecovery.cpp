@@ -16,6 +16,16 @@ void RoomRecovery::roomStarted(const QString &room)
     Room &state = m_rooms[room];
     state.quiet.start();
     read(room);
+    readAgainSoon(room);
+}
+
+void RoomRecovery::readAgainSoon(const QString &room)
+{
+    QTimer::singleShot(SettleMs, this, [this, room] {
+        const auto found = m_rooms.constFind(room);
+        if (found != m_rooms.cend() && found->known)
+            read(room);
+    });
 }
 
 void RoomRecovery::roomEnded(const QString &room)
@@ -71,8 +81,10 @@ void RoomRecovery::flushWaiting(const QString &room, Room &state)
 
 void RoomRecovery::reconnected()
 {
-    for (auto it = m_rooms.begin(); it != m_rooms.end(); ++it)
+    for (auto it = m_rooms.begin(); it != m_rooms.end(); ++it) {
         read(it.key());
+        readAgainSoon(it.key());
+    }
 }
 
 void RoomRecovery::read(const QString &room)
@@ -114,6 +126,8 @@ void RoomRecovery::learnPosition(Room &state, const HistoryRead &read)
     state.known = true;
     state.epoch = read.top.epoch;
     state.delivered = read.top.offset;
+    if (state.epoch.isEmpty() && !state.waiting.empty()) // the room's history began meanwhile
+        state.epoch = state.waiting.begin()->second.epoch;
     for (auto it = state.waiting.begin(); it != state.waiting.end();) {
         if (it->second.epoch != state.epoch) {
             it = state.waiting.erase(it);

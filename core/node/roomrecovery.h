@@ -31,6 +31,10 @@ public:
     static constexpr qsizetype ReadBatch = 1000;
     static constexpr int IdleCheckMs = 5000;
     static constexpr int RetryMs = 200;
+    /// A subscription takes effect a moment after it is sent, on another connection than the
+    /// reads: messages published in between arrive in no live stream. One more read this long
+    /// after a room starts or the broker reconnects finds them without waiting for the idle check.
+    static constexpr int SettleMs = 500;
 
     RoomRecovery(Broker *broker, ChannelOf channelOf, Deliver deliver, QObject *parent = nullptr);
 
@@ -55,7 +59,7 @@ private:
         QString epoch;
         quint64 delivered = 0;
         std::map<quint64, Envelope> waiting; ///< live messages ahead of a gap, by offset
-        QElapsedTimer quiet;                 ///< since the last message
+        QElapsedTimer quiet; ///< since the last message
     };
 
     void read(const QString &room);
@@ -67,6 +71,7 @@ private:
     void flushWaiting(const QString &room, Room &state);
     void deliverInOrder(const QString &room, Room &state, const Envelope &envelope);
     void checkIdleRooms();
+    void readAgainSoon(const QString &room);
 
     Broker *m_broker;
     ChannelOf m_channelOf;

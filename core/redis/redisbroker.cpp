@@ -17,9 +17,8 @@ RedisBroker::RedisBroker(const RedisUrl &url, const QString &nodeId, QObject *pa
           new RedisConnection(url, ClientNames::nodeSubscribe(nodeId), RedisConnection::Mode::Subscriber, this)),
       m_epochPrefix(QUuid::createUuid().toString(QUuid::Id128).left(8).toLatin1())
 {
-    // Scripts first: the parked history publishes sent next find them loaded.
+    // Scripts first, so that every call on the connection finds them loaded.
     connect(m_publisher, &RedisConnection::ready, this, &RedisBroker::loadScripts);
-    connect(m_publisher, &RedisConnection::ready, this, &RedisBroker::flushOfflineQueue);
     for (RedisConnection *connection : {m_publisher, m_subscriber}) {
         connect(connection, &RedisConnection::ready, this, &RedisBroker::updateState);
         connect(connection, &RedisConnection::lost, this, &RedisBroker::updateState);
@@ -168,6 +167,9 @@ void RedisBroker::updateState()
             return;
         qCInfo(lcRedis) << "connected to" << m_url.toDisplayString();
         setState(State::Connected);
+        // After the owner heard of it: what it asks on reconnecting (its rooms' positions)
+        // goes out before the publishes parked meanwhile.
+        flushOfflineQueue();
         return;
     }
     if (state() == State::Connected && m_subscriber->isReady())

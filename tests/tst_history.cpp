@@ -13,6 +13,7 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -31,11 +32,14 @@ class HistoryFleet
 {
 public:
     HistoryFleet(BusFixture &bus, int nodes)
+        : HistoryFleet([&bus](const QString &id) { return bus.makeBroker(id); }, nodes)
+    { }
+    HistoryFleet(const std::function<fanout::Broker *(const QString &)> &makeBroker, int nodes)
     {
         for (int i = 0; i < nodes; ++i) {
             const QString id = QStringLiteral("h%1").arg(i);
             m_nodes.push_back(std::make_unique<Node>(
-                fanout::NodeConfig {id, fanout::NodeConfig::DefaultChannelPrefix, History}, bus.makeBroker(id)));
+                fanout::NodeConfig {id, fanout::NodeConfig::DefaultChannelPrefix, History}, makeBroker(id)));
             m_members.push_back(std::make_unique<RecordingSession>(id + QStringLiteral("/m"), SessionProtocol::Typed));
         }
     }
@@ -112,6 +116,7 @@ private slots:
     void partitionedNodeRecoversOnHeal();
     void killedSubscribeConnectionsLoseNothing();
     void lostHistoryIsTold();
+    void crashWithAppendOnlyFileLosesNothing();
     void offsetsStayGapFreeUnderLoad();
     void clientResumesWithSince_data() { BusFixture::addKindRows(); }
     void clientResumesWithSince();
@@ -348,6 +353,36 @@ void tst_History::lostHistoryIsTold()
     QTRY_VERIFY(hasFrameOfType(fleet.member(0), QStringLiteral("history_lost")));
     QTRY_COMPARE(offsetsOf(fleet.member(0)), QList<quint64>({1, 1})); // the new epoch's first
     QCOMPARE(fleet.node(0).stats().historyLost, 1u);
+}
+
+void tst_History::crashWithAppendOnlyFileLosesNothing()
+{
+    // Redis persisting every write (appendfsync always) is killed mid-load and started again on
+    // its files: what it accepted before, what was in flight and what the nodes parked meanwhile
+    // all reach every member once, in order.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QStringList durable {"--dir", dir.path(), "--appendonly", "yes", "--appendfsync", "always"};
+    RedisServer redis;
+    QVERIFY2(redis.start(0, durable), qPrintable(redis.errorString()));
+    HistoryFleet fleet([&redis](const QString &id) { return new fanout::RedisBroker(redis.url(), id); }, 2);
+    QVERIFY(fleet.joinAll());
+    RedisClient observer(redis.url());
+    QVERIFY(observer.open());
+    QTRY_COMPARE(observer.numsub("ws:room:r"), 2);
+    constexpr int Messages = 600;
+    for (int i = 0; i < Messages / 2; ++i)
+        fleet.node(i % 2).publish(Room, QByteArray::number(i));
+    QVERIFY(QTest::qWaitFor([&] { return fleet.member(0).frames.size() >= 50; }, 5000));
+    redis.kill();
+    for (int i = Messages / 2; i < Messages; ++i)
+        fleet.node(i % 2).publish(Room, QByteArray::number(i));
+    QVERIFY2(redis.start(redis.port(), durable), qPrintable(redis.errorString()));
+    for (int m = 0; m < fleet.size(); ++m) {
+        QTRY_COMPARE_WITH_TIMEOUT(fleet.member(m).frames.size(), Messages, 15000);
+        QCOMPARE(offsetsOf(fleet.member(m)), oneTo(Messages));
+        QVERIFY(!hasFrameOfType(fleet.member(m), QStringLiteral("history_lost")));
+    }
 }
 
 void tst_History::offsetsStayGapFreeUnderLoad()

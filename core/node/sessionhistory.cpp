@@ -18,12 +18,11 @@ QByteArray positionFields(const StreamPosition &position)
 
 SessionHistory::SessionHistory(Broker *broker, HistoryPolicy policy, ChannelOf channelOf, QObject *parent)
     : QObject(parent), m_broker(broker), m_policy(policy), m_channelOf(std::move(channelOf))
-{
-}
+{ }
 
 void SessionHistory::sendLatest(Session *session, const QString &room, qsizetype count)
 {
-    const Key key{session, room};
+    const Key key {session, room};
     m_waiting.insert(key, {});
     readLatest(key, std::min({count, MaxLatest, qsizetype(m_policy.size)}));
 }
@@ -49,7 +48,7 @@ void SessionHistory::readLatest(const Key &key, qsizetype count)
 
 void SessionHistory::recover(Session *session, const QString &room, const StreamPosition &since)
 {
-    const Key key{session, room};
+    const Key key {session, room};
     m_waiting.insert(key, {});
     readSince(key, since, since.offset, false);
 }
@@ -62,8 +61,8 @@ void SessionHistory::readSince(const Key &key, const StreamPosition &since, quin
             return;
         if (!answered) {
             const quint64 firstHeld = read.entries.empty() ? read.top.offset + 1 : read.entries.front().offset;
-            const bool recovered
-                = read.ok && read.top.epoch == since.epoch && firstHeld == since.offset + 1 && since.offset <= read.top.offset;
+            const bool recovered = read.ok && read.top.epoch == since.epoch && firstHeld == since.offset + 1
+                && since.offset <= read.top.offset;
             key.first->sendText(R"({"type":"joined","room":)" + JsonText::quote(key.second) + R"(,"recovered":)"
                                 + (recovered ? "true" : "false") + positionFields(read.top) + '}');
             if (!recovered) {
@@ -108,7 +107,7 @@ void SessionHistory::release(const Key &key)
 
 bool SessionHistory::intercepts(Session *session, const QString &room, const Envelope &envelope)
 {
-    const Key key{session, room};
+    const Key key {session, room};
     const auto waiting = m_waiting.find(key);
     if (waiting != m_waiting.end()) {
         waiting->held.push_back(envelope);

@@ -82,6 +82,11 @@ void RedisBroker::sendToHistory(const QByteArray &channel, const QByteArray &env
     countPublished();
     const QByteArray epoch = nextEpoch();
     auto handle = [this, channel, envelope, append, epoch](const RedisReply &answer) mutable {
+        if (answer.isError() && answer.string == RedisConnection::LostError) {
+            // Redis may have run it: sent again once reconnected, the script recognises it.
+            queueOffline(channel, envelope, std::move(append));
+            return;
+        }
         if (HistoryScripts::isNoScript(answer)) {
             m_publisher->send(HistoryScripts::publishCall(channel, envelope, append, epoch, false),
                               [reply = append.reply](const RedisReply &retried) {

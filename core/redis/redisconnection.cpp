@@ -166,7 +166,7 @@ void RedisConnection::onSocketClosed()
     const bool wasReady = std::exchange(m_ready, false);
     for (auto &handler : std::exchange(m_pending, {})) {
         if (handler)
-            handler(RedisReply::makeError("connection lost"));
+            handler(RedisReply::makeError(LostError));
     }
     if (wasReady) {
         qCWarning(lcRedis) << m_clientName << "lost its connection to" << m_url.toDisplayString();

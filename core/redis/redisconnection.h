@@ -36,6 +36,9 @@ public:
     static constexpr int InitialReconnectDelayMs = 100;
     static constexpr int MaxReconnectDelayMs = 2000;
     static constexpr int ConnectTimeoutMs = 2000;
+    /// The error reply pending handlers get when the connection is lost (close() included):
+    /// Redis may or may not have run the command.
+    static inline const QByteArray LostError = "connection lost";
 
     RedisConnection(const RedisUrl &url, const QString &clientName, Mode mode, QObject *parent = nullptr);
     ~RedisConnection() override;

@@ -69,6 +69,12 @@ bool RedisServer::start(quint16 port, const QStringList &extraArguments)
     return false;
 }
 
+void RedisServer::kill()
+{
+    m_process.kill();
+    m_process.waitForFinished(5000);
+}
+
 void RedisServer::stop()
 {
     if (m_process.state() == QProcess::NotRunning)

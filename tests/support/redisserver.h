@@ -18,6 +18,8 @@ public:
     bool start(quint16 port = 0, const QStringList &extraArguments = {});
     /// Stops the server (SIGTERM, then SIGKILL) and keeps the port for a later start(port()).
     void stop();
+    /// Kills the server at once (SIGKILL), as a crash would; start(port()) brings it back.
+    void kill();
     bool isRunning() const { return m_process.state() == QProcess::Running; }
 
     quint16 port() const { return m_port; }

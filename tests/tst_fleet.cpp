@@ -19,6 +19,7 @@ class tst_Fleet : public QObject
     Q_OBJECT
 private slots:
     void initTestCase();
+    void historyAcrossProcesses();
     void crossNodeDelivery_data();
     void crossNodeDelivery();
     void redisCliVerification();
@@ -57,6 +58,44 @@ bool tst_Fleet::startFleet(int count, const QStringList &extra)
         m_nodes.push_back(std::move(node));
     }
     return true;
+}
+
+void tst_Fleet::historyAcrossProcesses()
+{
+    // Two fanout-node processes with a history: a client that left node 0 resumes on node 1
+    // from the offset and epoch it had, and gets exactly what it missed.
+    QVERIFY(startFleet(2, {"--history-size", "1000"}));
+    QUrl first = m_nodes.at(0)->url();
+    first.setPath(QStringLiteral("/rooms"));
+    QUrl second = m_nodes.at(1)->url();
+    second.setPath(QStringLiteral("/rooms"));
+    TestClient publisher;
+    QVERIFY(publisher.open(first));
+    publisher.send(QStringLiteral(R"({"type":"join","room":"durable"})"));
+    TestClient reader;
+    QVERIFY(reader.open(first));
+    reader.send(QStringLiteral(R"({"type":"join","room":"durable"})"));
+    QTRY_COMPARE(reader.ofType(QStringLiteral("joined")).size(), 1);
+    QTRY_COMPARE(publisher.ofType(QStringLiteral("joined")).size(), 1);
+    publisher.send(QStringLiteral(R"({"type":"message","room":"durable","content":"before"})"));
+    QTRY_COMPARE(reader.ofType(QStringLiteral("message")).size(), 1);
+    const QJsonObject last = reader.ofType(QStringLiteral("message")).last();
+    QCOMPARE(last.value(QLatin1String("offset")).toInteger(), 1);
+    reader.close();
+    for (int i = 0; i < 3; ++i)
+        publisher.send(QStringLiteral(R"({"type":"message","room":"durable","content":%1})").arg(i));
+    QTRY_COMPARE(publisher.ofType(QStringLiteral("message")).size(), 4);
+
+    TestClient back;
+    QVERIFY(back.open(second));
+    back.send(QStringLiteral(R"({"type":"join","room":"durable","since":{"offset":1,"epoch":"%1"}})")
+                  .arg(last.value(QLatin1String("epoch")).toString()));
+    QTRY_COMPARE(back.ofType(QStringLiteral("message")).size(), 3);
+    QCOMPARE(back.ofType(QStringLiteral("joined")).first().value(QLatin1String("recovered")).toBool(), true);
+    QList<qint64> offsets;
+    for (const QJsonObject &message : back.ofType(QStringLiteral("message")))
+        offsets.append(message.value(QLatin1String("offset")).toInteger());
+    QCOMPARE(offsets, QList<qint64>({2, 3, 4}));
 }
 
 void tst_Fleet::crossNodeDelivery_data()
@@ -221,6 +260,8 @@ void tst_Fleet::commandLine_data()
     QTest::addRow("node id with space") << QStringList {"--node-id", "a b"} << 2 << "--node-id";
     QTest::addRow("node id not ascii") << QStringList {"--node-id", "n\u0153ud"} << 2 << "printable ASCII";
     QTest::addRow("unknown option") << QStringList {"--frobnicate"} << 2 << "frobnicate";
+    QTest::addRow("negative history") << QStringList {"--history-size", "-1"} << 2 << "--history-size/HISTORY_SIZE";
+    QTest::addRow("history ttl zero") << QStringList {"--history-ttl", "0"} << 2 << "--history-ttl/HISTORY_TTL";
     QTest::addRow("port in use") << QStringList {"--host", "127.0.0.1", "--port", "%REDIS_PORT%"} << 1
                                  << "cannot listen";
 }

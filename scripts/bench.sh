@@ -3,24 +3,34 @@
 # the seed's Node.js design (../shared/peers) on one redis-server, the same load on both in the
 # same run, then the ratios ours/reference. Needs Node.js and npm (for the reference's ws and
 # ioredis). Usage: scripts/bench.sh [--quick]
+#        scripts/bench.sh --history [--quick]: our fleet in pub/sub mode and with --history-size
+#        (rooms with history), same load, same run, then the ratios history/pub-sub.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-quick=0
-[ "${1:-}" = "--quick" ] && quick=1
+quick=0; history=0
+for arg in "$@"; do
+    case $arg in
+        --quick) quick=1 ;;
+        --history) history=1 ;;
+        *) echo "bench: unknown argument $arg (--quick, --history)" >&2; exit 2 ;;
+    esac
+done
 "$root/scripts/setup.sh" >/dev/null
 
 peers=${FANOUT_PEERS:-$root/../shared/peers}
-if [ ! -f "$peers/seed001-node.mjs" ]; then
+if [ $history = 0 ] && [ ! -f "$peers/seed001-node.mjs" ]; then
     echo "bench: the reference node is not at $peers (set FANOUT_PEERS)" >&2
     exit 1
 fi
+reference=$root/build/reference-peer
+if [ $history = 0 ]; then
 command -v node >/dev/null || { echo "bench: node (Node.js) is needed for the reference fleet" >&2; exit 1; }
 # ../shared is read-only: install the reference's dependencies in a copy under build/.
-reference=$root/build/reference-peer
 if [ ! -d "$reference/node_modules" ] || ! cmp -s "$peers/package-lock.json" "$reference/package-lock.json"; then
     rm -rf "$reference" && mkdir -p "$reference"
     cp "$peers"/package.json "$peers"/package-lock.json "$peers"/seed001-node.mjs "$reference/"
     (cd "$reference" && npm ci --silent --no-audit --no-fund)
+fi
 fi
 
 ulimit -n 20000 2>/dev/null || true
@@ -33,15 +43,17 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >/dev/null &
 pids+=($!)
+redis_pid=$!
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
 start_fleet() { # kind -> sets fleet_urls, fleet_pids
     fleet_urls=""; fleet_pids=""
     for n in 1 2 3; do
         local port; port=$(free_port)
-        if [ "$1" = ours ]; then
-            "$root/build/app/node/fanout-node" --host 127.0.0.1 --port "$port" --node-id "ours-$n" \
-                --redis "redis://127.0.0.1:$redis_port" >/dev/null 2>&1 &
+        if [ "$1" = ours ] || [ "$1" = history ]; then
+            local extra=(); [ "$1" = history ] && extra=(--history-size 10000)
+            "$root/build/app/node/fanout-node" --host 127.0.0.1 --port "$port" --node-id "$1-$n" \
+                --redis "redis://127.0.0.1:$redis_port" "${extra[@]}" >/dev/null 2>&1 &
         else
             (cd "$reference" && PORT=$port REDIS_URL=redis://127.0.0.1:$redis_port NODE_ID=ref-$n \
                 exec node seed001-node.mjs >/dev/null 2>&1) &
@@ -62,6 +74,30 @@ stop_fleet() { for pid in ${fleet_pids//,/ }; do kill "$pid" 2>/dev/null || true
 seconds=10; [ $quick = 1 ] && seconds=2
 load="--clients 300 --rooms 30 --senders 30 --payload 64"
 json() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); print($2)" "$3"; }
+
+if [ $history = 1 ]; then
+    declare -A mode
+    for kind in ours history; do
+        start_fleet "$kind"
+        # Redis's CPU counts too: with history it runs a script per message.
+        mode[$kind]=$("$bench" --urls "$fleet_urls" $load --rate 3000 --seconds "$seconds" --pids "$fleet_pids,$redis_pid" --label "$kind")
+        echo "${mode[$kind]}"
+        stop_fleet
+    done
+    python3 - "${mode[ours]}" "${mode[history]}" <<'PY'
+import json, sys
+pubsub, history = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+def ratio(a, b): return a / b if b else float('nan')
+print(json.dumps({
+    "cpu_per_delivery_us": {"pubsub": round(pubsub["server_cpu_us_per_delivery"], 2), "history": round(history["server_cpu_us_per_delivery"], 2),
+                            "ratio": round(ratio(history["server_cpu_us_per_delivery"], pubsub["server_cpu_us_per_delivery"]), 3), "goal": "<= 1.5"},
+    "p99_ms": {"pubsub": pubsub["latency_ms"]["p99"], "history": history["latency_ms"]["p99"],
+               "ratio": round(ratio(history["latency_ms"]["p99"], pubsub["latency_ms"]["p99"]), 3), "goal": "<= 2"},
+    "lost": {"pubsub": pubsub["lost"], "history": history["lost"]},
+}))
+PY
+    exit 0
+fi
 
 declare -A line lossless idle
 for kind in ours reference; do

@@ -102,6 +102,22 @@ bool hasFrameOfType(const RecordingSession &member, const QString &type)
     });
 }
 
+/// Empty when every member of the fleet got messages 1..count once each, in order, and was
+/// never told history_lost; otherwise what went wrong.
+QString everyMemberGotAll(HistoryFleet &fleet, int count, int timeoutMs)
+{
+    for (int m = 0; m < fleet.size(); ++m) {
+        const RecordingSession &member = fleet.member(m);
+        if (!QTest::qWaitFor([&] { return member.frames.size() >= count; }, timeoutMs))
+            return QStringLiteral("member %1 got %2 of %3 frames").arg(m).arg(member.frames.size()).arg(count);
+        if (offsetsOf(member) != oneTo(quint64(count)))
+            return QStringLiteral("member %1 did not get offsets 1..%2 once each, in order").arg(m).arg(count);
+        if (hasFrameOfType(member, QStringLiteral("history_lost")))
+            return QStringLiteral("member %1 was told history_lost").arg(m);
+    }
+    return {};
+}
+
 }
 
 /// Rooms with a history: every member of every node gets every message once, in offset
@@ -326,11 +342,8 @@ void tst_History::killedSubscribeConnectionsLoseNothing()
         if (round < 3)
             QVERIFY(!bus->command({"CLIENT", "KILL", "TYPE", "pubsub"}).isError());
     }
-    for (int m = 0; m < fleet.size(); ++m) {
-        QTRY_COMPARE_WITH_TIMEOUT(fleet.member(m).frames.size(), Messages, 10000);
-        QCOMPARE(offsetsOf(fleet.member(m)), oneTo(Messages));
-        QVERIFY(!hasFrameOfType(fleet.member(m), QStringLiteral("history_lost")));
-    }
+    const QString failure = everyMemberGotAll(fleet, Messages, 10000);
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
 }
 
 void tst_History::lostHistoryIsTold()
@@ -378,11 +391,8 @@ void tst_History::crashWithAppendOnlyFileLosesNothing()
     for (int i = Messages / 2; i < Messages; ++i)
         fleet.node(i % 2).publish(Room, QByteArray::number(i));
     QVERIFY2(redis.start(redis.port(), durable), qPrintable(redis.errorString()));
-    for (int m = 0; m < fleet.size(); ++m) {
-        QTRY_COMPARE_WITH_TIMEOUT(fleet.member(m).frames.size(), Messages, 15000);
-        QCOMPARE(offsetsOf(fleet.member(m)), oneTo(Messages));
-        QVERIFY(!hasFrameOfType(fleet.member(m), QStringLiteral("history_lost")));
-    }
+    const QString failure = everyMemberGotAll(fleet, Messages, 15000);
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
 }
 
 void tst_History::offsetsStayGapFreeUnderLoad()
@@ -401,10 +411,8 @@ void tst_History::offsetsStayGapFreeUnderLoad()
         if (i % 5000 == 4999)
             QVERIFY(QTest::qWaitFor([&] { return fleet.member(0).frames.size() > i - 10000; }, 10000));
     }
-    for (int m = 0; m < fleet.size(); ++m) {
-        QTRY_COMPARE_WITH_TIMEOUT(fleet.member(m).frames.size(), Messages, 30000);
-        QCOMPARE(offsetsOf(fleet.member(m)), oneTo(Messages));
-    }
+    const QString failure = everyMemberGotAll(fleet, Messages, 30000);
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
 }
 
 QTEST_GUILESS_MAIN(tst_History)

@@ -119,6 +119,7 @@ protected:
     /// Parks a publish made while not connected, counting it and any entry dropped for room.
     void queueOffline(const QByteArray &channel, const QByteArray &message, PublishReply reply);
     void queueOffline(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append);
+    bool hasParkedPublishes() const { return m_offlineQueue.size() > 0; }
     /// Empties the offline queue, oldest first, for sending once connected.
     std::deque<PublishQueue::Entry> takeOfflineQueue() { return m_offlineQueue.takeAll(); }
 

@@ -8,6 +8,7 @@
 #include "sessionhistory.h"
 
 #include <QDateTime>
+#include <QUuid>
 
 namespace fanout {
 
@@ -22,6 +23,9 @@ Node::Node(const NodeConfig &config, Broker *broker, QObject *parent)
     connect(m_broker, &Broker::messageReceived, this, &Node::onBrokerMessage);
     connect(m_broker, &Broker::stateChanged, this, &Node::onBrokerStateChanged);
     if (m_config.history.isOn()) {
+        // Message ids restart with the process: a restarted node with the same id must not
+        // look like the old one sending its messages again.
+        m_historyOrigin = m_config.nodeId + QLatin1Char('/') + QUuid::createUuid().toString(QUuid::Id128).left(8);
         m_recovery = new RoomRecovery(
             m_broker, [this](const QString &room) { return channelFor(room); },
             [this](const QString &room, const Envelope &envelope) { deliver(room, envelope); }, this);
@@ -113,7 +117,7 @@ quint64 Node::publish(const QString &room, const QByteArray &payloadJson, Envelo
     ++m_stats.published;
     if (m_recovery && kind == Envelope::Kind::Message) {
         m_broker->publishToHistory(channelFor(room), envelope.encode(),
-                                   {m_config.history, m_config.nodeId, envelope.id, {}});
+                                   {m_config.history, m_historyOrigin, envelope.id, {}});
         return envelope.id;
     }
     if (m_broker->state() != Broker::State::Connected) {

@@ -113,6 +113,7 @@ private:
     NodeStats m_stats;
     quint64 m_nextMessageId = 1;
     RoomRecovery *m_recovery = nullptr; ///< only with a history
+    QString m_historyOrigin; ///< this process's name in the history's duplicate check
     SessionHistory *m_sessionHistory = nullptr; ///< only with a history
     QSet<quint64> m_fallbackIds;
     std::deque<quint64> m_fallbackOrder;

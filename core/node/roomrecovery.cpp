@@ -14,6 +14,7 @@ RoomRecovery::RoomRecovery(Broker *broker, ChannelOf channelOf, Deliver deliver,
 void RoomRecovery::roomStarted(const QString &room)
 {
     Room &state = m_rooms[room];
+    state.generation = ++m_generations;
     state.quiet.start();
     read(room);
     readAgainSoon(room);
@@ -40,12 +41,12 @@ void RoomRecovery::received(const QString &room, const Envelope &envelope)
         return;
     Room &state = *found;
     state.quiet.restart();
+    if (state.known && envelope.epoch != state.epoch)
+        startEpoch(room, state, envelope.epoch);
     if (!state.known || state.reading) {
-        state.waiting.emplace(envelope.offset, envelope);
+        state.waiting.insert_or_assign(envelope.offset, envelope);
         return;
     }
-    if (envelope.epoch != state.epoch)
-        startEpoch(room, state, envelope.epoch);
     deliverInOrder(room, state, envelope);
 }
 
@@ -93,30 +94,45 @@ void RoomRecovery::read(const QString &room)
     if (state.reading)
         return;
     state.reading = true;
+    state.deliveredWhenRead = state.delivered;
     const HistoryQuery query = state.known ? HistoryQuery::since(state.delivered, ReadBatch) : HistoryQuery::position();
-    m_broker->readHistory(m_channelOf(room), query, [this, room](const HistoryRead &read) { onRead(room, read); });
+    // A reply for an earlier life of the room (it ended and started again meanwhile) is dropped.
+    m_broker->readHistory(
+        m_channelOf(room), query,
+        [this, room, generation = state.generation](const HistoryRead &read) { onRead(room, generation, read); });
 }
 
-void RoomRecovery::onRead(const QString &room, const HistoryRead &read)
+void RoomRecovery::onRead(const QString &room, quint64 generation, const HistoryRead &read)
 {
     const auto found = m_rooms.find(room);
-    if (found == m_rooms.end())
+    if (found == m_rooms.end() || found->generation != generation)
         return;
     Room &state = *found;
     state.reading = false;
     if (!read.ok) {
         // Not connected: reconnected() reads again; a lost reply is retried.
-        QTimer::singleShot(RetryMs, this, [this, room] {
-            if (m_rooms.contains(room) && m_broker->state() == Broker::State::Connected)
-                this->read(room);
-        });
+        retrySoon(room);
         return;
     }
     if (!state.known)
         learnPosition(state, read);
     else
         applyEntries(room, state, read);
+    if (state.reading)
+        return;
+    if (state.delivered == state.deliveredWhenRead && !state.waiting.empty()) {
+        retrySoon(room); // no progress: not again at once
+        return;
+    }
     flushWaiting(room, state);
+}
+
+void RoomRecovery::retrySoon(const QString &room)
+{
+    QTimer::singleShot(RetryMs, this, [this, room] {
+        if (m_rooms.contains(room) && m_broker->state() == Broker::State::Connected)
+            read(room);
+    });
 }
 
 void RoomRecovery::learnPosition(Room &state, const HistoryRead &read)
@@ -145,19 +161,24 @@ void RoomRecovery::applyEntries(const QString &room, Room &state, const HistoryR
         this->read(room);
         return;
     }
-    const quint64 firstHeld = read.entries.empty() ? read.top.offset + 1 : read.entries.front().offset;
-    if (firstHeld > state.delivered + 1 && read.top.offset > state.delivered)
-        lose(room, state, {std::min(firstHeld, read.top.offset + 1) - 1, state.epoch});
-    for (const HistoryEntry &entry : read.entries) {
-        if (entry.offset != state.delivered + 1)
-            continue;
-        std::optional<Envelope> envelope = Envelope::decode(entry.message);
-        if (!envelope)
-            continue;
-        m_deliver(room, *envelope);
-        state.delivered = entry.offset;
-        ++m_recovered;
+    if (read.top.offset < state.delivered) {
+        // The same epoch went back (a crash lost its last writes): offsets will be given again.
+        lose(room, state, read.top);
+        return;
     }
+    for (const HistoryEntry &entry : read.entries) {
+        if (entry.offset <= state.delivered)
+            continue;
+        if (entry.offset > state.delivered + 1) // trimmed before, or a hole: it is not coming back
+            lose(room, state, {entry.offset - 1, state.epoch});
+        state.delivered = entry.offset;
+        if (std::optional<Envelope> envelope = Envelope::decode(entry.message)) {
+            m_deliver(room, *envelope);
+            ++m_recovered;
+        }
+    }
+    if (read.entries.empty() && read.top.offset > state.delivered)
+        lose(room, state, {read.top.offset, state.epoch}); // the range expired or was trimmed away
     if (qsizetype(read.entries.size()) == ReadBatch && state.delivered < read.top.offset)
         this->read(room);
 }

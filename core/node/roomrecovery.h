@@ -56,6 +56,8 @@ private:
     struct Room {
         bool known = false; ///< epoch and delivered are set
         bool reading = false;
+        quint64 generation = 0; ///< which life of the room a read reply belongs to
+        quint64 deliveredWhenRead = 0; ///< to tell a read that made no progress
         QString epoch;
         quint64 delivered = 0;
         std::map<quint64, Envelope> waiting; ///< live messages ahead of a gap, by offset
@@ -63,7 +65,8 @@ private:
     };
 
     void read(const QString &room);
-    void onRead(const QString &room, const HistoryRead &read);
+    void onRead(const QString &room, quint64 generation, const HistoryRead &read);
+    void retrySoon(const QString &room);
     void learnPosition(Room &state, const HistoryRead &read);
     void applyEntries(const QString &room, Room &state, const HistoryRead &read);
     void startEpoch(const QString &room, Room &state, const QString &epoch);
@@ -79,6 +82,7 @@ private:
     QHash<QString, Room> m_rooms;
     QTimer m_idleCheck;
     quint64 m_recovered = 0;
+    quint64 m_generations = 0;
 };
 
 }

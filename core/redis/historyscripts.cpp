@@ -1,5 +1,7 @@
 #include "historyscripts.h"
 
+#include "redisconnection.h"
+
 #include <QCryptographicHash>
 
 #include <algorithm>
@@ -20,8 +22,10 @@ QByteArray metaKey(const QByteArray &channel)
 
 QList<QByteArray> call(const QByteArray &script, bool bySha, const QList<QByteArray> &keysAndArgs)
 {
-    QList<QByteArray> words {bySha ? QByteArray("EVALSHA") : QByteArray("EVAL"),
-                             bySha ? HistoryScripts::sha1(script) : script, "2"};
+    static const QByteArray publishSha = HistoryScripts::sha1(HistoryScripts::publishScript());
+    static const QByteArray readSha = HistoryScripts::sha1(HistoryScripts::readScript());
+    const QByteArray &sha = &script == &HistoryScripts::publishScript() ? publishSha : readSha;
+    QList<QByteArray> words {bySha ? QByteArray("EVALSHA") : QByteArray("EVAL"), bySha ? sha : script, "2"};
     words.append(keysAndArgs);
     return words;
 }
@@ -36,6 +40,8 @@ local channel, envelope, size, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local origin, id = ARGV[5], tonumber(ARGV[6])
 local epoch = redis.call('HGET', meta, 'epoch')
 if not epoch then
+  -- A new history: whatever a lost meta left of the old stream must not pass for it.
+  redis.call('DEL', stream)
   epoch = ARGV[7]
   redis.call('HSET', meta, 'epoch', epoch, 'top', 0)
 end
@@ -55,7 +61,7 @@ if origin ~= '' then
           return {tonumber(string.match(entry[1], '^(%d+)')), epoch, 1}
         end
       end
-      return {0, epoch, 1}
+      -- Not among the recent entries: rather stored twice than lost.
     end
   end
 end
@@ -79,7 +85,7 @@ const QByteArray &HistoryScripts::readScript()
 local position = redis.call('HMGET', KEYS[2], 'epoch', 'top')
 local limit = tonumber(ARGV[2])
 local entries = {}
-if limit > 0 then
+if limit > 0 and position[1] then
   if ARGV[3] == '1' then
     entries = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', limit)
   else
@@ -136,6 +142,16 @@ HistoryRead HistoryScripts::parseRead(const RedisReply &reply, bool latest)
     if (latest)
         std::reverse(read.entries.begin(), read.entries.end());
     return read;
+}
+
+bool HistoryScripts::isRetryable(const RedisReply &reply)
+{
+    if (!reply.isError())
+        return false;
+    static const QList<QByteArray> transient {"NOSCRIPT", "LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN"};
+    return reply.string == RedisConnection::LostError
+        || std::any_of(transient.begin(), transient.end(),
+                       [&](const QByteArray &prefix) { return reply.string.startsWith(prefix); });
 }
 
 bool HistoryScripts::isNoScript(const RedisReply &reply)

@@ -33,6 +33,10 @@ public:
     static std::optional<StreamPosition> parsePublish(const RedisReply &reply);
     static HistoryRead parseRead(const RedisReply &reply, bool latest);
     static bool isNoScript(const RedisReply &reply);
+    /// Errors after which the call may be sent again: the connection went away (Redis may or
+    /// may not have run it), or Redis could not run it now (loading, busy, a replica, no
+    /// script). The script recognises a publish it already stored.
+    static bool isRetryable(const RedisReply &reply);
 };
 
 }

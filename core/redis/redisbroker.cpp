@@ -6,6 +6,7 @@
 #include "logging.h"
 #include "redisconnection.h"
 
+#include <QTimer>
 #include <QUuid>
 
 namespace fanout {
@@ -49,7 +50,8 @@ void RedisBroker::unsubscribe(const QByteArray &channel)
 
 void RedisBroker::publish(const QByteArray &channel, const QByteArray &message, PublishReply reply)
 {
-    if (!m_publisher->isReady()) {
+    // Behind parked publishes, never ahead of them: they go out in order once connected.
+    if (state() != State::Connected || hasParkedPublishes()) {
         queueOffline(channel, message, std::move(reply));
         return;
     }
@@ -70,7 +72,7 @@ void RedisBroker::sendPublish(const QByteArray &channel, const QByteArray &messa
 
 void RedisBroker::publishToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append)
 {
-    if (!m_publisher->isReady()) {
+    if (state() != State::Connected || hasParkedPublishes()) {
         queueOffline(channel, envelope, std::move(append));
         return;
     }
@@ -81,18 +83,15 @@ void RedisBroker::sendToHistory(const QByteArray &channel, const QByteArray &env
 {
     countPublished();
     const QByteArray epoch = nextEpoch();
-    auto handle = [this, channel, envelope, append, epoch](const RedisReply &answer) mutable {
-        if (answer.isError() && answer.string == RedisConnection::LostError) {
-            // Redis may have run it: sent again once reconnected, the script recognises it.
+    auto handle = [this, channel, envelope, append](const RedisReply &answer) mutable {
+        // Not run, or maybe run (the connection went away): parked and sent again in order, the
+        // script recognising what it already stored. Replies come in order, so the publishes
+        // behind this one are parked behind it.
+        if (HistoryScripts::isRetryable(answer)) {
+            if (HistoryScripts::isNoScript(answer) && !hasParkedPublishes())
+                loadScripts();
             queueOffline(channel, envelope, std::move(append));
-            return;
-        }
-        if (HistoryScripts::isNoScript(answer)) {
-            m_publisher->send(HistoryScripts::publishCall(channel, envelope, append, epoch, false),
-                              [reply = append.reply](const RedisReply &retried) {
-                                  if (reply)
-                                      reply(HistoryScripts::parsePublish(retried));
-                              });
+            retrySoon();
             return;
         }
         if (answer.isError())
@@ -120,6 +119,18 @@ void RedisBroker::readHistory(const QByteArray &channel, const HistoryQuery &que
         QMetaObject::invokeMethod(
             this, [reply = std::move(reply)] { reply({}); }, Qt::QueuedConnection);
     }
+}
+
+void RedisBroker::retrySoon()
+{
+    if (m_retryScheduled)
+        return;
+    m_retryScheduled = true;
+    QTimer::singleShot(RetryMs, this, [this] {
+        m_retryScheduled = false;
+        if (state() == State::Connected)
+            flushOfflineQueue();
+    });
 }
 
 void RedisBroker::loadScripts()

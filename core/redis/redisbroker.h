@@ -17,6 +17,8 @@ class RedisBroker : public Broker
 {
     Q_OBJECT
 public:
+    static constexpr int RetryMs = 200;
+
     RedisBroker(const RedisUrl &url, const QString &nodeId, QObject *parent = nullptr);
     ~RedisBroker() override;
 
@@ -40,6 +42,8 @@ signals:
 private:
     void flushOfflineQueue();
     void loadScripts();
+    /// Sends the parked publishes again after RetryMs (a transient error while connected).
+    void retrySoon();
     void sendToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append);
     QByteArray nextEpoch();
     void onPush(const RedisReply &reply);
@@ -50,6 +54,7 @@ private:
     RedisConnection *m_publisher;
     RedisConnection *m_subscriber;
     bool m_linkUp = true;
+    bool m_retryScheduled = false;
     QByteArray m_epochPrefix; ///< this broker's part of the epochs it proposes
     quint64 m_epochs = 0;
 };

@@ -130,6 +130,8 @@ private slots:
     void membersGetEveryMessageInOrder();
     void partitionedNodeRecoversOnHeal_data() { BusFixture::addKindRows(); }
     void partitionedNodeRecoversOnHeal();
+    void restartedNodeWithTheSameIdIsNotADuplicate_data() { BusFixture::addKindRows(); }
+    void restartedNodeWithTheSameIdIsNotADuplicate();
     void killedSubscribeConnectionsLoseNothing();
     void lostHistoryIsTold();
     void crashWithAppendOnlyFileLosesNothing();
@@ -322,6 +324,26 @@ void tst_History::partitionedNodeRecoversOnHeal()
     fleet.node(1).broker()->setLinkUp(true);
     for (int m = 0; m < fleet.size(); ++m)
         QTRY_COMPARE_WITH_TIMEOUT(offsetsOf(fleet.member(m)), oneTo(11), 5000);
+}
+
+void tst_History::restartedNodeWithTheSameIdIsNotADuplicate()
+{
+    // Message ids restart with the process; a node restarted under its old --node-id publishes
+    // new messages, not the old ones again.
+    auto bus = BusFixture::createForCurrentRow();
+    QVERIFY(bus);
+    HistoryFleet fleet(*bus, 1);
+    QVERIFY(fleet.joinAll());
+    QTRY_COMPARE(bus->numsub("ws:room:r"), 1);
+    const fanout::NodeConfig config {QStringLiteral("same-id"), fanout::NodeConfig::DefaultChannelPrefix, History};
+    for (int life = 0; life < 2; ++life) {
+        Node publisher(config, bus->makeBroker(QStringLiteral("same-id")));
+        QTRY_COMPARE(publisher.broker()->state(), fanout::Broker::State::Connected);
+        for (int i = 0; i < 3; ++i)
+            publisher.publish(Room, QByteArray::number(life * 3 + i));
+        QTRY_COMPARE(fleet.member(0).frames.size(), (life + 1) * 3);
+    }
+    QCOMPARE(offsetsOf(fleet.member(0)), oneTo(6));
 }
 
 void tst_History::killedSubscribeConnectionsLoseNothing()

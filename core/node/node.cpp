@@ -90,6 +90,8 @@ bool Node::join(Session *session, const QString &room)
 
 bool Node::leave(Session *session, const QString &room)
 {
+    if (m_sessionHistory)
+        m_sessionHistory->forget(session, room);
     const RoomRegistry::LeaveResult result = m_registry.leave(session, room);
     if (result.lastInRoom) {
         roomEnded(room);

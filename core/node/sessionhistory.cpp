@@ -1,6 +1,7 @@
 #include "sessionhistory.h"
 
 #include "broker/broker.h"
+#include "clientprotocol.h"
 #include "delivery.h"
 #include "envelope/jsontext.h"
 #include "session/session.h"
@@ -20,11 +21,24 @@ SessionHistory::SessionHistory(Broker *broker, HistoryPolicy policy, ChannelOf c
     : QObject(parent), m_broker(broker), m_policy(policy), m_channelOf(std::move(channelOf))
 { }
 
+bool SessionHistory::begin(const Key &key)
+{
+    if (m_waiting.contains(key)) {
+        key.first->sendText(ClientProtocol::errorFrame(
+            QStringLiteral("invalid_history"),
+            QStringLiteral("a history request for \"%1\" is still being answered").arg(key.second)));
+        return false;
+    }
+    m_replayedTo.remove(key);
+    m_waiting.insert(key, {});
+    return true;
+}
+
 void SessionHistory::sendLatest(Session *session, const QString &room, qsizetype count)
 {
     const Key key {session, room};
-    m_waiting.insert(key, {});
-    readLatest(key, std::min({count, MaxLatest, qsizetype(m_policy.size)}));
+    if (begin(key))
+        readLatest(key, std::min({count, MaxLatest, qsizetype(m_policy.size)}));
 }
 
 void SessionHistory::readLatest(const Key &key, qsizetype count)
@@ -33,15 +47,17 @@ void SessionHistory::readLatest(const Key &key, qsizetype count)
         if (!m_waiting.contains(key))
             return;
         QByteArray frame = R"({"type":"history","room":)" + JsonText::quote(key.second) + R"(,"messages":[)";
-        for (size_t i = 0; i < read.entries.size(); ++i) {
-            const std::optional<Envelope> envelope = Envelope::decode(read.entries[i].message);
+        bool first = true;
+        for (const HistoryEntry &entry : read.entries) {
+            const std::optional<Envelope> envelope = Envelope::decode(entry.message);
             if (!envelope)
                 continue;
-            frame += (i ? "," : "") + Delivery(key.second, *envelope).frame(SessionProtocol::Typed);
+            frame += (first ? "" : ",") + Delivery(key.second, *envelope).frame(SessionProtocol::Typed);
+            first = false;
         }
         frame += ']' + positionFields(read.top) + '}';
         key.first->sendText(frame);
-        m_waiting[key].replayedTo = read.top.offset;
+        m_waiting[key].replayedTo = read.top;
         release(key);
     });
 }
@@ -49,8 +65,8 @@ void SessionHistory::readLatest(const Key &key, qsizetype count)
 void SessionHistory::recover(Session *session, const QString &room, const StreamPosition &since)
 {
     const Key key {session, room};
-    m_waiting.insert(key, {});
-    readSince(key, since, since.offset, false);
+    if (begin(key))
+        readSince(key, since, since.offset, false);
 }
 
 void SessionHistory::readSince(const Key &key, const StreamPosition &since, quint64 after, bool answered)
@@ -66,13 +82,15 @@ void SessionHistory::readSince(const Key &key, const StreamPosition &since, quin
             key.first->sendText(R"({"type":"joined","room":)" + JsonText::quote(key.second) + R"(,"recovered":)"
                                 + (recovered ? "true" : "false") + positionFields(read.top) + '}');
             if (!recovered) {
-                m_waiting[key].replayedTo = read.top.offset;
+                m_waiting[key].replayedTo = read.top;
                 release(key);
                 return;
             }
+        } else if (!continues(key, read, since.epoch)) {
+            return;
         }
         replay(key, read);
-        const quint64 last = m_waiting[key].replayedTo;
+        const quint64 last = m_waiting[key].replayedTo.offset;
         if (qsizetype(read.entries.size()) == ReadBatch && last < read.top.offset)
             readSince(key, since, last, true);
         else
@@ -80,27 +98,43 @@ void SessionHistory::readSince(const Key &key, const StreamPosition &since, quin
     });
 }
 
+bool SessionHistory::continues(const Key &key, const HistoryRead &read, const QString &epoch)
+{
+    // A later batch must take up where the last one ended, in the same epoch; if the read failed
+    // or the history moved away meanwhile, the client hears what it misses, as members do.
+    const StreamPosition last = m_waiting[key].replayedTo;
+    const bool follows = read.ok && read.top.epoch == epoch
+        && (read.entries.empty() ? read.top.offset <= last.offset : read.entries.front().offset == last.offset + 1);
+    if (follows)
+        return true;
+    key.first->sendText(R"({"type":"history_lost","room":)" + JsonText::quote(key.second)
+                        + positionFields(read.ok ? read.top : last) + '}');
+    m_waiting[key].replayedTo = read.ok ? read.top : last;
+    release(key);
+    return false;
+}
+
 void SessionHistory::replay(const Key &key, const HistoryRead &read)
 {
     Waiting &waiting = m_waiting[key];
+    waiting.replayedTo.epoch = read.top.epoch;
     for (const HistoryEntry &entry : read.entries) {
-        const std::optional<Envelope> envelope = Envelope::decode(entry.message);
-        if (!envelope)
-            continue;
-        key.first->deliver(Delivery(key.second, *envelope));
-        waiting.replayedTo = entry.offset;
+        waiting.replayedTo.offset = entry.offset;
+        if (const std::optional<Envelope> envelope = Envelope::decode(entry.message))
+            key.first->deliver(Delivery(key.second, *envelope));
     }
 }
 
 void SessionHistory::release(const Key &key)
 {
     const Waiting waiting = m_waiting.take(key);
-    quint64 deliveredTo = waiting.replayedTo;
+    StreamPosition deliveredTo = waiting.replayedTo;
     for (const Envelope &envelope : waiting.held) {
-        if (envelope.offset != 0 && envelope.offset <= deliveredTo)
+        if (envelope.offset != 0 && envelope.epoch == deliveredTo.epoch && envelope.offset <= deliveredTo.offset)
             continue;
         key.first->deliver(Delivery(key.second, envelope));
-        deliveredTo = std::max(deliveredTo, envelope.offset);
+        if (envelope.offset != 0)
+            deliveredTo = {envelope.offset, envelope.epoch};
     }
     m_replayedTo.insert(key, deliveredTo);
 }
@@ -116,10 +150,16 @@ bool SessionHistory::intercepts(Session *session, const QString &room, const Env
     const auto replayed = m_replayedTo.find(key);
     if (replayed == m_replayedTo.end() || envelope.offset == 0)
         return false;
-    if (envelope.offset <= *replayed)
+    if (envelope.epoch == replayed->epoch && envelope.offset <= replayed->offset)
         return true;
     m_replayedTo.erase(replayed); // live messages have caught up with the answer
     return false;
+}
+
+void SessionHistory::forget(Session *session, const QString &room)
+{
+    m_waiting.remove(Key {session, room});
+    m_replayedTo.remove(Key {session, room});
 }
 
 void SessionHistory::forget(Session *session)

@@ -40,13 +40,18 @@ public:
     bool isIntercepting() const { return !m_waiting.isEmpty() || !m_replayedTo.isEmpty(); }
     /// The session is gone: nothing more is sent to it.
     void forget(Session *session);
+    /// The session left the room: nothing more of the room's answer is sent to it.
+    void forget(Session *session, const QString &room);
 
 private:
     using Key = std::pair<Session *, QString>;
     struct Waiting {
-        quint64 replayedTo = 0;
+        StreamPosition replayedTo;
         std::vector<Envelope> held;
     };
+    /// Starts answering; refuses (with invalid_history) a second request while one is on its way.
+    bool begin(const Key &key);
+    bool continues(const Key &key, const HistoryRead &read, const QString &epoch);
     void readLatest(const Key &key, qsizetype count);
     void readSince(const Key &key, const StreamPosition &since, quint64 after, bool answered);
     void replay(const Key &key, const HistoryRead &read);
@@ -56,7 +61,7 @@ private:
     HistoryPolicy m_policy;
     ChannelOf m_channelOf;
     QHash<Key, Waiting> m_waiting;
-    QHash<Key, quint64> m_replayedTo; ///< after an answer: live messages up to this were in it
+    QHash<Key, StreamPosition> m_replayedTo; ///< after an answer: live messages up to this were in it
 };
 
 }

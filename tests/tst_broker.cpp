@@ -19,11 +19,6 @@ using fanout::StreamPosition;
 
 namespace {
 
-bool waitConnected(Broker *broker, int timeoutMs = 5000)
-{
-    return QTest::qWaitFor([broker] { return broker->state() == Broker::State::Connected; }, timeoutMs);
-}
-
 /// Publishes `count` messages into the history of "ch" as ids first.. of origin "o" and waits
 /// for their positions (an empty position for one that failed).
 std::vector<StreamPosition> publishToHistory(Broker &broker, int count, quint64 first = 1, qint64 size = 100)
@@ -63,7 +58,7 @@ bool twoSubscribers(BusFixture &bus, std::unique_ptr<Broker> &a, std::unique_ptr
 {
     a.reset(bus.makeBroker(QStringLiteral("a")));
     b.reset(bus.makeBroker(QStringLiteral("b")));
-    if (!waitConnected(a.get()) || !waitConnected(b.get()))
+    if (!BusFixture::waitConnected(a.get()) || !BusFixture::waitConnected(b.get()))
         return false;
     a->subscribe("ch");
     b->subscribe("ch");
@@ -143,7 +138,7 @@ void tst_Broker::deliveryIsNeverSynchronous()
     auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
-    QVERIFY(waitConnected(a.get()));
+    QVERIFY(BusFixture::waitConnected(a.get()));
     a->subscribe("self");
     QTRY_COMPARE(bus->numsub("self"), 1);
     QSignalSpy received(a.get(), &Broker::messageReceived);
@@ -160,7 +155,7 @@ void tst_Broker::unsubscribeStopsDelivery()
     auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
-    QVERIFY(waitConnected(a.get()));
+    QVERIFY(BusFixture::waitConnected(a.get()));
     a->subscribe("ch");
     QTRY_COMPARE(bus->numsub("ch"), 1);
     QCOMPARE(a->subscriptions(), QSet<QByteArray> {"ch"});
@@ -175,7 +170,7 @@ void tst_Broker::outageForgetsSubscriptionsAndQueuesPublishes()
     auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
-    QVERIFY(waitConnected(a.get()));
+    QVERIFY(BusFixture::waitConnected(a.get()));
     a->setOfflineQueueCapacity(2);
     a->subscribe("ch");
     QTRY_COMPARE(bus->numsub("ch"), 1);
@@ -193,7 +188,7 @@ void tst_Broker::outageForgetsSubscriptionsAndQueuesPublishes()
     QCOMPARE(a->stats().publishesDropped, 1u);
 
     QVERIFY(bus->bringUp());
-    QVERIFY(waitConnected(a.get(), 5000));
+    QVERIFY(BusFixture::waitConnected(a.get(), 5000));
     QVERIFY(a->subscriptions().isEmpty());
     QTRY_VERIFY(replies.at(1) >= 0 && replies.at(2) >= 0);
     QCOMPARE(bus->numsub("ignored-while-down"), 0);
@@ -206,8 +201,8 @@ void tst_Broker::introspection()
     QVERIFY(bus);
     std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
     std::unique_ptr<Broker> b(bus->makeBroker(QStringLiteral("b")));
-    QVERIFY(waitConnected(a.get()));
-    QVERIFY(waitConnected(b.get()));
+    QVERIFY(BusFixture::waitConnected(a.get()));
+    QVERIFY(BusFixture::waitConnected(b.get()));
     a->subscribe("ws:room:1");
     a->subscribe("ws:room:2");
     b->subscribe("ws:room:2");
@@ -242,7 +237,7 @@ void tst_Broker::partitionCutsOneConnection()
     QVERIFY2(Quiet::holdsFor(300, stillCut), "a cut link neither delivers nor reconnects until healed");
 
     a->setLinkUp(true);
-    QVERIFY(waitConnected(a.get()));
+    QVERIFY(BusFixture::waitConnected(a.get()));
     QVERIFY(a->subscriptions().isEmpty());
     QCOMPARE(bus->numsub("ch"), 1);
     QCOMPARE(bus->numsub("ignored-while-cut"), 0);
@@ -273,7 +268,7 @@ void tst_Broker::publishWhileConnecting()
     auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     std::unique_ptr<Broker> listener(bus->makeBroker(QStringLiteral("listener")));
-    QVERIFY(waitConnected(listener.get()));
+    QVERIFY(BusFixture::waitConnected(listener.get()));
     listener->subscribe("ch");
     QTRY_COMPARE(bus->numsub("ch"), 1);
     QSignalSpy received(listener.get(), &Broker::messageReceived);
@@ -285,7 +280,7 @@ void tst_Broker::publishWhileConnecting()
     early->publish("ch", "early", [&reply](qint64 receivers) { reply = receivers; });
     QCOMPARE(early->stats().publishesQueued, 1u);
     QCOMPARE(early->stats().published, 0u);
-    QVERIFY(waitConnected(early.get()));
+    QVERIFY(BusFixture::waitConnected(early.get()));
 
     if (capacity > 0) {
         QTRY_COMPARE(received.size(), 1);
@@ -346,7 +341,7 @@ void tst_Broker::historyReads()
     auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
-    QVERIFY(waitConnected(a.get()));
+    QVERIFY(BusFixture::waitConnected(a.get()));
     const HistoryRead empty = readHistory(*a, HistoryQuery::since(0, 10));
     QVERIFY(empty.ok);
     QCOMPARE(empty.top.offset, 0u);
@@ -369,7 +364,7 @@ void tst_Broker::historyIsTrimmed()
     auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
-    QVERIFY(waitConnected(a.get()));
+    QVERIFY(BusFixture::waitConnected(a.get()));
     QCOMPARE(publishToHistory(*a, 400, 1, 3).back().offset, 400u);
     const HistoryRead read = readHistory(*a, HistoryQuery::since(0, 1000));
     QCOMPARE(read.top.offset, 400u);
@@ -384,12 +379,12 @@ void tst_Broker::restartWithoutPersistenceChangesTheEpoch()
     auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
-    QVERIFY(waitConnected(a.get()));
+    QVERIFY(BusFixture::waitConnected(a.get()));
     const StreamPosition before = publishToHistory(*a, 3).back();
     bus->takeDown();
     QTRY_VERIFY(a->state() != Broker::State::Connected);
     QVERIFY(bus->bringUp());
-    QVERIFY(waitConnected(a.get(), 10000));
+    QVERIFY(BusFixture::waitConnected(a.get(), 10000));
     const StreamPosition after = publishToHistory(*a, 1, 4).front();
     if (kind == QLatin1String("redis")) {
         QCOMPARE(after.offset, 1u); // the history is gone: a new one starts
@@ -404,7 +399,7 @@ void tst_Broker::lostScriptsAreLoadedAgain()
     auto bus = BusFixture::createForCurrentRow();
     QVERIFY(bus);
     std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
-    QVERIFY(waitConnected(a.get()));
+    QVERIFY(BusFixture::waitConnected(a.get()));
     QCOMPARE(publishToHistory(*a, 2).back().offset, 2u);
     bus->flushScripts(); // EVALSHA now meets NOSCRIPT
     QCOMPARE(publishToHistory(*a, 2, 3).back().offset, 4u);
@@ -416,15 +411,15 @@ void tst_Broker::partitionLosesMessagesInFlight()
     fanout::InProcessBus bus;
     fanout::InProcessBroker a(&bus, QStringLiteral("a"));
     fanout::InProcessBroker b(&bus, QStringLiteral("b"));
-    QVERIFY(waitConnected(&a));
-    QVERIFY(waitConnected(&b));
+    QVERIFY(BusFixture::waitConnected(&a));
+    QVERIFY(BusFixture::waitConnected(&b));
     a.subscribe("ch");
     b.subscribe("ch");
     QSignalSpy receivedA(&a, &Broker::messageReceived);
     QCOMPARE(bus.publish("ch", "in flight"), 2); // queued towards both, delivered on a later turn
     a.setLinkUp(false);
     a.setLinkUp(true);
-    QVERIFY(waitConnected(&a));
+    QVERIFY(BusFixture::waitConnected(&a));
     QVERIFY(Quiet::nothingArrivesWithin(receivedA, 100));
     QStringList names;
     for (const fanout::InProcessBroker *client : bus.connectedClients())

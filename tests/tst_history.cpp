@@ -3,7 +3,6 @@
 #include "quiet.h"
 #include "recordingsession.h"
 #include "redis/redisbroker.h"
-#include "redisclient.h"
 #include "redisserver.h"
 #include "testclient.h"
 #include "transport/nodeserver.h"
@@ -49,21 +48,26 @@ public:
             m_nodes[i]->detach(m_members[i].get());
     }
 
-    /// Waits for every broker, then joins each node's member.
+    /// Waits for every broker, joins each node's member and waits until every node holds its
+    /// subscription to the room.
     bool joinAll()
     {
-        const bool connected = QTest::qWaitFor(
-            [this] {
-                return std::all_of(m_nodes.begin(), m_nodes.end(), [](const auto &node) {
-                    return node->broker()->state() == fanout::Broker::State::Connected;
-                });
-            },
-            5000);
-        for (size_t i = 0; connected && i < m_nodes.size(); ++i) {
+        for (const auto &node : m_nodes) {
+            if (!BusFixture::waitConnected(node->broker()))
+                return false;
+        }
+        for (size_t i = 0; i < m_nodes.size(); ++i) {
             m_nodes[i]->attach(m_members[i].get());
             m_nodes[i]->join(m_members[i].get(), Room);
         }
-        return connected;
+        return QTest::qWaitFor(
+            [this] {
+                return std::all_of(m_nodes.begin(), m_nodes.end(), [](const auto &node) {
+                    const fanout::Broker *broker = node->broker();
+                    return broker->subscriptions().contains(node->channelFor(Room)) && broker->pendingSubscribes() == 0;
+                });
+            },
+            5000);
     }
 
     Node &node(int i) { return *m_nodes[size_t(i)]; }
@@ -300,7 +304,6 @@ void tst_History::membersGetEveryMessageInOrder()
     QVERIFY(bus);
     HistoryFleet fleet(*bus, 2);
     QVERIFY(fleet.joinAll());
-    QTRY_COMPARE(bus->numsub("ws:room:r"), 2);
     for (int i = 0; i < 50; ++i)
         fleet.node(i % 2).publish(Room, QByteArray::number(i));
     for (int m = 0; m < fleet.size(); ++m)
@@ -313,7 +316,6 @@ void tst_History::partitionedNodeRecoversOnHeal()
     QVERIFY(bus);
     HistoryFleet fleet(*bus, 2);
     QVERIFY(fleet.joinAll());
-    QTRY_COMPARE(bus->numsub("ws:room:r"), 2);
     fleet.node(0).publish(Room, "1");
     QTRY_COMPARE(offsetsOf(fleet.member(1)), oneTo(1));
     fleet.node(1).broker()->setLinkUp(false);
@@ -334,7 +336,6 @@ void tst_History::restartedNodeWithTheSameIdIsNotADuplicate()
     QVERIFY(bus);
     HistoryFleet fleet(*bus, 1);
     QVERIFY(fleet.joinAll());
-    QTRY_COMPARE(bus->numsub("ws:room:r"), 1);
     const fanout::NodeConfig config {QStringLiteral("same-id"), fanout::NodeConfig::DefaultChannelPrefix, History};
     for (int life = 0; life < 2; ++life) {
         Node publisher(config, bus->makeBroker(QStringLiteral("same-id")));
@@ -354,7 +355,6 @@ void tst_History::killedSubscribeConnectionsLoseNothing()
     QVERIFY2(bus, qPrintable(error));
     HistoryFleet fleet(*bus, 2);
     QVERIFY(fleet.joinAll());
-    QTRY_COMPARE(bus->numsub("ws:room:r"), 2);
     constexpr int Messages = 2000;
     int sent = 0;
     for (int round = 0; round < 4; ++round) {
@@ -377,7 +377,6 @@ void tst_History::lostHistoryIsTold()
     QVERIFY2(bus, qPrintable(error));
     HistoryFleet fleet(*bus, 1);
     QVERIFY(fleet.joinAll());
-    QTRY_COMPARE(bus->numsub("ws:room:r"), 1);
     fleet.node(0).publish(Room, "1");
     QTRY_COMPARE(offsetsOf(fleet.member(0)), oneTo(1));
     bus->takeDown();
@@ -402,9 +401,6 @@ void tst_History::crashWithAppendOnlyFileLosesNothing()
     QVERIFY2(redis.start(0, durable), qPrintable(redis.errorString()));
     HistoryFleet fleet([&redis](const QString &id) { return new fanout::RedisBroker(redis.url(), id); }, 2);
     QVERIFY(fleet.joinAll());
-    RedisClient observer(redis.url());
-    QVERIFY(observer.open());
-    QTRY_COMPARE(observer.numsub("ws:room:r"), 2);
     constexpr int Messages = 600;
     for (int i = 0; i < Messages / 2; ++i)
         fleet.node(i % 2).publish(Room, QByteArray::number(i));
@@ -425,7 +421,6 @@ void tst_History::offsetsStayGapFreeUnderLoad()
     QVERIFY2(bus, qPrintable(error));
     HistoryFleet fleet(*bus, 2);
     QVERIFY(fleet.joinAll());
-    QTRY_COMPARE(bus->numsub("ws:room:r"), 2);
     constexpr int Messages = 100000;
     for (int i = 0; i < Messages; ++i) {
         fleet.node(i % 2).publish(Room, QByteArray::number(i), fanout::Envelope::Kind::Message,

@@ -24,7 +24,6 @@ public:
     };
     Appended append(const QByteArray &channel, const QByteArray &envelope, const HistoryAppend &append);
     HistoryRead read(const QByteArray &channel, const HistoryQuery &query) const;
-    QString epoch() const { return m_epoch; }
 
 private:
     struct Entry {

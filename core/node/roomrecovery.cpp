@@ -17,16 +17,7 @@ void RoomRecovery::roomStarted(const QString &room)
     state.generation = ++m_generations;
     state.quiet.start();
     read(room);
-    readAgainSoon(room);
-}
-
-void RoomRecovery::readAgainSoon(const QString &room)
-{
-    QTimer::singleShot(SettleMs, this, [this, room] {
-        const auto found = m_rooms.constFind(room);
-        if (found != m_rooms.cend() && found->known)
-            read(room);
-    });
+    readLater(room, SettleMs);
 }
 
 void RoomRecovery::roomEnded(const QString &room)
@@ -84,7 +75,7 @@ void RoomRecovery::reconnected()
 {
     for (auto it = m_rooms.begin(); it != m_rooms.end(); ++it) {
         read(it.key());
-        readAgainSoon(it.key());
+        readLater(it.key(), SettleMs);
     }
 }
 
@@ -111,7 +102,7 @@ void RoomRecovery::onRead(const QString &room, quint64 generation, const History
     state.reading = false;
     if (!read.ok) {
         // Not connected: reconnected() reads again; a lost reply is retried.
-        retrySoon(room);
+        readLater(room, RetryMs);
         return;
     }
     if (!state.known)
@@ -121,15 +112,15 @@ void RoomRecovery::onRead(const QString &room, quint64 generation, const History
     if (state.reading)
         return;
     if (state.delivered == state.deliveredWhenRead && !state.waiting.empty()) {
-        retrySoon(room); // no progress: not again at once
+        readLater(room, RetryMs); // no progress: not again at once
         return;
     }
     flushWaiting(room, state);
 }
 
-void RoomRecovery::retrySoon(const QString &room)
+void RoomRecovery::readLater(const QString &room, int delayMs)
 {
-    QTimer::singleShot(RetryMs, this, [this, room] {
+    QTimer::singleShot(delayMs, this, [this, room] {
         if (m_rooms.contains(room) && m_broker->state() == Broker::State::Connected)
             read(room);
     });
@@ -172,10 +163,8 @@ void RoomRecovery::applyEntries(const QString &room, Room &state, const HistoryR
         if (entry.offset > state.delivered + 1) // trimmed before, or a hole: it is not coming back
             lose(room, state, {entry.offset - 1, state.epoch});
         state.delivered = entry.offset;
-        if (std::optional<Envelope> envelope = Envelope::decode(entry.message)) {
+        if (std::optional<Envelope> envelope = Envelope::decode(entry.message))
             m_deliver(room, *envelope);
-            ++m_recovered;
-        }
     }
     if (read.entries.empty() && read.top.offset > state.delivered)
         lose(room, state, {read.top.offset, state.epoch}); // the range expired or was trimmed away

@@ -46,8 +46,6 @@ public:
     /// The broker is connected again: whatever was published meanwhile is read and delivered.
     void reconnected();
 
-    quint64 recoveredMessages() const { return m_recovered; }
-
 signals:
     /// Messages of `room` up to `position` could not be recovered; delivery goes on from there.
     void historyLost(const QString &room, const fanout::StreamPosition &position);
@@ -66,7 +64,7 @@ private:
 
     void read(const QString &room);
     void onRead(const QString &room, quint64 generation, const HistoryRead &read);
-    void retrySoon(const QString &room);
+    void readLater(const QString &room, int delayMs);
     void learnPosition(Room &state, const HistoryRead &read);
     void applyEntries(const QString &room, Room &state, const HistoryRead &read);
     void startEpoch(const QString &room, Room &state, const QString &epoch);
@@ -74,14 +72,12 @@ private:
     void flushWaiting(const QString &room, Room &state);
     void deliverInOrder(const QString &room, Room &state, const Envelope &envelope);
     void checkIdleRooms();
-    void readAgainSoon(const QString &room);
 
     Broker *m_broker;
     ChannelOf m_channelOf;
     Deliver m_deliver;
     QHash<QString, Room> m_rooms;
     QTimer m_idleCheck;
-    quint64 m_recovered = 0;
     quint64 m_generations = 0;
 };
 

@@ -164,10 +164,9 @@ void SessionHistory::forget(Session *session, const QString &room)
 
 void SessionHistory::forget(Session *session)
 {
-    for (auto it = m_waiting.begin(); it != m_waiting.end();)
-        it = it.key().first == session ? m_waiting.erase(it) : std::next(it);
-    for (auto it = m_replayedTo.begin(); it != m_replayedTo.end();)
-        it = it.key().first == session ? m_replayedTo.erase(it) : std::next(it);
+    const auto ofSession = [session](const auto &entry) { return entry.key().first == session; };
+    m_waiting.removeIf(ofSession);
+    m_replayedTo.removeIf(ofSession);
 }
 
 }

@@ -20,11 +20,9 @@ QByteArray metaKey(const QByteArray &channel)
     return '{' + channel + "}:meta";
 }
 
-QList<QByteArray> call(const QByteArray &script, bool bySha, const QList<QByteArray> &keysAndArgs)
+QList<QByteArray> call(const QByteArray &script, const QByteArray &sha, bool bySha,
+                       const QList<QByteArray> &keysAndArgs)
 {
-    static const QByteArray publishSha = HistoryScripts::sha1(HistoryScripts::publishScript());
-    static const QByteArray readSha = HistoryScripts::sha1(HistoryScripts::readScript());
-    const QByteArray &sha = &script == &HistoryScripts::publishScript() ? publishSha : readSha;
     QList<QByteArray> words {bySha ? QByteArray("EVALSHA") : QByteArray("EVAL"), bySha ? sha : script, "2"};
     words.append(keysAndArgs);
     return words;
@@ -105,7 +103,8 @@ QByteArray HistoryScripts::sha1(const QByteArray &script)
 QList<QByteArray> HistoryScripts::publishCall(const QByteArray &channel, const QByteArray &envelope,
                                               const HistoryAppend &append, const QByteArray &newEpoch, bool bySha)
 {
-    return call(publishScript(), bySha,
+    static const QByteArray sha = sha1(publishScript());
+    return call(publishScript(), sha, bySha,
                 {streamKey(channel), metaKey(channel), channel, envelope, QByteArray::number(append.policy.size),
                  QByteArray::number(append.policy.ttlSeconds), append.origin.toUtf8(), QByteArray::number(append.id),
                  newEpoch});
@@ -113,7 +112,8 @@ QList<QByteArray> HistoryScripts::publishCall(const QByteArray &channel, const Q
 
 QList<QByteArray> HistoryScripts::readCall(const QByteArray &channel, const HistoryQuery &query, bool bySha)
 {
-    return call(readScript(), bySha,
+    static const QByteArray sha = sha1(readScript());
+    return call(readScript(), sha, bySha,
                 {streamKey(channel), metaKey(channel), QByteArray::number(query.after), QByteArray::number(query.limit),
                  query.latest ? "1" : "0"});
 }

@@ -88,11 +88,6 @@ QUrl Simulation::nodeUrl(int node) const
     return m_fleet->node(node).url();
 }
 
-double Simulation::speed() const
-{
-    return m_clock->speed();
-}
-
 void Simulation::setSpeed(double factor)
 {
     // On Redis, network deliveries must land between ticks: never faster than real time.
@@ -274,11 +269,6 @@ void Simulation::finish()
 quint64 Simulation::eventsReceivedBy(int client) const
 {
     return m_fleet->client(client).eventsReceived();
-}
-
-QByteArray Simulation::lastErrorOf(int client) const
-{
-    return m_fleet->client(client).lastError();
 }
 
 SimSnapshot Simulation::snapshot() const

@@ -41,7 +41,7 @@ public:
     /// Starts the nodes on the in-process bus (empty URL) or on Redis. Clients connect once
     /// every broker is connected.
     bool setUp(const QString &redisUrl, QString *error);
-    /// Starts or resumes ticking at speed(), once clients are connected and subscribed.
+    /// Starts or resumes ticking at the speed set, once clients are connected and subscribed.
     void run();
     void pause();
     /// Runs one tick while paused.
@@ -51,7 +51,6 @@ public:
     /// A factor of wall-clock speed (0.1 is slow motion); 0 runs ticks back to back, on the
     /// in-process broker only (Redis runs in real time, so there 0 means 1).
     void setSpeed(double factor);
-    double speed() const;
 
     /// How a broker is named to users: "in-process" (empty URL) or the Redis URL without the
     /// password it may carry.
@@ -72,9 +71,8 @@ public:
     std::vector<MessageTrace> latestTraces(qsizetype count) const { return m_traces.latest(count); }
     quint64 deliveredTo(int client) const { return m_ledger.deliveredTo(client); }
     quint64 lostBy(int client) const { return m_ledger.lostBy(client); }
-    /// What the protocol told a virtual client: user_joined/user_left events, error frames.
+    /// The user_joined/user_left events the protocol sent a virtual client.
     quint64 eventsReceivedBy(int client) const;
-    QByteArray lastErrorOf(int client) const;
 
 signals:
     /// Setup is over: clients are connected and subscribed, the first tick runs.

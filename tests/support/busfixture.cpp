@@ -82,6 +82,11 @@ private:
 
 BusFixture::~BusFixture() = default;
 
+bool BusFixture::waitConnected(fanout::Broker *broker, int timeoutMs)
+{
+    return QTest::qWaitFor([broker] { return broker->state() == fanout::Broker::State::Connected; }, timeoutMs);
+}
+
 std::unique_ptr<BusFixture> BusFixture::create(const QString &kind, QString *error)
 {
     if (kind == QLatin1String("in-process"))

@@ -17,6 +17,8 @@ public:
     static void addKindRows();
     /// Creates the fixture of the current row's "kind" (QFETCH); nullptr with a warning.
     static std::unique_ptr<BusFixture> createForCurrentRow();
+    /// Waits until `broker` is Connected; false after the timeout.
+    static bool waitConnected(fanout::Broker *broker, int timeoutMs = 5000);
     /// Creates and starts the fixture; nullptr with *error on failure.
     static std::unique_ptr<BusFixture> create(const QString &kind, QString *error);
     virtual ~BusFixture();

@@ -2,6 +2,7 @@
 
 #include "console/redisconsole.h"
 #include "sim/simulation.h"
+#include "sim/simulationset.h"
 
 SimulationController::SimulationController(QObject *parent) : QObject(parent), m_worker(new QObject)
 {
@@ -17,8 +18,8 @@ SimulationController::~SimulationController()
     QMetaObject::invokeMethod(
         m_worker,
         [this] {
-            delete m_simulation;
-            m_simulation = nullptr;
+            delete m_fleets;
+            m_fleets = nullptr;
         },
         Qt::BlockingQueuedConnection);
     m_thread.quit();
@@ -29,8 +30,8 @@ template<typename Call>
 void SimulationController::onWorker(Call call)
 {
     QMetaObject::invokeMethod(m_worker, [this, call] {
-        if (m_simulation)
-            call(*m_simulation);
+        if (m_fleets)
+            call(*m_fleets);
     });
 }
 
@@ -42,21 +43,26 @@ void SimulationController::load(const fanout::Scenario &scenario, const QString 
     const quint64 generation = ++m_generation;
     const double speed = m_speed;
     QMetaObject::invokeMethod(m_worker, [this, scenario, redisUrl, speed, generation] {
-        delete m_simulation;
-        m_simulation = new fanout::Simulation(scenario);
-        m_simulation->setSpeed(speed);
+        delete m_fleets;
+        m_fleets = new fanout::SimulationSet(scenario);
+        m_fleets->setSpeed(speed);
         QString error;
-        const bool ok = m_simulation->setUp(redisUrl, &error);
+        const bool ok = m_fleets->setUp(redisUrl, &error);
         connectSimulation(generation);
-        const fanout::SimSnapshot first = m_simulation->snapshot();
-        const bool writesAllowed = m_simulation->console() && m_simulation->console()->writesAllowed();
-        QMetaObject::invokeMethod(this, [this, ok, error, first, writesAllowed, generation] {
+        std::vector<fanout::SimSnapshot> firsts;
+        for (int i = 0; i < m_fleets->count(); ++i)
+            firsts.push_back(m_fleets->fleet(i)->snapshot());
+        const fanout::RedisConsole *console = m_fleets->fleet(0)->console();
+        const bool writesAllowed = console && console->writesAllowed();
+        QMetaObject::invokeMethod(this, [this, ok, error, firsts, writesAllowed, generation] {
             if (generation != m_generation)
                 return;
-            m_lastSnapshot = first;
+            m_lastSnapshot = firsts.front();
             m_consoleWritesAllowed = writesAllowed;
             emit consoleWritesAllowedChanged(writesAllowed);
-            emit snapshotUpdated(first);
+            emit snapshotUpdated(firsts.front());
+            for (size_t i = 0; firsts.size() > 1 && i < firsts.size(); ++i)
+                emit fleetSnapshotUpdated(int(i), firsts[i]);
             emit loaded(ok, error);
         });
     });
@@ -67,22 +73,27 @@ void SimulationController::load(const fanout::Scenario &scenario, const QString 
 void SimulationController::connectSimulation(quint64 generation)
 {
     const auto current = [this, generation] { return generation == m_generation; };
-    connect(m_simulation, &fanout::Simulation::snapshotReady, this,
-            [this, current](const fanout::SimSnapshot &snapshot) {
+    const bool sideBySide = m_fleets->count() > 1;
+    connect(m_fleets, &fanout::SimulationSet::snapshotReady, this,
+            [this, current, sideBySide](int fleet, const fanout::SimSnapshot &snapshot) {
                 if (!current())
                     return;
-                m_lastSnapshot = snapshot;
-                emit snapshotUpdated(snapshot);
+                if (fleet == 0) {
+                    m_lastSnapshot = snapshot;
+                    emit snapshotUpdated(snapshot);
+                }
+                if (sideBySide)
+                    emit fleetSnapshotUpdated(fleet, snapshot);
             });
-    connect(m_simulation, &fanout::Simulation::eventLogged, this, [this, current](double at, const QString &text) {
+    connect(m_fleets, &fanout::SimulationSet::eventLogged, this, [this, current](double at, const QString &text) {
         if (current())
             emit eventLogged(at, text);
     });
-    connect(m_simulation, &fanout::Simulation::errorOccurred, this, [this, current](const QString &message) {
+    connect(m_fleets, &fanout::SimulationSet::errorOccurred, this, [this, current](const QString &message) {
         if (current())
             emit eventLogged(0, QStringLiteral("error: ") + message);
     });
-    fanout::RedisConsole *console = m_simulation->console();
+    fanout::RedisConsole *console = m_fleets->fleet(0)->console();
     if (!console)
         return;
     connect(console, &fanout::RedisConsole::answered, this,
@@ -100,43 +111,43 @@ void SimulationController::connectSimulation(quint64 generation)
 
 void SimulationController::run()
 {
-    onWorker([](fanout::Simulation &s) { s.run(); });
+    onWorker([](fanout::SimulationSet &s) { s.run(); });
 }
 
 void SimulationController::pause()
 {
-    onWorker([](fanout::Simulation &s) { s.pause(); });
+    onWorker([](fanout::SimulationSet &s) { s.pause(); });
 }
 
 void SimulationController::step()
 {
     pause();
-    onWorker([](fanout::Simulation &s) { s.step(); });
+    onWorker([](fanout::SimulationSet &s) { s.step(); });
 }
 
 void SimulationController::setSpeed(double factor)
 {
     m_speed = factor;
-    onWorker([factor](fanout::Simulation &s) { s.setSpeed(factor); });
+    onWorker([factor](fanout::SimulationSet &s) { s.setSpeed(factor); });
 }
 
 void SimulationController::apply(const fanout::ScenarioStep &step)
 {
-    onWorker([step](fanout::Simulation &s) { s.apply(step); });
+    onWorker([step](fanout::SimulationSet &s) { s.apply(step); });
 }
 
 void SimulationController::execute(const QString &commandLine)
 {
-    onWorker([commandLine](fanout::Simulation &s) {
-        if (s.console())
-            s.console()->execute(commandLine);
+    onWorker([commandLine](fanout::SimulationSet &s) {
+        if (fanout::RedisConsole *console = s.fleet(0)->console())
+            console->execute(commandLine);
     });
 }
 
 void SimulationController::setConsoleWritesAllowed(bool allowed)
 {
-    onWorker([allowed](fanout::Simulation &s) {
-        if (s.console())
-            s.console()->setWritesAllowed(allowed);
+    onWorker([allowed](fanout::SimulationSet &s) {
+        if (fanout::RedisConsole *console = s.fleet(0)->console())
+            console->setWritesAllowed(allowed);
     });
 }

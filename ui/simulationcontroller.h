@@ -7,12 +7,14 @@
 #include <QThread>
 
 namespace fanout {
-class Simulation;
+class SimulationSet;
 }
 
-/// Runs a Simulation on a worker thread so that a busy fleet never freezes the window. Calls
-/// are queued to the worker; what comes back (snapshots, events, console answers) arrives as
-/// signals on the caller's thread. The window reads only what these signals carry.
+/// Runs a scenario's fleets (a SimulationSet: one, or two side by side) on a worker thread so
+/// that a busy fleet never freezes the window. Calls are queued to the worker; what comes back
+/// (snapshots, events, console answers) arrives as signals on the caller's thread. The window
+/// reads only what these signals carry. The first fleet is the one the window shows in full;
+/// its console is the console.
 class SimulationController : public QObject
 {
     Q_OBJECT
@@ -42,7 +44,10 @@ public:
 
 signals:
     void loaded(bool ok, const QString &error);
+    /// The first fleet's snapshot.
     void snapshotUpdated(const fanout::SimSnapshot &snapshot);
+    /// Every fleet's snapshot, when the scenario runs several side by side.
+    void fleetSnapshotUpdated(int fleet, const fanout::SimSnapshot &snapshot);
     void eventLogged(double simSeconds, const QString &text);
     void commandAnswered(const QString &commandLine, const QString &answer);
     void consoleWritesAllowedChanged(bool allowed);
@@ -54,7 +59,7 @@ private:
 
     QThread m_thread;
     QObject *m_worker;
-    fanout::Simulation *m_simulation = nullptr; ///< touched on the worker thread only
+    fanout::SimulationSet *m_fleets = nullptr; ///< touched on the worker thread only
     fanout::Scenario m_scenario;
     QString m_redisUrl;
     fanout::SimSnapshot m_lastSnapshot;

@@ -5,12 +5,12 @@
 #include <QObject>
 
 namespace fanout {
-class Simulation;
+class SimulationSet;
 }
 struct StudioOptions;
 
-/// Runs one scenario without a window, prints a summary on stderr, writes the report and
-/// quits the application with 0 (run complete) or 1 (the fleet could not run).
+/// Runs one scenario without a window (every fleet of it), prints a summary on stderr, writes
+/// the report and quits the application with 0 (run complete) or 1 (a fleet could not run).
 class HeadlessRunner : public QObject
 {
     Q_OBJECT
@@ -22,8 +22,8 @@ public:
     int start(const StudioOptions &options);
 
 private:
-    void onFinished(const fanout::SimSnapshot &snapshot);
+    void onFinished();
 
-    fanout::Simulation *m_simulation = nullptr;
+    fanout::SimulationSet *m_fleets = nullptr;
     QString m_reportPath;
 };

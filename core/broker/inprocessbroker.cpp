@@ -103,6 +103,14 @@ void InProcessBroker::onServerLost()
     dropConnection();
 }
 
+void InProcessBroker::onKilled()
+{
+    qCInfo(lcBroker) << m_name << "connection killed by the server";
+    dropConnection();
+    setState(State::Connecting);
+    QTimer::singleShot(ReconnectAfterKillMs, this, &InProcessBroker::finishConnect);
+}
+
 void InProcessBroker::onBusDestroyed()
 {
     dropConnection();

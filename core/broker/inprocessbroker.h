@@ -16,6 +16,9 @@ class InProcessBroker : public Broker
 {
     Q_OBJECT
 public:
+    /// After a kill, the reconnect waits as long as a RedisConnection's first attempt.
+    static constexpr int ReconnectAfterKillMs = 100;
+
     /// The bus must outlive this connection, or be destroyed first (the connection then stays
     /// Disconnected).
     InProcessBroker(InProcessBus *bus, const QString &name, QObject *parent = nullptr);
@@ -37,6 +40,7 @@ private:
     friend class InProcessBus;
     void onServerUp();
     void onServerLost();
+    void onKilled();
     void onBusDestroyed();
     void enqueueDelivery(const QByteArray &channel, const QByteArray &message);
 

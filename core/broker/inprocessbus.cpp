@@ -92,6 +92,17 @@ QList<const InProcessBroker *> InProcessBus::connectedClients() const
     return connected;
 }
 
+bool InProcessBus::killClient(const QString &name)
+{
+    for (InProcessBroker *connection : m_connections) {
+        if (connection->name() == name && connection->state() == Broker::State::Connected) {
+            connection->onKilled();
+            return true;
+        }
+    }
+    return false;
+}
+
 void InProcessBus::attach(InProcessBroker *connection)
 {
     m_connections.push_back(connection);

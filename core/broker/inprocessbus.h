@@ -51,6 +51,10 @@ public:
     qint64 numsub(const QByteArray &channel) const;
     /// The connections currently attached and up, as CLIENT LIST would show them.
     QList<const InProcessBroker *> connectedClients() const;
+    /// CLIENT KILL of the connection named `name`: it loses its subscriptions and what was on
+    /// its way to it, and reconnects after RedisConnection's first backoff, as a RedisBroker
+    /// does. False when no connection has that name.
+    bool killClient(const QString &name);
 
     BusStats stats() const { return m_stats; }
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "clientinfo.h"
 #include "node/noderecord.h"
+#include "redis/clientinfo.h"
 
 #include <QJsonObject>
 

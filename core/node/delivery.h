@@ -11,10 +11,20 @@ namespace fanout {
 class Delivery
 {
 public:
-    Delivery(const QString &room, const Envelope &envelope) : m_room(room), m_envelope(envelope) { }
+    /// Where the node got the message: live from its subscription, or read back from the
+    /// room's history to fill a gap (RoomRecovery). Frames are the same either way.
+    enum class Source {
+        Live,
+        History
+    };
+
+    Delivery(const QString &room, const Envelope &envelope, Source source = Source::Live)
+        : m_room(room), m_envelope(envelope), m_source(source)
+    { }
 
     const QString &room() const { return m_room; }
     const Envelope &envelope() const { return m_envelope; }
+    Source source() const { return m_source; }
     /// Room-mode sessions get messages only; typed sessions get messages and events.
     bool isFor(SessionProtocol protocol) const
     {
@@ -29,6 +39,7 @@ public:
 private:
     const QString &m_room;
     const Envelope &m_envelope;
+    Source m_source;
     mutable QByteArray m_typedFrame;
     mutable QByteArray m_roomWire;
     mutable QByteArray m_typedWire;

@@ -28,7 +28,10 @@ Node::Node(const NodeConfig &config, Broker *broker, QObject *parent)
         m_historyOrigin = m_config.nodeId + QLatin1Char('/') + QUuid::createUuid().toString(QUuid::Id128).left(8);
         m_recovery = new RoomRecovery(
             m_broker, [this](const QString &room) { return channelFor(room); },
-            [this](const QString &room, const Envelope &envelope) { deliver(room, envelope); }, this);
+            [this](const QString &room, const Envelope &envelope, Delivery::Source source) {
+                deliver(room, envelope, source);
+            },
+            this);
         connect(m_recovery, &RoomRecovery::historyLost, this, &Node::tellHistoryLost);
         m_sessionHistory = new SessionHistory(
             m_broker, m_config.history, [this](const QString &room) { return channelFor(room); }, this);
@@ -222,12 +225,12 @@ void Node::onBrokerStateChanged(Broker::State state)
     }
 }
 
-void Node::deliver(const QString &room, const Envelope &envelope)
+void Node::deliver(const QString &room, const Envelope &envelope, Delivery::Source source)
 {
     const QSet<Session *> *members = m_registry.members(room);
     if (!members)
         return;
-    const Delivery delivery(room, envelope);
+    const Delivery delivery(room, envelope, source);
     quint64 delivered = 0;
     const bool someoneCatchesUp = m_sessionHistory && m_sessionHistory->isIntercepting();
     for (Session *session : *members) {
@@ -239,6 +242,8 @@ void Node::deliver(const QString &room, const Envelope &envelope)
         ++delivered;
     }
     m_stats.deliveries += delivered;
+    if (source == Delivery::Source::History)
+        m_stats.historyDeliveries += delivered;
     if (envelope.kind == Envelope::Kind::Event)
         m_stats.eventDeliveries += delivered;
     emit envelopeDelivered(envelope, delivered);

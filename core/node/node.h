@@ -2,6 +2,7 @@
 
 #include "broker/broker.h"
 #include "broker/history.h"
+#include "delivery.h"
 #include "envelope/envelope.h"
 #include "nodestats.h"
 #include "registry/roomregistry.h"
@@ -99,7 +100,7 @@ signals:
 private:
     void onBrokerMessage(const QByteArray &channel, const QByteArray &message);
     void onBrokerStateChanged(Broker::State state);
-    void deliver(const QString &room, const Envelope &envelope);
+    void deliver(const QString &room, const Envelope &envelope, Delivery::Source source = Delivery::Source::Live);
     void rememberFallback(quint64 id);
     void roomStarted(const QString &room);
     void roomEnded(const QString &room);

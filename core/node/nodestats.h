@@ -13,6 +13,7 @@ struct NodeStats {
     quint64 deliveries = 0; ///< frames written to local sessions, fallback included
     quint64 eventDeliveries = 0; ///< of those, join/leave events to typed sessions
     quint64 fallbackDeliveries = 0; ///< frames delivered locally while the broker was down
+    quint64 historyDeliveries = 0; ///< of those, frames read back from a room's history to fill a gap
     quint64 historyLost = 0; ///< ranges of a room's history that could not be recovered
 
     NodeStats &operator+=(const NodeStats &other)
@@ -24,6 +25,7 @@ struct NodeStats {
         deliveries += other.deliveries;
         eventDeliveries += other.eventDeliveries;
         fallbackDeliveries += other.fallbackDeliveries;
+        historyDeliveries += other.historyDeliveries;
         historyLost += other.historyLost;
         return *this;
     }
@@ -36,6 +38,7 @@ struct NodeStats {
         deliveries -= other.deliveries;
         eventDeliveries -= other.eventDeliveries;
         fallbackDeliveries -= other.fallbackDeliveries;
+        historyDeliveries -= other.historyDeliveries;
         historyLost -= other.historyLost;
         return *this;
     }

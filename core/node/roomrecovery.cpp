@@ -50,7 +50,7 @@ void RoomRecovery::deliverInOrder(const QString &room, Room &state, const Envelo
         read(room);
         return;
     }
-    m_deliver(room, envelope);
+    m_deliver(room, envelope, Delivery::Source::Live);
     state.delivered = envelope.offset;
     flushWaiting(room, state);
 }
@@ -64,7 +64,7 @@ void RoomRecovery::flushWaiting(const QString &room, Room &state)
             return;
         }
         if (first->first == state.delivered + 1) {
-            m_deliver(room, first->second);
+            m_deliver(room, first->second, Delivery::Source::Live);
             state.delivered = first->first;
         }
         state.waiting.erase(first);
@@ -164,7 +164,7 @@ void RoomRecovery::applyEntries(const QString &room, Room &state, const HistoryR
             lose(room, state, {entry.offset - 1, state.epoch});
         state.delivered = entry.offset;
         if (std::optional<Envelope> envelope = Envelope::decode(entry.message))
-            m_deliver(room, *envelope);
+            m_deliver(room, *envelope, Delivery::Source::History);
     }
     if (read.entries.empty() && read.top.offset > state.delivered)
         lose(room, state, {read.top.offset, state.epoch}); // the range expired or was trimmed away

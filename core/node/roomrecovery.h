@@ -1,6 +1,7 @@
 #pragma once
 
 #include "broker/history.h"
+#include "delivery.h"
 #include "envelope/envelope.h"
 
 #include <QElapsedTimer>
@@ -25,7 +26,7 @@ class RoomRecovery : public QObject
 {
     Q_OBJECT
 public:
-    using Deliver = std::function<void(const QString &room, const Envelope &envelope)>;
+    using Deliver = std::function<void(const QString &room, const Envelope &envelope, Delivery::Source source)>;
     using ChannelOf = std::function<QByteArray(const QString &room)>;
 
     static constexpr qsizetype ReadBatch = 1000;

@@ -111,15 +111,17 @@ void DeliveryLedger::unqueue(Record *record, bool fromQueue)
         --record->queued;
 }
 
-void DeliveryLedger::delivered(quint64 key, int client, qint64 atNs, bool fromQueue)
+void DeliveryLedger::delivered(quint64 key, int client, qint64 atNs, Arrival arrival, bool fromQueue)
 {
     Record *record = key ? find(key) : nullptr;
     unqueue(record, fromQueue);
     if (!record) {
-        if (key && (key >> 40) < m_originNodes.size())
-            ++m_totals.lateDeliveries;
-        else
+        if (!key || (key >> 40) >= m_originNodes.size())
             ++m_totals.foreignDeliveries;
+        else if (const std::optional<qint64> publishedNs = recoverSettled(key, client))
+            m_latency.record(atNs - *publishedNs);
+        else
+            ++m_totals.lateDeliveries;
         return;
     }
     bool isMember = false;
@@ -132,10 +134,47 @@ void DeliveryLedger::delivered(quint64 key, int client, qint64 atNs, bool fromQu
     }
     ++record->delivered;
     ++m_totals.delivered;
+    if (arrival == Arrival::FromHistory)
+        ++m_totals.recovered;
     ++m_clientDelivered[size_t(client)];
     m_latency.record(atNs - record->trace.publishedNs);
     if (record->trace.sessions.size() < MaxTracedSessions)
         record->trace.sessions.push_back({client, atNs});
+}
+
+std::optional<qint64> DeliveryLedger::recoverSettled(quint64 key, int client)
+{
+    const auto it = m_lossSeqByKey.constFind(key);
+    if (it == m_lossSeqByKey.cend())
+        return std::nullopt;
+    SettledLoss &loss = m_settledLosses[size_t(it.value() - m_firstLossSeq)];
+    const auto position = std::lower_bound(loss.clients.cbegin(), loss.clients.cend(), client);
+    if (position == loss.clients.cend() || *position != client)
+        return std::nullopt;
+    const auto index = size_t(position - loss.clients.cbegin());
+    if (loss.recovered[index])
+        return std::nullopt;
+    loss.recovered[index] = true;
+    --m_totals.lost;
+    --m_totals.lostByCause[size_t(loss.causes[index])];
+    --m_clientLost[size_t(client)];
+    ++m_totals.delivered;
+    ++m_totals.recovered;
+    ++m_clientDelivered[size_t(client)];
+    return loss.publishedNs;
+}
+
+void DeliveryLedger::rememberLosses(SettledLoss loss)
+{
+    m_rememberedLosses += loss.clients.size();
+    m_lossSeqByKey.insert(loss.key, m_firstLossSeq + qint64(m_settledLosses.size()));
+    m_settledLosses.push_back(std::move(loss));
+    while (m_rememberedLosses > MaxRememberedLosses) {
+        m_rememberedLosses -= m_settledLosses.front().clients.size();
+        m_lossSeqByKey.remove(m_settledLosses.front().key);
+        m_settledLosses.pop_front();
+        ++m_firstLossSeq;
+    }
 }
 
 void DeliveryLedger::dropped(quint64 key, int client, LossCause cause, bool fromQueue)
@@ -173,6 +212,7 @@ void DeliveryLedger::settleFront(qint64 finalTick)
     Record &record = m_records.front();
     quint64 lost = record.dropped;
     if (record.delivered + record.dropped < quint32(record.members.size())) {
+        SettledLoss unreached {record.key, record.trace.publishedNs, {}, {}, {}};
         for (qsizetype i = 0; i < record.members.size(); ++i) {
             if (record.reached[size_t(i / 64)] & (quint64(1) << (i % 64)))
                 continue;
@@ -182,7 +222,11 @@ void DeliveryLedger::settleFront(qint64 finalTick)
             ++m_totals.lostByCause[size_t(cause)];
             ++m_clientLost[size_t(client)];
             ++lost;
+            unreached.clients.push_back(client);
+            unreached.causes.push_back(cause);
         }
+        unreached.recovered.assign(unreached.clients.size(), false);
+        rememberLosses(std::move(unreached));
     }
     record.trace.delivered = record.delivered;
     record.trace.lost = lost;

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <deque>
+#include <optional>
 
 namespace fanout {
 
@@ -20,23 +21,39 @@ struct Envelope;
 /// members at publish time (the expected deliveries); each delivery is checked off once
 /// (a second one is a duplicate); when a record is settled, every member not reached is lost
 /// and blamed on a cause through the FaultTimeline. Finished records become traces.
+///
+/// A delivery is on time, or recovered: read back from a room's history to fill a gap, or
+/// arriving after its message was settled (a history read or a parked publish that took longer
+/// than the settle window). A late arrival takes its member out of the lost count again, so
+/// `lost` is what never arrived and `recovered` what arrived only thanks to recovery.
 class DeliveryLedger
 {
 public:
     struct Totals {
         quint64 published = 0;
         quint64 expected = 0;
-        quint64 delivered = 0;
+        quint64 delivered = 0; ///< on time and recovered
+        quint64 recovered = 0; ///< of those, from a history read or after being settled as lost
         quint64 duplicates = 0;
         quint64 lost = 0;
         std::array<quint64, LossCauseCount> lostByCause {};
-        quint64 lateDeliveries = 0; ///< for a message already settled and counted lost
+        /// Deliveries of a settled message to a member not counted lost: a duplicate, or a
+        /// loss older than the ledger remembers (MaxRememberedLosses).
+        quint64 lateDeliveries = 0;
         quint64 foreignDeliveries = 0; ///< of messages the simulation did not publish
         quint64 open = 0; ///< records not settled yet
     };
 
     /// A trace lists at most this many sessions; its counts cover them all.
     static constexpr size_t MaxTracedSessions = 100;
+    /// Settled losses remembered so that a late arrival can take them back; older ones stay lost.
+    static constexpr size_t MaxRememberedLosses = 1'000'000;
+
+    /// How a delivery reached its client.
+    enum class Arrival {
+        Live,
+        FromHistory ///< read back from the room's history (Delivery::Source::History)
+    };
 
     DeliveryLedger(const FaultTimeline &timeline, TraceBuffer &traces);
 
@@ -55,7 +72,7 @@ public:
     /// Takes back the latest record, of a message the node's protocol refused to publish.
     void withdraw(quint64 key);
     /// `fromQueue`: the delivery had been held in a slow client's queue (see queued()).
-    void delivered(quint64 key, int client, qint64 atNs, bool fromQueue = false);
+    void delivered(quint64 key, int client, qint64 atNs, Arrival arrival = Arrival::Live, bool fromQueue = false);
     /// A delivery given up on purpose (a slow client's queue overflowed, or its node died with
     /// messages still queued).
     void dropped(quint64 key, int client, LossCause cause, bool fromQueue = false);
@@ -85,7 +102,19 @@ private:
         quint32 queued = 0;
         MessageTrace trace;
     };
+    /// The members of one settled message that were counted lost, ascending, with their causes.
+    struct SettledLoss {
+        quint64 key = 0;
+        qint64 publishedNs = 0;
+        std::vector<int> clients;
+        std::vector<LossCause> causes;
+        std::vector<bool> recovered;
+    };
+
     Record *find(quint64 key);
+    /// A late arrival of a settled message: its publish time when it took a counted loss back.
+    std::optional<qint64> recoverSettled(quint64 key, int client);
+    void rememberLosses(SettledLoss loss);
     /// Marks member `client` reached; false if it already was (or is not a member).
     bool markReached(Record &record, int client, bool *isMember);
     void settleFront(qint64 finalTick);
@@ -101,6 +130,10 @@ private:
     std::deque<Record> m_records;
     qint64 m_firstSeq = 0;
     QHash<quint64, qint64> m_seqByKey;
+    std::deque<SettledLoss> m_settledLosses;
+    qint64 m_firstLossSeq = 0;
+    QHash<quint64, qint64> m_lossSeqByKey;
+    size_t m_rememberedLosses = 0;
     Totals m_totals;
     LatencyHistogram m_latency;
     std::vector<quint64> m_clientDelivered;

@@ -13,6 +13,8 @@ const char *lossCauseName(LossCause cause)
         return "broker_down";
     case LossCause::Partition:
         return "partition";
+    case LossCause::SubscriptionCut:
+        return "subscription_cut";
     case LossCause::SlowClient:
         return "slow_client";
     case LossCause::Unexplained:
@@ -25,6 +27,7 @@ void FaultTimeline::resize(int nodes, int clients)
 {
     m_nodes.resize(size_t(nodes));
     m_links.resize(size_t(nodes));
+    m_cuts.resize(size_t(nodes));
     m_clients.resize(size_t(clients));
 }
 
@@ -36,6 +39,11 @@ void FaultTimeline::setNodeCondition(int node, qint64 tick, NodeCondition condit
 void FaultTimeline::setNodeLinked(int node, qint64 tick, bool linked)
 {
     m_links[size_t(node)].push_back({tick, linked});
+}
+
+void FaultTimeline::setSubscriptionCut(int node, qint64 tick)
+{
+    m_cuts[size_t(node)].push_back(tick);
 }
 
 void FaultTimeline::setBusUp(qint64 tick, bool up)
@@ -96,6 +104,15 @@ LossCause FaultTimeline::causeOfLinkLoss(int homeNode, int publisherNode, qint64
                 lastPartition = std::max(lastPartition, change.tick);
         }
     }
+    qint64 lastCut = -1;
+    for (const int node : {homeNode, publisherNode}) {
+        for (const qint64 cut : m_cuts[size_t(node)]) {
+            if (cut <= tick)
+                lastCut = std::max(lastCut, cut);
+        }
+    }
+    if (lastCut > lastBusDown && lastCut > lastPartition)
+        return LossCause::SubscriptionCut;
     return lastPartition > lastBusDown ? LossCause::Partition : LossCause::BrokerDown;
 }
 
@@ -127,6 +144,11 @@ LossCause FaultTimeline::blame(int client, int publisherNode, qint64 publishTick
         return LossCause::NodeDown;
     if (changedDuring(m_bus, publishTick, finalTick, [](bool up) { return !up; }))
         return LossCause::BrokerDown;
+    // A cut loses what was already on its way to the node, published a moment before.
+    const auto &cuts = m_cuts[size_t(home.node)];
+    if (std::any_of(cuts.begin(), cuts.end(),
+                    [&](qint64 cut) { return cut >= publishTick - CutReachTicks && cut <= finalTick; }))
+        return LossCause::SubscriptionCut;
     if (changedDuring(m_nodes[size_t(home.node)], publishTick, finalTick, partitioned)
         || changedDuring(m_nodes[size_t(publisherNode)], publishTick, finalTick, partitioned))
         return LossCause::Partition;

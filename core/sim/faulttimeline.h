@@ -11,10 +11,11 @@ enum class LossCause {
     NodeDown,
     BrokerDown,
     Partition,
+    SubscriptionCut,
     SlowClient,
     Unexplained
 };
-constexpr int LossCauseCount = 5;
+constexpr int LossCauseCount = 6;
 const char *lossCauseName(LossCause cause);
 
 /// What happened to nodes, the bus and client placements, tick by tick. A change recorded at
@@ -23,6 +24,10 @@ const char *lossCauseName(LossCause cause);
 class FaultTimeline
 {
 public:
+    /// A subscription cut is blamed for messages published this many ticks before it, which
+    /// may still have been on their way to the node.
+    static constexpr qint64 CutReachTicks = 5;
+
     enum class NodeCondition {
         Up,
         Down,
@@ -45,6 +50,8 @@ public:
     /// Whether the node's broker connection was connected; a node reconnecting after a fault
     /// (Redis backoff) delivers locally only until it is.
     void setNodeLinked(int node, qint64 tick, bool linked);
+    /// The node's subscribe connection was killed at `tick` (it reconnects by itself).
+    void setSubscriptionCut(int node, qint64 tick);
 
     NodeCondition nodeCondition(int node, qint64 tick) const;
     bool busUp(qint64 tick) const;
@@ -69,6 +76,7 @@ private:
 
     std::vector<std::vector<Change<NodeCondition>>> m_nodes;
     std::vector<std::vector<Change<bool>>> m_links;
+    std::vector<std::vector<qint64>> m_cuts;
     std::vector<Change<bool>> m_bus;
     std::vector<std::vector<Change<Home>>> m_clients;
 };

@@ -21,10 +21,15 @@ struct ActionName {
 };
 
 constexpr ActionName actionNames[] = {
-    {ScenarioStep::Action::KillNode, "kill_node"},           {ScenarioStep::Action::RestartNode, "restart_node"},
-    {ScenarioStep::Action::PartitionNode, "partition_node"}, {ScenarioStep::Action::HealNode, "heal_node"},
-    {ScenarioStep::Action::BrokerDown, "broker_down"},       {ScenarioStep::Action::BrokerUp, "broker_up"},
-    {ScenarioStep::Action::SlowClient, "slow_client"},       {ScenarioStep::Action::FastClient, "fast_client"},
+    {ScenarioStep::Action::KillNode, "kill_node"},
+    {ScenarioStep::Action::RestartNode, "restart_node"},
+    {ScenarioStep::Action::PartitionNode, "partition_node"},
+    {ScenarioStep::Action::HealNode, "heal_node"},
+    {ScenarioStep::Action::BrokerDown, "broker_down"},
+    {ScenarioStep::Action::BrokerUp, "broker_up"},
+    {ScenarioStep::Action::CutSubscription, "cut_subscription"},
+    {ScenarioStep::Action::SlowClient, "slow_client"},
+    {ScenarioStep::Action::FastClient, "fast_client"},
     {ScenarioStep::Action::PublishRate, "publish_rate"},
 };
 
@@ -142,6 +147,7 @@ ScenarioStep::Subject ScenarioStep::subjectOf(Action action)
     case Action::RestartNode:
     case Action::PartitionNode:
     case Action::HealNode:
+    case Action::CutSubscription:
         return Subject::Node;
     case Action::SlowClient:
     case Action::FastClient:
@@ -171,6 +177,32 @@ QStringList Scenario::builtinNames()
          QDir(scenarioDirectory()).entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
         names.append(file.completeBaseName());
     return names;
+}
+
+QString Scenario::deliveryName(Delivery delivery)
+{
+    switch (delivery) {
+    case Delivery::PubSub:
+        return QStringLiteral("pubsub");
+    case Delivery::Streams:
+        return QStringLiteral("streams");
+    case Delivery::Both:
+        break;
+    }
+    return QStringLiteral("both");
+}
+
+std::vector<Scenario> Scenario::fleets() const
+{
+    if (delivery != Delivery::Both)
+        return {*this};
+    std::vector<Scenario> pair;
+    for (const Delivery mode : {Delivery::PubSub, Delivery::Streams}) {
+        Scenario &fleetScenario = pair.emplace_back(*this);
+        fleetScenario.delivery = mode;
+        fleetScenario.fleet = deliveryName(mode);
+    }
+    return pair;
 }
 
 std::optional<Scenario> Scenario::load(const QString &nameOrPath, QString *error)
@@ -221,6 +253,8 @@ const QStringList &scenarioFields()
                                      "slow_drain_rate",
                                      "tick_ms",
                                      "settle_ms",
+                                     "delivery",
+                                     "history_size",
                                      "steps"};
     return fields;
 }
@@ -263,6 +297,11 @@ void readBehaviour(FieldReader &reader, Scenario &s)
     reader.number("slow_drain_rate", &s.slowDrainRate, 0.1, 10000000);
     reader.integer("tick_ms", &s.tickMs, 1, 1000);
     reader.integer("settle_ms", &s.settleMs, 0, 600000);
+    reader.choice<Scenario::Delivery>("delivery", &s.delivery,
+                                      {{"pubsub", Scenario::Delivery::PubSub},
+                                       {"streams", Scenario::Delivery::Streams},
+                                       {"both", Scenario::Delivery::Both}});
+    reader.integer("history_size", &s.historySize, 1, 10000000);
     if (reader.ok() && s.roomsPerClient > s.rooms)
         reader.fail(QStringLiteral("rooms_per_client"), QStringLiteral("is larger than rooms (%1)").arg(s.rooms));
     if (reader.ok() && qint64(s.clients) * s.roomsPerClient > Scenario::MaxMemberships)

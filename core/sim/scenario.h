@@ -19,6 +19,7 @@ struct ScenarioStep {
         HealNode,
         BrokerDown,
         BrokerUp,
+        CutSubscription,
         SlowClient,
         FastClient,
         PublishRate
@@ -64,6 +65,14 @@ struct Scenario {
         Drop,
         Disconnect
     };
+    /// How rooms carry messages: plain pub/sub (fire and forget, local-only fallback), or
+    /// streams (every room a history, gaps filled from it); Both runs one fleet of each side by
+    /// side on the same seed, traffic and faults.
+    enum class Delivery {
+        PubSub,
+        Streams,
+        Both
+    };
 
     static constexpr qint64 MaxMemberships = 10'000'000;
 
@@ -95,6 +104,12 @@ struct Scenario {
     int tickMs = 10;
     int settleMs = 1000;
 
+    Delivery delivery = Delivery::PubSub;
+    int historySize = 1000; ///< entries kept per room in streams mode
+    /// Set on each fleet of a side-by-side run ("pubsub", "streams"): its nodes are named
+    /// after it and its channels carry it, so two fleets can share one Redis.
+    QString fleet;
+
     std::vector<ScenarioStep> steps;
 
     /// Parses a scenario; on failure *error says what is wrong and where (`source:line:column`
@@ -103,6 +118,12 @@ struct Scenario {
     /// A built-in scenario by name (see builtinNames()) or a JSON file by path.
     static std::optional<Scenario> load(const QString &nameOrPath, QString *error);
     static QStringList builtinNames();
+    /// "pubsub", "streams" or "both", as scenario files spell it.
+    static QString deliveryName(Delivery delivery);
+
+    /// The fleets this scenario runs: itself, or for Delivery::Both one scenario per mode
+    /// (pub/sub first), each with its `fleet` set.
+    std::vector<Scenario> fleets() const;
 };
 
 }

@@ -1,14 +1,19 @@
 #include "simfaults.h"
 
 #include "broker/inprocessbus.h"
+#include "node/node.h"
+#include "redis/clientinfo.h"
+#include "redis/clientnames.h"
+#include "redis/redisconnection.h"
+#include "redis/redisreply.h"
 #include "simfleet.h"
 #include "virtualclient.h"
 
 namespace fanout {
 
 SimFaults::SimFaults(const Scenario &scenario, SimFleet &fleet, FaultTimeline &timeline, InProcessBus *bus,
-                     QObject *parent)
-    : QObject(parent), m_scenario(scenario), m_fleet(fleet), m_timeline(timeline), m_bus(bus)
+                     RedisConnection *redis, QObject *parent)
+    : QObject(parent), m_scenario(scenario), m_fleet(fleet), m_timeline(timeline), m_bus(bus), m_redis(redis)
 { }
 
 void SimFaults::apply(const ScenarioStep &step, qint64 tick)
@@ -33,6 +38,9 @@ void SimFaults::apply(const ScenarioStep &step, qint64 tick)
         break;
     case ScenarioStep::Action::BrokerUp:
         setBrokerUp(true, tick);
+        break;
+    case ScenarioStep::Action::CutSubscription:
+        cutSubscription(step.node, tick);
         break;
     case ScenarioStep::Action::SlowClient:
         setClientSlow(step.client, true);
@@ -99,6 +107,33 @@ void SimFaults::setBrokerUp(bool up, qint64 tick)
         m_fleet.applyLink(i, linksUp());
     m_timeline.setBusUp(tick, up);
     emit logged(up ? QStringLiteral("broker up") : QStringLiteral("broker down"));
+}
+
+void SimFaults::cutSubscription(int index, qint64 tick)
+{
+    const SimNode &node = m_fleet.node(index);
+    if (!node.isUp() || node.node()->broker()->state() != Broker::State::Connected)
+        return;
+    m_timeline.setSubscriptionCut(index, tick);
+    if (m_bus)
+        m_bus->killClient(node.id());
+    else
+        killOnRedis(ClientNames::nodeSubscribe(node.id()));
+    emit logged(QStringLiteral("%1's subscribe connection killed: it reconnects and subscribes again").arg(node.id()));
+}
+
+void SimFaults::killOnRedis(const QString &clientName)
+{
+    // Redis kills by id, not by name: find the connection first, as an operator would.
+    m_redis->send({"CLIENT", "LIST", "TYPE", "pubsub"}, [this, clientName](const RedisReply &reply) {
+        for (const ClientInfo &client : ClientInfo::parseList(reply.string)) {
+            if (client.name == clientName) {
+                m_redis->send({"CLIENT", "KILL", "ID", QByteArray::number(client.id)});
+                return;
+            }
+        }
+        emit errorOccurred(QStringLiteral("cut_subscription: no connection named %1 on Redis").arg(clientName));
+    });
 }
 
 void SimFaults::setClientSlow(int client, bool slow)

@@ -8,6 +8,7 @@
 namespace fanout {
 
 class InProcessBus;
+class RedisConnection;
 class SimFleet;
 
 /// The faults of a simulation: nodes killed, restarted, partitioned and healed, the broker
@@ -19,9 +20,10 @@ class SimFaults : public QObject
     Q_OBJECT
 public:
     /// `bus` is the in-process bus, or null on a real Redis, where "broker down" cuts every
-    /// node's link because the engine cannot stop the server.
+    /// node's link because the engine cannot stop the server, and `redis` a command connection
+    /// to that server (CLIENT KILL of a subscribe connection).
     SimFaults(const Scenario &scenario, SimFleet &fleet, FaultTimeline &timeline, InProcessBus *bus,
-              QObject *parent = nullptr);
+              RedisConnection *redis, QObject *parent = nullptr);
 
     /// Carries out a fault step (not PublishRate, which is traffic).
     void apply(const ScenarioStep &step, qint64 tick);
@@ -41,12 +43,15 @@ private:
     void restartNode(int node, qint64 tick);
     void setPartitioned(int node, bool partitioned, qint64 tick);
     void setBrokerUp(bool up, qint64 tick);
+    void cutSubscription(int node, qint64 tick);
+    void killOnRedis(const QString &clientName);
     void setClientSlow(int client, bool slow);
 
     const Scenario &m_scenario;
     SimFleet &m_fleet;
     FaultTimeline &m_timeline;
     InProcessBus *m_bus;
+    RedisConnection *m_redis;
     bool m_busUp = true;
 };
 

@@ -39,9 +39,14 @@ SimFleet::~SimFleet()
 
 bool SimFleet::startNodes(const SimNode::BrokerFactory &brokerFactory, QString *error)
 {
+    NodeConfig config;
+    if (!m_scenario.fleet.isEmpty())
+        config.channelPrefix = QStringLiteral("ws:%1:room:").arg(m_scenario.fleet);
+    if (m_scenario.delivery == Scenario::Delivery::Streams)
+        config.history.size = m_scenario.historySize;
+    const QString idStem = m_scenario.fleet.isEmpty() ? QStringLiteral("sim") : m_scenario.fleet;
     for (int i = 0; i < m_scenario.nodes; ++i) {
-        m_nodes.push_back(
-            std::make_unique<SimNode>(i, NodeConfig::DefaultChannelPrefix, brokerFactory, m_scenario.offlineQueue));
+        m_nodes.push_back(std::make_unique<SimNode>(i, idStem, config, brokerFactory, m_scenario.offlineQueue));
         m_originSerials.push_back(0);
         m_connections.push_back(0);
         if (!m_nodes.back()->start(error))
@@ -250,6 +255,10 @@ void SimFleet::captureNodes(SimSnapshot *s) const
         node.useful = stats.brokerMessages - stats.wastedMessages;
         node.delivered = stats.deliveries - stats.eventDeliveries;
         node.fallbackDelivered = stats.fallbackDeliveries;
+        node.historyDelivered = stats.historyDeliveries;
+        node.historyLost = stats.historyLost;
+        s->historyDeliveries += stats.historyDeliveries;
+        s->historyLost += stats.historyLost;
         s->busPublishes += brokerStats.published;
         s->busDeliveries += brokerStats.messagesReceived;
         s->busBytes += brokerStats.bytesReceived;

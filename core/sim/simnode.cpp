@@ -1,12 +1,12 @@
 #include "simnode.h"
 
-#include "node/node.h"
 #include "transport/nodeserver.h"
 
 namespace fanout {
 
-SimNode::SimNode(int index, const QString &channelPrefix, BrokerFactory brokerFactory, qsizetype offlineQueue)
-    : m_index(index), m_channelPrefix(channelPrefix), m_brokerFactory(std::move(brokerFactory)),
+SimNode::SimNode(int index, const QString &idStem, const NodeConfig &config, BrokerFactory brokerFactory,
+                 qsizetype offlineQueue)
+    : m_index(index), m_idStem(idStem), m_config(config), m_brokerFactory(std::move(brokerFactory)),
       m_offlineQueue(offlineQueue)
 { }
 
@@ -21,11 +21,13 @@ bool SimNode::start(QString *error)
     if (m_node)
         return true;
     ++m_incarnation;
-    m_id = m_incarnation == 1 ? QStringLiteral("sim-%1").arg(m_index)
-                              : QStringLiteral("sim-%1-r%2").arg(m_index).arg(m_incarnation);
+    m_id = m_incarnation == 1 ? QStringLiteral("%1-%2").arg(m_idStem).arg(m_index)
+                              : QStringLiteral("%1-%2-r%3").arg(m_idStem).arg(m_index).arg(m_incarnation);
     Broker *broker = m_brokerFactory(m_id);
     broker->setOfflineQueueCapacity(m_offlineQueue);
-    m_node = std::make_unique<Node>(NodeConfig {m_id, m_channelPrefix, {}}, broker);
+    NodeConfig config = m_config;
+    config.nodeId = m_id;
+    m_node = std::make_unique<Node>(config, broker);
     m_server = std::make_unique<NodeServer>(m_node.get());
     if (!m_server->listen(QHostAddress::LocalHost, m_port)) {
         *error = QStringLiteral("node %1 cannot listen on 127.0.0.1:%2: %3")

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "broker/broker.h"
-#include "node/nodestats.h"
+#include "node/node.h"
 
 #include <QUrl>
 
@@ -11,7 +11,6 @@
 namespace fanout {
 
 class ClientProtocol;
-class Node;
 class NodeServer;
 
 /// One node of a simulated fleet: the very Node, Broker and NodeServer that fanout-node runs,
@@ -23,7 +22,10 @@ class SimNode
 public:
     using BrokerFactory = std::function<Broker *(const QString &nodeId)>;
 
-    SimNode(int index, const QString &channelPrefix, BrokerFactory brokerFactory, qsizetype offlineQueue);
+    /// The node is named `<idStem>-<index>` (a restart adds `-r<incarnation>`); `config` gives
+    /// its channel prefix and history policy.
+    SimNode(int index, const QString &idStem, const NodeConfig &config, BrokerFactory brokerFactory,
+            qsizetype offlineQueue);
     ~SimNode();
 
     bool start(QString *error);
@@ -45,7 +47,8 @@ public:
 
 private:
     int m_index;
-    QString m_channelPrefix;
+    QString m_idStem;
+    NodeConfig m_config;
     BrokerFactory m_brokerFactory;
     qsizetype m_offlineQueue;
     int m_incarnation = 0;

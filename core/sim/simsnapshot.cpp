@@ -56,16 +56,21 @@ QJsonObject SimSnapshot::toReport() const
             {"wasted", double(node.wasted)},
             {"delivered", double(node.delivered)},
             {"fallback_delivered", double(node.fallbackDelivered)},
+            {"history_delivered", double(node.historyDelivered)},
+            {"history_lost", double(node.historyLost)},
         });
     }
     return QJsonObject {
         {"scenario", scenario},
         {"broker", broker},
+        {"delivery", delivery},
         {"sim_seconds", simSeconds},
         {"wall_seconds", wallSeconds},
         {"published", double(totals.published)},
         {"expected", double(totals.expected)},
         {"delivered", double(totals.delivered)},
+        {"on_time", double(totals.delivered - totals.recovered)},
+        {"recovered", double(totals.recovered)},
         {"lost", double(totals.lost)},
         {"duplicates", double(totals.duplicates)},
         {"lost_by_cause", lostByCause},
@@ -82,6 +87,8 @@ QJsonObject SimSnapshot::toReport() const
         {"wasted_node_deliveries", double(wastedNodeDeliveries)},
         {"socket_deliveries", double(socketDeliveries)},
         {"event_deliveries", double(eventDeliveries)},
+        {"history_deliveries", double(historyDeliveries)},
+        {"history_lost", double(historyLost)},
         {"latency_ms", QJsonObject {{"p50", latencyP50Ms}, {"p99", latencyP99Ms}, {"max", latencyMaxMs}}},
         {"nodes", nodeArray},
     };

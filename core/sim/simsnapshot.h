@@ -45,12 +45,15 @@ struct SimNodeSnapshot {
     quint64 wasted = 0; ///< of those, for a room without local members
     quint64 delivered = 0;
     quint64 fallbackDelivered = 0;
+    quint64 historyDelivered = 0; ///< of `delivered`, read back from a room's history
+    quint64 historyLost = 0; ///< ranges the history no longer held
 };
 
 /// Everything a UI or a report reads of a running simulation, copied out at one instant.
 struct SimSnapshot {
     QString scenario;
     QString broker; ///< "in-process" or the Redis URL
+    QString delivery; ///< "pubsub" or "streams" (Scenario::deliveryName)
     SimPhase phase = SimPhase::Setup;
     double simSeconds = 0;
     double wallSeconds = 0;
@@ -64,6 +67,8 @@ struct SimSnapshot {
     quint64 wastedNodeDeliveries = 0;
     quint64 socketDeliveries = 0; ///< messages handed to sessions
     quint64 eventDeliveries = 0; ///< user_joined/user_left events handed to typed sessions
+    quint64 historyDeliveries = 0; ///< messages read back from a history to fill a gap
+    quint64 historyLost = 0; ///< ranges of a history that could not be recovered
     quint64 skippedPublishes = 0; ///< publishes not made because the sender was disconnected
     quint64 refusedPublishes = 0; ///< message frames the protocol answered with an error
     quint64 protocolErrors = 0; ///< error frames the protocol sent virtual clients

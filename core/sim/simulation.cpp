@@ -24,7 +24,7 @@ constexpr int ConnectBatch = 5000;
 }
 
 Simulation::Simulation(const Scenario &scenario, QObject *parent)
-    : QObject(parent), m_scenario(scenario), m_generator(scenario), m_ledger(m_timeline, m_traces),
+    : QObject(parent), m_scenario(scenario.fleets().front()), m_generator(scenario), m_ledger(m_timeline, m_traces),
       m_fleet(new SimFleet(m_scenario, m_generator, m_ledger, m_timeline, this)),
       m_clock(new SimClock(scenario.tickMs, this))
 {
@@ -75,7 +75,7 @@ bool Simulation::setUp(const QString &redisUrl, QString *error)
         m_console = new RedisServerConsole(m_consoleConnection, m_brokerName, this);
         setSpeed(m_clock->speed());
     }
-    m_faults = new SimFaults(m_scenario, *m_fleet, m_timeline, m_bus.get(), this);
+    m_faults = new SimFaults(m_scenario, *m_fleet, m_timeline, m_bus.get(), m_consoleConnection, this);
     connect(m_faults, &SimFaults::logged, this, &Simulation::logEvent);
     connect(m_faults, &SimFaults::errorOccurred, this, &Simulation::errorOccurred);
     m_wallClock.start();
@@ -276,6 +276,7 @@ SimSnapshot Simulation::snapshot() const
     SimSnapshot s;
     s.scenario = m_scenario.name;
     s.broker = m_brokerName;
+    s.delivery = Scenario::deliveryName(m_scenario.delivery);
     s.phase = m_phase;
     s.simSeconds = simSeconds();
     s.wallSeconds = m_wallClock.isValid() ? m_wallClock.elapsed() / 1000.0 : 0;
@@ -324,8 +325,13 @@ void Simulation::onNodeLinkChanged(int index, bool connected)
     const SimNode &node = m_fleet->node(index);
     if (m_phase == Phase::Setup || !node.isUp())
         return;
-    logEvent(connected ? QStringLiteral("%1 connected to the broker and resubscribed its rooms").arg(node.id())
-                       : QStringLiteral("%1 lost the broker: local-only delivery").arg(node.id()));
+    if (connected)
+        logEvent(QStringLiteral("%1 connected to the broker and resubscribed its rooms").arg(node.id()));
+    else if (node.node()->hasHistory())
+        logEvent(
+            QStringLiteral("%1 lost the broker: messages wait for it, gaps are read from the history").arg(node.id()));
+    else
+        logEvent(QStringLiteral("%1 lost the broker: local-only delivery").arg(node.id()));
 }
 
 }

@@ -35,6 +35,8 @@ class Simulation : public QObject
 public:
     using Phase = SimPhase;
 
+    /// One fleet: a side-by-side scenario (Scenario::Delivery::Both) runs its first fleet here;
+    /// split it with Scenario::fleets() and run one Simulation per fleet.
     explicit Simulation(const Scenario &scenario, QObject *parent = nullptr);
     ~Simulation() override;
 

@@ -18,11 +18,11 @@ void VirtualClient::setSlow(bool slow, SlowPolicy policy, qsizetype queueLimit, 
     m_queueLimit = queueLimit;
     m_drainPerTick = drainPerTick;
     if (slow && !m_queue)
-        m_queue = std::make_unique<std::deque<quint64>>();
+        m_queue = std::make_unique<std::deque<Queued>>();
     if (!slow && m_queue) {
         const qint64 now = m_ledger.nowNs();
-        for (const quint64 key : *m_queue)
-            m_ledger.delivered(key, m_index, now, true);
+        for (const Queued &queued : *m_queue)
+            m_ledger.delivered(queued.key, m_index, now, queued.arrival, true);
         m_queue.reset();
         m_overflowed = false;
     }
@@ -43,8 +43,10 @@ void VirtualClient::deliver(const Delivery &delivery)
         return;
     }
     const quint64 key = m_ledger.keyOf(delivery.envelope());
+    const auto arrival = delivery.source() == Delivery::Source::History ? DeliveryLedger::Arrival::FromHistory
+                                                                        : DeliveryLedger::Arrival::Live;
     if (!m_slow) {
-        m_ledger.delivered(key, m_index, m_ledger.nowNs());
+        m_ledger.delivered(key, m_index, m_ledger.nowNs(), arrival);
         return;
     }
     if (m_overflowed || queueLength() >= m_queueLimit) {
@@ -57,7 +59,7 @@ void VirtualClient::deliver(const Delivery &delivery)
         }
         return;
     }
-    m_queue->push_back(key);
+    m_queue->push_back({key, arrival});
     m_ledger.queued(key);
 }
 
@@ -68,7 +70,7 @@ void VirtualClient::drain()
     m_drainCarry += m_drainPerTick;
     const qint64 now = m_ledger.nowNs();
     while (m_drainCarry >= 1.0 - 1e-9 && !m_queue->empty()) {
-        m_ledger.delivered(m_queue->front(), m_index, now, true);
+        m_ledger.delivered(m_queue->front().key, m_index, now, m_queue->front().arrival, true);
         m_queue->pop_front();
         m_drainCarry -= 1.0;
     }
@@ -79,8 +81,8 @@ void VirtualClient::drain()
 void VirtualClient::dropQueue(LossCause cause)
 {
     if (m_queue) {
-        for (const quint64 key : std::exchange(*m_queue, {}))
-            m_ledger.dropped(key, m_index, cause, true);
+        for (const Queued &queued : std::exchange(*m_queue, {}))
+            m_ledger.dropped(queued.key, m_index, cause, true);
     }
     m_overflowed = false;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "deliveryledger.h"
 #include "faulttimeline.h"
 #include "session/session.h"
 
@@ -9,8 +10,6 @@
 #include <vector>
 
 namespace fanout {
-
-class DeliveryLedger;
 
 /// A simulated client: a typed-mode Session with no socket. It speaks to its node through the
 /// node's ClientProtocol like any WebSocket client (join frames, message frames), so every rule
@@ -65,7 +64,11 @@ private:
     qsizetype m_queueLimit = 0;
     double m_drainPerTick = 0;
     double m_drainCarry = 0;
-    std::unique_ptr<std::deque<quint64>> m_queue; ///< only slow clients have one
+    struct Queued {
+        quint64 key;
+        DeliveryLedger::Arrival arrival;
+    };
+    std::unique_ptr<std::deque<Queued>> m_queue; ///< only slow clients have one
     quint64 m_slowDrops = 0;
     quint64 m_events = 0;
     quint64 m_errors = 0;

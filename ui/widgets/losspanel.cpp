@@ -12,8 +12,11 @@ LossPanel::LossPanel(QWidget *parent) : QWidget(parent)
     m_expected = addRow(tr("Expected deliveries"), QStringLiteral("lossExpected"),
                         tr("Room members at publish time, summed over messages"));
     m_delivered = addRow(tr("Delivered"), QStringLiteral("lossDelivered"), tr("Deliveries that arrived"));
+    m_onTime = addRow(tr("    on time"), QStringLiteral("lossOnTime"), tr("Live deliveries within the settle window"));
+    m_recovered = addRow(tr("    recovered"), QStringLiteral("lossRecovered"),
+                         tr("Read back from a room's history to fill a gap, or arrived after the settle window"));
     m_lost = addRow(tr("Lost"), QStringLiteral("lossLost"), tr("Expected deliveries that never arrived"));
-    const char *causes[] = {"node down", "broker down", "partition", "slow client", "unexplained"};
+    const char *causes[] = {"node down", "broker down", "partition", "subscription cut", "slow client", "unexplained"};
     for (int cause = 0; cause < fanout::LossCauseCount; ++cause) {
         m_causes.append(
             addRow(QStringLiteral("    %1").arg(tr(causes[cause])),
@@ -22,7 +25,8 @@ LossPanel::LossPanel(QWidget *parent) : QWidget(parent)
     }
     m_duplicates = addRow(tr("Duplicates"), QStringLiteral("lossDuplicates"),
                           tr("Deliveries of a message a client already had: must stay 0"));
-    m_late = addRow(tr("Late"), QStringLiteral("lossLate"), tr("Deliveries after their message was settled as lost"));
+    m_late = addRow(tr("Late, not recovered"), QStringLiteral("lossLate"),
+                    tr("Deliveries after their message was settled, to a member not counted lost"));
     m_open = addRow(tr("In flight"), QStringLiteral("lossOpen"), tr("Messages not settled yet"));
     m_skipped = addRow(tr("Not sent (sender offline)"), QStringLiteral("lossSkipped"),
                        tr("Publishes drawn for a client that was disconnected"));
@@ -46,6 +50,8 @@ void LossPanel::setSnapshot(const fanout::SimSnapshot &snapshot)
     m_published->setText(locale.toString(totals.published));
     m_expected->setText(locale.toString(totals.expected));
     m_delivered->setText(locale.toString(totals.delivered));
+    m_onTime->setText(locale.toString(totals.delivered - totals.recovered));
+    m_recovered->setText(locale.toString(totals.recovered));
     m_lost->setText(locale.toString(totals.lost));
     for (int cause = 0; cause < fanout::LossCauseCount; ++cause)
         m_causes[cause]->setText(locale.toString(totals.lostByCause[size_t(cause)]));

@@ -6,8 +6,8 @@
 
 class QLabel;
 
-/// Expected against delivered, what was lost and why, and duplicates: the engine's accounting,
-/// as numbers.
+/// Expected against delivered (on time or recovered), what was lost and why, and duplicates:
+/// the engine's accounting, as numbers.
 class LossPanel : public QWidget
 {
     Q_OBJECT
@@ -22,6 +22,8 @@ private:
     QLabel *m_published;
     QLabel *m_expected;
     QLabel *m_delivered;
+    QLabel *m_onTime;
+    QLabel *m_recovered;
     QLabel *m_lost;
     QList<QLabel *> m_causes;
     QLabel *m_duplicates;

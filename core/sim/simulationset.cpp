@@ -1,0 +1,82 @@
+#include "simulationset.h"
+
+#include "simulation.h"
+
+namespace fanout {
+
+SimulationSet::SimulationSet(const Scenario &scenario, QObject *parent) : QObject(parent)
+{
+    const std::vector<Scenario> fleets = scenario.fleets();
+    for (const Scenario &fleetScenario : fleets) {
+        auto *simulation = new Simulation(fleetScenario, this);
+        const int index = count();
+        const QString prefix = fleets.size() > 1 ? fleetScenario.fleet + QStringLiteral(": ") : QString();
+        m_fleets.push_back(simulation);
+        connect(simulation, &Simulation::snapshotReady, this,
+                [this, index](const SimSnapshot &snapshot) { emit snapshotReady(index, snapshot); });
+        connect(simulation, &Simulation::eventLogged, this,
+                [this, prefix](double at, const QString &text) { emit eventLogged(at, prefix + text); });
+        connect(simulation, &Simulation::errorOccurred, this,
+                [this, prefix](const QString &message) { emit errorOccurred(prefix + message); });
+        connect(simulation, &Simulation::finished, this, [this] {
+            if (++m_finished == count())
+                emit finished();
+        });
+    }
+}
+
+bool SimulationSet::setUp(const QString &redisUrl, QString *error)
+{
+    for (Simulation *simulation : m_fleets) {
+        if (!simulation->setUp(redisUrl, error))
+            return false;
+    }
+    return true;
+}
+
+void SimulationSet::run()
+{
+    for (Simulation *simulation : m_fleets)
+        simulation->run();
+}
+
+void SimulationSet::pause()
+{
+    for (Simulation *simulation : m_fleets)
+        simulation->pause();
+}
+
+void SimulationSet::step()
+{
+    for (Simulation *simulation : m_fleets)
+        simulation->step();
+}
+
+void SimulationSet::setSpeed(double factor)
+{
+    for (Simulation *simulation : m_fleets)
+        simulation->setSpeed(factor);
+}
+
+void SimulationSet::setSnapshotInterval(int milliseconds)
+{
+    for (Simulation *simulation : m_fleets)
+        simulation->setSnapshotInterval(milliseconds);
+}
+
+void SimulationSet::apply(const ScenarioStep &step)
+{
+    for (Simulation *simulation : m_fleets)
+        simulation->apply(step);
+}
+
+bool SimulationSet::isSettingUp() const
+{
+    for (const Simulation *simulation : m_fleets) {
+        if (simulation->phase() == SimPhase::Setup)
+            return true;
+    }
+    return false;
+}
+
+}

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "scenario.h"
+#include "simsnapshot.h"
+
+#include <QObject>
+
+#include <vector>
+
+namespace fanout {
+
+class Simulation;
+
+/// The fleets of one scenario, run together: one Simulation per Scenario::fleets() entry (two
+/// side by side for Scenario::Delivery::Both, each with its own broker connections, channels
+/// and ledger). Every command goes to every fleet, so they see the same traffic and the same
+/// faults at the same ticks. With one fleet this is just that Simulation.
+class SimulationSet : public QObject
+{
+    Q_OBJECT
+public:
+    explicit SimulationSet(const Scenario &scenario, QObject *parent = nullptr);
+
+    /// Sets every fleet up on the same broker (see Simulation::setUp); stops at the first error.
+    bool setUp(const QString &redisUrl, QString *error);
+    void run();
+    void pause();
+    void step();
+    void setSpeed(double factor);
+    void setSnapshotInterval(int milliseconds);
+    void apply(const ScenarioStep &step);
+
+    int count() const { return int(m_fleets.size()); }
+    Simulation *fleet(int index) const { return m_fleets[size_t(index)]; }
+    /// Whether some fleet is still connecting.
+    bool isSettingUp() const;
+
+signals:
+    void snapshotReady(int fleet, const fanout::SimSnapshot &snapshot);
+    /// Every fleet has finished; their last snapshots were the last snapshotReady() of each.
+    void finished();
+    void errorOccurred(const QString &message);
+    /// A fleet's event, its text prefixed with the fleet's name when there are several.
+    void eventLogged(double simSeconds, const QString &text);
+
+private:
+    std::vector<Simulation *> m_fleets;
+    int m_finished = 0;
+};
+
+}

@@ -13,4 +13,5 @@ shoot basics 4
 shoot node-failure 5
 shoot redis-outage 4.5
 shoot amplification 4
+shoot durable-vs-fireforget 11
 echo "screenshots written to docs/images/"

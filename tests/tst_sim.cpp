@@ -471,7 +471,8 @@ void tst_Sim::scenarioErrorsSayWhere()
 
 void tst_Sim::builtinScenariosLoad()
 {
-    const QStringList expected {"amplification", "basics", "hot-room", "node-failure", "redis-outage", "slow-consumer"};
+    const QStringList expected {"amplification", "basics",       "durable-vs-fireforget", "hot-room",
+                                "node-failure",  "redis-outage", "slow-consumer"};
     QCOMPARE(Scenario::builtinNames(), expected);
     for (const QString &name : expected) {
         QString error;

@@ -13,6 +13,7 @@
 #include "redisserver.h"
 #include "sim/simulation.h"
 #include "simulationcontroller.h"
+#include "widgets/comparisonpanel.h"
 #include "widgets/timeserieschart.h"
 
 #include <QAbstractButton>
@@ -21,6 +22,8 @@
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QDockWidget>
+#include <QGroupBox>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
@@ -36,6 +39,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+
+#include <array>
 
 using fanout::Scenario;
 using fanout::SimSnapshot;
@@ -113,6 +118,7 @@ private slots:
     void modelsPassTheModelTester();
     void mainWindowRunsAndAccounts();
     void faultActionsApplyToTheirSubject();
+    void sideBySideShowsBothFleets();
     void consoleAnswersLikeRedisCli();
     void consoleIsReadOnlyOnRedisUntilWritesAreConfirmed();
     void attachInspectsTheStudioPrefix();
@@ -262,6 +268,60 @@ void tst_Studio::faultActionsApplyToTheirSubject()
     QCOMPARE(controller->lastSnapshot().nodes.at(0).state, fanout::SimNodeState::Up);
     window.findChild<QAction *>(QStringLiteral("actionHealNode"))->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(controller->lastSnapshot().nodes.at(2).state, fanout::SimNodeState::Up, 5000);
+}
+
+void tst_Studio::sideBySideShowsBothFleets()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    SimulationController *controller = window.controller();
+    QSignalSpy fleets(controller, &SimulationController::fleetSnapshotUpdated);
+    window.startScenario(scenario(QStringLiteral("durable-vs-fireforget")));
+    QTRY_VERIFY(window.findChild<QDockWidget *>(QStringLiteral("comparisonDock"))->isVisible());
+    auto *panel = window.findChild<ComparisonPanel *>();
+    QVERIFY(panel && panel->isVisible());
+    // Node 1's subscribe connection is killed at 2 s; its losses settle a second later.
+    QTRY_VERIFY_WITH_TIMEOUT(controller->lastSnapshot().simSeconds >= 3.5, 15000);
+    window.findChild<QAction *>(QStringLiteral("actionPause"))->trigger();
+    std::array<SimSnapshot, 2> last;
+    const auto bothPaused = [&] {
+        for (const QList<QVariant> &arguments : std::as_const(fleets))
+            last[size_t(arguments.at(0).toInt())] = arguments.at(1).value<SimSnapshot>();
+        fleets.clear();
+        return last[0].phase == fanout::SimPhase::Paused && last[1].phase == fanout::SimPhase::Paused;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(bothPaused(), 5000);
+    QCOMPARE(panel->fleetCount(), 2);
+    QCOMPARE(last[0].delivery, QStringLiteral("pubsub"));
+    QCOMPARE(last[1].delivery, QStringLiteral("streams"));
+    QVERIFY(last[0].totals.lostByCause[size_t(fanout::LossCause::SubscriptionCut)] > 0);
+    QCOMPARE(last[1].totals.lost, 0u);
+    QVERIFY(last[1].totals.recovered > 0);
+    const QLocale locale;
+    for (int fleet = 0; fleet < 2; ++fleet) {
+        const auto *box = panel->findChild<QGroupBox *>(QStringLiteral("fleet%1").arg(fleet));
+        QVERIFY(box);
+        const auto &totals = last[size_t(fleet)].totals;
+        QCOMPARE(labelText(*box, QStringLiteral("lossLost")), locale.toString(totals.lost));
+        QCOMPARE(labelText(*box, QStringLiteral("lossRecovered")), locale.toString(totals.recovered));
+        QCOMPARE(labelText(*box, QStringLiteral("lossOnTime")), locale.toString(totals.delivered - totals.recovered));
+        QVERIFY(box->findChild<TimeSeriesChart *>(QStringLiteral("fleetRateChart"))->pointCount(0) > 5);
+    }
+    // The window's other views show the first fleet.
+    QCOMPARE(controller->lastSnapshot().delivery, QStringLiteral("pubsub"));
+
+    window.findChild<QTableView *>(QStringLiteral("nodeView"))->selectRow(0);
+    window.findChild<QAction *>(QStringLiteral("actionCutSubscription"))->trigger();
+    const QAbstractItemModel *log = window.findChild<QAbstractItemView *>(QStringLiteral("eventView"))->model();
+    const auto logged = [log](const QString &text) {
+        for (int row = 0; row < log->rowCount(); ++row) {
+            if (log->index(row, 0).data().toString().contains(text))
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(logged(QStringLiteral("streams: streams-0's subscribe connection killed")), 5000);
 }
 
 void tst_Studio::consoleAnswersLikeRedisCli()

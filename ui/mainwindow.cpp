@@ -9,6 +9,7 @@
 #include "sim/simulation.h"
 #include "simulationcontroller.h"
 #include "simulationtoolbar.h"
+#include "widgets/comparisonpanel.h"
 #include "widgets/consolepanel.h"
 #include "widgets/fleetdialog.h"
 #include "widgets/fleetview.h"
@@ -38,8 +39,8 @@ MainWindow::MainWindow(const QString &channelPrefix, QWidget *parent)
       m_actions(this), m_exporter(this, m_charts.rateChart(), &m_history, m_controller),
       m_roomModel(new RoomMatrixModel(this)), m_eventModel(new EventLogModel(this)), m_fleetView(new FleetView),
       m_nodes(new NodesPanel(m_actions)), m_roomView(new QTableView), m_lossPanel(new LossPanel),
-      m_tracePanel(new TracePanel), m_console(new ConsolePanel), m_toolBar(new SimulationToolBar(m_actions)),
-      m_statusLabel(new QLabel)
+      m_comparison(new ComparisonPanel), m_tracePanel(new TracePanel), m_console(new ConsolePanel),
+      m_toolBar(new SimulationToolBar(m_actions)), m_statusLabel(new QLabel)
 {
     setWindowTitle(tr("Fanout Studio"));
     setObjectName(QStringLiteral("mainWindow"));
@@ -102,6 +103,9 @@ void MainWindow::createDocks()
         = addDock(tr("Latency"), QStringLiteral("latencyDock"), m_charts.latencyChart(), Qt::RightDockWidgetArea);
     tabifyDockWidget(amplification, nodeChart);
     tabifyDockWidget(nodeChart, latency);
+    m_comparisonDock
+        = addDock(tr("Side by side"), QStringLiteral("comparisonDock"), m_comparison, Qt::RightDockWidgetArea);
+    tabifyDockWidget(latency, m_comparisonDock);
     amplification->raise();
 
     addDock(tr("Loss"), QStringLiteral("lossDock"), m_lossPanel, Qt::LeftDockWidgetArea);
@@ -146,6 +150,7 @@ void MainWindow::connectActions()
 void MainWindow::connectController()
 {
     connect(m_controller, &SimulationController::snapshotUpdated, this, &MainWindow::onSnapshot);
+    connect(m_controller, &SimulationController::fleetSnapshotUpdated, m_comparison, &ComparisonPanel::setSnapshot);
     connect(m_controller, &SimulationController::loaded, this, &MainWindow::onLoaded);
     connect(m_controller, &SimulationController::eventLogged, m_eventModel, &EventLogModel::append);
     connect(m_controller, &SimulationController::commandAnswered, m_console, &ConsolePanel::showAnswer);
@@ -176,6 +181,11 @@ void MainWindow::startScenario(const fanout::Scenario &scenario, const QString &
 {
     m_history.clear();
     m_eventModel->clear();
+    m_comparison->clear();
+    if (scenario.delivery == fanout::Scenario::Delivery::Both) {
+        m_comparisonDock->raise();
+        resizeDocks({m_comparisonDock}, {width() / 2}, Qt::Horizontal); // two charts need the room
+    }
     m_actions.brokerDown->setChecked(false);
     m_toolBar->showScenario(scenario);
     const bool onRedis = !redisUrl.isEmpty();

@@ -12,6 +12,7 @@
 class QLabel;
 class QProgressDialog;
 class QTableView;
+class ComparisonPanel;
 class ConsolePanel;
 class EventLogModel;
 class FleetView;
@@ -29,7 +30,9 @@ struct SimSnapshot;
 }
 
 /// Fanout Studio's window: the fleet drawn in the middle; docks for the nodes, the rooms x nodes
-/// matrix, the charts, the loss panel, the event log, message traces and a redis-cli console.
+/// matrix, the charts, the loss panel, fleets side by side, the event log, message traces and a
+/// redis-cli console. With two fleets (pub/sub and streams) every view but the side-by-side one
+/// shows the first.
 /// It reads only the snapshots, events and answers the SimulationController hands it.
 class MainWindow : public QMainWindow
 {
@@ -84,6 +87,8 @@ private:
     NodesPanel *m_nodes;
     QTableView *m_roomView;
     LossPanel *m_lossPanel;
+    ComparisonPanel *m_comparison;
+    QDockWidget *m_comparisonDock = nullptr;
     TracePanel *m_tracePanel;
     ConsolePanel *m_console;
     SimulationToolBar *m_toolBar;

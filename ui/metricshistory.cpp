@@ -28,6 +28,11 @@ bool MetricsHistory::add(const fanout::SimSnapshot &snapshot)
     sample.busUseful = rate(usefulNow, usefulBefore);
     sample.busWasted = rate(snapshot.wastedNodeDeliveries, m_previous.wastedNodeDeliveries);
     sample.socket = rate(snapshot.socketDeliveries, m_previous.socketDeliveries);
+    const auto &totals = snapshot.totals;
+    const auto &before = m_previous.totals;
+    sample.onTime = rate(totals.delivered - totals.recovered, before.delivered - before.recovered);
+    sample.recovered = rate(totals.recovered, before.recovered);
+    sample.lost = rate(totals.lost, before.lost);
     sample.amplification = sample.publishes > 0 ? (sample.busUseful + sample.busWasted) / sample.publishes : 0;
     sample.busBytes = rate(snapshot.busBytes, m_previous.busBytes);
     sample.latencyP50 = snapshot.latencyP50Ms;
@@ -66,7 +71,8 @@ QString MetricsHistory::toCsv(const QStringList &nodeIds) const
 {
     QStringList header {"sim_seconds",      "publishes_per_s",         "bus_useful_per_s",
                         "bus_wasted_per_s", "socket_deliveries_per_s", "amplification",
-                        "bus_bytes_per_s",  "latency_p50_ms",          "latency_p99_ms"};
+                        "bus_bytes_per_s",  "latency_p50_ms",          "latency_p99_ms",
+                        "on_time_per_s",    "recovered_per_s",         "lost_per_s"};
     for (const QString &id : nodeIds)
         header.append(QStringLiteral("delivered_per_s_%1").arg(id));
     QString csv = header.join(QLatin1Char(',')) + QLatin1Char('\n');
@@ -74,7 +80,8 @@ QString MetricsHistory::toCsv(const QStringList &nodeIds) const
         QStringList row {
             QString::number(s.time, 'f', 3), QString::number(s.publishes),  QString::number(s.busUseful),
             QString::number(s.busWasted),    QString::number(s.socket),     QString::number(s.amplification),
-            QString::number(s.busBytes),     QString::number(s.latencyP50), QString::number(s.latencyP99)};
+            QString::number(s.busBytes),     QString::number(s.latencyP50), QString::number(s.latencyP99),
+            QString::number(s.onTime),       QString::number(s.recovered),  QString::number(s.lost)};
         for (qsizetype n = 0; n < nodeIds.size(); ++n)
             row.append(QString::number(size_t(n) < s.nodeDeliveries.size() ? s.nodeDeliveries[size_t(n)] : 0.0));
         csv += row.join(QLatin1Char(',')) + QLatin1Char('\n');

@@ -19,6 +19,9 @@ public:
         double busUseful = 0;
         double busWasted = 0;
         double socket = 0;
+        double onTime = 0; ///< ledger deliveries on time
+        double recovered = 0; ///< ledger deliveries recovered
+        double lost = 0; ///< deliveries settled as lost
         double amplification = 0;
         double busBytes = 0;
         double latencyP50 = 0;

@@ -24,6 +24,11 @@ const FaultSpec faultSpecs[] = {
      Qt::CTRL | Qt::Key_D, QT_TRANSLATE_NOOP("StudioActions", "Cut the selected node from the broker")},
     {Action::HealNode, "actionHealNode", QT_TRANSLATE_NOOP("StudioActions", "&Heal node"), Qt::CTRL | Qt::Key_H,
      QT_TRANSLATE_NOOP("StudioActions", "Reconnect the selected node to the broker")},
+    {Action::CutSubscription, "actionCutSubscription", QT_TRANSLATE_NOOP("StudioActions", "&Cut subscribe connection"),
+     Qt::CTRL | Qt::Key_U,
+     QT_TRANSLATE_NOOP("StudioActions",
+                       "Kill the selected node's subscribe connection: it reconnects and subscribes again, and "
+                       "misses what was published meanwhile unless its rooms have a history")},
     {Action::BrokerDown, "actionBrokerDown", QT_TRANSLATE_NOOP("StudioActions", "&Broker down"), Qt::CTRL | Qt::Key_B,
      QT_TRANSLATE_NOOP("StudioActions", "Take the whole broker down (toggle)")},
     {Action::SlowClient, "actionSlowClient", QT_TRANSLATE_NOOP("StudioActions", "Make a client &slow..."),

@@ -303,8 +303,8 @@ void tst_Delivery::headlessReportHasBothFleets()
     QTemporaryDir dir;
     const QString report = dir.filePath(QStringLiteral("report.json"));
     QProcess process;
-    process.start(QStringLiteral(FANOUT_STUDIO_PATH), {"--headless", "--scenario", "durable-vs-fireforget",
-                                                       "--seconds", "3", "--report", report});
+    process.start(QStringLiteral(FANOUT_STUDIO_PATH),
+                  {"--headless", "--scenario", "durable-vs-fireforget", "--seconds", "3", "--report", report});
     QVERIFY(process.waitForFinished(60000));
     const QString printed = QString::fromUtf8(process.readAllStandardError());
     QCOMPARE(process.exitCode(), 0);

@@ -112,8 +112,11 @@ void SimFaults::setBrokerUp(bool up, qint64 tick)
 void SimFaults::cutSubscription(int index, qint64 tick)
 {
     const SimNode &node = m_fleet.node(index);
-    if (!node.isUp() || node.node()->broker()->state() != Broker::State::Connected)
+    if (!node.isUp() || node.node()->broker()->state() != Broker::State::Connected) {
+        emit logged(QStringLiteral("%1 has no subscribe connection to cut: it is not connected to the broker")
+                        .arg(node.isUp() ? node.id() : QStringLiteral("node %1").arg(index)));
         return;
+    }
     m_timeline.setSubscriptionCut(index, tick);
     if (m_bus)
         m_bus->killClient(node.id());

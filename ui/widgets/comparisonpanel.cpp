@@ -72,9 +72,9 @@ void ComparisonPanel::setSnapshot(int fleet, const fanout::SimSnapshot &snapshot
     c.box->setTitle(fleetTitle(snapshot.delivery));
     const auto &totals = snapshot.totals;
     const QLocale locale;
-    c.summary->setText(tr("<b>%1</b> recovered, <b>%2</b> lost of %3 expected deliveries")
-                           .arg(locale.toString(totals.recovered), locale.toString(totals.lost),
-                                locale.toString(totals.expected)));
+    c.summary->setText(
+        tr("<b>%1</b> recovered, <b>%2</b> lost of %3 expected deliveries")
+            .arg(locale.toString(totals.recovered), locale.toString(totals.lost), locale.toString(totals.expected)));
     c.loss->setSnapshot(snapshot);
     if (!c.history.add(snapshot))
         return;

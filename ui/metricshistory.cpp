@@ -30,7 +30,7 @@ bool MetricsHistory::add(const fanout::SimSnapshot &snapshot)
     sample.socket = rate(snapshot.socketDeliveries, m_previous.socketDeliveries);
     const auto &totals = snapshot.totals;
     const auto &before = m_previous.totals;
-    sample.onTime = rate(totals.delivered - totals.recovered, before.delivered - before.recovered);
+    sample.onTime = rate(totals.onTime(), before.onTime());
     sample.recovered = rate(totals.recovered, before.recovered);
     sample.lost = rate(totals.lost, before.lost);
     sample.amplification = sample.publishes > 0 ? (sample.busUseful + sample.busWasted) / sample.publishes : 0;

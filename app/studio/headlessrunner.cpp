@@ -60,7 +60,7 @@ void HeadlessRunner::onFinished()
 {
     QJsonArray fleetReports;
     for (int i = 0; i < m_fleets->count(); ++i) {
-        const fanout::SimSnapshot snapshot = m_fleets->fleet(i)->snapshot();
+        const fanout::SimSnapshot &snapshot = m_fleets->finalSnapshot(i);
         const auto &totals = snapshot.totals;
         std::fprintf(stderr,
                      "%s: published %llu, expected %llu, delivered %llu (recovered %llu), lost %llu, duplicates %llu, "

@@ -108,7 +108,10 @@ void InProcessBroker::onKilled()
     qCInfo(lcBroker) << m_name << "connection killed by the server";
     dropConnection();
     setState(State::Connecting);
-    QTimer::singleShot(ReconnectAfterKillMs, this, &InProcessBroker::finishConnect);
+    QTimer::singleShot(ReconnectAfterKillMs, this, [this, kill = ++m_kills] {
+        if (kill == m_kills) // a later kill waits its own delay
+            finishConnect();
+    });
 }
 
 void InProcessBroker::onBusDestroyed()

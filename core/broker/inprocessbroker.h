@@ -16,7 +16,8 @@ class InProcessBroker : public Broker
 {
     Q_OBJECT
 public:
-    /// After a kill, the reconnect waits as long as a RedisConnection's first attempt.
+    /// After a kill, the reconnect waits as long as a RedisConnection's first attempt
+    /// (RedisConnection::InitialReconnectDelayMs).
     static constexpr int ReconnectAfterKillMs = 100;
 
     /// The bus must outlive this connection, or be destroyed first (the connection then stays
@@ -57,6 +58,7 @@ private:
     QString m_name;
     bool m_linkUp = true;
     bool m_flushScheduled = false;
+    quint64 m_kills = 0;
     std::vector<std::pair<QByteArray, QByteArray>> m_inbox;
 };
 

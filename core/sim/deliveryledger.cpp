@@ -148,15 +148,13 @@ std::optional<qint64> DeliveryLedger::recoverSettled(quint64 key, int client)
     if (it == m_lossSeqByKey.cend())
         return std::nullopt;
     SettledLoss &loss = m_settledLosses[size_t(it.value() - m_firstLossSeq)];
-    const auto position = std::lower_bound(loss.clients.cbegin(), loss.clients.cend(), client);
-    if (position == loss.clients.cend() || *position != client)
+    const auto member = std::lower_bound(loss.members.begin(), loss.members.end(), client,
+                                         [](const SettledLoss::Member &m, int c) { return m.client < c; });
+    if (member == loss.members.end() || member->client != client || member->recovered)
         return std::nullopt;
-    const auto index = size_t(position - loss.clients.cbegin());
-    if (loss.recovered[index])
-        return std::nullopt;
-    loss.recovered[index] = true;
+    member->recovered = true;
     --m_totals.lost;
-    --m_totals.lostByCause[size_t(loss.causes[index])];
+    --m_totals.lostByCause[size_t(member->cause)];
     --m_clientLost[size_t(client)];
     ++m_totals.delivered;
     ++m_totals.recovered;
@@ -166,11 +164,11 @@ std::optional<qint64> DeliveryLedger::recoverSettled(quint64 key, int client)
 
 void DeliveryLedger::rememberLosses(SettledLoss loss)
 {
-    m_rememberedLosses += loss.clients.size();
+    m_rememberedLosses += loss.members.size();
     m_lossSeqByKey.insert(loss.key, m_firstLossSeq + qint64(m_settledLosses.size()));
     m_settledLosses.push_back(std::move(loss));
-    while (m_rememberedLosses > MaxRememberedLosses) {
-        m_rememberedLosses -= m_settledLosses.front().clients.size();
+    while (m_rememberedLosses > MaxRememberedLosses || m_settledLosses.size() > MaxRememberedLossMessages) {
+        m_rememberedLosses -= m_settledLosses.front().members.size();
         m_lossSeqByKey.remove(m_settledLosses.front().key);
         m_settledLosses.pop_front();
         ++m_firstLossSeq;
@@ -212,7 +210,7 @@ void DeliveryLedger::settleFront(qint64 finalTick)
     Record &record = m_records.front();
     quint64 lost = record.dropped;
     if (record.delivered + record.dropped < quint32(record.members.size())) {
-        SettledLoss unreached {record.key, record.trace.publishedNs, {}, {}, {}};
+        SettledLoss unreached {record.key, record.trace.publishedNs, {}};
         for (qsizetype i = 0; i < record.members.size(); ++i) {
             if (record.reached[size_t(i / 64)] & (quint64(1) << (i % 64)))
                 continue;
@@ -222,10 +220,8 @@ void DeliveryLedger::settleFront(qint64 finalTick)
             ++m_totals.lostByCause[size_t(cause)];
             ++m_clientLost[size_t(client)];
             ++lost;
-            unreached.clients.push_back(client);
-            unreached.causes.push_back(cause);
+            unreached.members.push_back({client, cause, false});
         }
-        unreached.recovered.assign(unreached.clients.size(), false);
         rememberLosses(std::move(unreached));
     }
     record.trace.delivered = record.delivered;

@@ -42,12 +42,16 @@ public:
         quint64 lateDeliveries = 0;
         quint64 foreignDeliveries = 0; ///< of messages the simulation did not publish
         quint64 open = 0; ///< records not settled yet
+
+        quint64 onTime() const { return delivered - recovered; }
     };
 
     /// A trace lists at most this many sessions; its counts cover them all.
     static constexpr size_t MaxTracedSessions = 100;
-    /// Settled losses remembered so that a late arrival can take them back; older ones stay lost.
+    /// Settled losses remembered so that a late arrival can take them back (members, and the
+    /// messages they belong to); older ones stay lost.
     static constexpr size_t MaxRememberedLosses = 1'000'000;
+    static constexpr size_t MaxRememberedLossMessages = 100'000;
 
     /// How a delivery reached its client.
     enum class Arrival {
@@ -102,13 +106,16 @@ private:
         quint32 queued = 0;
         MessageTrace trace;
     };
-    /// The members of one settled message that were counted lost, ascending, with their causes.
+    /// The members of one settled message that were counted lost, by ascending client.
     struct SettledLoss {
+        struct Member {
+            int client;
+            LossCause cause;
+            bool recovered;
+        };
         quint64 key = 0;
         qint64 publishedNs = 0;
-        std::vector<int> clients;
-        std::vector<LossCause> causes;
-        std::vector<bool> recovered;
+        std::vector<Member> members;
     };
 
     Record *find(quint64 key);

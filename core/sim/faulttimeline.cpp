@@ -144,10 +144,8 @@ LossCause FaultTimeline::blame(int client, int publisherNode, qint64 publishTick
         return LossCause::NodeDown;
     if (changedDuring(m_bus, publishTick, finalTick, [](bool up) { return !up; }))
         return LossCause::BrokerDown;
-    // A cut loses what was already on its way to the node, published a moment before.
     const auto &cuts = m_cuts[size_t(home.node)];
-    if (std::any_of(cuts.begin(), cuts.end(),
-                    [&](qint64 cut) { return cut >= publishTick - CutReachTicks && cut <= finalTick; }))
+    if (std::any_of(cuts.begin(), cuts.end(), [&](qint64 cut) { return std::abs(cut - publishTick) <= CutReachTicks; }))
         return LossCause::SubscriptionCut;
     if (changedDuring(m_nodes[size_t(home.node)], publishTick, finalTick, partitioned)
         || changedDuring(m_nodes[size_t(publisherNode)], publishTick, finalTick, partitioned))

@@ -24,8 +24,9 @@ const char *lossCauseName(LossCause cause);
 class FaultTimeline
 {
 public:
-    /// A subscription cut is blamed for messages published this many ticks before it, which
-    /// may still have been on their way to the node.
+    /// A subscription cut is blamed for messages published this close to it: before it, they
+    /// were still on their way to the node; after it, the node may not have noticed yet (on
+    /// Redis the kill takes a round trip). Later ones find the node's link down.
     static constexpr qint64 CutReachTicks = 5;
 
     enum class NodeCondition {

@@ -118,24 +118,34 @@ void SimFaults::cutSubscription(int index, qint64 tick)
         return;
     }
     m_timeline.setSubscriptionCut(index, tick);
-    if (m_bus)
-        m_bus->killClient(node.id());
-    else
+    if (!m_bus)
         killOnRedis(ClientNames::nodeSubscribe(node.id()));
+    else if (!m_bus->killClient(node.id()))
+        emit errorOccurred(QStringLiteral("cut_subscription: no connection named %1").arg(node.id()));
     emit logged(QStringLiteral("%1's subscribe connection killed: it reconnects and subscribes again").arg(node.id()));
 }
 
 void SimFaults::killOnRedis(const QString &clientName)
 {
-    // Redis kills by id, not by name: find the connection first, as an operator would.
-    m_redis->send({"CLIENT", "LIST", "TYPE", "pubsub"}, [this, clientName](const RedisReply &reply) {
-        for (const ClientInfo &client : ClientInfo::parseList(reply.string)) {
-            if (client.name == clientName) {
-                m_redis->send({"CLIENT", "KILL", "ID", QByteArray::number(client.id)});
-                return;
-            }
+    // Redis kills by id, not by name: find the connection first, as an operator would. Not
+    // with TYPE pubsub: a subscribe connection whose SUBSCRIBE is not answered yet is not one.
+    const auto fail
+        = [this](const QString &problem) { emit errorOccurred(QStringLiteral("cut_subscription: ") + problem); };
+    m_redis->send({"CLIENT", "LIST"}, [this, clientName, fail](const RedisReply &reply) {
+        if (reply.isError()) {
+            fail(QStringLiteral("CLIENT LIST: %1").arg(QString::fromUtf8(reply.string)));
+            return;
         }
-        emit errorOccurred(QStringLiteral("cut_subscription: no connection named %1 on Redis").arg(clientName));
+        for (const ClientInfo &client : ClientInfo::parseList(reply.string)) {
+            if (client.name != clientName)
+                continue;
+            m_redis->send({"CLIENT", "KILL", "ID", QByteArray::number(client.id)}, [fail](const RedisReply &killed) {
+                if (killed.isError())
+                    fail(QStringLiteral("CLIENT KILL: %1").arg(QString::fromUtf8(killed.string)));
+            });
+            return;
+        }
+        fail(QStringLiteral("no connection named %1 on Redis").arg(clientName));
     });
 }
 

@@ -40,8 +40,8 @@ SimFleet::~SimFleet()
 bool SimFleet::startNodes(const SimNode::BrokerFactory &brokerFactory, QString *error)
 {
     NodeConfig config;
-    if (!m_scenario.fleet.isEmpty())
-        config.channelPrefix = QStringLiteral("ws:%1:room:").arg(m_scenario.fleet);
+    if (!m_scenario.fleet.isEmpty()) // one fleet's rooms beside the other's, under the usual prefix
+        config.channelPrefix = NodeConfig::DefaultChannelPrefix + m_scenario.fleet + QLatin1Char(':');
     if (m_scenario.delivery == Scenario::Delivery::Streams)
         config.history.size = m_scenario.historySize;
     const QString idStem = m_scenario.fleet.isEmpty() ? QStringLiteral("sim") : m_scenario.fleet;

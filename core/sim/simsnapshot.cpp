@@ -69,7 +69,7 @@ QJsonObject SimSnapshot::toReport() const
         {"published", double(totals.published)},
         {"expected", double(totals.expected)},
         {"delivered", double(totals.delivered)},
-        {"on_time", double(totals.delivered - totals.recovered)},
+        {"on_time", double(totals.onTime())},
         {"recovered", double(totals.recovered)},
         {"lost", double(totals.lost)},
         {"duplicates", double(totals.duplicates)},

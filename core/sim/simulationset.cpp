@@ -12,13 +12,15 @@ SimulationSet::SimulationSet(const Scenario &scenario, QObject *parent) : QObjec
         const int index = count();
         const QString prefix = fleets.size() > 1 ? fleetScenario.fleet + QStringLiteral(": ") : QString();
         m_fleets.push_back(simulation);
+        m_final.emplace_back();
         connect(simulation, &Simulation::snapshotReady, this,
                 [this, index](const SimSnapshot &snapshot) { emit snapshotReady(index, snapshot); });
         connect(simulation, &Simulation::eventLogged, this,
                 [this, prefix](double at, const QString &text) { emit eventLogged(at, prefix + text); });
         connect(simulation, &Simulation::errorOccurred, this,
                 [this, prefix](const QString &message) { emit errorOccurred(prefix + message); });
-        connect(simulation, &Simulation::finished, this, [this] {
+        connect(simulation, &Simulation::finished, this, [this, index](const SimSnapshot &last) {
+            m_final[size_t(index)] = last;
             if (++m_finished == count())
                 emit finished();
         });
@@ -56,12 +58,6 @@ void SimulationSet::setSpeed(double factor)
 {
     for (Simulation *simulation : m_fleets)
         simulation->setSpeed(factor);
-}
-
-void SimulationSet::setSnapshotInterval(int milliseconds)
-{
-    for (Simulation *simulation : m_fleets)
-        simulation->setSnapshotInterval(milliseconds);
 }
 
 void SimulationSet::apply(const ScenarioStep &step)

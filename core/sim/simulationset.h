@@ -27,17 +27,19 @@ public:
     void pause();
     void step();
     void setSpeed(double factor);
-    void setSnapshotInterval(int milliseconds);
     void apply(const ScenarioStep &step);
 
     int count() const { return int(m_fleets.size()); }
     Simulation *fleet(int index) const { return m_fleets[size_t(index)]; }
     /// Whether some fleet is still connecting.
     bool isSettingUp() const;
+    /// A fleet's last snapshot, the one its run finished with (a finished fleet's nodes may
+    /// still hear late arrivals while the other one runs; the report is what was settled).
+    const SimSnapshot &finalSnapshot(int index) const { return m_final[size_t(index)]; }
 
 signals:
     void snapshotReady(int fleet, const fanout::SimSnapshot &snapshot);
-    /// Every fleet has finished; their last snapshots were the last snapshotReady() of each.
+    /// Every fleet has finished; finalSnapshot() has each one's last snapshot.
     void finished();
     void errorOccurred(const QString &message);
     /// A fleet's event, its text prefixed with the fleet's name when there are several.
@@ -45,6 +47,7 @@ signals:
 
 private:
     std::vector<Simulation *> m_fleets;
+    std::vector<SimSnapshot> m_final;
     int m_finished = 0;
 };
 

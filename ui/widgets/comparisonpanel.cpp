@@ -1,6 +1,7 @@
 #include "comparisonpanel.h"
 
 #include "losspanel.h"
+#include "sim/scenario.h"
 #include "timeserieschart.h"
 
 #include <QGroupBox>
@@ -12,7 +13,7 @@
 namespace {
 QString fleetTitle(const QString &delivery)
 {
-    if (delivery == QLatin1String("streams"))
+    if (delivery == fanout::Scenario::deliveryName(fanout::Scenario::Delivery::Streams))
         return ComparisonPanel::tr("Streams: every room a history, gaps filled");
     return ComparisonPanel::tr("Pub/sub: fire and forget");
 }

@@ -16,12 +16,10 @@ LossPanel::LossPanel(QWidget *parent) : QWidget(parent)
     m_recovered = addRow(tr("    recovered"), QStringLiteral("lossRecovered"),
                          tr("Read back from a room's history to fill a gap, or arrived after the settle window"));
     m_lost = addRow(tr("Lost"), QStringLiteral("lossLost"), tr("Expected deliveries that never arrived"));
-    const char *causes[] = {"node down", "broker down", "partition", "subscription cut", "slow client", "unexplained"};
     for (int cause = 0; cause < fanout::LossCauseCount; ++cause) {
-        m_causes.append(
-            addRow(QStringLiteral("    %1").arg(tr(causes[cause])),
-                   QStringLiteral("lost_%1").arg(QLatin1String(fanout::lossCauseName(fanout::LossCause(cause)))),
-                   tr("Lost deliveries blamed on this cause")));
+        const QString name = QLatin1String(fanout::lossCauseName(fanout::LossCause(cause)));
+        m_causes.append(addRow(QStringLiteral("    ") + QString(name).replace(QLatin1Char('_'), QLatin1Char(' ')),
+                               QStringLiteral("lost_") + name, tr("Lost deliveries blamed on this cause")));
     }
     m_duplicates = addRow(tr("Duplicates"), QStringLiteral("lossDuplicates"),
                           tr("Deliveries of a message a client already had: must stay 0"));
@@ -50,7 +48,7 @@ void LossPanel::setSnapshot(const fanout::SimSnapshot &snapshot)
     m_published->setText(locale.toString(totals.published));
     m_expected->setText(locale.toString(totals.expected));
     m_delivered->setText(locale.toString(totals.delivered));
-    m_onTime->setText(locale.toString(totals.delivered - totals.recovered));
+    m_onTime->setText(locale.toString(totals.onTime()));
     m_recovered->setText(locale.toString(totals.recovered));
     m_lost->setText(locale.toString(totals.lost));
     for (int cause = 0; cause < fanout::LossCauseCount; ++cause)

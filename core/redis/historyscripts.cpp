@@ -2,8 +2,6 @@
 
 #include "redisconnection.h"
 
-#include <QCryptographicHash>
-
 #include <algorithm>
 
 namespace fanout {
@@ -20,19 +18,11 @@ QByteArray metaKey(const QByteArray &channel)
     return '{' + channel + "}:meta";
 }
 
-QList<QByteArray> call(const QByteArray &script, const QByteArray &sha, bool bySha,
-                       const QList<QByteArray> &keysAndArgs)
-{
-    QList<QByteArray> words {bySha ? QByteArray("EVALSHA") : QByteArray("EVAL"), bySha ? sha : script, "2"};
-    words.append(keysAndArgs);
-    return words;
 }
 
-}
-
-const QByteArray &HistoryScripts::publishScript()
+const RedisScript &HistoryScripts::publishScript()
 {
-    static const QByteArray script = R"lua(
+    static const RedisScript script(R"lua(
 local stream, meta = KEYS[1], KEYS[2]
 local channel, envelope, size, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local origin, id = ARGV[5], tonumber(ARGV[6])
@@ -73,13 +63,13 @@ redis.call('EXPIRE', stream, ttl)
 redis.call('EXPIRE', meta, ttl)
 redis.call('PUBLISH', channel, message)
 return {offset, epoch, 0}
-)lua";
+)lua");
     return script;
 }
 
-const QByteArray &HistoryScripts::readScript()
+const RedisScript &HistoryScripts::readScript()
 {
-    static const QByteArray script = R"lua(
+    static const RedisScript script(R"lua(
 local position = redis.call('HMGET', KEYS[2], 'epoch', 'top')
 local limit = tonumber(ARGV[2])
 local entries = {}
@@ -91,31 +81,25 @@ if limit > 0 and position[1] then
   end
 end
 return {position[1] or '', position[2] or '0', entries}
-)lua";
+)lua");
     return script;
-}
-
-QByteArray HistoryScripts::sha1(const QByteArray &script)
-{
-    return QCryptographicHash::hash(script, QCryptographicHash::Sha1).toHex();
 }
 
 QList<QByteArray> HistoryScripts::publishCall(const QByteArray &channel, const QByteArray &envelope,
                                               const HistoryAppend &append, const QByteArray &newEpoch, bool bySha)
 {
-    static const QByteArray sha = sha1(publishScript());
-    return call(publishScript(), sha, bySha,
-                {streamKey(channel), metaKey(channel), channel, envelope, QByteArray::number(append.policy.size),
-                 QByteArray::number(append.policy.ttlSeconds), append.origin.toUtf8(), QByteArray::number(append.id),
-                 newEpoch});
+    return publishScript().call({streamKey(channel), metaKey(channel)},
+                                {channel, envelope, QByteArray::number(append.policy.size),
+                                 QByteArray::number(append.policy.ttlSeconds), append.origin.toUtf8(),
+                                 QByteArray::number(append.id), newEpoch},
+                                bySha);
 }
 
 QList<QByteArray> HistoryScripts::readCall(const QByteArray &channel, const HistoryQuery &query, bool bySha)
 {
-    static const QByteArray sha = sha1(readScript());
-    return call(readScript(), sha, bySha,
-                {streamKey(channel), metaKey(channel), QByteArray::number(query.after), QByteArray::number(query.limit),
-                 query.latest ? "1" : "0"});
+    return readScript().call(
+        {streamKey(channel), metaKey(channel)},
+        {QByteArray::number(query.after), QByteArray::number(query.limit), query.latest ? "1" : "0"}, bySha);
 }
 
 std::optional<StreamPosition> HistoryScripts::parsePublish(const RedisReply &reply)
@@ -152,11 +136,6 @@ bool HistoryScripts::isRetryable(const RedisReply &reply)
     return reply.string == RedisConnection::LostError
         || std::any_of(transient.begin(), transient.end(),
                        [&](const QByteArray &prefix) { return reply.string.startsWith(prefix); });
-}
-
-bool HistoryScripts::isNoScript(const RedisReply &reply)
-{
-    return reply.isError() && reply.string.startsWith("NOSCRIPT");
 }
 
 }

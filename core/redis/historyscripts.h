@@ -2,6 +2,7 @@
 
 #include "broker/history.h"
 #include "redisreply.h"
+#include "redisscript.h"
 
 #include <QList>
 
@@ -23,16 +24,14 @@ namespace fanout {
 class HistoryScripts
 {
 public:
-    static const QByteArray &publishScript();
-    static const QByteArray &readScript();
-    static QByteArray sha1(const QByteArray &script);
+    static const RedisScript &publishScript();
+    static const RedisScript &readScript();
 
     static QList<QByteArray> publishCall(const QByteArray &channel, const QByteArray &envelope,
                                          const HistoryAppend &append, const QByteArray &newEpoch, bool bySha);
     static QList<QByteArray> readCall(const QByteArray &channel, const HistoryQuery &query, bool bySha);
     static std::optional<StreamPosition> parsePublish(const RedisReply &reply);
     static HistoryRead parseRead(const RedisReply &reply, bool latest);
-    static bool isNoScript(const RedisReply &reply);
     /// Errors after which the call may be sent again: the connection went away (Redis may or
     /// may not have run it), or Redis could not run it now (loading, busy, a replica, no
     /// script). The script recognises a publish it already stored.

@@ -88,7 +88,7 @@ void RedisBroker::sendToHistory(const QByteArray &channel, const QByteArray &env
         // script recognising what it already stored. Replies come in order, so the publishes
         // behind this one are parked behind it.
         if (HistoryScripts::isRetryable(answer)) {
-            if (HistoryScripts::isNoScript(answer) && !hasParkedPublishes())
+            if (RedisScript::isNoScript(answer) && !hasParkedPublishes())
                 loadScripts();
             queueOffline(channel, envelope, std::move(append));
             retrySoon();
@@ -105,7 +105,7 @@ void RedisBroker::sendToHistory(const QByteArray &channel, const QByteArray &env
 void RedisBroker::readHistory(const QByteArray &channel, const HistoryQuery &query, HistoryReadReply reply)
 {
     auto handle = [this, channel, query, reply](const RedisReply &answer) {
-        if (!HistoryScripts::isNoScript(answer)) {
+        if (!RedisScript::isNoScript(answer)) {
             reply(HistoryScripts::parseRead(answer, query.latest));
             return;
         }
@@ -135,8 +135,8 @@ void RedisBroker::retrySoon()
 
 void RedisBroker::loadScripts()
 {
-    for (const QByteArray *script : {&HistoryScripts::publishScript(), &HistoryScripts::readScript()})
-        m_publisher->send({"SCRIPT", "LOAD", *script});
+    for (const RedisScript *script : {&HistoryScripts::publishScript(), &HistoryScripts::readScript()})
+        m_publisher->send({"SCRIPT", "LOAD", script->source()});
 }
 
 QByteArray RedisBroker::nextEpoch()

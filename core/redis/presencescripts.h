@@ -1,0 +1,32 @@
+#pragma once
+
+#include "broker/presence.h"
+#include "redisscript.h"
+
+#include <QList>
+
+namespace fanout {
+
+struct RedisReply;
+
+/// The two Lua scripts of a presence set on Redis (PresenceChange) and how to call them. Keys
+/// share the set's name, which carries its channel's hash tag: `<set>` (a hash: connection ->
+/// entry as JSON), `<set>:expiry` (a sorted set: connection -> expiry in ms) and `<set>:count`
+/// (a hash: subject -> entries), so a change is one atomic step in one slot. No key is ever
+/// scanned: a read costs in proportion to the set's entries. Every key expires a while after
+/// its last change, so a set whose whole fleet is gone does not stay for ever.
+class PresenceScripts
+{
+public:
+    /// How long a set's keys outlive their last change, in entry lifetimes.
+    static constexpr int KeyLifetimes = 3;
+
+    static const RedisScript &changeScript();
+    static const RedisScript &readScript();
+
+    static QList<QByteArray> changeCall(const PresenceChange &change, qint64 ttlMs, bool bySha);
+    static QList<QByteArray> readCall(const QByteArray &set, qint64 nowMs, bool bySha);
+    static PresenceRead parseRead(const RedisReply &reply);
+};
+
+}

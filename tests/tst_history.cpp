@@ -37,8 +37,7 @@ public:
     {
         for (int i = 0; i < nodes; ++i) {
             const QString id = QStringLiteral("h%1").arg(i);
-            m_nodes.push_back(std::make_unique<Node>(
-                fanout::NodeConfig {id, fanout::NodeConfig::DefaultChannelPrefix, History}, makeBroker(id)));
+            m_nodes.push_back(std::make_unique<Node>(fanout::NodeConfig::named(id, History), makeBroker(id)));
             m_members.push_back(std::make_unique<RecordingSession>(id + QStringLiteral("/m"), SessionProtocol::Typed));
         }
     }
@@ -154,8 +153,7 @@ namespace {
 /// One node with a history behind a real WebSocket listener.
 struct ServedNode {
     explicit ServedNode(BusFixture &bus)
-        : node(fanout::NodeConfig {QStringLiteral("served"), fanout::NodeConfig::DefaultChannelPrefix, History},
-               bus.makeBroker(QStringLiteral("served"))),
+        : node(fanout::NodeConfig::named(QStringLiteral("served"), History), bus.makeBroker(QStringLiteral("served"))),
           server(&node)
     {
         listening = server.listen(QHostAddress::LocalHost, 0);
@@ -336,7 +334,7 @@ void tst_History::restartedNodeWithTheSameIdIsNotADuplicate()
     QVERIFY(bus);
     HistoryFleet fleet(*bus, 1);
     QVERIFY(fleet.joinAll());
-    const fanout::NodeConfig config {QStringLiteral("same-id"), fanout::NodeConfig::DefaultChannelPrefix, History};
+    const fanout::NodeConfig config = fanout::NodeConfig::named(QStringLiteral("same-id"), History);
     for (int life = 0; life < 2; ++life) {
         Node publisher(config, bus->makeBroker(QStringLiteral("same-id")));
         QTRY_COMPARE(publisher.broker()->state(), fanout::Broker::State::Connected);

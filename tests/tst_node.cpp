@@ -35,8 +35,7 @@ public:
     {
         for (int i = 0; i < count; ++i) {
             const QString id = QStringLiteral("node-%1").arg(i);
-            auto node = std::make_unique<Node>(fanout::NodeConfig {id, fanout::NodeConfig::DefaultChannelPrefix, {}},
-                                               bus.makeBroker(id));
+            auto node = std::make_unique<Node>(fanout::NodeConfig::named(id), bus.makeBroker(id));
             auto server = std::make_unique<NodeServer>(node.get());
             m_listening &= server->listen(QHostAddress::LocalHost, 0);
             m_nodes.push_back(std::move(node));

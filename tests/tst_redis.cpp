@@ -254,7 +254,7 @@ void tst_Redis::brokerNamesItsTwoConnections()
 void tst_Redis::nodeResubscribesAfterItsSubscriberIsKilled()
 {
     auto *broker = new fanout::RedisBroker(m_server.url(), QStringLiteral("victim"));
-    fanout::Node node({QStringLiteral("victim"), fanout::NodeConfig::DefaultChannelPrefix, {}}, broker);
+    fanout::Node node(fanout::NodeConfig::named(QStringLiteral("victim")), broker);
     QTRY_COMPARE(broker->state(), fanout::Broker::State::Connected);
     RecordingSession a(QStringLiteral("a"), fanout::SessionProtocol::Room);
     RecordingSession b(QStringLiteral("b"), fanout::SessionProtocol::Room);

@@ -390,7 +390,7 @@ void tst_Sim::virtualClientMeetsTheRoomCap()
 {
     // The same pieces a simulation wires: a node, its protocol, a virtual client.
     fanout::InProcessBus bus;
-    fanout::Node node({QStringLiteral("cap"), fanout::NodeConfig::DefaultChannelPrefix, {}},
+    fanout::Node node(fanout::NodeConfig::named(QStringLiteral("cap")),
                       new fanout::InProcessBroker(&bus, QStringLiteral("cap")));
     fanout::ClientProtocol protocol(node);
     fanout::FaultTimeline timeline;

@@ -77,7 +77,7 @@ int main(int argc, char *argv[])
 
     fanout::RedisBroker *redisBroker = nullptr;
     fanout::Broker *broker = createBroker(options, &app, &redisBroker);
-    fanout::Node node({options.nodeId, options.channelPrefix, options.history}, broker);
+    fanout::Node node(options.nodeConfig(), broker);
     fanout::NodeServer server(&node);
     if (!server.listen(options.host, options.port)) {
         std::fprintf(stderr, "fanout-node: cannot listen on %s:%u: %s\n", qPrintable(options.host.toString()),

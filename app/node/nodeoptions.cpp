@@ -1,6 +1,7 @@
 #include "nodeoptions.h"
 
 #include <QCommandLineParser>
+#include <QFile>
 #include <QUuid>
 
 namespace {
@@ -23,7 +24,8 @@ struct NodeCommandLine {
     std::optional<QString> readPort(quint16 *port) const;
     std::optional<QString> readRedis(std::optional<fanout::RedisUrl> *redis) const;
     std::optional<QString> readNodeId(QString *nodeId) const;
-    std::optional<QString> readHistory(fanout::HistoryPolicy *history) const;
+    std::optional<QString> readNumbers(NodeOptions *options) const;
+    std::optional<QString> readUsers(NodeOptions *options) const;
 
     const QProcessEnvironment &environment;
     QCommandLineParser parser;
@@ -56,6 +58,26 @@ struct NodeCommandLine {
         QStringLiteral("Seconds a room's history outlives its last message (env HISTORY_TTL, default %1).")
             .arg(fanout::HistoryPolicy::DefaultTtlSeconds),
         QStringLiteral("seconds")};
+    const QCommandLineOption tokenSecretOption {
+        QStringLiteral("token-secret"),
+        QStringLiteral("HS256 secret of client tokens (env TOKEN_SECRET); without one clients name themselves, "
+                       "unverified."),
+        QStringLiteral("secret")};
+    const QCommandLineOption tokenSecretFileOption {
+        QStringLiteral("token-secret-file"),
+        QStringLiteral("Read the token secret from this file (env TOKEN_SECRET_FILE; one trailing newline is "
+                       "dropped)."),
+        QStringLiteral("file")};
+    const QCommandLineOption presenceTtlOption {
+        QStringLiteral("presence-ttl"),
+        QStringLiteral("Seconds a presence entry lives without a refresh (env PRESENCE_TTL, default %1).")
+            .arg(fanout::NodeConfig().presenceTtlSeconds),
+        QStringLiteral("seconds")};
+    const QCommandLineOption userPrefixOption {QStringLiteral("user-prefix"),
+                                               QStringLiteral("Channel prefix of direct messages (env USER_PREFIX, "
+                                                              "default %1).")
+                                                   .arg(fanout::NodeConfig().userPrefix),
+                                               QStringLiteral("prefix")};
 };
 
 NodeCommandLine::NodeCommandLine(const QProcessEnvironment &environment) : environment(environment)
@@ -63,8 +85,9 @@ NodeCommandLine::NodeCommandLine(const QProcessEnvironment &environment) : envir
     parser.setApplicationDescription(
         QStringLiteral("Fan-out WebSocket node: rooms of WebSocket clients, shared across a fleet of nodes "
                        "through Redis pub/sub (channel PREFIX+room, envelope {origin,room,payload,ts})."));
-    parser.addOptions(
-        {hostOption, portOption, redisOption, nodeIdOption, prefixOption, historySizeOption, historyTtlOption});
+    parser.addOptions({hostOption, portOption, redisOption, nodeIdOption, prefixOption, historySizeOption,
+                       historyTtlOption, tokenSecretOption, tokenSecretFileOption, presenceTtlOption,
+                       userPrefixOption});
 }
 
 std::optional<ParseResult> NodeCommandLine::parse(const QStringList &arguments)
@@ -94,11 +117,42 @@ std::optional<QString> NodeCommandLine::read(NodeOptions *options) const
     const QString prefix = value(prefixOption, "CHANNEL_PREFIX");
     if (!prefix.isEmpty())
         options->channelPrefix = prefix;
-    return readHistory(&options->history);
+    if (std::optional<QString> fault = readNumbers(options))
+        return fault;
+    return readUsers(options);
 }
 
-std::optional<QString> NodeCommandLine::readHistory(fanout::HistoryPolicy *history) const
+std::optional<QString> NodeCommandLine::readUsers(NodeOptions *options) const
 {
+    const QString secret = value(tokenSecretOption, "TOKEN_SECRET");
+    const QString secretFile = value(tokenSecretFileOption, "TOKEN_SECRET_FILE");
+    if (!secret.isEmpty() && !secretFile.isEmpty())
+        return QStringLiteral("--token-secret and --token-secret-file: give one of them");
+    options->tokenSecret = secret.toUtf8();
+    if (!secretFile.isEmpty()) {
+        QFile file(secretFile);
+        if (!file.open(QIODevice::ReadOnly))
+            return QStringLiteral("--token-secret-file: cannot read %1: %2").arg(secretFile, file.errorString());
+        options->tokenSecret = file.readAll();
+        if (options->tokenSecret.endsWith('\n'))
+            options->tokenSecret.chop(options->tokenSecret.endsWith("\r\n") ? 2 : 1);
+        if (options->tokenSecret.isEmpty())
+            return QStringLiteral("--token-secret-file: %1 is empty").arg(secretFile);
+    }
+    const QString userPrefix = value(userPrefixOption, "USER_PREFIX");
+    if (!userPrefix.isEmpty())
+        options->userPrefix = userPrefix;
+    if (options->userPrefix.startsWith(options->channelPrefix)
+        || options->channelPrefix.startsWith(options->userPrefix))
+        return QStringLiteral("--user-prefix: \"%1\" and the channel prefix \"%2\" overlap: a room and a user could "
+                              "share a channel")
+            .arg(options->userPrefix, options->channelPrefix);
+    return std::nullopt;
+}
+
+std::optional<QString> NodeCommandLine::readNumbers(NodeOptions *options) const
+{
+    fanout::HistoryPolicy *history = &options->history;
     struct Field {
         const QCommandLineOption &option;
         const char *variable;
@@ -107,7 +161,8 @@ std::optional<QString> NodeCommandLine::readHistory(fanout::HistoryPolicy *histo
         qint64 max;
     };
     for (const Field &field : {Field {historySizeOption, "HISTORY_SIZE", &history->size, 0, 10'000'000},
-                               Field {historyTtlOption, "HISTORY_TTL", &history->ttlSeconds, 1, 365 * 86400}}) {
+                               Field {historyTtlOption, "HISTORY_TTL", &history->ttlSeconds, 1, 365 * 86400},
+                               Field {presenceTtlOption, "PRESENCE_TTL", &options->presenceTtlSeconds, 2, 86400}}) {
         const QString text = value(field.option, field.variable);
         if (text.isEmpty())
             continue;

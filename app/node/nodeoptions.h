@@ -17,6 +17,14 @@ struct NodeOptions {
     QString nodeId;
     QString channelPrefix = fanout::NodeConfig::DefaultChannelPrefix;
     fanout::HistoryPolicy history; ///< size 0 (the default): plain pub/sub
+    QByteArray tokenSecret; ///< empty: clients name themselves, unverified
+    QString userPrefix = fanout::NodeConfig().userPrefix;
+    qint64 presenceTtlSeconds = fanout::NodeConfig().presenceTtlSeconds;
+
+    fanout::NodeConfig nodeConfig() const
+    {
+        return {nodeId, channelPrefix, history, tokenSecret, userPrefix, int(presenceTtlSeconds)};
+    }
 
     enum class Outcome {
         Run,

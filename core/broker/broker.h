@@ -1,5 +1,6 @@
 #pragma once
 
+#include "presence.h"
 #include "publishqueue.h"
 
 #include <QByteArray>
@@ -58,6 +59,9 @@ struct BrokerStats {
 ///   twice is stored once and answered with its first position; it is parked like publish()
 ///   while not connected. readHistory() answers from the stored entries, or with ok false
 ///   while not connected (the owner reads again once reconnected).
+/// - Presence (presence.h): changePresence() carries out a PresenceChange in one atomic step,
+///   publishing its events; while not connected it is dropped (the owner joins its entries
+///   again once reconnected). readPresence() answers ok false while not connected.
 class Broker : public QObject
 {
     Q_OBJECT
@@ -79,6 +83,10 @@ public:
     virtual void publishToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append) = 0;
     /// Reads the channel's history; the reply comes from the event loop, never from inside.
     virtual void readHistory(const QByteArray &channel, const HistoryQuery &query, HistoryReadReply reply) = 0;
+    /// `ttlMs`: how long an entry lives without a refresh (the keys' lifetime derives from it).
+    virtual void changePresence(const PresenceChange &change, qint64 ttlMs) = 0;
+    /// Reads a presence set's live entries; the reply comes from the event loop.
+    virtual void readPresence(const QByteArray &set, qint64 nowMs, PresenceReadReply reply) = 0;
     /// A fault hook, not part of running a node: cuts (false) or heals (true) this connection
     /// only, as a network partition between one node and the server would. Messages in flight
     /// are lost and nothing reconnects until healed. The simulation and the tests use it;

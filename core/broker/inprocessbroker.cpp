@@ -72,6 +72,19 @@ void InProcessBroker::readHistory(const QByteArray &channel, const HistoryQuery 
         this, [reply = std::move(reply), read = std::move(read)] { reply(read); }, Qt::QueuedConnection);
 }
 
+void InProcessBroker::changePresence(const PresenceChange &change, qint64)
+{
+    if (state() == State::Connected)
+        m_bus->changePresence(change);
+}
+
+void InProcessBroker::readPresence(const QByteArray &set, qint64 nowMs, PresenceReadReply reply)
+{
+    PresenceRead read = state() == State::Connected ? m_bus->readPresence(set, nowMs) : PresenceRead();
+    QMetaObject::invokeMethod(
+        this, [reply = std::move(reply), read = std::move(read)] { reply(read); }, Qt::QueuedConnection);
+}
+
 void InProcessBroker::setLinkUp(bool up)
 {
     if (up == m_linkUp)

@@ -82,6 +82,19 @@ qint64 InProcessBus::numsub(const QByteArray &channel) const
     return it == m_channels.cend() ? 0 : qint64(it->size());
 }
 
+void InProcessBus::changePresence(const PresenceChange &change)
+{
+    if (!m_up)
+        return;
+    for (const auto &[channel, event] : m_presence.apply(change))
+        publish(channel, event);
+}
+
+PresenceRead InProcessBus::readPresence(const QByteArray &set, qint64 nowMs) const
+{
+    return m_up ? m_presence.read(set, nowMs) : PresenceRead();
+}
+
 QList<const InProcessBroker *> InProcessBus::connectedClients() const
 {
     QList<const InProcessBroker *> connected;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "inprocesshistory.h"
+#include "inprocesspresence.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -24,7 +25,8 @@ struct BusStats {
 /// An in-process pub/sub server with Redis semantics, shared by the nodes of one process.
 /// Each node talks to it through its own InProcessBroker, so one connection can be cut
 /// (setLinkUp on the broker) or the whole server taken down (setUp here). Going down forgets
-/// every subscription, as a Redis restart does. Lives on one thread.
+/// every subscription, as a Redis restart does; histories and presence stay, as on a Redis
+/// that persists. Lives on one thread.
 class InProcessBus : public QObject
 {
     Q_OBJECT
@@ -45,6 +47,10 @@ public:
                                                    const HistoryAppend &append);
     /// The channel's history; ok is false while the bus is down.
     HistoryRead readHistory(const QByteArray &channel, const HistoryQuery &query) const;
+    /// Carries out a presence change and publishes its events; nothing while the bus is down.
+    void changePresence(const PresenceChange &change);
+    /// A presence set's live entries; ok is false while the bus is down.
+    PresenceRead readPresence(const QByteArray &set, qint64 nowMs) const;
     /// PUBSUB CHANNELS pattern: channels with at least one subscriber, sorted.
     QList<QByteArray> channels(QByteArrayView pattern = "*") const;
     /// PUBSUB NUMSUB channel.
@@ -73,6 +79,7 @@ private:
     QHash<QByteArray, std::vector<InProcessBroker *>> m_channels;
     BusStats m_stats;
     InProcessHistory m_history;
+    InProcessPresence m_presence;
 };
 
 }

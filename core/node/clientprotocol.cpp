@@ -29,16 +29,25 @@ bool ClientProtocol::isErrorFrame(QByteArrayView frame)
     return frame.startsWith(R"({"type":"error")");
 }
 
-void ClientProtocol::opened(Session *session, const QString &room)
+ClientProtocol::ClientProtocol(Node &node) : m_node(node), m_auth(node.tokenSecret())
+{
+    QObject::connect(&m_auth, &SessionAuth::authenticated, &m_auth,
+                     [this](Session *session) { m_node.authenticate(session); });
+}
+
+void ClientProtocol::opened(Session *session, const QString &room, const QByteArray &token)
 {
     m_node.attach(session);
     if (session->protocol() == SessionProtocol::Room) {
+        if (!m_auth.opened(session, token))
+            return;
         m_homeRooms.insert(session, room);
         m_node.join(session, room);
         return;
     }
     session->sendText("{\"type\":\"welcome\",\"session\":" + JsonText::quote(session->id())
                       + ",\"node\":" + JsonText::quote(m_node.id()) + '}');
+    m_auth.opened(session, token);
 }
 
 void ClientProtocol::textReceived(Session *session, const QByteArray &frame)
@@ -56,6 +65,7 @@ void ClientProtocol::binaryReceived(Session *session)
 
 void ClientProtocol::closed(Session *session)
 {
+    m_auth.closed(session);
     m_homeRooms.remove(session);
     const QStringList rooms = m_node.detach(session);
     if (session->protocol() == SessionProtocol::Typed) {
@@ -72,7 +82,7 @@ void ClientProtocol::roomModeText(Session *session, const QByteArray &frame)
         session->sendText(errorFrame(QStringLiteral("invalid_json"), error));
         return;
     }
-    m_node.publish(m_homeRooms.value(session), JsonText::compact(*payload), Envelope::Kind::Message, session->id());
+    m_node.publish(m_homeRooms.value(session), JsonText::compact(*payload), Envelope::Kind::Message, session->sender());
 }
 
 void ClientProtocol::typedModeText(Session *session, const QByteArray &frame)
@@ -89,18 +99,44 @@ void ClientProtocol::typedModeText(Session *session, const QByteArray &frame)
         return;
     }
     const QJsonObject object = value->toObject();
-    const auto checked = typeAndRoom(session, object);
+    const QString type = object.value(QLatin1String("type")).toString();
+    if (type == QLatin1String("auth")) {
+        m_auth.authFrame(session, object);
+        return;
+    }
+    if (!m_auth.mayProceed(session)) {
+        session->sendText(errorFrame(QStringLiteral("auth_required"), QStringLiteral("authenticate first")));
+        return;
+    }
+    if (userFrame(session, type, object))
+        return;
+    const std::optional<QString> checked = roomOf(session, type, object);
     if (!checked)
         return;
-    const auto &[type, room] = *checked;
+    const QString &room = *checked;
     if (type == QLatin1String("join")) {
         if (const std::optional<HistoryRequest> request = historyRequest(session, object))
             join(session, room, *request);
     } else if (type == QLatin1String("leave")) {
         leave(session, room);
+    } else if (type == QLatin1String("presence")) {
+        presence(session, room);
     } else {
         message(session, room, object);
     }
+}
+
+bool ClientProtocol::userFrame(Session *session, const QString &type, const QJsonObject &object)
+{
+    if (type == QLatin1String("direct_message"))
+        directMessage(session, object);
+    else if (type == QLatin1String("get_online_users"))
+        m_node.sendOnlineUsers(session);
+    else if (type == QLatin1String("watch_presence"))
+        m_node.watchPresence(session);
+    else
+        return false;
+    return true;
 }
 
 std::optional<ClientProtocol::HistoryRequest> ClientProtocol::historyRequest(Session *session,
@@ -139,12 +175,13 @@ std::optional<ClientProtocol::HistoryRequest> ClientProtocol::historyRequest(Ses
     return request;
 }
 
-std::optional<std::pair<QString, QString>> ClientProtocol::typeAndRoom(Session *session, const QJsonObject &object)
+std::optional<QString> ClientProtocol::roomOf(Session *session, const QString &type, const QJsonObject &object)
 {
-    const QString type = object.value(QLatin1String("type")).toString();
-    if (type != QLatin1String("join") && type != QLatin1String("leave") && type != QLatin1String("message")) {
-        session->sendText(
-            errorFrame(QStringLiteral("unknown_type"), QStringLiteral("\"type\" must be join, leave or message")));
+    static const QStringList roomTypes {"join", "leave", "message", "presence"};
+    if (!roomTypes.contains(type)) {
+        session->sendText(errorFrame(QStringLiteral("unknown_type"),
+                                     QStringLiteral("\"type\" must be auth, join, leave, message, presence, "
+                                                    "direct_message, get_online_users or watch_presence")));
         return std::nullopt;
     }
     const QJsonValue roomValue = object.value(QLatin1String("room"));
@@ -158,7 +195,7 @@ std::optional<std::pair<QString, QString>> ClientProtocol::typeAndRoom(Session *
         session->sendText(errorFrame(QStringLiteral("invalid_room"), error));
         return std::nullopt;
     }
-    return std::make_pair(type, room);
+    return room;
 }
 
 void ClientProtocol::join(Session *session, const QString &room, const HistoryRequest &request)
@@ -202,14 +239,47 @@ void ClientProtocol::message(Session *session, const QString &room, const QJsonO
         session->sendText(errorFrame(QStringLiteral("missing_content"), QStringLiteral("a message needs \"content\"")));
         return;
     }
-    m_node.publish(room, JsonText::compact(content.value()), Envelope::Kind::Message, session->id());
+    m_node.publish(room, JsonText::compact(content.value()), Envelope::Kind::Message, session->sender());
+}
+
+void ClientProtocol::presence(Session *session, const QString &room)
+{
+    if (!m_node.isMember(session, room)) {
+        session->sendText(
+            errorFrame(QStringLiteral("not_joined"), QStringLiteral("join \"%1\" to see who is in it").arg(room)));
+        return;
+    }
+    m_node.sendPresence(session, room);
+}
+
+void ClientProtocol::directMessage(Session *session, const QJsonObject &object)
+{
+    if (session->user().isEmpty()) {
+        session->sendText(
+            errorFrame(QStringLiteral("auth_required"), QStringLiteral("authenticate before sending direct messages")));
+        return;
+    }
+    const QJsonValue to = object.value(QLatin1String("to"));
+    if (!to.isString() || !TokenVerifier::isValidUser(to.toString())) {
+        session->sendText(errorFrame(QStringLiteral("invalid_user"),
+                                     QStringLiteral("\"to\" must be a user id: 1 to %1 printable ASCII characters")
+                                         .arg(TokenVerifier::MaxUserLength)));
+        return;
+    }
+    const auto content = object.constFind(QLatin1String("content"));
+    if (content == object.constEnd()) {
+        session->sendText(errorFrame(QStringLiteral("missing_content"), QStringLiteral("a message needs \"content\"")));
+        return;
+    }
+    m_node.sendDirectMessage(session, to.toString(), JsonText::compact(content.value()));
 }
 
 void ClientProtocol::publishEvent(Session *session, const QString &room, const char *type)
 {
-    const QByteArray event = "{\"type\":\"" + QByteArray(type) + "\",\"room\":" + JsonText::quote(room) + ",\"user\":"
-        + JsonText::quote(session->id()) + ",\"ts\":" + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '}';
-    m_node.publish(room, event, Envelope::Kind::Event, session->id());
+    const QByteArray event = "{\"type\":\"" + QByteArray(type) + "\",\"room\":" + JsonText::quote(room)
+        + ",\"user\":" + JsonText::quote(session->sender())
+        + ",\"ts\":" + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '}';
+    m_node.publish(room, event, Envelope::Kind::Event, session->sender());
 }
 
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "broker/history.h"
+#include "sessionauth.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -24,10 +25,13 @@ public:
     /// The largest "history" a join may ask for; the answer holds at most SessionHistory::MaxLatest.
     static constexpr qint64 MaxHistoryRequest = 1'000'000;
 
-    explicit ClientProtocol(Node &node) : m_node(node) { }
+    explicit ClientProtocol(Node &node);
 
-    /// A session has connected. Room mode joins `room`; typed mode sends a welcome frame.
-    void opened(Session *session, const QString &room = {});
+    /// A session has connected with `token` on its URL (or none). Room mode joins `room`; typed
+    /// mode sends a welcome frame. With a token secret the token is checked first (SessionAuth).
+    void opened(Session *session, const QString &room = {}, const QByteArray &token = {});
+    /// Whether the node's clients must present tokens: room mode then needs `?token=`.
+    bool requiresToken() const { return m_auth.requiresToken(); }
     /// One text frame from the client, in UTF-8.
     void textReceived(Session *session, const QByteArray &frame);
     void binaryReceived(Session *session);
@@ -40,8 +44,10 @@ public:
 private:
     void roomModeText(Session *session, const QByteArray &frame);
     void typedModeText(Session *session, const QByteArray &frame);
-    /// Checks a typed frame's type and room; sends the error and returns nothing when bad.
-    std::optional<std::pair<QString, QString>> typeAndRoom(Session *session, const QJsonObject &object);
+    /// Frames that are not about one room; false when `type` is none of them.
+    bool userFrame(Session *session, const QString &type, const QJsonObject &object);
+    /// Checks a room frame's type and room; sends the error and returns nothing when bad.
+    std::optional<QString> roomOf(Session *session, const QString &type, const QJsonObject &object);
     /// What a join asks of the room's history: nothing, the last N messages, or a recovery.
     struct HistoryRequest {
         std::optional<qsizetype> latest;
@@ -52,9 +58,12 @@ private:
     void join(Session *session, const QString &room, const HistoryRequest &request);
     void leave(Session *session, const QString &room);
     void message(Session *session, const QString &room, const QJsonObject &object);
+    void presence(Session *session, const QString &room);
+    void directMessage(Session *session, const QJsonObject &object);
     void publishEvent(Session *session, const QString &room, const char *type);
 
     Node &m_node;
+    SessionAuth m_auth;
     QHash<Session *, QString> m_homeRooms;
 };
 

@@ -1,8 +1,10 @@
 #include "node.h"
 
 #include "delivery.h"
+#include "directmessages.h"
 #include "envelope/jsontext.h"
 #include "logging.h"
+#include "roompresence.h"
 #include "roomrecovery.h"
 #include "session/session.h"
 #include "sessionhistory.h"
@@ -20,6 +22,11 @@ Node::Node(const NodeConfig &config, Broker *broker, QObject *parent)
     : QObject(parent), m_config(config), m_prefixUtf8(config.channelPrefix.toUtf8()), m_broker(broker)
 {
     m_broker->setParent(this);
+    // Created after the broker became a child: they go after it, and its last replies find them.
+    m_direct = new DirectMessages(m_broker, m_config.nodeId, m_config.userPrefix, m_users, this);
+    m_presence = new RoomPresence(
+        m_broker, m_config.nodeId, qint64(m_config.presenceTtlSeconds) * 1000,
+        [this](const QString &room) { return channelFor(room); }, [this] { return m_registry.rooms(); }, this);
     connect(m_broker, &Broker::messageReceived, this, &Node::onBrokerMessage);
     connect(m_broker, &Broker::stateChanged, this, &Node::onBrokerStateChanged);
     if (m_config.history.isOn()) {
@@ -74,6 +81,13 @@ QStringList Node::detach(Session *session)
         m_sessionHistory->forget(session);
     m_sessions.remove(session);
     const RoomRegistry::RemoveResult removed = m_registry.remove(session);
+    if (!session->user().isEmpty()) {
+        for (const QString &room : removed.rooms)
+            m_presence->left(session, room);
+        userLeft(session);
+    }
+    m_direct->forget(session);
+    m_presence->forget(session);
     for (const QString &room : removed.emptiedRooms)
         roomEnded(room);
     if (!removed.emptiedRooms.isEmpty())
@@ -88,7 +102,49 @@ bool Node::join(Session *session, const QString &room)
         roomStarted(room);
         emit roomsChanged();
     }
+    if (result.joined && !session->user().isEmpty())
+        m_presence->joined(session, room);
     return result.joined;
+}
+
+void Node::authenticate(Session *session)
+{
+    const QString user = session->user();
+    if (m_users.join(session, user).firstInRoom) {
+        m_direct->userArrived(user);
+        m_presence->userArrived(user);
+    }
+    for (const QString &room : m_registry.roomsOf(session))
+        m_presence->joined(session, room);
+}
+
+void Node::userLeft(Session *session)
+{
+    const QString user = session->user();
+    if (m_users.leave(session, user).lastInRoom) {
+        m_direct->userLeft(user);
+        m_presence->userLeft(user);
+    }
+}
+
+void Node::sendDirectMessage(Session *sender, const QString &to, const QByteArray &contentJson)
+{
+    m_direct->send(sender, to, contentJson);
+}
+
+void Node::sendPresence(Session *session, const QString &room)
+{
+    m_presence->sendPresence(session, room);
+}
+
+void Node::sendOnlineUsers(Session *session)
+{
+    m_presence->sendOnlineUsers(session);
+}
+
+void Node::watchPresence(Session *session)
+{
+    m_presence->watch(session);
 }
 
 bool Node::leave(Session *session, const QString &room)
@@ -96,6 +152,8 @@ bool Node::leave(Session *session, const QString &room)
     if (m_sessionHistory)
         m_sessionHistory->forget(session, room);
     const RoomRegistry::LeaveResult result = m_registry.leave(session, room);
+    if (result.left && !session->user().isEmpty())
+        m_presence->left(session, room);
     if (result.lastInRoom) {
         roomEnded(room);
         emit roomsChanged();
@@ -186,6 +244,14 @@ void Node::tellHistoryLost(const QString &room, const StreamPosition &position)
 void Node::onBrokerMessage(const QByteArray &channel, const QByteArray &message)
 {
     ++m_stats.brokerMessages;
+    if (m_direct->isUserChannel(channel)) {
+        m_direct->received(channel, message);
+        return;
+    }
+    if (m_presence->isUpdatesChannel(channel)) {
+        m_presence->updateReceived(message);
+        return;
+    }
     if (!channel.startsWith(m_prefixUtf8))
         return;
     const QString room
@@ -216,6 +282,8 @@ void Node::onBrokerStateChanged(Broker::State state)
         qCInfo(lcNode).noquote() << m_config.nodeId << "broker connected; subscribing" << rooms.size() << "rooms";
         for (const QString &room : rooms)
             m_broker->subscribe(channelFor(room));
+        m_direct->resubscribe();
+        m_presence->reconnected();
         if (m_recovery)
             m_recovery->reconnected();
     } else {

@@ -14,6 +14,8 @@
 
 namespace fanout {
 
+class DirectMessages;
+class RoomPresence;
 class RoomRecovery;
 class Session;
 class SessionHistory;
@@ -26,6 +28,21 @@ struct NodeConfig {
     QString channelPrefix = DefaultChannelPrefix;
     /// Size 0: plain pub/sub. Otherwise every room is a history (docs/protocol.md).
     HistoryPolicy history;
+    /// HS256 secret of client tokens; empty: clients may name themselves, unverified.
+    QByteArray tokenSecret;
+    /// Direct messages to user U travel on userPrefix + U.
+    QString userPrefix = QStringLiteral("ws:user:");
+    /// How long a presence entry lives without a refresh (the node refreshes every third).
+    int presenceTtlSeconds = 60;
+
+    /// The defaults, for a node named `nodeId` (with a history when `history` is on).
+    static NodeConfig named(const QString &nodeId, const HistoryPolicy &history = {})
+    {
+        NodeConfig config;
+        config.nodeId = nodeId;
+        config.history = history;
+        return config;
+    }
 };
 
 /// One fan-out node: a local RoomRegistry composed with a Broker.
@@ -70,6 +87,18 @@ public:
     bool leave(Session *session, const QString &room);
     bool isMember(Session *session, const QString &room) const;
 
+    /// A session has its user now (Session::user()): it counts in presence and receives
+    /// direct messages from here on.
+    void authenticate(Session *session);
+    /// Direct messages and presence of users (docs/protocol.md).
+    void sendDirectMessage(Session *sender, const QString &to, const QByteArray &contentJson);
+    void sendPresence(Session *session, const QString &room);
+    void sendOnlineUsers(Session *session);
+    void watchPresence(Session *session);
+    QByteArray tokenSecret() const { return m_config.tokenSecret; }
+    /// Local connections of a user.
+    qsizetype connectionsOf(const QString &user) const { return m_users.memberCount(user); }
+
     bool hasHistory() const { return m_recovery != nullptr; }
     /// Sends a member the last `count` messages of a room in one `history` frame (empty
     /// without a history).
@@ -105,11 +134,15 @@ private:
     void roomStarted(const QString &room);
     void roomEnded(const QString &room);
     void tellHistoryLost(const QString &room, const StreamPosition &position);
+    void userLeft(Session *session);
 
     NodeConfig m_config;
     QByteArray m_prefixUtf8;
     Broker *m_broker;
     RoomRegistry m_registry;
+    RoomRegistry m_users; ///< user -> its local sessions, kept like rooms
+    DirectMessages *m_direct;
+    RoomPresence *m_presence;
     QSet<Session *> m_sessions;
     NodeStats m_stats;
     quint64 m_nextMessageId = 1;

@@ -80,12 +80,6 @@ bool equalInConstantTime(const QByteArray &a, const QByteArray &b)
     return difference == 0;
 }
 
-bool isValidUser(const QString &user)
-{
-    return !user.isEmpty() && user.size() <= TokenVerifier::MaxUserLength
-        && std::all_of(user.cbegin(), user.cend(), [](QChar c) { return c.unicode() >= 0x20 && c.unicode() <= 0x7e; });
-}
-
 // Rounded up so that "expired" is exactly expiresAtMs <= nowMs; far-off times saturate instead of
 // overflowing qint64 (the JSON parser already refuses infinities).
 qint64 secondsToMs(double seconds)
@@ -101,7 +95,7 @@ Result readClaims(const QByteArray &payload, qint64 nowMs)
     if (!claims)
         return refused(Failure::Malformed, QStringLiteral("the token's payload is not a JSON object"));
     const QJsonValue sub = claims->value(QLatin1String("sub"));
-    if (!sub.isString() || !isValidUser(sub.toString())) {
+    if (!sub.isString() || !TokenVerifier::isValidUser(sub.toString())) {
         return refused(
             Failure::InvalidSubject,
             QStringLiteral("\"sub\" must be 1 to %1 printable ASCII characters").arg(TokenVerifier::MaxUserLength));
@@ -147,6 +141,12 @@ QByteArray TokenVerifier::sign(const QByteArray &secret, const QJsonObject &payl
     const QByteArray signingInput = QByteArray(Header).toBase64(Base64Url) + '.'
         + QJsonDocument(payload).toJson(QJsonDocument::Compact).toBase64(Base64Url);
     return signingInput + '.' + hs256(secret, signingInput).toBase64(Base64Url);
+}
+
+bool TokenVerifier::isValidUser(const QString &user)
+{
+    return !user.isEmpty() && user.size() <= MaxUserLength
+        && std::all_of(user.cbegin(), user.cend(), [](QChar c) { return c.unicode() >= 0x20 && c.unicode() <= 0x7e; });
 }
 
 }

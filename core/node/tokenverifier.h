@@ -43,6 +43,8 @@ public:
     explicit TokenVerifier(QByteArray secret) : m_secret(std::move(secret)) { }
 
     bool isEnabled() const { return !m_secret.isEmpty(); }
+    /// A user id: 1 to MaxUserLength printable ASCII characters (0x20 to 0x7E), whoever names it.
+    static bool isValidUser(const QString &user);
     /// The payload is read only once the signature holds. nowMs: ms since the epoch.
     Result verify(QByteArrayView token, qint64 nowMs) const;
 

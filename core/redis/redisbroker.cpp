@@ -4,6 +4,7 @@
 
 #include "historyscripts.h"
 #include "logging.h"
+#include "presencescripts.h"
 #include "redisconnection.h"
 
 #include <QTimer>
@@ -104,20 +105,38 @@ void RedisBroker::sendToHistory(const QByteArray &channel, const QByteArray &env
 
 void RedisBroker::readHistory(const QByteArray &channel, const HistoryQuery &query, HistoryReadReply reply)
 {
-    auto handle = [this, channel, query, reply](const RedisReply &answer) {
-        if (!RedisScript::isNoScript(answer)) {
-            reply(HistoryScripts::parseRead(answer, query.latest));
-            return;
-        }
-        const bool sent = m_publisher->send(
-            HistoryScripts::readCall(channel, query, false),
-            [query, reply](const RedisReply &retried) { reply(HistoryScripts::parseRead(retried, query.latest)); });
-        if (!sent)
-            reply({});
+    runScript(HistoryScripts::readCall(channel, query, true), HistoryScripts::readCall(channel, query, false),
+              [query, reply](const RedisReply &answer) { reply(HistoryScripts::parseRead(answer, query.latest)); });
+}
+
+void RedisBroker::changePresence(const PresenceChange &change, qint64 ttlMs)
+{
+    if (state() != State::Connected)
+        return;
+    runScript(PresenceScripts::changeCall(change, ttlMs, true), PresenceScripts::changeCall(change, ttlMs, false),
+              [set = change.set](const RedisReply &answer) {
+                  if (answer.isError())
+                      qCWarning(lcRedis).noquote() << "presence change of" << set << "failed:" << answer.string;
+              });
+}
+
+void RedisBroker::readPresence(const QByteArray &set, qint64 nowMs, PresenceReadReply reply)
+{
+    runScript(PresenceScripts::readCall(set, nowMs, true), PresenceScripts::readCall(set, nowMs, false),
+              [reply](const RedisReply &answer) { reply(PresenceScripts::parseRead(answer)); });
+}
+
+void RedisBroker::runScript(QList<QByteArray> bySha, QList<QByteArray> bySource,
+                            std::function<void(const RedisReply &)> handle)
+{
+    auto onReply = [this, bySource = std::move(bySource), handle](const RedisReply &answer) {
+        if (!RedisScript::isNoScript(answer) || !m_publisher->send(bySource, handle))
+            handle(answer);
     };
-    if (!m_publisher->send(HistoryScripts::readCall(channel, query, true), std::move(handle))) {
+    if (!m_publisher->send(bySha, std::move(onReply))) {
         QMetaObject::invokeMethod(
-            this, [reply = std::move(reply)] { reply({}); }, Qt::QueuedConnection);
+            this, [handle = std::move(handle)] { handle(RedisReply::makeError(RedisConnection::LostError)); },
+            Qt::QueuedConnection);
     }
 }
 
@@ -135,7 +154,8 @@ void RedisBroker::retrySoon()
 
 void RedisBroker::loadScripts()
 {
-    for (const RedisScript *script : {&HistoryScripts::publishScript(), &HistoryScripts::readScript()})
+    for (const RedisScript *script : {&HistoryScripts::publishScript(), &HistoryScripts::readScript(),
+                                      &PresenceScripts::changeScript(), &PresenceScripts::readScript()})
         m_publisher->send({"SCRIPT", "LOAD", script->source()});
 }
 

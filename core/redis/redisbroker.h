@@ -3,6 +3,8 @@
 #include "broker/broker.h"
 #include "redisurl.h"
 
+#include <functional>
+
 namespace fanout {
 
 class RedisConnection;
@@ -28,6 +30,8 @@ public:
     void publish(const QByteArray &channel, const QByteArray &message, PublishReply reply = {}) override;
     void publishToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append) override;
     void readHistory(const QByteArray &channel, const HistoryQuery &query, HistoryReadReply reply) override;
+    void changePresence(const PresenceChange &change, qint64 ttlMs) override;
+    void readPresence(const QByteArray &set, qint64 nowMs, PresenceReadReply reply) override;
     void setLinkUp(bool up) override;
     bool isLinkUp() const override { return m_linkUp; }
 
@@ -42,6 +46,8 @@ signals:
 private:
     void flushOfflineQueue();
     void loadScripts();
+    /// Sends a script call by SHA, and once more by source if Redis lost the script.
+    void runScript(QList<QByteArray> bySha, QList<QByteArray> bySource, std::function<void(const RedisReply &)> handle);
     /// Sends the parked publishes again after RetryMs (a transient error while connected).
     void retrySoon();
     void sendToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append);

@@ -27,6 +27,19 @@ public:
     QString id() const { return m_id; }
     SessionProtocol protocol() const { return m_protocol; }
 
+    /// Who the client is once it authenticated (docs/protocol.md, "Identity"): the user id,
+    /// empty while anonymous, and whether a token proved it (a node without a token secret
+    /// takes the client's word, unverified).
+    QString user() const { return m_user; }
+    bool isVerified() const { return m_verified; }
+    void setUser(const QString &user, bool verified)
+    {
+        m_user = user;
+        m_verified = verified;
+    }
+    /// What `from` and events name this session by: its user, or its id while anonymous.
+    QString sender() const { return m_user.isEmpty() ? m_id : m_user; }
+
     /// Hands the session one message of a room it is in (Delivery::isFor its protocol).
     /// Must not call back into the Node synchronously.
     virtual void deliver(const Delivery &delivery) = 0;
@@ -38,6 +51,8 @@ public:
 private:
     QString m_id;
     SessionProtocol m_protocol;
+    QString m_user;
+    bool m_verified = false;
 };
 
 }

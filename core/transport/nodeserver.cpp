@@ -85,8 +85,36 @@ void NodeServer::acceptTcp()
             if (m_handshaking.value(key) == socket)
                 socket->abort();
         });
-        m_webSocketServer->handleConnection(socket);
+        if (m_protocol.requiresToken())
+            screenRequest(socket);
+        else
+            m_webSocketServer->handleConnection(socket);
     }
+}
+
+void NodeServer::screenRequest(QTcpSocket *socket)
+{
+    // Room mode carries its token on the URL or not at all: without one the upgrade is refused
+    // with 401 before any WebSocket exists. The request line is peeked, not read, so the
+    // handshake sees the request whole.
+    auto *screening = new QMetaObject::Connection;
+    *screening = connect(socket, &QTcpSocket::readyRead, this, [this, socket, screening] {
+        if (!socket->canReadLine())
+            return;
+        disconnect(*screening);
+        delete screening;
+        const QByteArray line = socket->peek(8192).split('\n').first();
+        const QList<QByteArray> words = line.trimmed().split(' ');
+        const QUrl target(words.size() == 3 ? QString::fromLatin1(words.at(1)) : QString());
+        if (target.path() == TypedPath || QUrlQuery(target).hasQueryItem(QStringLiteral("token"))) {
+            m_webSocketServer->handleConnection(socket);
+            return;
+        }
+        const QByteArray body = "a token is required: ws://host:port/?room=R&token=T\n";
+        socket->write("HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: "
+                      + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        socket->disconnectFromHost();
+    });
 }
 
 void NodeServer::acceptWebSocket()
@@ -96,7 +124,9 @@ void NodeServer::acceptWebSocket()
         socket->setMaxAllowedIncomingFrameSize(m_maxMessageBytes);
         const QUrl url = socket->requestUrl();
         const bool typed = url.path() == TypedPath;
-        QString room = QUrlQuery(url).queryItemValue(QStringLiteral("room"), QUrl::FullyDecoded);
+        const QUrlQuery query(url);
+        QString room = query.queryItemValue(QStringLiteral("room"), QUrl::FullyDecoded);
+        const QByteArray token = query.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded).toUtf8();
         if (room.isEmpty())
             room = DefaultRoom;
         const QString id = m_node->id() + QLatin1Char('/') + QString::number(m_nextSessionNumber++);
@@ -116,7 +146,7 @@ void NodeServer::acceptWebSocket()
         connect(socket, &QWebSocket::binaryMessageReceived, this,
                 [this, session] { m_protocol.binaryReceived(session); });
         connect(socket, &QWebSocket::disconnected, this, [this, session] { onSessionDisconnected(session); });
-        m_protocol.opened(session, typed ? QString() : room);
+        m_protocol.opened(session, typed ? QString() : room, token);
         emit sessionOpened(id);
     }
 }

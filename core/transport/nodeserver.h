@@ -18,7 +18,8 @@ class WebSocketSession;
 /// The WebSocket edge of a Node. Accepts TCP connections itself so every socket gets
 /// TCP_NODELAY, hands them to a QWebSocketServer for the handshake, and routes each session
 /// by path: `/rooms` speaks the typed protocol, any other path the room protocol with
-/// `?room=R` (default `lobby`). See docs/protocol.md.
+/// `?room=R` (default `lobby`). `?token=T` authenticates either; with a token secret, a
+/// room-mode request without one is refused with HTTP 401. See docs/protocol.md.
 class NodeServer : public QObject
 {
     Q_OBJECT
@@ -52,6 +53,7 @@ signals:
 
 private:
     void acceptTcp();
+    void screenRequest(QTcpSocket *socket);
     void acceptWebSocket();
     void onSessionDisconnected(WebSocketSession *session);
 

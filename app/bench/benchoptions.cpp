@@ -19,6 +19,7 @@ struct BenchCommandLine {
     std::optional<QString> readNumbers(BenchOptions *options) const;
     std::optional<QString> readPids(QList<qint64> *target) const;
     std::optional<QString> readIdle(int *idleConnections) const;
+    std::optional<QString> readPresence(BenchOptions *options) const;
 
     QCommandLineParser parser;
     const QCommandLineOption help = parser.addHelpOption();
@@ -47,6 +48,30 @@ struct BenchCommandLine {
                                    QStringLiteral("Hold this many idle connections to the first URL for --seconds, and "
                                                   "report the server's RSS growth per connection."),
                                    QStringLiteral("n")};
+    const QCommandLineOption presenceUsers {
+        QStringLiteral("presence-users"),
+        QStringLiteral("Presence mode: this many users u0, u1, ..., one connection each, round-robin over --urls, "
+                       "all in one room; then the presence query's round trip and, with --redis, the Redis "
+                       "commands of presence refresh over --seconds idle."),
+        QStringLiteral("n"), QStringLiteral("0")};
+    const QCommandLineOption presenceQueries {QStringLiteral("presence-queries"),
+                                              QStringLiteral("Presence queries, one at a time (200)."),
+                                              QStringLiteral("n"), QStringLiteral("200")};
+    const QCommandLineOption presenceAskers {QStringLiteral("presence-askers"),
+                                             QStringLiteral("Users per node that send the queries, in turn (2)."),
+                                             QStringLiteral("n"), QStringLiteral("2")};
+    const QCommandLineOption presenceTtl {QStringLiteral("presence-ttl"),
+                                          QStringLiteral("The nodes' --presence-ttl, to report the refresh cost "
+                                                         "per refresh period (a third of it) (60)."),
+                                          QStringLiteral("s"), QStringLiteral("60")};
+    const QCommandLineOption tokenSecret {
+        QStringLiteral("token-secret"),
+        QStringLiteral("The nodes' token secret: users present signed tokens, and all but the askers connect in "
+                       "room mode (?token=), which receives no join events."),
+        QStringLiteral("secret")};
+    const QCommandLineOption redis {QStringLiteral("redis"),
+                                    QStringLiteral("redis://host:port of the nodes' Redis, to read INFO commandstats."),
+                                    QStringLiteral("url")};
 };
 
 BenchCommandLine::BenchCommandLine()
@@ -54,8 +79,11 @@ BenchCommandLine::BenchCommandLine()
     parser.setApplicationDescription(QStringLiteral(
         "Load generator for room mode: clients spread over node URLs, rooms, senders, "
         "an open-loop rate (or closed loop), a payload size. Prints one JSON line: deliveries/s, loss, "
-        "duplicates, latency percentiles and the CPU seconds of the server processes given with --pids."));
-    parser.addOptions({urls, clients, rooms, senders, rate, payload, seconds, warmup, pids, label, idle});
+        "duplicates, latency percentiles and the CPU seconds of the server processes given with --pids. "
+        "With --presence-users: presence mode, the round trip of presence queries in one room of N users "
+        "and, with --redis, the Redis commands that presence refresh costs."));
+    parser.addOptions({urls, clients, rooms, senders, rate, payload, seconds, warmup, pids, label, idle, presenceUsers,
+                       presenceQueries, presenceAskers, presenceTtl, tokenSecret, redis});
 }
 
 std::optional<QString> BenchCommandLine::read(BenchOptions *options) const
@@ -68,7 +96,9 @@ std::optional<QString> BenchCommandLine::read(BenchOptions *options) const
     if (std::optional<QString> fault = readPids(&options->pids))
         return fault;
     options->label = parser.value(label);
-    return readIdle(&options->idleConnections);
+    if (std::optional<QString> fault = readIdle(&options->idleConnections))
+        return fault;
+    return readPresence(options);
 }
 
 std::optional<QString> BenchCommandLine::readUrls(QList<QUrl> *target) const
@@ -99,6 +129,10 @@ std::optional<QString> BenchCommandLine::readNumbers(BenchOptions *options) cons
         {&payload, 16, 1 << 20, [&](double v) { options->payloadBytes = int(v); }},
         {&seconds, 0.1, 3600, [&](double v) { options->seconds = v; }},
         {&warmup, 0, 600, [&](double v) { options->warmupSeconds = v; }},
+        {&presenceUsers, 0, 200000, [&](double v) { options->presenceUsers = int(v); }},
+        {&presenceQueries, 1, 1000000, [&](double v) { options->presenceQueries = int(v); }},
+        {&presenceAskers, 1, 1000, [&](double v) { options->presenceAskers = int(v); }},
+        {&presenceTtl, 1, 86400, [&](double v) { options->presenceTtlSeconds = v; }},
     };
     for (const auto &field : fields) {
         bool ok = false;
@@ -133,6 +167,25 @@ std::optional<QString> BenchCommandLine::readIdle(int *idleConnections) const
     *idleConnections = parser.value(idle).toInt(&ok);
     if (!ok || *idleConnections <= 0)
         return QStringLiteral("--idle: \"%1\" is not a positive count").arg(parser.value(idle));
+    return std::nullopt;
+}
+
+std::optional<QString> BenchCommandLine::readPresence(BenchOptions *options) const
+{
+    options->tokenSecret = parser.value(tokenSecret).toUtf8();
+    if (parser.isSet(redis)) {
+        QString error;
+        options->redis = fanout::RedisUrl::parse(parser.value(redis), &error);
+        if (!options->redis)
+            return QStringLiteral("--redis: %1").arg(error);
+    }
+    if (options->presenceUsers > 0 && options->idleConnections > 0)
+        return QStringLiteral("--presence-users and --idle are two modes: give one");
+    const qsizetype askers = qsizetype(options->presenceAskers) * options->urls.size();
+    if (options->presenceUsers > 0 && options->presenceUsers < askers)
+        return QStringLiteral("--presence-users: %1 users cannot hold %2 askers (--presence-askers per URL)")
+            .arg(options->presenceUsers)
+            .arg(askers);
     return std::nullopt;
 }
 

@@ -1,8 +1,13 @@
 #pragma once
 
+#include "redis/redisurl.h"
+
+#include <QByteArray>
 #include <QList>
 #include <QStringList>
 #include <QUrl>
+
+#include <optional>
 
 /// fanout-bench's settings.
 struct BenchOptions {
@@ -17,6 +22,13 @@ struct BenchOptions {
     QList<qint64> pids; ///< server processes whose CPU is measured
     QString label;
     int idleConnections = 0; ///< instead of a load: hold this many idle connections to urls[0]
+    /// Instead of a load: presence mode (PresenceBench) with this many users in one room.
+    int presenceUsers = 0;
+    int presenceQueries = 200; ///< presence queries, one at a time
+    int presenceAskers = 2; ///< clients per node that send them
+    double presenceTtlSeconds = 60; ///< the nodes' --presence-ttl: a refresh every third of it
+    QByteArray tokenSecret; ///< the nodes' token secret: users present signed tokens
+    std::optional<fanout::RedisUrl> redis; ///< where to read INFO commandstats
 
     enum class Outcome {
         Run,

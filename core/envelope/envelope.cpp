@@ -22,6 +22,8 @@ QByteArray Envelope::encode() const
         out.append(",\"id\":").append(QByteArray::number(id));
     if (kind == Kind::Event)
         out.append(",\"kind\":\"event\"");
+    else if (kind == Kind::Direct)
+        out.append(",\"kind\":\"direct\"");
     if (!from.isEmpty())
         out.append(",\"from\":").append(JsonText::quote(from));
     out.append('}');
@@ -61,8 +63,11 @@ std::optional<Envelope> Envelope::decode(QByteArrayView raw, QString *error)
     envelope.from = object.value(QLatin1String("from")).toString();
     envelope.offset = quint64(std::max(0.0, object.value(QLatin1String("offset")).toDouble()));
     envelope.epoch = object.value(QLatin1String("epoch")).toString();
-    if (object.value(QLatin1String("kind")).toString() == QLatin1String("event"))
+    const QString kind = object.value(QLatin1String("kind")).toString();
+    if (kind == QLatin1String("event"))
         envelope.kind = Kind::Event;
+    else if (kind == QLatin1String("direct"))
+        envelope.kind = Kind::Direct;
     return envelope;
 }
 

@@ -10,12 +10,14 @@ namespace fanout {
 /// What a node publishes on a room's channel: the bus envelope of the reference Node.js node
 /// `{"origin","room","payload","ts"}` plus optional fields of ours: `id` (per-origin message
 /// number, for tracing and de-duplication), `kind` ("event" for join/leave notices; absent for
-/// messages) and `from` (the sending session). Decoding needs only `payload`, so envelopes from
-/// nodes of the reference Node.js design and from `redis-cli PUBLISH ... '{"payload":...}'` are accepted.
+/// messages, "direct" for direct messages) and `from` (the sending user or session). Decoding needs only `payload`, so
+/// envelopes from nodes of the reference Node.js design and from `redis-cli PUBLISH ... '{"payload":...}'` are
+/// accepted.
 struct Envelope {
     enum class Kind {
         Message,
-        Event
+        Event,
+        Direct ///< a direct message to the user `room` names, on that user's channel
     };
 
     QString origin;

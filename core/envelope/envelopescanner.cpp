@@ -72,6 +72,8 @@ bool EnvelopeScanner::store(QByteArrayView key, QByteArrayView raw, Envelope *en
             envelope->epoch = text;
         else if (text == QLatin1String("event"))
             envelope->kind = Envelope::Kind::Event;
+        else if (text == QLatin1String("direct"))
+            envelope->kind = Envelope::Kind::Direct;
     } else if (key == "ts" || key == "id" || key == "offset") {
         if (raw.front() == '-' || (raw.front() >= '0' && raw.front() <= '9')) {
             const double number = std::strtod(raw.toByteArray().constData(), nullptr);

@@ -8,6 +8,10 @@ const QByteArray &Delivery::frame(SessionProtocol protocol) const
 {
     if (protocol == SessionProtocol::Room || m_envelope.kind == Envelope::Kind::Event)
         return m_envelope.payload;
+    if (m_typedFrame.isNull() && m_envelope.kind == Envelope::Kind::Direct) {
+        m_typedFrame = R"({"type":"direct_message","from":)" + JsonText::quote(m_envelope.from) + R"(,"content":)"
+            + m_envelope.payload + R"(,"ts":)" + QByteArray::number(m_envelope.ts) + '}';
+    }
     if (m_typedFrame.isNull()) {
         m_typedFrame = "{\"type\":\"message\",\"room\":" + JsonText::quote(m_room);
         if (!m_envelope.from.isEmpty())

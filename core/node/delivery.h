@@ -25,7 +25,8 @@ public:
     const QString &room() const { return m_room; }
     const Envelope &envelope() const { return m_envelope; }
     Source source() const { return m_source; }
-    /// Room-mode sessions get messages only; typed sessions get messages and events.
+    /// Room-mode sessions get room messages only; typed sessions get messages, events and
+    /// direct messages.
     bool isFor(SessionProtocol protocol) const
     {
         return protocol == SessionProtocol::Typed || m_envelope.kind == Envelope::Kind::Message;

@@ -1,6 +1,7 @@
 #include "directmessages.h"
 
 #include "broker/broker.h"
+#include "delivery.h"
 #include "envelope/envelope.h"
 #include "envelope/jsontext.h"
 #include "logging.h"
@@ -32,14 +33,15 @@ void DirectMessages::resubscribe()
         m_broker->subscribe(channelFor(user));
 }
 
-void DirectMessages::send(Session *sender, const QString &to, const QByteArray &contentJson)
+void DirectMessages::send(Session *sender, const QString &to, const QByteArray &contentJson, quint64 id)
 {
     Envelope envelope;
     envelope.origin = m_nodeId;
     envelope.room = to;
     envelope.payload = contentJson;
     envelope.ts = QDateTime::currentMSecsSinceEpoch();
-    envelope.id = m_nextId++;
+    envelope.id = id;
+    envelope.kind = Envelope::Kind::Direct;
     envelope.from = sender->user();
     m_awaitingReply.insert(envelope.id, sender);
     m_broker->publish(channelFor(to), envelope.encode(), [this, id = envelope.id, to](qint64 receivers) {
@@ -63,17 +65,21 @@ void DirectMessages::received(const QByteArray &channel, const QByteArray &messa
     if (!sessions)
         return;
     QString error;
-    const std::optional<Envelope> envelope = Envelope::decode(message, &error);
+    std::optional<Envelope> envelope = Envelope::decode(message, &error);
     if (!envelope) {
         qCWarning(lcNode).noquote() << "ignored a direct message on" << channel << ":" << error;
         return;
     }
-    const QByteArray frame = R"({"type":"direct_message","from":)" + JsonText::quote(envelope->from) + R"(,"content":)"
-        + envelope->payload + R"(,"ts":)" + QByteArray::number(envelope->ts) + '}';
+    envelope->kind = Envelope::Kind::Direct; // whatever a foreign publisher wrote
+    const Delivery delivery(user, *envelope);
+    quint64 count = 0;
     for (Session *session : *sessions) {
-        if (session->protocol() == SessionProtocol::Typed)
-            session->sendText(frame);
+        if (delivery.isFor(session->protocol())) {
+            session->deliver(delivery);
+            ++count;
+        }
     }
+    emit delivered(*envelope, count);
 }
 
 }

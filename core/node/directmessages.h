@@ -8,6 +8,7 @@
 
 namespace fanout {
 
+struct Envelope;
 class Broker;
 class RoomRegistry;
 class Session;
@@ -35,21 +36,24 @@ public:
     /// The broker is connected again: subscribes every local user's channel.
     void resubscribe();
 
-    /// Sends `contentJson` (compact JSON) from `sender` (an authenticated session) to `to`;
-    /// the sender gets direct_message_sent once the broker answers.
-    void send(Session *sender, const QString &to, const QByteArray &contentJson);
+    /// Sends `contentJson` (compact JSON) from `sender` (an authenticated session) to `to` as
+    /// message `id` of this node; the sender gets direct_message_sent once the broker answers.
+    void send(Session *sender, const QString &to, const QByteArray &contentJson, quint64 id);
     /// A message arrived on a user channel: each local connection of that user gets it.
     void received(const QByteArray &channel, const QByteArray &message);
 
     /// The session is gone: broker answers to its messages are dropped.
     void forget(Session *session);
 
+signals:
+    /// A direct message reached `sessions` local connections of its user.
+    void delivered(const fanout::Envelope &envelope, quint64 sessions);
+
 private:
     Broker *m_broker;
     QString m_nodeId;
     QByteArray m_prefix;
     const RoomRegistry &m_users;
-    quint64 m_nextId = 1;
     QHash<quint64, Session *> m_awaitingReply; ///< by message id
 };
 

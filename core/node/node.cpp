@@ -24,6 +24,10 @@ Node::Node(const NodeConfig &config, Broker *broker, QObject *parent)
     m_broker->setParent(this);
     // Created after the broker became a child: they go after it, and its last replies find them.
     m_direct = new DirectMessages(m_broker, m_config.nodeId, m_config.userPrefix, m_users, this);
+    connect(m_direct, &DirectMessages::delivered, this, [this](const Envelope &envelope, quint64 sessions) {
+        m_stats.deliveries += sessions;
+        emit envelopeDelivered(envelope, sessions);
+    });
     m_presence = new RoomPresence(
         m_broker, m_config.nodeId, qint64(m_config.presenceTtlSeconds) * 1000,
         [this](const QString &room) { return channelFor(room); }, [this] { return m_registry.rooms(); }, this);
@@ -68,6 +72,11 @@ bool Node::isValidRoom(const QString &room, QString *error)
 QByteArray Node::channelFor(const QString &room) const
 {
     return m_prefixUtf8 + room.toUtf8();
+}
+
+QByteArray Node::userChannelFor(const QString &user) const
+{
+    return m_direct->channelFor(user);
 }
 
 void Node::attach(Session *session)
@@ -129,7 +138,8 @@ void Node::userLeft(Session *session)
 
 void Node::sendDirectMessage(Session *sender, const QString &to, const QByteArray &contentJson)
 {
-    m_direct->send(sender, to, contentJson);
+    ++m_stats.published;
+    m_direct->send(sender, to, contentJson, m_nextMessageId++);
 }
 
 void Node::sendPresence(Session *session, const QString &room)
@@ -261,7 +271,9 @@ void Node::onBrokerMessage(const QByteArray &channel, const QByteArray &message)
         return;
     }
     QString error;
-    const std::optional<Envelope> envelope = Envelope::decode(message, &error);
+    std::optional<Envelope> envelope = Envelope::decode(message, &error);
+    if (envelope && envelope->kind == Envelope::Kind::Direct)
+        envelope->kind = Envelope::Kind::Message; // a room's channel carries no direct messages
     if (!envelope) {
         ++m_stats.malformedMessages;
         qCWarning(lcNode).noquote() << "ignored a message on" << channel << ":" << error;

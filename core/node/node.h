@@ -96,6 +96,8 @@ public:
     void sendOnlineUsers(Session *session);
     void watchPresence(Session *session);
     QByteArray tokenSecret() const { return m_config.tokenSecret; }
+    /// The channel direct messages to `user` travel on.
+    QByteArray userChannelFor(const QString &user) const;
     /// Local connections of a user.
     qsizetype connectionsOf(const QString &user) const { return m_users.memberCount(user); }
 

@@ -37,11 +37,6 @@ QByteArray onlineEventFormat(const char *event)
     return R"({"type":"presence","event":")" + QByteArray(event) + R"(","userId":$user,"serverId":$node})";
 }
 
-QByteArray setOf(const QByteArray &channel)
-{
-    return '{' + channel + "}:presence";
-}
-
 }
 
 RoomPresence::RoomPresence(Broker *broker, const QString &nodeId, qint64 ttlMs, ChannelOf channelOf, Rooms rooms,
@@ -60,7 +55,7 @@ PresenceChange RoomPresence::change(PresenceChange::Kind kind, const QString &ro
     PresenceChange change;
     change.kind = kind;
     const QByteArray channel = m_channelOf(room);
-    change.set = setOf(channel);
+    change.set = setFor(channel);
     change.nowMs = nowMs();
     change.expiresAtMs = change.nowMs + m_ttlMs;
     change.eventChannel = channel;
@@ -180,7 +175,7 @@ void RoomPresence::read(Session *session, const QByteArray &set, std::function<Q
 
 void RoomPresence::sendPresence(Session *session, const QString &room)
 {
-    read(session, setOf(m_channelOf(room)), [room](const PresenceRead &read) {
+    read(session, setFor(m_channelOf(room)), [room](const PresenceRead &read) {
         struct User {
             int connections = 0;
             qint64 since = 0;

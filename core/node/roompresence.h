@@ -40,6 +40,8 @@ public:
                  QObject *parent = nullptr);
 
     qint64 ttlMs() const { return m_ttlMs; }
+    /// The presence set of a room's channel.
+    static QByteArray setFor(const QByteArray &channel) { return '{' + channel + "}:presence"; }
     /// An authenticated session is in `room` (it joined, or authenticated while in it).
     void joined(Session *session, const QString &room);
     void left(Session *session, const QString &room);

@@ -33,10 +33,16 @@ SessionAuth::SessionAuth(QByteArray tokenSecret, QObject *parent) : QObject(pare
 
 bool SessionAuth::opened(Session *session, const QByteArray &urlToken)
 {
+    session->setUser({}, false); // a connection starts anonymous, even a simulated one that reconnects
     if (!requiresToken())
         return true;
     if (!urlToken.isEmpty())
         return acceptToken(session, urlToken);
+    if (session->protocol() == SessionProtocol::Room) {
+        // Room mode has no auth frame: without a token on its URL it could never authenticate.
+        closeSession(session, CloseUnauthorized, QStringLiteral("unauthorized: room mode needs ?token="));
+        return false;
+    }
     setDeadline(session, nowMs() + AuthTimeoutMs, CloseUnauthorized,
                 QStringLiteral("unauthorized: no token within %1 s").arg(AuthTimeoutMs / 1000));
     return true;

@@ -28,7 +28,7 @@ public:
 
     bool requiresToken() const { return m_verifier.isEnabled(); }
     /// A session connected with `urlToken` (empty when its URL had none). False when the token
-    /// was refused and the session closed.
+    /// was refused, or a room-mode session came without one, and the session closed.
     bool opened(Session *session, const QByteArray &urlToken);
     void closed(Session *session);
     /// An `auth` frame: answers `authenticated`, an error frame, or closes the session.

@@ -1,5 +1,6 @@
 #include "scenario.h"
 
+#include "fieldreader.h"
 #include "node/clientprotocol.h"
 
 #include <QDir>
@@ -31,91 +32,6 @@ constexpr ActionName actionNames[] = {
     {ScenarioStep::Action::SlowClient, "slow_client"},
     {ScenarioStep::Action::FastClient, "fast_client"},
     {ScenarioStep::Action::PublishRate, "publish_rate"},
-};
-
-/// Reads typed fields out of one JSON object and remembers the first problem, with its path.
-class FieldReader
-{
-public:
-    FieldReader(const QJsonObject &object, QString path, QString *error)
-        : m_object(object), m_path(std::move(path)), m_error(error)
-    { }
-
-    bool ok() const { return m_error->isEmpty(); }
-
-    void checkKnown(const QStringList &known)
-    {
-        for (const QString &key : m_object.keys()) {
-            if (!known.contains(key))
-                fail(key, QStringLiteral("unknown field (known: %1)").arg(known.join(QLatin1String(", "))));
-        }
-    }
-
-    void number(const char *key, double *target, double minimum, double maximum)
-    {
-        const QJsonValue value = m_object.value(QLatin1String(key));
-        if (value.isUndefined())
-            return;
-        if (!value.isDouble()) {
-            fail(QLatin1String(key), QStringLiteral("must be a number"));
-            return;
-        }
-        const double number = value.toDouble();
-        if (number < minimum || number > maximum) {
-            fail(QLatin1String(key),
-                 QStringLiteral("%1 is out of range [%2, %3]").arg(number).arg(minimum).arg(maximum));
-            return;
-        }
-        *target = number;
-    }
-
-    void integer(const char *key, int *target, int minimum, int maximum)
-    {
-        double value = *target;
-        number(key, &value, minimum, maximum);
-        if (value != std::floor(value))
-            fail(QLatin1String(key), QStringLiteral("must be a whole number"));
-        *target = int(value);
-    }
-
-    void string(const char *key, QString *target)
-    {
-        const QJsonValue value = m_object.value(QLatin1String(key));
-        if (value.isUndefined())
-            return;
-        if (!value.isString())
-            fail(QLatin1String(key), QStringLiteral("must be a string"));
-        *target = value.toString();
-    }
-
-    template<typename Enum>
-    void choice(const char *key, Enum *target, const std::vector<std::pair<const char *, Enum>> &choices)
-    {
-        QString text;
-        string(key, &text);
-        if (text.isEmpty())
-            return;
-        QStringList names;
-        for (const auto &[name, value] : choices) {
-            if (text == QLatin1String(name)) {
-                *target = value;
-                return;
-            }
-            names.append(QLatin1String(name));
-        }
-        fail(QLatin1String(key), QStringLiteral("\"%1\" is not one of %2").arg(text, names.join(QLatin1String(", "))));
-    }
-
-    void fail(const QString &key, const QString &problem)
-    {
-        if (m_error->isEmpty())
-            *m_error = QStringLiteral("%1%2: %3").arg(m_path, key, problem);
-    }
-
-private:
-    const QJsonObject &m_object;
-    QString m_path;
-    QString *m_error;
 };
 
 QString lineAndColumn(const QByteArray &text, int offset)
@@ -255,6 +171,9 @@ const QStringList &scenarioFields()
                                      "settle_ms",
                                      "delivery",
                                      "history_size",
+                                     "users",
+                                     "direct_share",
+                                     "presence_ttl",
                                      "steps"};
     return fields;
 }
@@ -302,6 +221,13 @@ void readBehaviour(FieldReader &reader, Scenario &s)
                                        {"streams", Scenario::Delivery::Streams},
                                        {"both", Scenario::Delivery::Both}});
     reader.integer("history_size", &s.historySize, 1, 10000000);
+    reader.integer("users", &s.users, 0, 10000000);
+    reader.number("direct_share", &s.directShare, 0, 1);
+    reader.integer("presence_ttl", &s.presenceTtlSeconds, 2, 86400);
+    if (reader.ok() && s.users > s.clients)
+        reader.fail(QStringLiteral("users"), QStringLiteral("is larger than clients (%1)").arg(s.clients));
+    if (reader.ok() && s.directShare > 0 && s.users == 0)
+        reader.fail(QStringLiteral("direct_share"), QStringLiteral("needs users: direct messages go to users"));
     if (reader.ok() && s.roomsPerClient > s.rooms)
         reader.fail(QStringLiteral("rooms_per_client"), QStringLiteral("is larger than rooms (%1)").arg(s.rooms));
     if (reader.ok() && qint64(s.clients) * s.roomsPerClient > Scenario::MaxMemberships)

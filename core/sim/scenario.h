@@ -106,6 +106,12 @@ struct Scenario {
 
     Delivery delivery = Delivery::PubSub;
     int historySize = 1000; ///< entries kept per room in streams mode
+
+    /// Users the clients belong to: client i is user (i % users); 0: anonymous clients.
+    int users = 0;
+    /// The share of publishes that are direct messages to a user instead of room messages.
+    double directShare = 0;
+    int presenceTtlSeconds = 60;
     /// Set on each fleet of a side-by-side run ("pubsub", "streams"): its nodes are named
     /// after it and its channels carry it, so two fleets can share one Redis.
     QString fleet;

@@ -22,6 +22,8 @@ SimFleet::SimFleet(const Scenario &scenario, const TrafficGenerator &traffic, De
         m_roomNames.append(TrafficGenerator::roomName(room));
         m_quotedRoomNames.append(JsonText::quote(m_roomNames.last()));
     }
+    for (int user = 0; user < traffic.userCount(); ++user)
+        m_quotedUserNames.append(JsonText::quote(TrafficGenerator::userName(user)));
 }
 
 SimFleet::~SimFleet()
@@ -44,6 +46,7 @@ bool SimFleet::startNodes(const SimNode::BrokerFactory &brokerFactory, QString *
         config.channelPrefix = NodeConfig::DefaultChannelPrefix + m_scenario.fleet + QLatin1Char(':');
     if (m_scenario.delivery == Scenario::Delivery::Streams)
         config.history.size = m_scenario.historySize;
+    config.presenceTtlSeconds = m_scenario.presenceTtlSeconds;
     const QString idStem = m_scenario.fleet.isEmpty() ? QStringLiteral("sim") : m_scenario.fleet;
     for (int i = 0; i < m_scenario.nodes; ++i) {
         m_nodes.push_back(std::make_unique<SimNode>(i, idStem, config, brokerFactory, m_scenario.offlineQueue));
@@ -83,7 +86,7 @@ void SimFleet::watchNode(int index)
     connect(simNode.node()->broker(), &Broker::stateChanged, this,
             [this, index](Broker::State state) { emit nodeLinkChanged(index, state == Broker::State::Connected); });
     connect(simNode.node(), &Node::envelopeDelivered, this, [this, index](const Envelope &envelope, quint64 sessions) {
-        if (envelope.kind == Envelope::Kind::Message)
+        if (envelope.kind != Envelope::Kind::Event)
             m_ledger.nodeReceived(m_ledger.keyOf(envelope), index, sessions);
     });
 }
@@ -112,6 +115,8 @@ void SimFleet::place(VirtualClient &client, qint64 tick)
     }
     ClientProtocol *protocol = m_nodes[size_t(target)]->protocol();
     protocol->opened(&client);
+    if (const int user = m_traffic.userOf(client.index()); user >= 0)
+        protocol->textReceived(&client, R"({"type":"auth","userId":)" + m_quotedUserNames.at(user) + '}');
     client.setHome(target);
     ++m_connections[size_t(target)];
     m_timeline.setClientHome(client.index(), tick, {target, FaultTimeline::OfflineReason::None});
@@ -194,9 +199,10 @@ void SimFleet::applyLink(int index, bool busReachable)
         simNode.node()->broker()->setLinkUp(!simNode.isPartitioned() && busReachable);
 }
 
-bool SimFleet::publish(int sender, int room, const QByteArray &content, qint64 tick, double simSeconds)
+bool SimFleet::publish(const TrafficGenerator::Publish &publish, const QByteArray &content, qint64 tick,
+                       double simSeconds)
 {
-    VirtualClient &client = *m_clients[size_t(sender)];
+    VirtualClient &client = *m_clients[size_t(publish.sender)];
     const int home = client.home();
     if (home < 0)
         return false;
@@ -204,11 +210,17 @@ bool SimFleet::publish(int sender, int room, const QByteArray &content, qint64 t
     Node *node = simNode.node();
     const quint64 id = node->nextMessageId();
     const quint64 key = DeliveryLedger::makeKey(m_originSerials[size_t(home)], id);
+    const bool direct = publish.toUser >= 0;
+    const QByteArray channel = direct ? node->userChannelFor(TrafficGenerator::userName(publish.toUser))
+                                      : node->channelFor(m_roomNames.at(publish.room));
     // Filed before the frame: while the broker is down the node delivers inside publish().
-    m_ledger.recordPublish(key, home, sender, simNode.id(), id, node->channelFor(m_roomNames.at(room)),
-                           m_traffic.membersOf(room), tick, simSeconds);
-    simNode.protocol()->textReceived(
-        &client, R"({"type":"message","room":)" + m_quotedRoomNames.at(room) + R"(,"content":)" + content + '}');
+    m_ledger.recordPublish(key, home, publish.sender, simNode.id(), id, channel,
+                           direct ? m_traffic.clientsOf(publish.toUser) : m_traffic.membersOf(publish.room), tick,
+                           simSeconds);
+    const QByteArray frame = direct
+        ? R"({"type":"direct_message","to":)" + m_quotedUserNames.at(publish.toUser) + R"(,"content":)" + content + '}'
+        : R"({"type":"message","room":)" + m_quotedRoomNames.at(publish.room) + R"(,"content":)" + content + '}';
+    simNode.protocol()->textReceived(&client, frame);
     if (node->nextMessageId() != id)
         return true;
     m_ledger.withdraw(key);

@@ -4,6 +4,7 @@
 #include "loadbalancer.h"
 #include "scenario.h"
 #include "simnode.h"
+#include "trafficgenerator.h"
 
 #include <QObject>
 
@@ -13,16 +14,15 @@
 namespace fanout {
 
 class DeliveryLedger;
-class TrafficGenerator;
 class VirtualClient;
 struct SimSnapshot;
 
 /// The fleet of a simulation: its nodes and its virtual clients. The load balancer places each
 /// client on a node that is up; a client whose node dies, or that its node cuts off, comes back
 /// after the scenario's reconnect delay. Clients speak typed mode through their node's
-/// ClientProtocol (one `join` frame per room, `message` frames to publish), the very code a
-/// WebSocket client meets. Placements and node conditions go into the FaultTimeline, so the
-/// ledger can blame every loss.
+/// ClientProtocol (an `auth` frame when they belong to a user, one `join` frame per room,
+/// `message` and `direct_message` frames to publish), the very code a WebSocket client meets. Placements and node
+/// conditions go into the FaultTimeline, so the ledger can blame every loss.
 class SimFleet : public QObject
 {
     Q_OBJECT
@@ -61,9 +61,10 @@ public:
     std::vector<int> takeOverflowed() { return std::exchange(m_overflowed, {}); }
     void reconnectDue(qint64 tick);
 
-    /// A `message` frame of `sender` to `room` through its node's protocol, filed in the ledger
-    /// first. False when the sender is offline or the protocol refused the frame.
-    bool publish(int sender, int room, const QByteArray &content, qint64 tick, double simSeconds);
+    /// A `message` frame to a room, or a `direct_message` frame to a user, from the publish's
+    /// sender through its node's protocol, filed in the ledger first. False when the sender is
+    /// offline or the protocol refused the frame.
+    bool publish(const TrafficGenerator::Publish &publish, const QByteArray &content, qint64 tick, double simSeconds);
 
     /// From now on the nodes' counters count the scenario's run: connecting the clients (their
     /// joins and user_joined events, whose reach depends on join order) is set-up.
@@ -93,6 +94,7 @@ private:
     std::vector<std::unique_ptr<VirtualClient>> m_clients;
     QStringList m_roomNames;
     QList<QByteArray> m_quotedRoomNames;
+    QList<QByteArray> m_quotedUserNames;
 
     struct PendingReconnect {
         int client;

@@ -247,7 +247,7 @@ void Simulation::publishTick()
             return;
         if (m_fleet->client(publish.sender).home() < 0)
             ++m_skippedPublishes;
-        else if (!m_fleet->publish(publish.sender, publish.room, m_content, m_tick, now))
+        else if (!m_fleet->publish(publish, m_content, m_tick, now))
             ++m_refusedPublishes;
     }
 }

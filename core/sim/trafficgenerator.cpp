@@ -48,6 +48,10 @@ TrafficGenerator::TrafficGenerator(const Scenario &scenario) : m_random(scenario
             m_members[size_t(room)].append(client);
     }
     m_senders = scenario.senders > 0 ? scenario.senders : scenario.clients;
+    m_userClients.resize(size_t(scenario.users));
+    for (int client = 0; scenario.users > 0 && client < scenario.clients; ++client)
+        m_userClients[size_t(client % scenario.users)].append(client);
+    m_directShare = scenario.users > 0 ? scenario.directShare : 0;
 }
 
 double TrafficGenerator::uniform()
@@ -77,6 +81,11 @@ TrafficGenerator::Publish TrafficGenerator::next()
         return {};
     Publish publish;
     publish.sender = int(uniform() * m_senders);
+    // Drawn only when there are direct messages, so that room traffic stays the same sequence.
+    if (m_directShare > 0 && uniform() < m_directShare) {
+        publish.toUser = int(uniform() * userCount());
+        return publish;
+    }
     const auto &rooms = m_clientRooms[size_t(publish.sender)];
     publish.room = rooms[size_t(uniform() * double(rooms.size()))];
     return publish;

@@ -94,9 +94,9 @@ void NodeServer::acceptTcp()
 
 void NodeServer::screenRequest(QTcpSocket *socket)
 {
-    // Room mode carries its token on the URL or not at all: without one the upgrade is refused
-    // with 401 before any WebSocket exists. The request line is peeked, not read, so the
-    // handshake sees the request whole.
+    // Room mode carries its token on the URL or not at all: without one (an empty `token=` is
+    // none) the upgrade is refused with 401 before any WebSocket exists. The request line is
+    // peeked, not read, so the handshake sees the request whole.
     auto *screening = new QMetaObject::Connection;
     *screening = connect(socket, &QTcpSocket::readyRead, this, [this, socket, screening] {
         if (!socket->canReadLine())
@@ -106,7 +106,7 @@ void NodeServer::screenRequest(QTcpSocket *socket)
         const QByteArray line = socket->peek(8192).split('\n').first();
         const QList<QByteArray> words = line.trimmed().split(' ');
         const QUrl target(words.size() == 3 ? QString::fromLatin1(words.at(1)) : QString());
-        if (target.path() == TypedPath || QUrlQuery(target).hasQueryItem(QStringLiteral("token"))) {
+        if (target.path() == TypedPath || !QUrlQuery(target).queryItemValue(QStringLiteral("token")).isEmpty()) {
             m_webSocketServer->handleConnection(socket);
             return;
         }

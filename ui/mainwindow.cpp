@@ -3,6 +3,7 @@
 #include "faultinjector.h"
 #include "inspectorwindow.h"
 #include "models/eventlogmodel.h"
+#include "models/presencetablemodel.h"
 #include "models/roommatrixmodel.h"
 #include "nodespanel.h"
 #include "redis/redisurl.h"
@@ -39,8 +40,8 @@ MainWindow::MainWindow(const QString &channelPrefix, QWidget *parent)
       m_actions(this), m_exporter(this, m_charts.rateChart(), &m_history, m_controller),
       m_roomModel(new RoomMatrixModel(this)), m_eventModel(new EventLogModel(this)), m_fleetView(new FleetView),
       m_nodes(new NodesPanel(m_actions)), m_roomView(new QTableView), m_lossPanel(new LossPanel),
-      m_comparison(new ComparisonPanel), m_tracePanel(new TracePanel), m_console(new ConsolePanel),
-      m_toolBar(new SimulationToolBar(m_actions)), m_statusLabel(new QLabel)
+      m_comparison(new ComparisonPanel), m_presenceModel(new PresenceTableModel(this)), m_tracePanel(new TracePanel),
+      m_console(new ConsolePanel), m_toolBar(new SimulationToolBar(m_actions)), m_statusLabel(new QLabel)
 {
     setWindowTitle(tr("Fanout Studio"));
     setObjectName(QStringLiteral("mainWindow"));
@@ -108,7 +109,18 @@ void MainWindow::createDocks()
     tabifyDockWidget(latency, m_comparisonDock);
     amplification->raise();
 
-    addDock(tr("Loss"), QStringLiteral("lossDock"), m_lossPanel, Qt::LeftDockWidgetArea);
+    QDockWidget *loss = addDock(tr("Loss"), QStringLiteral("lossDock"), m_lossPanel, Qt::LeftDockWidgetArea);
+    auto *presenceView = new QTableView;
+    presenceView->setModel(m_presenceModel);
+    presenceView->setObjectName(QStringLiteral("presenceView"));
+    presenceView->setToolTip(tr("Users present per room and the nodes holding their connections, as the broker's "
+                                "presence sets say (scenarios with \"users\"). A killed node's users stay until their "
+                                "entries expire."));
+    presenceView->horizontalHeader()->setStretchLastSection(true);
+    QDockWidget *presence
+        = addDock(tr("Presence"), QStringLiteral("presenceDock"), presenceView, Qt::LeftDockWidgetArea);
+    tabifyDockWidget(loss, presence);
+    loss->raise();
 
     auto *log = new QListView;
     log->setModel(m_eventModel);
@@ -244,6 +256,7 @@ void MainWindow::onSnapshot(const fanout::SimSnapshot &snapshot)
     m_roomModel->setSnapshot(snapshot);
     m_fleetView->setSnapshot(snapshot);
     m_lossPanel->setSnapshot(snapshot);
+    m_presenceModel->setSnapshot(snapshot);
     m_tracePanel->setTraces(snapshot.recentTraces);
     if (m_history.add(snapshot))
         m_charts.update(m_history, snapshot.nodes);

@@ -19,6 +19,7 @@ class FleetView;
 class InspectorWindow;
 class LossPanel;
 class NodesPanel;
+class PresenceTableModel;
 class RoomMatrixModel;
 class SimulationController;
 class SimulationToolBar;
@@ -88,6 +89,7 @@ private:
     QTableView *m_roomView;
     LossPanel *m_lossPanel;
     ComparisonPanel *m_comparison;
+    PresenceTableModel *m_presenceModel;
     QDockWidget *m_comparisonDock = nullptr;
     TracePanel *m_tracePanel;
     ConsolePanel *m_console;

@@ -76,6 +76,8 @@ void ClientProtocol::closed(Session *session)
 
 void ClientProtocol::roomModeText(Session *session, const QByteArray &frame)
 {
+    if (!m_homeRooms.contains(session))
+        return; // refused at open (a bad token), closing: nothing it sends counts
     QString error;
     const std::optional<QJsonValue> payload = JsonText::parse(frame, &error);
     if (!payload) {

@@ -49,6 +49,15 @@ struct SimNodeSnapshot {
     quint64 historyLost = 0; ///< ranges the history no longer held
 };
 
+/// A user's connections in a room on one node, as the fleet's presence set holds them.
+struct SimPresenceEntry {
+    QString room;
+    QString user;
+    QString node;
+    int connections = 0;
+    qint64 expiresInMs = 0; ///< until the latest of them expires unless refreshed
+};
+
 /// Everything a UI or a report reads of a running simulation, copied out at one instant.
 struct SimSnapshot {
     QString scenario;
@@ -82,6 +91,9 @@ struct SimSnapshot {
     QStringList rooms;
     std::vector<int> roomMembers; ///< rooms x nodes, row-major: local members
     std::vector<bool> roomSubscribed; ///< rooms x nodes: the node's subscription to the room
+    /// Presence of the first PresenceWatch::MaxRooms rooms (scenarios with users), by room,
+    /// user and node; a killed node's users stay until their entries expire.
+    std::vector<SimPresenceEntry> presence;
 
     static constexpr qsizetype MaxRecentTraces = 200;
     /// The rooms x nodes matrix is filled up to this many cells; past it `rooms` stays empty.

@@ -5,6 +5,7 @@
 #include "console/inprocessconsole.h"
 #include "console/redisserverconsole.h"
 #include "node/node.h"
+#include "presencewatch.h"
 #include "redis/clientnames.h"
 #include "redis/redisbroker.h"
 #include "redis/redisconnection.h"
@@ -12,6 +13,8 @@
 #include "simfaults.h"
 #include "simfleet.h"
 #include "virtualclient.h"
+
+#include <QDateTime>
 
 #include <cmath>
 
@@ -80,6 +83,13 @@ bool Simulation::setUp(const QString &redisUrl, QString *error)
     connect(m_faults, &SimFaults::errorOccurred, this, &Simulation::errorOccurred);
     m_wallClock.start();
     m_ready = m_fleet->startNodes(factory, error);
+    if (m_ready && m_scenario.users > 0) {
+        QStringList rooms;
+        for (int room = 0; room < m_generator.roomCount(); ++room)
+            rooms.append(TrafficGenerator::roomName(room));
+        m_presence = new PresenceWatch(*m_fleet, rooms, this);
+        m_presence->start();
+    }
     return m_ready;
 }
 
@@ -296,6 +306,8 @@ SimSnapshot Simulation::snapshot() const
     m_fleet->captureNodes(&s);
     s.amplification = s.busPublishes ? double(s.busDeliveries) / double(s.busPublishes) : 0;
     s.recentTraces = m_traces.latest(SimSnapshot::MaxRecentTraces);
+    if (m_presence)
+        s.presence = m_presence->entries(QDateTime::currentMSecsSinceEpoch());
     return s;
 }
 

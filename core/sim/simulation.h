@@ -17,6 +17,7 @@
 namespace fanout {
 
 class InProcessBus;
+class PresenceWatch;
 class RedisConnection;
 class RedisConsole;
 class SimClock;
@@ -115,6 +116,7 @@ private:
     SimFleet *m_fleet;
     SimClock *m_clock;
     SimFaults *m_faults = nullptr; ///< once set up
+    PresenceWatch *m_presence = nullptr; ///< with users only
 
     Phase m_phase = Phase::Setup;
     bool m_runRequested = false;

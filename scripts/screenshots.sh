@@ -14,4 +14,5 @@ shoot node-failure 5
 shoot redis-outage 4.5
 shoot amplification 4
 shoot durable-vs-fireforget 11
+shoot users-presence 4.5
 echo "screenshots written to docs/images/"

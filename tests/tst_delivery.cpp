@@ -4,6 +4,7 @@
 #include "sim/simulation.h"
 #include "sim/simulationset.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -96,6 +97,9 @@ private slots:
     void durableVersusFireAndForget_data();
     void durableVersusFireAndForget();
     void headlessReportHasBothFleets();
+    void directMessagesAreAccounted_data();
+    void directMessagesAreAccounted();
+    void presenceOfAKilledNodeExpires();
 
 private:
     RedisServer m_redis;
@@ -327,6 +331,68 @@ void tst_Delivery::headlessReportHasBothFleets()
         QVERIFY(object.value("lost_by_cause").toObject().contains(QLatin1String("subscription_cut")));
     }
     QCOMPARE(modes, (QStringList {"pubsub", "streams"}));
+}
+
+void tst_Delivery::directMessagesAreAccounted_data()
+{
+    QTest::addColumn<bool>("redis");
+    QTest::addRow("in-process") << false;
+    QTest::addRow("redis") << true;
+}
+
+void tst_Delivery::directMessagesAreAccounted()
+{
+    QFETCH(bool, redis);
+    // 12 clients of 4 users on 3 nodes: every user has a tab on every node.
+    Scenario scenario = oneRoomFleet(Scenario::Delivery::PubSub, 2);
+    scenario.clients = 12;
+    scenario.senders = 0;
+    scenario.users = 4;
+    scenario.directShare = 0.5;
+    const auto fleets = runFleets(scenario, redis ? m_redis.urlString() : QString(), redis ? 1.0 : 0);
+    QVERIFY(fleets);
+    const SimSnapshot &s = fleets->front();
+    checkBalanced(s);
+    QCOMPARE(s.totals.lost, 0u);
+    QCOMPARE(s.refusedPublishes, 0u);
+    QCOMPARE(s.protocolErrors, 0u);
+    // A room message reaches the room's 12 members, a direct message its user's 3 tabs.
+    const quint64 direct = (12 * s.totals.published - s.totals.expected) / 9;
+    QVERIFY2(direct > s.totals.published / 4 && direct < s.totals.published * 3 / 4,
+             qPrintable(QStringLiteral("%1 direct of %2").arg(direct).arg(s.totals.published)));
+    QCOMPARE(s.totals.expected, direct * 3 + (s.totals.published - direct) * 12);
+}
+
+void tst_Delivery::presenceOfAKilledNodeExpires()
+{
+    Scenario scenario = oneRoomFleet(Scenario::Delivery::PubSub, 8);
+    scenario.clients = 12;
+    scenario.users = 4;
+    scenario.presenceTtlSeconds = 2;
+    scenario.reconnectDelayMs = 60000; // its clients stay away: only expiry removes their entries
+    scenario.steps.push_back({1.0, ScenarioStep::Action::KillNode, 1, -1, 0});
+    fanout::Simulation simulation(scenario);
+    QString error;
+    QVERIFY2(simulation.setUp(QString(), &error), qPrintable(error));
+    simulation.setSpeed(1.0); // entries expire in wall-clock time
+    simulation.run();
+    const auto onNode = [&simulation](const QString &node) {
+        int entries = 0;
+        for (const fanout::SimPresenceEntry &entry : simulation.snapshot().presence)
+            entries += entry.node == node ? 1 : 0;
+        return entries;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(onNode(QStringLiteral("sim-0")), 4, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(onNode(QStringLiteral("sim-1")), 4, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(simulation.snapshot().nodes.at(1).state, fanout::SimNodeState::Down, 5000);
+    QElapsedTimer sinceKill;
+    sinceKill.start();
+    QCOMPARE(onNode(QStringLiteral("sim-1")), 4); // the dead node's users are still present...
+    // ...until their entries expire: the TTL, plus a refresh period of a surviving node, plus a
+    // poll of the watch.
+    QTRY_COMPARE_WITH_TIMEOUT(onNode(QStringLiteral("sim-1")), 0, 2000 + 2000 / 3 + 2000);
+    QVERIFY2(sinceKill.elapsed() >= 500, "entries went with the node instead of expiring");
+    QCOMPARE(onNode(QStringLiteral("sim-0")), 4);
 }
 
 QTEST_GUILESS_MAIN(tst_Delivery)

@@ -7,6 +7,7 @@
 #include "mainwindow.h"
 #include "models/eventlogmodel.h"
 #include "models/nodetablemodel.h"
+#include "models/presencetablemodel.h"
 #include "models/roommatrixmodel.h"
 #include "models/tracelistmodel.h"
 #include "redis/redisconnection.h"
@@ -119,6 +120,7 @@ private slots:
     void mainWindowRunsAndAccounts();
     void faultActionsApplyToTheirSubject();
     void sideBySideShowsBothFleets();
+    void presenceDockShowsUsersAndExpiry();
     void consoleAnswersLikeRedisCli();
     void consoleIsReadOnlyOnRedisUntilWritesAreConfirmed();
     void attachInspectsTheStudioPrefix();
@@ -328,6 +330,30 @@ void tst_Studio::sideBySideShowsBothFleets()
         return false;
     };
     QTRY_VERIFY_WITH_TIMEOUT(logged(QStringLiteral("streams: streams-0's subscribe connection killed")), 5000);
+}
+
+void tst_Studio::presenceDockShowsUsersAndExpiry()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.controller()->setSpeed(1.0); // entries expire in wall-clock time
+    window.startScenario(scenario(QStringLiteral("users-presence")));
+    QAbstractItemModel *presence = window.findChild<QTableView *>(QStringLiteral("presenceView"))->model();
+    QAbstractItemModelTester tester(presence, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto rowsOn = [presence](const QString &node) {
+        int rows = 0;
+        for (int row = 0; row < presence->rowCount(); ++row)
+            rows += presence->index(row, PresenceTableModel::Node).data().toString() == node ? 1 : 0;
+        return rows;
+    };
+    // 8 users with a tab on each node, one room per tab: 8 rows per node.
+    QTRY_COMPARE_WITH_TIMEOUT(rowsOn(QStringLiteral("sim-1")), 8, 10000);
+    QCOMPARE(rowsOn(QStringLiteral("sim-0")), 8);
+    // Killed at 3 s, node 1 keeps its rows, marked down, until they expire (presence_ttl 3).
+    QTRY_COMPARE_WITH_TIMEOUT(rowsOn(QStringLiteral("sim-1 (down)")), 8, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(rowsOn(QStringLiteral("sim-1 (down)")), 0, 6000);
+    QCOMPARE(rowsOn(QStringLiteral("sim-0")), 8);
 }
 
 void tst_Studio::consoleAnswersLikeRedisCli()

@@ -117,9 +117,10 @@ void MainWindow::createDocks()
                                 "presence sets say (scenarios with \"users\"). A killed node's users stay until their "
                                 "entries expire."));
     presenceView->horizontalHeader()->setStretchLastSection(true);
-    QDockWidget *presence
-        = addDock(tr("Presence"), QStringLiteral("presenceDock"), presenceView, Qt::LeftDockWidgetArea);
-    tabifyDockWidget(loss, presence);
+    presenceView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    presenceView->verticalHeader()->hide();
+    m_presenceDock = addDock(tr("Presence"), QStringLiteral("presenceDock"), presenceView, Qt::LeftDockWidgetArea);
+    tabifyDockWidget(loss, m_presenceDock);
     loss->raise();
 
     auto *log = new QListView;
@@ -194,6 +195,10 @@ void MainWindow::startScenario(const fanout::Scenario &scenario, const QString &
     m_history.clear();
     m_eventModel->clear();
     m_comparison->clear();
+    if (scenario.users > 0) {
+        m_presenceDock->raise();
+        resizeDocks({m_presenceDock}, {440}, Qt::Horizontal); // room, user, node and expiry side by side
+    }
     if (scenario.delivery == fanout::Scenario::Delivery::Both) {
         m_comparisonDock->raise();
         resizeDocks({m_comparisonDock}, {width() / 2}, Qt::Horizontal); // two charts need the room

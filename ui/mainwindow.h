@@ -90,6 +90,7 @@ private:
     LossPanel *m_lossPanel;
     ComparisonPanel *m_comparison;
     PresenceTableModel *m_presenceModel;
+    QDockWidget *m_presenceDock = nullptr;
     QDockWidget *m_comparisonDock = nullptr;
     TracePanel *m_tracePanel;
     ConsolePanel *m_console;

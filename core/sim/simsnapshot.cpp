@@ -60,6 +60,14 @@ QJsonObject SimSnapshot::toReport() const
             {"history_lost", double(node.historyLost)},
         });
     }
+    QJsonArray presenceArray;
+    for (const SimPresenceEntry &entry : presence) {
+        presenceArray.append(QJsonObject {{"room", entry.room},
+                                          {"user", entry.user},
+                                          {"node", entry.node},
+                                          {"connections", entry.connections},
+                                          {"expires_in_ms", double(entry.expiresInMs)}});
+    }
     return QJsonObject {
         {"scenario", scenario},
         {"broker", broker},
@@ -91,6 +99,7 @@ QJsonObject SimSnapshot::toReport() const
         {"history_lost", double(historyLost)},
         {"latency_ms", QJsonObject {{"p50", latencyP50Ms}, {"p99", latencyP99Ms}, {"max", latencyMaxMs}}},
         {"nodes", nodeArray},
+        {"presence", presenceArray},
     };
 }
 

@@ -12,8 +12,8 @@ void PresenceTableModel::setSnapshot(const fanout::SimSnapshot &snapshot)
     }
     const bool sameRows = snapshot.presence.size() == m_rows.size()
         && std::equal(m_rows.cbegin(), m_rows.cend(), snapshot.presence.cbegin(), [](const auto &a, const auto &b) {
-               return a.room == b.room && a.user == b.user && a.node == b.node;
-           });
+                              return a.room == b.room && a.user == b.user && a.node == b.node;
+                          });
     if (!sameRows)
         beginResetModel();
     m_rows = snapshot.presence;

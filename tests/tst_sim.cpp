@@ -472,7 +472,7 @@ void tst_Sim::scenarioErrorsSayWhere()
 void tst_Sim::builtinScenariosLoad()
 {
     const QStringList expected {"amplification", "basics",       "durable-vs-fireforget", "hot-room",
-                                "node-failure",  "redis-outage", "slow-consumer"};
+                                "node-failure",  "redis-outage", "slow-consumer",         "users-presence"};
     QCOMPARE(Scenario::builtinNames(), expected);
     for (const QString &name : expected) {
         QString error;

@@ -262,6 +262,16 @@ void tst_Fleet::commandLine_data()
     QTest::addRow("unknown option") << QStringList {"--frobnicate"} << 2 << "frobnicate";
     QTest::addRow("negative history") << QStringList {"--history-size", "-1"} << 2 << "--history-size/HISTORY_SIZE";
     QTest::addRow("history ttl zero") << QStringList {"--history-ttl", "0"} << 2 << "--history-ttl/HISTORY_TTL";
+    QTest::addRow("no shards") << QStringList {"--shard-count", "0"} << 2 << "--shard-count/SHARD_COUNT";
+    QTest::addRow("shards with history") << QStringList {"--shard-count", "4", "--history-size", "10"} << 2
+                                         << "cannot be combined";
+    QTest::addRow("presence ttl too short") << QStringList {"--presence-ttl", "1"} << 2
+                                            << "--presence-ttl/PRESENCE_TTL";
+    QTest::addRow("two token secrets") << QStringList {"--token-secret", "a", "--token-secret-file", "/etc/hostname"}
+                                       << 2 << "give one of them";
+    QTest::addRow("missing secret file") << QStringList {"--token-secret-file", "/nonexistent/secret"} << 2
+                                         << "cannot read";
+    QTest::addRow("overlapping prefixes") << QStringList {"--user-prefix", "ws:room:u:"} << 2 << "overlap";
     QTest::addRow("port in use") << QStringList {"--host", "127.0.0.1", "--port", "%REDIS_PORT%"} << 1
                                  << "cannot listen";
 }

@@ -12,6 +12,7 @@
 #include <QUrlQuery>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -31,11 +32,13 @@ namespace {
 class LocalFleet
 {
 public:
-    LocalFleet(BusFixture &bus, int count)
+    LocalFleet(BusFixture &bus, int count, int shards = 1)
     {
         for (int i = 0; i < count; ++i) {
             const QString id = QStringLiteral("node-%1").arg(i);
-            auto node = std::make_unique<Node>(fanout::NodeConfig::named(id), bus.makeBroker(id));
+            fanout::NodeConfig config = fanout::NodeConfig::named(id);
+            config.shardCount = shards;
+            auto node = std::make_unique<Node>(config, bus.makeBroker(id));
             auto server = std::make_unique<NodeServer>(node.get());
             m_listening &= server->listen(QHostAddress::LocalHost, 0);
             m_nodes.push_back(std::move(node));
@@ -104,6 +107,11 @@ private slots:
     void externalPublishReachesRoom();
     void brokerOutageFallsBackToLocalDelivery_data() { BusFixture::addKindRows(); }
     void brokerOutageFallsBackToLocalDelivery();
+
+    void hotRoomShards_data() { BusFixture::addKindRows(); }
+    void hotRoomShards();
+    void roomChannelsOfShards_data();
+    void roomChannelsOfShards();
 
     void typedEvents();
     void roomLimitPerConnection();
@@ -241,6 +249,80 @@ void tst_Node::lazySubscriptions()
     QTRY_COMPARE(bus->channels("ws:room:*"), QStringList());
     for (int n = 0; n < 3; ++n)
         QCOMPARE(fleet.node(n)->rooms(), QStringList());
+}
+
+void tst_Node::hotRoomShards()
+{
+    auto bus = BusFixture::createForCurrentRow();
+    QVERIFY(bus);
+    LocalFleet fleet(*bus, 2, 4);
+    QVERIFY(fleet.waitConnected());
+    std::vector<std::unique_ptr<TestClient>> clients;
+    for (int i = 0; i < 6; ++i) {
+        clients.push_back(std::make_unique<TestClient>());
+        QVERIFY(clients.back()->open(fleet.roomUrl(i % 2, QStringLiteral("hot"))));
+    }
+    const QStringList shards {"ws:room:hot:shard0", "ws:room:hot:shard1", "ws:room:hot:shard2", "ws:room:hot:shard3"};
+    QTRY_COMPARE(bus->channels("ws:room:*"), shards);
+    for (const QString &shard : shards)
+        QCOMPARE(bus->numsub(shard.toUtf8()), 2);
+
+    constexpr int Senders = 4;
+    constexpr int PerSender = 25;
+    for (int n = 0; n < PerSender; ++n) {
+        for (int sender = 0; sender < Senders; ++sender)
+            clients.at(size_t(sender))->send(QStringLiteral("{\"s\":%1,\"n\":%2}").arg(sender).arg(n));
+    }
+    for (auto &client : clients)
+        QTRY_COMPARE(client->messages().size(), Senders * PerSender);
+    const auto allOnce = [&clients] {
+        return std::all_of(clients.begin(), clients.end(),
+                           [](const auto &client) { return client->messages().size() == Senders * PerSender; });
+    };
+    QVERIFY2(Quiet::holdsFor(200, allOnce), "a message arrived twice");
+    for (auto &client : clients) {
+        std::array<int, Senders> next {};
+        for (const QString &message : client->messages()) {
+            const QJsonObject object = QJsonDocument::fromJson(message.toUtf8()).object();
+            const int sender = object.value("s").toInt();
+            QCOMPARE(object.value("n").toInt(), next[size_t(sender)]++); // each sender's order kept
+        }
+    }
+}
+
+void tst_Node::roomChannelsOfShards_data()
+{
+    QTest::addColumn<int>("shards");
+    QTest::addColumn<QByteArray>("channel");
+    QTest::addColumn<QString>("room"); // empty: not a room channel
+    QTest::addRow("seed's name") << 1 << QByteArray("ws:room:lobby") << "lobby";
+    QTest::addRow("one shard keeps :shard in the name") << 1 << QByteArray("ws:room:x:shard1") << "x:shard1";
+    QTest::addRow("foreign prefix") << 1 << QByteArray("other:lobby") << "";
+    QTest::addRow("a shard") << 4 << QByteArray("ws:room:lobby:shard3") << "lobby";
+    QTest::addRow("a room named like a shard") << 4 << QByteArray("ws:room:x:shard1:shard0") << "x:shard1";
+    QTest::addRow("shard out of range") << 4 << QByteArray("ws:room:lobby:shard4") << "";
+    QTest::addRow("no shard") << 4 << QByteArray("ws:room:lobby") << "";
+    QTest::addRow("not a number") << 4 << QByteArray("ws:room:lobby:shardx") << "";
+}
+
+void tst_Node::roomChannelsOfShards()
+{
+    QFETCH(int, shards);
+    QFETCH(QByteArray, channel);
+    QFETCH(QString, room);
+    const fanout::RoomChannels channels(QStringLiteral("ws:room:"), shards);
+    const std::optional<QString> found = channels.roomOf(channel);
+    QCOMPARE(found.value_or(QString()), room);
+    if (room.isEmpty())
+        return;
+    QVERIFY(channels.all(room).contains(channel));
+    QCOMPARE(channels.all(room).size(), shards);
+    QVERIFY(channels.all(room).contains(channels.forPublish(room, QStringLiteral("anyone"))));
+    QVERIFY(channels.all(room).contains(channels.forEvents(room)));
+    QSet<quint32> used;
+    for (int sender = 0; sender < 100; ++sender)
+        used.insert(fanout::RoomChannels::shardOf(QStringLiteral("node-0/%1").arg(sender), shards));
+    QCOMPARE(used.size(), shards); // senders spread over every shard
 }
 
 void tst_Node::externalPublishReachesRoom()

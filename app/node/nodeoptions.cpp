@@ -73,6 +73,11 @@ struct NodeCommandLine {
         QStringLiteral("Seconds a presence entry lives without a refresh (env PRESENCE_TTL, default %1).")
             .arg(fanout::NodeConfig().presenceTtlSeconds),
         QStringLiteral("seconds")};
+    const QCommandLineOption shardCountOption {
+        QStringLiteral("shard-count"),
+        QStringLiteral("Channels per room, for hot rooms: a sender's messages go to PREFIX+room+\":shard\"+k "
+                       "(env SHARD_COUNT, default 1: PREFIX+room, as the seed's nodes)."),
+        QStringLiteral("n")};
     const QCommandLineOption userPrefixOption {QStringLiteral("user-prefix"),
                                                QStringLiteral("Channel prefix of direct messages (env USER_PREFIX, "
                                                               "default %1).")
@@ -86,8 +91,8 @@ NodeCommandLine::NodeCommandLine(const QProcessEnvironment &environment) : envir
         QStringLiteral("Fan-out WebSocket node: rooms of WebSocket clients, shared across a fleet of nodes "
                        "through Redis pub/sub (channel PREFIX+room, envelope {origin,room,payload,ts})."));
     parser.addOptions({hostOption, portOption, redisOption, nodeIdOption, prefixOption, historySizeOption,
-                       historyTtlOption, tokenSecretOption, tokenSecretFileOption, presenceTtlOption,
-                       userPrefixOption});
+                       historyTtlOption, shardCountOption, tokenSecretOption, tokenSecretFileOption,
+                       presenceTtlOption, userPrefixOption});
 }
 
 std::optional<ParseResult> NodeCommandLine::parse(const QStringList &arguments)
@@ -162,7 +167,9 @@ std::optional<QString> NodeCommandLine::readNumbers(NodeOptions *options) const
     };
     for (const Field &field : {Field {historySizeOption, "HISTORY_SIZE", &history->size, 0, 10'000'000},
                                Field {historyTtlOption, "HISTORY_TTL", &history->ttlSeconds, 1, 365 * 86400},
-                               Field {presenceTtlOption, "PRESENCE_TTL", &options->presenceTtlSeconds, 2, 86400}}) {
+                               Field {presenceTtlOption, "PRESENCE_TTL", &options->presenceTtlSeconds, 2, 86400},
+                               Field {shardCountOption, "SHARD_COUNT", &options->shardCount, 1,
+                                      fanout::RoomChannels::MaxShards}}) {
         const QString text = value(field.option, field.variable);
         if (text.isEmpty())
             continue;
@@ -175,6 +182,11 @@ std::optional<QString> NodeCommandLine::readNumbers(NodeOptions *options) const
                 .arg(field.max);
         *field.target = number;
     }
+    if (options->shardCount > 1 && history->isOn())
+        return QStringLiteral("--shard-count %1 and --history-size %2 cannot be combined: a room's history is one "
+                              "ordered log, and shards would split it")
+            .arg(options->shardCount)
+            .arg(history->size);
     return std::nullopt;
 }
 

@@ -20,10 +20,11 @@ struct NodeOptions {
     QByteArray tokenSecret; ///< empty: clients name themselves, unverified
     QString userPrefix = fanout::NodeConfig().userPrefix;
     qint64 presenceTtlSeconds = fanout::NodeConfig().presenceTtlSeconds;
+    qint64 shardCount = 1;
 
     fanout::NodeConfig nodeConfig() const
     {
-        return {nodeId, channelPrefix, history, tokenSecret, userPrefix, int(presenceTtlSeconds)};
+        return {nodeId, channelPrefix, history, tokenSecret, userPrefix, int(presenceTtlSeconds), int(shardCount)};
     }
 
     enum class Outcome {

@@ -19,7 +19,8 @@ constexpr qsizetype MaxRememberedFallbackIds = 65536;
 }
 
 Node::Node(const NodeConfig &config, Broker *broker, QObject *parent)
-    : QObject(parent), m_config(config), m_prefixUtf8(config.channelPrefix.toUtf8()), m_broker(broker)
+    : QObject(parent), m_config(config),
+      m_channels(config.channelPrefix, config.history.isOn() ? 1 : config.shardCount), m_broker(broker)
 {
     m_broker->setParent(this);
     // Created after the broker became a child: they go after it, and its last replies find them.
@@ -30,7 +31,7 @@ Node::Node(const NodeConfig &config, Broker *broker, QObject *parent)
     });
     m_presence = new RoomPresence(
         m_broker, m_config.nodeId, qint64(m_config.presenceTtlSeconds) * 1000,
-        [this](const QString &room) { return channelFor(room); }, [this] { return m_registry.rooms(); }, this);
+        m_channels, [this] { return m_registry.rooms(); }, this);
     connect(m_broker, &Broker::messageReceived, this, &Node::onBrokerMessage);
     connect(m_broker, &Broker::stateChanged, this, &Node::onBrokerStateChanged);
     if (m_config.history.isOn()) {
@@ -67,11 +68,6 @@ bool Node::isValidRoom(const QString &room, QString *error)
             return fail(QStringLiteral("the room name contains a control character"));
     }
     return true;
-}
-
-QByteArray Node::channelFor(const QString &room) const
-{
-    return m_prefixUtf8 + room.toUtf8();
 }
 
 QByteArray Node::userChannelFor(const QString &user) const
@@ -199,7 +195,7 @@ quint64 Node::publish(const QString &room, const QByteArray &payloadJson, Envelo
         deliver(room, envelope);
         m_stats.fallbackDeliveries += m_stats.deliveries - before;
     }
-    m_broker->publish(channelFor(room), envelope.encode());
+    m_broker->publish(m_channels.forPublish(room, from), envelope.encode());
     return envelope.id;
 }
 
@@ -225,14 +221,16 @@ void Node::recover(Session *session, const QString &room, const StreamPosition &
 
 void Node::roomStarted(const QString &room)
 {
-    m_broker->subscribe(channelFor(room));
+    for (const QByteArray &channel : m_channels.all(room))
+        m_broker->subscribe(channel);
     if (m_recovery)
         m_recovery->roomStarted(room);
 }
 
 void Node::roomEnded(const QString &room)
 {
-    m_broker->unsubscribe(channelFor(room));
+    for (const QByteArray &channel : m_channels.all(room))
+        m_broker->unsubscribe(channel);
     if (m_recovery)
         m_recovery->roomEnded(room);
 }
@@ -262,10 +260,10 @@ void Node::onBrokerMessage(const QByteArray &channel, const QByteArray &message)
         m_presence->updateReceived(message);
         return;
     }
-    if (!channel.startsWith(m_prefixUtf8))
+    const std::optional<QString> roomOfChannel = m_channels.roomOf(channel);
+    if (!roomOfChannel)
         return;
-    const QString room
-        = QString::fromUtf8(channel.constData() + m_prefixUtf8.size(), channel.size() - m_prefixUtf8.size());
+    const QString &room = *roomOfChannel;
     if (!m_registry.members(room)) {
         ++m_stats.wastedMessages;
         return;
@@ -292,8 +290,10 @@ void Node::onBrokerStateChanged(Broker::State state)
     if (state == Broker::State::Connected) {
         const QStringList rooms = m_registry.rooms();
         qCInfo(lcNode).noquote() << m_config.nodeId << "broker connected; subscribing" << rooms.size() << "rooms";
-        for (const QString &room : rooms)
-            m_broker->subscribe(channelFor(room));
+        for (const QString &room : rooms) {
+            for (const QByteArray &channel : m_channels.all(room))
+                m_broker->subscribe(channel);
+        }
         m_direct->resubscribe();
         m_presence->reconnected();
         if (m_recovery)

@@ -5,6 +5,7 @@
 #include "delivery.h"
 #include "envelope/envelope.h"
 #include "nodestats.h"
+#include "roomchannels.h"
 #include "registry/roomregistry.h"
 
 #include <QObject>
@@ -34,6 +35,9 @@ struct NodeConfig {
     QString userPrefix = QStringLiteral("ws:user:");
     /// How long a presence entry lives without a refresh (the node refreshes every third).
     int presenceTtlSeconds = 60;
+    /// Channels per room (RoomChannels); 1 keeps the seed's `prefix + room`. A room with a
+    /// history is one ordered log, so a node with a history uses 1 whatever this says.
+    int shardCount = 1;
 
     /// The defaults, for a node named `nodeId` (with a history when `history` is on).
     static NodeConfig named(const QString &nodeId, const HistoryPolicy &history = {})
@@ -74,7 +78,9 @@ public:
 
     QString id() const { return m_config.nodeId; }
     QString channelPrefix() const { return m_config.channelPrefix; }
-    QByteArray channelFor(const QString &room) const;
+    /// The room's base channel: with one shard, its channel; always the name of its keys.
+    QByteArray channelFor(const QString &room) const { return m_channels.base(room); }
+    const RoomChannels &channels() const { return m_channels; }
     Broker *broker() const { return m_broker; }
     NodeStats stats() const { return m_stats; }
 
@@ -139,7 +145,7 @@ private:
     void userLeft(Session *session);
 
     NodeConfig m_config;
-    QByteArray m_prefixUtf8;
+    RoomChannels m_channels;
     Broker *m_broker;
     RoomRegistry m_registry;
     RoomRegistry m_users; ///< user -> its local sessions, kept like rooms

@@ -39,11 +39,11 @@ QByteArray onlineEventFormat(const char *event)
 
 }
 
-RoomPresence::RoomPresence(Broker *broker, const QString &nodeId, qint64 ttlMs, ChannelOf channelOf, Rooms rooms,
+RoomPresence::RoomPresence(Broker *broker, const QString &nodeId, qint64 ttlMs, const RoomChannels &channels, Rooms rooms,
                            QObject *parent)
     : QObject(parent), m_broker(broker), m_nodeId(nodeId),
       m_instance(QUuid::createUuid().toString(QUuid::Id128).left(8)), m_ttlMs(std::max<qint64>(1000, ttlMs)),
-      m_channelOf(std::move(channelOf)), m_rooms(std::move(rooms))
+      m_channels(channels), m_rooms(std::move(rooms))
 {
     m_refresh.setInterval(int(std::min<qint64>(m_ttlMs / 3, 24 * 3600 * 1000)));
     connect(&m_refresh, &QTimer::timeout, this, &RoomPresence::refresh);
@@ -54,11 +54,10 @@ PresenceChange RoomPresence::change(PresenceChange::Kind kind, const QString &ro
 {
     PresenceChange change;
     change.kind = kind;
-    const QByteArray channel = m_channelOf(room);
-    change.set = setFor(channel);
+    change.set = setFor(m_channels.base(room));
     change.nowMs = nowMs();
     change.expiresAtMs = change.nowMs + m_ttlMs;
-    change.eventChannel = channel;
+    change.eventChannel = m_channels.forEvents(room);
     change.eventFormat
         = roomEventFormat(m_nodeId, room, kind == PresenceChange::Kind::Join ? "presence_joined" : "presence_left");
     return change;
@@ -175,7 +174,7 @@ void RoomPresence::read(Session *session, const QByteArray &set, std::function<Q
 
 void RoomPresence::sendPresence(Session *session, const QString &room)
 {
-    read(session, setFor(m_channelOf(room)), [room](const PresenceRead &read) {
+    read(session, setFor(m_channels.base(room)), [room](const PresenceRead &read) {
         struct User {
             int connections = 0;
             qint64 since = 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "broker/presence.h"
+#include "roomchannels.h"
 
 #include <QHash>
 #include <QObject>
@@ -32,11 +33,10 @@ public:
     static inline const QByteArray UpdatesChannel = "presence:updates";
     static inline const QByteArray OnlineSet = "{presence}:online";
 
-    using ChannelOf = std::function<QByteArray(const QString &room)>;
     using Rooms = std::function<QStringList()>;
 
     /// `rooms` lists the rooms the node holds: their sets are swept even without a local user.
-    RoomPresence(Broker *broker, const QString &nodeId, qint64 ttlMs, ChannelOf channelOf, Rooms rooms,
+    RoomPresence(Broker *broker, const QString &nodeId, qint64 ttlMs, const RoomChannels &channels, Rooms rooms,
                  QObject *parent = nullptr);
 
     qint64 ttlMs() const { return m_ttlMs; }
@@ -74,7 +74,7 @@ private:
     QString m_nodeId;
     QString m_instance; ///< this process: a restarted node's connections are new ones
     qint64 m_ttlMs;
-    ChannelOf m_channelOf;
+    const RoomChannels &m_channels;
     Rooms m_rooms;
     QHash<QString, QHash<QString, PresenceEntry>> m_local; ///< room -> this node's entries by connection
     QHash<QString, qint64> m_onlineSince; ///< users with a connection here -> since when

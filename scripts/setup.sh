@@ -5,7 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 packages=(cmake g++ ninja-build pkg-config clang-format qt6-base-dev libqt6opengl6-dev qt6-websockets-dev
-          qt6-charts-dev libhiredis-dev redis-server redis-tools xvfb xauth)
+          qt6-charts-dev libhiredis-dev redis-server redis-tools openssl xvfb xauth)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

@@ -6,6 +6,7 @@
 #include "envelope/envelope.h"
 #include "quiet.h"
 
+#include <QDateTime>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -65,6 +66,43 @@ bool twoSubscribers(BusFixture &bus, std::unique_ptr<Broker> &a, std::unique_ptr
     return QTest::qWaitFor([&bus] { return bus.numsub("ch") == 2; }, 5000);
 }
 
+fanout::PresenceChange presenceChange(fanout::PresenceChange::Kind kind, const QList<fanout::PresenceEntry> &entries,
+                                      qint64 ttlMs = 60000)
+{
+    fanout::PresenceChange change;
+    change.kind = kind;
+    change.set = "{ch}:presence";
+    change.entries.assign(entries.cbegin(), entries.cend());
+    change.nowMs = QDateTime::currentMSecsSinceEpoch();
+    change.expiresAtMs = change.nowMs + ttlMs;
+    change.eventChannel = "ch";
+    change.joinedFormat = R"({"joined":$user,"node":$node,"ts":$ts})";
+    change.leftFormat = R"({"left":$user,"node":$node})";
+    return change;
+}
+
+/// Applies a change and waits for the broker's answer: the entries the set still holds.
+qint64 changePresence(Broker &broker, const fanout::PresenceChange &change, qint64 ttlMs = 60000)
+{
+    auto remaining = std::make_shared<std::optional<qint64>>();
+    broker.changePresence(change, ttlMs, [remaining](qint64 left) { *remaining = left; });
+    (void)QTest::qWaitFor([&] { return remaining->has_value(); }, 5000);
+    return remaining->value_or(-2);
+}
+
+QStringList presentConnections(Broker &broker)
+{
+    auto result = std::make_shared<std::optional<fanout::PresenceRead>>();
+    broker.readPresence("{ch}:presence", QDateTime::currentMSecsSinceEpoch(),
+                        [result](const fanout::PresenceRead &read) { *result = read; });
+    (void)QTest::qWaitFor([&] { return result->has_value(); }, 5000);
+    QStringList connections;
+    for (const auto &entry : result->value_or(fanout::PresenceRead()).entries)
+        connections.append(entry.connection);
+    connections.sort();
+    return connections;
+}
+
 }
 
 /// The Broker contract, run against the in-process bus and a real redis-server.
@@ -101,6 +139,10 @@ private slots:
     void lostScriptsAreLoadedAgain();
 
     void partitionLosesMessagesInFlight();
+    void presenceCountsSubjectsOnce_data() { BusFixture::addKindRows(); }
+    void presenceCountsSubjectsOnce();
+    void presenceSweepsExpiredAndRefreshRestores_data() { BusFixture::addKindRows(); }
+    void presenceSweepsExpiredAndRefreshRestores();
     void globMatchesLikeRedis_data();
     void globMatchesLikeRedis();
     void publishQueueDropsOldest();
@@ -404,6 +446,64 @@ void tst_Broker::lostScriptsAreLoadedAgain()
     bus->flushScripts(); // EVALSHA now meets NOSCRIPT
     QCOMPARE(publishToHistory(*a, 2, 3).back().offset, 4u);
     QCOMPARE(offsetsOf(readHistory(*a, HistoryQuery::since(2, 10))), QList<quint64>({3, 4}));
+}
+
+void tst_Broker::presenceCountsSubjectsOnce()
+{
+    using Kind = fanout::PresenceChange::Kind;
+    auto bus = BusFixture::createForCurrentRow();
+    QVERIFY(bus);
+    std::unique_ptr<Broker> a, b;
+    QVERIFY(twoSubscribers(*bus, a, b));
+    QSignalSpy events(b.get(), &Broker::messageReceived);
+    // Two tabs of one user (whose name carries placeholders: they stay its name) and another user.
+    const fanout::PresenceEntry tab1 {"c1", "$node", "$node", "n1", 1, 0};
+    const fanout::PresenceEntry tab2 {"c2", "$node", "$node", "n2", 2, 0};
+    const fanout::PresenceEntry other {"c3", "bob", "bob", "n1", 3, 0};
+    QCOMPARE(changePresence(*a, presenceChange(Kind::Join, {tab1})), 1);
+    QCOMPARE(changePresence(*a, presenceChange(Kind::Join, {tab2, other})), 3);
+    QCOMPARE(changePresence(*a, presenceChange(Kind::Join, {tab1})), 3); // again: nothing new
+    QTRY_COMPARE(events.size(), 2);
+    QVERIFY(events.at(0).at(1).toByteArray().startsWith(R"({"joined":"$node","node":"n1","ts":)"));
+    QVERIFY(events.at(1).at(1).toByteArray().startsWith(R"({"joined":"bob","node":"n1","ts":)"));
+    QCOMPARE(presentConnections(*a), QStringList({"c1", "c2", "c3"}));
+
+    QCOMPARE(changePresence(*a, presenceChange(Kind::Leave, {tab1})), 2);
+    QVERIFY(Quiet::nothingArrivesWithin(events, 200)); // the user still has a tab
+    QCOMPARE(changePresence(*a, presenceChange(Kind::Leave, {tab2, tab2})), 1);
+    QTRY_COMPARE(events.size(), 3);
+    QCOMPARE(events.at(2).at(1).toByteArray(), QByteArray(R"({"left":"$node","node":"n2"})"));
+    QCOMPARE(changePresence(*a, presenceChange(Kind::Leave, {tab2})), 1); // gone already: no event
+    QVERIFY(Quiet::nothingArrivesWithin(events, 200));
+    QCOMPARE(presentConnections(*a), QStringList({"c3"}));
+}
+
+void tst_Broker::presenceSweepsExpiredAndRefreshRestores()
+{
+    using Kind = fanout::PresenceChange::Kind;
+    auto bus = BusFixture::createForCurrentRow();
+    QVERIFY(bus);
+    std::unique_ptr<Broker> a, b;
+    QVERIFY(twoSubscribers(*bus, a, b));
+    QSignalSpy events(b.get(), &Broker::messageReceived);
+    const fanout::PresenceEntry dying {"c1", "ann", "ann", "dead", 1, 0};
+    const fanout::PresenceEntry living {"c2", "bob", "bob", "alive", 2, 0};
+    constexpr qint64 ShortTtl = 300;
+    QCOMPARE(changePresence(*a, presenceChange(Kind::Join, {dying}, ShortTtl), ShortTtl), 1);
+    QCOMPARE(changePresence(*a, presenceChange(Kind::Join, {living})), 2);
+    QTRY_COMPARE(events.size(), 2);
+    // The dying entry's time passes: a refresh of someone else sweeps it, once.
+    QTRY_COMPARE_WITH_TIMEOUT(presentConnections(*a), QStringList({"c2"}), 5000);
+    QCOMPARE(changePresence(*a, presenceChange(Kind::Refresh, {living})), 1);
+    QTRY_COMPARE(events.size(), 3);
+    QCOMPARE(events.at(2).at(1).toByteArray(), QByteArray(R"({"left":"ann","node":"dead"})"));
+    QCOMPARE(changePresence(*a, presenceChange(Kind::Refresh, {living})), 1);
+    QVERIFY(Quiet::nothingArrivesWithin(events, 200));
+    // An entry swept while its owner still lives comes back with the owner's next refresh.
+    QCOMPARE(changePresence(*a, presenceChange(Kind::Refresh, {living, dying})), 2);
+    QTRY_COMPARE(events.size(), 4);
+    QVERIFY(events.at(3).at(1).toByteArray().startsWith(R"({"joined":"ann","node":"dead","ts":)"));
+    QCOMPARE(presentConnections(*a), QStringList({"c1", "c2"}));
 }
 
 void tst_Broker::partitionLosesMessagesInFlight()

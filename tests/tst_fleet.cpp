@@ -265,8 +265,8 @@ void tst_Fleet::commandLine_data()
     QTest::addRow("no shards") << QStringList {"--shard-count", "0"} << 2 << "--shard-count/SHARD_COUNT";
     QTest::addRow("shards with history") << QStringList {"--shard-count", "4", "--history-size", "10"} << 2
                                          << "cannot be combined";
-    QTest::addRow("presence ttl too short") << QStringList {"--presence-ttl", "1"} << 2
-                                            << "--presence-ttl/PRESENCE_TTL";
+    QTest::addRow("presence ttl too short")
+        << QStringList {"--presence-ttl", "1"} << 2 << "--presence-ttl/PRESENCE_TTL";
     QTest::addRow("two token secrets") << QStringList {"--token-secret", "a", "--token-secret-file", "/etc/hostname"}
                                        << 2 << "give one of them";
     QTest::addRow("missing secret file") << QStringList {"--token-secret-file", "/nonexistent/secret"} << 2

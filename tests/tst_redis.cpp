@@ -1,4 +1,6 @@
+#include "freezingproxy.h"
 #include "node/node.h"
+#include "quiet.h"
 #include "recordingsession.h"
 #include "redis/redisbroker.h"
 #include "redis/rediscommandline.h"
@@ -7,6 +9,8 @@
 #include "redisclient.h"
 #include "redisserver.h"
 
+#include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -31,6 +35,9 @@ private slots:
     void pendingRepliesFailOnLoss();
     void brokerNamesItsTwoConnections();
     void nodeResubscribesAfterItsSubscriberIsKilled();
+    void probeRebuildsAFrozenSubscribeConnection();
+    void brokerResubscribesAfterAFrozenConnection();
+    void noProbeUnderSteadyTraffic();
 
 private:
     RedisServer m_server;
@@ -89,8 +96,10 @@ void tst_Redis::urlParsing_data()
                                    << "s3cret" << 0 << "";
     QTest::addRow("user and password") << "redis://app:p%40ss@h:2/4" << true << "h" << 2 << "app"
                                        << "p@ss" << 4 << "";
-    QTest::addRow("tls") << "rediss://h:1" << false << "" << 0 << ""
-                         << "" << 0 << "TLS";
+    QTest::addRow("tls") << "rediss://h:1" << true << "h" << 1 << ""
+                         << "" << 0 << "";
+    QTest::addRow("tls with user and db") << "rediss://app:s3cret@h:2/4" << true << "h" << 2 << "app"
+                                          << "s3cret" << 4 << "";
     QTest::addRow("http") << "http://h:1" << false << "" << 0 << ""
                           << "" << 0 << "scheme";
     QTest::addRow("bad db") << "redis://h:1/x" << false << "" << 0 << ""
@@ -123,6 +132,8 @@ void tst_Redis::urlParsing()
     QCOMPARE(url->password, password);
     QCOMPARE(url->db, db);
     QVERIFY(!url->toDisplayString().contains(QLatin1String("s3cret")));
+    QCOMPARE(url->tls, text.startsWith(QLatin1String("rediss://")));
+    QVERIFY(url->toDisplayString().startsWith(text.section(QLatin1Char(':'), 0, 0) + QLatin1String("://")));
 }
 
 void tst_Redis::replyPrintsLikeRedisCli_data()
@@ -278,6 +289,111 @@ void tst_Redis::nodeResubscribesAfterItsSubscriberIsKilled()
     node.detach(&a);
     node.detach(&b);
     QTRY_COMPARE(observer.channels("ws:room:*"), QStringList());
+}
+
+/// What INFO commandstats counts for a command since the last CONFIG RESETSTAT.
+static int commandCalls(RedisClient &client, const QByteArray &command)
+{
+    const QByteArray info = client.command({"INFO", "commandstats"}).string;
+    const QByteArray field = "cmdstat_" + command + ":calls=";
+    const qsizetype at = info.indexOf(field);
+    return at < 0 ? 0 : info.mid(at + field.size()).split(',').first().toInt();
+}
+
+void tst_Redis::probeRebuildsAFrozenSubscribeConnection()
+{
+    constexpr int interval = 200;
+    FreezingProxy proxy(m_server.port());
+    QVERIFY(proxy.listen());
+    RedisUrl url = m_server.url();
+    url.port = proxy.port();
+    RedisConnection connection(url, QStringLiteral("frozen-sub"), RedisConnection::Mode::Subscriber);
+    connection.setProbeIntervalMs(interval);
+    QSignalSpy ready(&connection, &RedisConnection::ready);
+    QSignalSpy lost(&connection, &RedisConnection::lost);
+    QSignalSpy pushes(&connection, &RedisConnection::pushReceived);
+    QSignalSpy errors(&connection, &RedisConnection::errorOccurred);
+    connection.open();
+    QVERIFY(ready.wait(5000));
+    QVERIFY(connection.send({"SUBSCRIBE", "frozen"}));
+    QTRY_COMPARE(pushes.size(), 1);
+
+    // Idle but answering: PINGs go out in subscribe mode, their pongs are not pushes.
+    QVERIFY(Quiet::nothingArrivesWithin(lost, 4 * interval));
+    QCOMPARE(pushes.size(), 1);
+    RedisClient observer(m_server.url());
+    QVERIFY(QString::fromUtf8(observer.command({"CLIENT", "LIST"}).string)
+                .contains(QRegularExpression(QStringLiteral("name=frozen-sub .* cmd=ping "))));
+
+    // Frozen: the socket stays open and nothing answers. At most one interval passes before the
+    // PING, then two without an answer.
+    QElapsedTimer sinceFreeze;
+    proxy.freeze();
+    sinceFreeze.start();
+    QTRY_VERIFY_WITH_TIMEOUT(lost.size() == 1, 3 * interval + 1000);
+    QVERIFY2(sinceFreeze.elapsed() >= 2 * interval * 9 / 10, qPrintable(QString::number(sinceFreeze.elapsed())));
+    QVERIFY2(errors.last().first().toString().contains(QLatin1String("no answer to PING")),
+             qPrintable(errors.last().first().toString()));
+    QTRY_COMPARE(ready.size(), 2);
+    QCOMPARE(proxy.accepted(), 2);
+    proxy.thaw();
+}
+
+void tst_Redis::brokerResubscribesAfterAFrozenConnection()
+{
+    FreezingProxy proxy(m_server.port());
+    QVERIFY(proxy.listen());
+    RedisUrl url = m_server.url();
+    url.port = proxy.port();
+    auto *broker = new fanout::RedisBroker(url, QStringLiteral("frozen-node"));
+    broker->setProbeIntervalMs(200);
+    fanout::Node node(fanout::NodeConfig::named(QStringLiteral("frozen-node")), broker);
+    QTRY_COMPARE(broker->state(), fanout::Broker::State::Connected);
+    RecordingSession member(QStringLiteral("m"), fanout::SessionProtocol::Room);
+    node.attach(&member);
+    node.join(&member, QStringLiteral("cold"));
+    RedisClient observer(m_server.url());
+    QTRY_COMPARE(observer.numsub("ws:room:cold"), 1);
+
+    QSignalSpy states(broker, &fanout::Broker::stateChanged);
+    proxy.freeze();
+    // Both connections rebuilt, each through a fresh proxy connection, while the old ones hang.
+    QTRY_VERIFY_WITH_TIMEOUT(proxy.accepted() == 4 && broker->state() == fanout::Broker::State::Connected, 5000);
+    QCOMPARE(states.first().first().value<fanout::Broker::State>(), fanout::Broker::State::Connecting);
+    proxy.thaw();
+    QTRY_COMPARE(observer.numsub("ws:room:cold"), 1);
+    QCOMPARE(observer.publish("ws:room:cold", R"({"payload":"thawed"})"), 1);
+    QTRY_COMPARE(member.frames, QStringList({"\"thawed\""}));
+    node.detach(&member);
+}
+
+void tst_Redis::noProbeUnderSteadyTraffic()
+{
+    constexpr int interval = 300;
+    constexpr int trafficMs = 20;
+    RedisServer server; // its own command statistics
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    fanout::RedisBroker broker(server.url(), QStringLiteral("busy-node"));
+    broker.setProbeIntervalMs(interval);
+    QTRY_COMPARE(broker.state(), fanout::Broker::State::Connected);
+    int received = 0;
+    connect(&broker, &fanout::Broker::messageReceived, this, [&received] { ++received; });
+    broker.subscribe("busy");
+    QTimer traffic;
+    connect(&traffic, &QTimer::timeout, &broker, [&broker] { broker.publish("busy", "tick"); });
+    traffic.start(trafficMs);
+    QTRY_VERIFY(received >= 5);
+
+    RedisClient observer(server.url());
+    QCOMPARE(observer.command({"CONFIG", "RESETSTAT"}).string, QByteArray("OK"));
+    const int before = received;
+    QTRY_VERIFY_WITH_TIMEOUT(received >= before + 5 * interval / trafficMs, 10000);
+    QVERIFY(commandCalls(observer, "publish") > 0);
+    QCOMPARE(commandCalls(observer, "ping"), 0);
+
+    // Idle, both connections probe.
+    traffic.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(commandCalls(observer, "ping") >= 2, 3 * interval + 1000);
 }
 
 QTEST_GUILESS_MAIN(tst_Redis)

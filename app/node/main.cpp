@@ -16,6 +16,8 @@
 
 #include <cstdio>
 
+#include <sys/resource.h>
+
 namespace {
 
 /// Prints the help, the version or the fault; the exit code, or nothing when the node should run.
@@ -36,8 +38,11 @@ std::optional<int> exitCode(const NodeOptions::ParseResult &parsed)
 /// bus of its own. The node it is handed to owns it.
 fanout::Broker *createBroker(const NodeOptions &options, QCoreApplication *app, fanout::RedisBroker **redisBroker)
 {
-    if (options.redis)
-        return *redisBroker = new fanout::RedisBroker(*options.redis, options.nodeId);
+    if (options.redis) {
+        *redisBroker = new fanout::RedisBroker(*options.redis, options.nodeId);
+        (*redisBroker)->setProbeIntervalMs(int(options.redisProbeIntervalMs));
+        return *redisBroker;
+    }
     auto *bus = new fanout::InProcessBus(app);
     return new fanout::InProcessBroker(bus, options.nodeId);
 }
@@ -62,6 +67,16 @@ void printListening(const fanout::NodeServer &server, const NodeOptions &options
     std::fflush(stdout);
 }
 
+/// Every connection is a descriptor: the soft limit (often 1024) goes up to the hard one.
+void raiseOpenFileLimit()
+{
+    rlimit limit {};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
 }
 
 int main(int argc, char *argv[])
@@ -74,6 +89,10 @@ int main(int argc, char *argv[])
     if (const std::optional<int> code
         = exitCode(NodeOptions::parse(app.arguments(), QProcessEnvironment::systemEnvironment(), &options)))
         return *code;
+
+    raiseOpenFileLimit();
+    if (options.tokenSecret.isEmpty())
+        std::fprintf(stderr, "fanout-node: no --token-secret: clients may name themselves, unverified\n");
 
     fanout::RedisBroker *redisBroker = nullptr;
     fanout::Broker *broker = createBroker(options, &app, &redisBroker);

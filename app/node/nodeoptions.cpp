@@ -1,5 +1,7 @@
 #include "nodeoptions.h"
 
+#include "node/roompresence.h"
+
 #include <QCommandLineParser>
 #include <QFile>
 #include <QUuid>
@@ -23,6 +25,7 @@ struct NodeCommandLine {
     std::optional<QString> readHost(QHostAddress *host) const;
     std::optional<QString> readPort(quint16 *port) const;
     std::optional<QString> readRedis(std::optional<fanout::RedisUrl> *redis) const;
+    std::optional<QString> readRedisTls(std::optional<fanout::RedisUrl> *redis) const;
     std::optional<QString> readNodeId(QString *nodeId) const;
     std::optional<QString> readNumbers(NodeOptions *options) const;
     std::optional<QString> readUsers(NodeOptions *options) const;
@@ -37,9 +40,29 @@ struct NodeCommandLine {
         QStringLiteral("port"), QStringLiteral("Port to listen on; 0 picks a free one (env PORT, default 8080)."),
         QStringLiteral("port")};
     const QCommandLineOption redisOption {QStringLiteral("redis"),
-                                          QStringLiteral("redis://[user:password@]host:port[/db] (env REDIS_URL); "
-                                                         "without it the node runs alone on an in-process broker."),
+                                          QStringLiteral("redis://[user:password@]host:port[/db], or rediss:// for TLS "
+                                                         "(env REDIS_URL); without it the node runs alone on an "
+                                                         "in-process broker."),
                                           QStringLiteral("url")};
+    const QCommandLineOption redisCaOption {
+        QStringLiteral("redis-ca"),
+        QStringLiteral("rediss://: PEM file of the CAs the server's certificate must chain to (env REDIS_CA, "
+                       "default the system's)."),
+        QStringLiteral("file")};
+    const QCommandLineOption redisCertOption {
+        QStringLiteral("redis-cert"),
+        QStringLiteral("rediss://: PEM client certificate, with --redis-key (env REDIS_CERT)."),
+        QStringLiteral("file")};
+    const QCommandLineOption redisKeyOption {
+        QStringLiteral("redis-key"),
+        QStringLiteral("rediss://: PEM private key of --redis-cert, unencrypted (env REDIS_KEY)."),
+        QStringLiteral("file")};
+    const QCommandLineOption redisProbeIntervalOption {
+        QStringLiteral("redis-probe-interval"),
+        QStringLiteral("Milliseconds of silence after which an idle Redis connection is sent PING; two more "
+                       "without an answer and it is rebuilt (env REDIS_PROBE_INTERVAL, default %1; 0: no probe).")
+            .arg(fanout::RedisBroker::DefaultProbeIntervalMs),
+        QStringLiteral("ms")};
     const QCommandLineOption nodeIdOption {
         QStringLiteral("node-id"),
         QStringLiteral("This node's id in envelopes and Redis client names (env NODE_ID, default a random UUID)."),
@@ -90,9 +113,10 @@ NodeCommandLine::NodeCommandLine(const QProcessEnvironment &environment) : envir
     parser.setApplicationDescription(
         QStringLiteral("Fan-out WebSocket node: rooms of WebSocket clients, shared across a fleet of nodes "
                        "through Redis pub/sub (channel PREFIX+room, envelope {origin,room,payload,ts})."));
-    parser.addOptions({hostOption, portOption, redisOption, nodeIdOption, prefixOption, historySizeOption,
-                       historyTtlOption, shardCountOption, tokenSecretOption, tokenSecretFileOption,
-                       presenceTtlOption, userPrefixOption});
+    parser.addOptions({hostOption, portOption, redisOption, redisCaOption, redisCertOption, redisKeyOption,
+                       redisProbeIntervalOption, nodeIdOption, prefixOption, historySizeOption, historyTtlOption,
+                       shardCountOption, tokenSecretOption, tokenSecretFileOption, presenceTtlOption,
+                       userPrefixOption});
 }
 
 std::optional<ParseResult> NodeCommandLine::parse(const QStringList &arguments)
@@ -116,6 +140,8 @@ std::optional<QString> NodeCommandLine::read(NodeOptions *options) const
     if (std::optional<QString> fault = readPort(&options->port))
         return fault;
     if (std::optional<QString> fault = readRedis(&options->redis))
+        return fault;
+    if (std::optional<QString> fault = readRedisTls(&options->redis))
         return fault;
     if (std::optional<QString> fault = readNodeId(&options->nodeId))
         return fault;
@@ -152,6 +178,13 @@ std::optional<QString> NodeCommandLine::readUsers(NodeOptions *options) const
         return QStringLiteral("--user-prefix: \"%1\" and the channel prefix \"%2\" overlap: a room and a user could "
                               "share a channel")
             .arg(options->userPrefix, options->channelPrefix);
+    const QString updates = QString::fromLatin1(fanout::RoomPresence::UpdatesChannel);
+    for (const QString *prefix : {&options->channelPrefix, &options->userPrefix}) {
+        if (updates.startsWith(*prefix))
+            return QStringLiteral("--prefix/--user-prefix: \"%1\" would make the presence channel \"%2\" a room's or a "
+                                  "user's")
+                .arg(*prefix, updates);
+    }
     return std::nullopt;
 }
 
@@ -165,11 +198,12 @@ std::optional<QString> NodeCommandLine::readNumbers(NodeOptions *options) const
         qint64 min;
         qint64 max;
     };
-    for (const Field &field : {Field {historySizeOption, "HISTORY_SIZE", &history->size, 0, 10'000'000},
-                               Field {historyTtlOption, "HISTORY_TTL", &history->ttlSeconds, 1, 365 * 86400},
-                               Field {presenceTtlOption, "PRESENCE_TTL", &options->presenceTtlSeconds, 2, 86400},
-                               Field {shardCountOption, "SHARD_COUNT", &options->shardCount, 1,
-                                      fanout::RoomChannels::MaxShards}}) {
+    for (const Field &field :
+         {Field {historySizeOption, "HISTORY_SIZE", &history->size, 0, 10'000'000},
+          Field {historyTtlOption, "HISTORY_TTL", &history->ttlSeconds, 1, 365 * 86400},
+          Field {presenceTtlOption, "PRESENCE_TTL", &options->presenceTtlSeconds, 2, 86400},
+          Field {redisProbeIntervalOption, "REDIS_PROBE_INTERVAL", &options->redisProbeIntervalMs, 0, 3'600'000},
+          Field {shardCountOption, "SHARD_COUNT", &options->shardCount, 1, fanout::RoomChannels::MaxShards}}) {
         const QString text = value(field.option, field.variable);
         if (text.isEmpty())
             continue;
@@ -232,6 +266,23 @@ std::optional<QString> NodeCommandLine::readRedis(std::optional<fanout::RedisUrl
     *redis = fanout::RedisUrl::parse(text, &urlError);
     if (!*redis)
         return QStringLiteral("--redis/REDIS_URL: %1").arg(urlError);
+    return std::nullopt;
+}
+
+/// The TLS files belong to a rediss:// URL; they are read now, so that a bad one stops the node.
+std::optional<QString> NodeCommandLine::readRedisTls(std::optional<fanout::RedisUrl> *redis) const
+{
+    const fanout::RedisTls::Files files {value(redisCaOption, "REDIS_CA"), value(redisCertOption, "REDIS_CERT"),
+                                         value(redisKeyOption, "REDIS_KEY")};
+    if (files.isEmpty())
+        return std::nullopt;
+    if (!*redis || !(*redis)->tls)
+        return QStringLiteral("--redis-ca, --redis-cert and --redis-key are for a rediss:// (TLS) Redis URL");
+    QString error;
+    std::optional<fanout::RedisTls> tls = fanout::RedisTls::load(files, &error);
+    if (!tls)
+        return QStringLiteral("--redis-ca/--redis-cert/--redis-key: %1").arg(error);
+    (*redis)->tlsSettings = std::move(*tls);
     return std::nullopt;
 }
 

@@ -26,6 +26,7 @@ struct StudioCommandLine {
     std::optional<QString> readSeconds(double *target) const;
     std::optional<QString> readPrefix(QString *target) const;
     std::optional<QString> readRedisUrl(const QCommandLineOption &option, QString *url) const;
+    std::optional<QString> readRedisTls() const;
 
     QCommandLineParser parser;
     const QCommandLineOption help = parser.addHelpOption();
@@ -44,7 +45,7 @@ struct StudioCommandLine {
                                      QStringLiteral("file")};
     const QCommandLineOption broker {
         QStringLiteral("broker"),
-        QStringLiteral("Run on a real Redis (redis://host:port) instead of the in-process broker."),
+        QStringLiteral("Run on a real Redis (redis://host:port, rediss:// for TLS) instead of the in-process broker."),
         QStringLiteral("url")};
     const QCommandLineOption realTime {QStringLiteral("realtime"),
                                        QStringLiteral("Headless: run at wall-clock speed (always so on Redis).")};
@@ -54,13 +55,24 @@ struct StudioCommandLine {
         QStringLiteral("file.png")};
     const QCommandLineOption attach {
         QStringLiteral("attach"),
-        QStringLiteral("Open the read-only inspector on a Redis (redis://[user:password@]host:port[/db])."),
+        QStringLiteral("Open the read-only inspector on a Redis (redis[s]://[user:password@]host:port[/db])."),
         QStringLiteral("url")};
     const QCommandLineOption inspect {
         QStringLiteral("inspect"),
         QStringLiteral("Print one read-only inspection of a Redis as JSON (with --json) and exit."),
         QStringLiteral("url")};
     const QCommandLineOption json {QStringLiteral("json"), QStringLiteral("With --inspect: JSON on stdout.")};
+    const QCommandLineOption redisCa {
+        QStringLiteral("redis-ca"),
+        QStringLiteral("rediss://: PEM file of the CAs a Redis server's certificate must chain to (default the "
+                       "system's)."),
+        QStringLiteral("file")};
+    const QCommandLineOption redisCert {QStringLiteral("redis-cert"),
+                                        QStringLiteral("rediss://: PEM client certificate, with --redis-key."),
+                                        QStringLiteral("file")};
+    const QCommandLineOption redisKey {QStringLiteral("redis-key"),
+                                       QStringLiteral("rediss://: PEM private key of --redis-cert, unencrypted."),
+                                       QStringLiteral("file")};
     const QCommandLineOption prefix {
         QStringLiteral("prefix"),
         QStringLiteral("Channel prefix to inspect (default %1).").arg(fanout::NodeConfig::DefaultChannelPrefix),
@@ -72,8 +84,8 @@ StudioCommandLine::StudioCommandLine()
     parser.setApplicationDescription(
         QStringLiteral("Fanout Studio: simulate a fleet of fan-out nodes on an in-process broker or on Redis, "
                        "inject failures and account for every message."));
-    parser.addOptions(
-        {headless, scenario, seconds, report, broker, realTime, screenshot, attach, inspect, json, prefix});
+    parser.addOptions({headless, scenario, seconds, report, broker, realTime, screenshot, attach, inspect, json,
+                       redisCa, redisCert, redisKey, prefix});
 }
 
 std::optional<ParseResult> StudioCommandLine::parse(const QStringList &arguments)
@@ -106,7 +118,9 @@ std::optional<QString> StudioCommandLine::read(StudioOptions *options) const
         return fault;
     if (std::optional<QString> fault = readRedisUrl(attach, &options->attachUrl))
         return fault;
-    return readRedisUrl(inspect, &options->inspectUrl);
+    if (std::optional<QString> fault = readRedisUrl(inspect, &options->inspectUrl))
+        return fault;
+    return readRedisTls();
 }
 
 std::optional<QString> StudioCommandLine::checkCombinations(const StudioOptions &options) const
@@ -150,6 +164,21 @@ std::optional<QString> StudioCommandLine::readRedisUrl(const QCommandLineOption 
     if (!fanout::RedisUrl::parse(parser.value(option), &urlError))
         return QStringLiteral("--%1: %2").arg(option.names().first(), urlError);
     *url = parser.value(option);
+    return std::nullopt;
+}
+
+/// The studio hands its Redis URLs around as text (the simulation, the Fleet dialog, File > Attach,
+/// the inspector), so its TLS files become the settings every rediss:// URL it parses starts with.
+std::optional<QString> StudioCommandLine::readRedisTls() const
+{
+    const fanout::RedisTls::Files files {parser.value(redisCa), parser.value(redisCert), parser.value(redisKey)};
+    if (files.isEmpty())
+        return std::nullopt;
+    QString error;
+    const std::optional<fanout::RedisTls> tls = fanout::RedisTls::load(files, &error);
+    if (!tls)
+        return QStringLiteral("--redis-ca/--redis-cert/--redis-key: %1").arg(error);
+    fanout::RedisTls::setDefaults(*tls);
     return std::nullopt;
 }
 

@@ -84,7 +84,8 @@ public:
     /// Reads the channel's history; the reply comes from the event loop, never from inside.
     virtual void readHistory(const QByteArray &channel, const HistoryQuery &query, HistoryReadReply reply) = 0;
     /// `ttlMs`: how long an entry lives without a refresh (the keys' lifetime derives from it).
-    virtual void changePresence(const PresenceChange &change, qint64 ttlMs) = 0;
+    /// The reply (from the event loop) says how many entries the set still holds.
+    virtual void changePresence(const PresenceChange &change, qint64 ttlMs, PresenceChangeReply reply = {}) = 0;
     /// Reads a presence set's live entries; the reply comes from the event loop.
     virtual void readPresence(const QByteArray &set, qint64 nowMs, PresenceReadReply reply) = 0;
     /// A fault hook, not part of running a node: cuts (false) or heals (true) this connection

@@ -72,10 +72,13 @@ void InProcessBroker::readHistory(const QByteArray &channel, const HistoryQuery 
         this, [reply = std::move(reply), read = std::move(read)] { reply(read); }, Qt::QueuedConnection);
 }
 
-void InProcessBroker::changePresence(const PresenceChange &change, qint64)
+void InProcessBroker::changePresence(const PresenceChange &change, qint64, PresenceChangeReply reply)
 {
-    if (state() == State::Connected)
-        m_bus->changePresence(change);
+    const qint64 remaining = state() == State::Connected ? m_bus->changePresence(change) : -1;
+    if (reply) {
+        QMetaObject::invokeMethod(
+            this, [reply = std::move(reply), remaining] { reply(remaining); }, Qt::QueuedConnection);
+    }
 }
 
 void InProcessBroker::readPresence(const QByteArray &set, qint64 nowMs, PresenceReadReply reply)

@@ -33,7 +33,7 @@ public:
     void publish(const QByteArray &channel, const QByteArray &message, PublishReply reply = {}) override;
     void publishToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append) override;
     void readHistory(const QByteArray &channel, const HistoryQuery &query, HistoryReadReply reply) override;
-    void changePresence(const PresenceChange &change, qint64 ttlMs) override;
+    void changePresence(const PresenceChange &change, qint64 ttlMs, PresenceChangeReply reply = {}) override;
     void readPresence(const QByteArray &set, qint64 nowMs, PresenceReadReply reply) override;
 
     bool isLinkUp() const override { return m_linkUp; }

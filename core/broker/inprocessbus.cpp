@@ -82,12 +82,14 @@ qint64 InProcessBus::numsub(const QByteArray &channel) const
     return it == m_channels.cend() ? 0 : qint64(it->size());
 }
 
-void InProcessBus::changePresence(const PresenceChange &change)
+qint64 InProcessBus::changePresence(const PresenceChange &change)
 {
     if (!m_up)
-        return;
-    for (const auto &[channel, event] : m_presence.apply(change))
+        return -1;
+    qint64 remaining = 0;
+    for (const auto &[channel, event] : m_presence.apply(change, &remaining))
         publish(channel, event);
+    return remaining;
 }
 
 PresenceRead InProcessBus::readPresence(const QByteArray &set, qint64 nowMs) const

@@ -47,8 +47,9 @@ public:
                                                    const HistoryAppend &append);
     /// The channel's history; ok is false while the bus is down.
     HistoryRead readHistory(const QByteArray &channel, const HistoryQuery &query) const;
-    /// Carries out a presence change and publishes its events; nothing while the bus is down.
-    void changePresence(const PresenceChange &change);
+    /// Carries out a presence change and publishes its events; returns the entries the set still
+    /// holds, or -1 while the bus is down (nothing is done).
+    qint64 changePresence(const PresenceChange &change);
     /// A presence set's live entries; ok is false while the bus is down.
     PresenceRead readPresence(const QByteArray &set, qint64 nowMs) const;
     /// PUBSUB CHANNELS pattern: channels with at least one subscriber, sorted.

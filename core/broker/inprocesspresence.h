@@ -16,7 +16,8 @@ public:
     /// An event to publish: channel and message.
     using Event = std::pair<QByteArray, QByteArray>;
 
-    std::vector<Event> apply(const PresenceChange &change);
+    /// Carries out the change; the events to publish, and the entries the set still holds.
+    std::vector<Event> apply(const PresenceChange &change, qint64 *remaining = nullptr);
     PresenceRead read(const QByteArray &set, qint64 nowMs) const;
 
 private:
@@ -24,6 +25,7 @@ private:
         QHash<QString, PresenceEntry> entries; ///< by connection
         QHash<QString, int> counts; ///< by subject
     };
+    void join(Set &set, const PresenceChange &change, std::vector<Event> *events);
     void remove(Set &set, const QString &connection, const PresenceChange &change, std::vector<Event> *events);
 
     QHash<QByteArray, Set> m_sets;

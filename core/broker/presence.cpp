@@ -4,12 +4,25 @@
 
 namespace fanout {
 
-QByteArray PresenceChange::eventFor(const PresenceEntry &entry) const
+QByteArray PresenceChange::render(const QByteArray &format, const PresenceEntry &entry) const
 {
-    QByteArray event = eventFormat;
-    event.replace("$user", JsonText::quote(entry.user));
-    event.replace("$node", JsonText::quote(entry.node));
-    event.replace("$ts", QByteArray::number(nowMs));
+    QByteArray event;
+    event.reserve(format.size() + entry.user.size() + entry.node.size() + 16);
+    for (qsizetype i = 0; i < format.size(); ++i) {
+        const QByteArrayView rest = QByteArrayView(format).sliced(i);
+        if (rest.startsWith("$user")) {
+            event += JsonText::quote(entry.user);
+            i += 4;
+        } else if (rest.startsWith("$node")) {
+            event += JsonText::quote(entry.node);
+            i += 4;
+        } else if (rest.startsWith("$ts")) {
+            event += QByteArray::number(nowMs);
+            i += 2;
+        } else {
+            event += format.at(i);
+        }
+    }
     return event;
 }
 

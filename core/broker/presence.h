@@ -22,14 +22,16 @@ struct PresenceEntry {
 
 /// A change to a presence set, carried out in one atomic step by the broker.
 ///
-/// - Join adds `entries` that are not there yet (re-adding one only refreshes it);
+/// - Join adds `entries` that are not there yet and gives every one of them a new expiry;
 /// - Leave removes the entries with these connections;
-/// - Refresh moves the expiry of the entries with these connections that are still there,
-///   then removes every entry of the set whose expiry has passed (a dead node's).
+/// - Refresh is a Join of the caller's own entries (one swept meanwhile, after a stall or a
+///   clock jump, comes back) followed by a sweep: every entry of the set whose expiry has
+///   passed (a dead node's) is removed.
 ///
-/// Each subject whose count reaches 1 (Join) or 0 (Leave, Refresh) has `eventFormat` published
-/// on `eventChannel`, with `$user` and `$node` replaced by the entry's user and node as JSON
-/// strings and `$ts` by `nowMs`. With several subjects, one event per subject, in order.
+/// A subject whose count reaches 1 has `joinedFormat` published on `eventChannel`, one whose
+/// count reaches 0 `leftFormat`; `$user`, `$node` and `$ts` are replaced, in one pass, by the
+/// entry's user and node as JSON strings and the time. On Redis the time is the server's (TIME),
+/// so nodes whose clocks differ agree on expiries; nowMs and expiresAtMs serve the in-process bus.
 struct PresenceChange {
     enum class Kind {
         Join,
@@ -43,11 +45,16 @@ struct PresenceChange {
     qint64 nowMs = 0;
     qint64 expiresAtMs = 0; ///< Join and Refresh: the entries' new expiry
     QByteArray eventChannel;
-    QByteArray eventFormat;
+    QByteArray joinedFormat;
+    QByteArray leftFormat;
 
-    /// The event for `entry`: eventFormat with its placeholders replaced.
-    QByteArray eventFor(const PresenceEntry &entry) const;
+    /// An event format with its placeholders replaced for `entry`, in one pass (a user named
+    /// `$node` stays itself).
+    QByteArray render(const QByteArray &format, const PresenceEntry &entry) const;
 };
+
+/// After a change: how many entries the set still holds, -1 when the broker could not tell.
+using PresenceChangeReply = std::function<void(qint64 remaining)>;
 
 /// A presence set as read: its live entries (expired ones left out), in no particular order.
 /// `ok` is false when the broker could not answer (not connected).

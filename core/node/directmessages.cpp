@@ -48,8 +48,13 @@ void DirectMessages::send(Session *sender, const QString &to, const QByteArray &
         Session *sender = m_awaitingReply.take(id);
         if (!sender)
             return;
+        if (receivers < 0) {
+            sender->sendText(
+                R"({"type":"error","code":"unavailable","message":"the direct message could not be published"})");
+            return;
+        }
         sender->sendText(R"({"type":"direct_message_sent","to":)" + JsonText::quote(to) + R"(,"nodes":)"
-                         + QByteArray::number(std::max<qint64>(0, receivers)) + '}');
+                         + QByteArray::number(receivers) + '}');
     });
 }
 

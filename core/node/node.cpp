@@ -30,8 +30,8 @@ Node::Node(const NodeConfig &config, Broker *broker, QObject *parent)
         emit envelopeDelivered(envelope, sessions);
     });
     m_presence = new RoomPresence(
-        m_broker, m_config.nodeId, qint64(m_config.presenceTtlSeconds) * 1000,
-        m_channels, [this] { return m_registry.rooms(); }, this);
+        m_broker, m_config.nodeId, qint64(m_config.presenceTtlSeconds) * 1000, m_channels,
+        [this] { return m_registry.rooms(); }, this);
     connect(m_broker, &Broker::messageReceived, this, &Node::onBrokerMessage);
     connect(m_broker, &Broker::stateChanged, this, &Node::onBrokerStateChanged);
     if (m_config.history.isOn()) {
@@ -231,6 +231,7 @@ void Node::roomEnded(const QString &room)
 {
     for (const QByteArray &channel : m_channels.all(room))
         m_broker->unsubscribe(channel);
+    m_presence->roomEnded(room);
     if (m_recovery)
         m_recovery->roomEnded(room);
 }
@@ -279,6 +280,8 @@ void Node::onBrokerMessage(const QByteArray &channel, const QByteArray &message)
     }
     if (envelope->origin == m_config.nodeId && m_fallbackIds.remove(envelope->id))
         return;
+    if (envelope->kind == Envelope::Kind::Event && envelope->payload.startsWith(R"({"type":"presence_joined")"))
+        m_presence->roomActive(room);
     if (m_recovery && envelope->offset > 0)
         m_recovery->received(room, *envelope);
     else

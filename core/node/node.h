@@ -5,8 +5,8 @@
 #include "delivery.h"
 #include "envelope/envelope.h"
 #include "nodestats.h"
-#include "roomchannels.h"
 #include "registry/roomregistry.h"
+#include "roomchannels.h"
 
 #include <QObject>
 #include <QSet>

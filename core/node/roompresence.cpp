@@ -39,8 +39,8 @@ QByteArray onlineEventFormat(const char *event)
 
 }
 
-RoomPresence::RoomPresence(Broker *broker, const QString &nodeId, qint64 ttlMs, const RoomChannels &channels, Rooms rooms,
-                           QObject *parent)
+RoomPresence::RoomPresence(Broker *broker, const QString &nodeId, qint64 ttlMs, const RoomChannels &channels,
+                           Rooms rooms, QObject *parent)
     : QObject(parent), m_broker(broker), m_nodeId(nodeId),
       m_instance(QUuid::createUuid().toString(QUuid::Id128).left(8)), m_ttlMs(std::max<qint64>(1000, ttlMs)),
       m_channels(channels), m_rooms(std::move(rooms))
@@ -58,8 +58,8 @@ PresenceChange RoomPresence::change(PresenceChange::Kind kind, const QString &ro
     change.nowMs = nowMs();
     change.expiresAtMs = change.nowMs + m_ttlMs;
     change.eventChannel = m_channels.forEvents(room);
-    change.eventFormat
-        = roomEventFormat(m_nodeId, room, kind == PresenceChange::Kind::Join ? "presence_joined" : "presence_left");
+    change.joinedFormat = roomEventFormat(m_nodeId, room, "presence_joined");
+    change.leftFormat = roomEventFormat(m_nodeId, room, "presence_left");
     return change;
 }
 
@@ -71,7 +71,8 @@ PresenceChange RoomPresence::onlineChange(PresenceChange::Kind kind) const
     change.nowMs = nowMs();
     change.expiresAtMs = change.nowMs + m_ttlMs;
     change.eventChannel = UpdatesChannel;
-    change.eventFormat = onlineEventFormat(kind == PresenceChange::Kind::Join ? "connected" : "disconnected");
+    change.joinedFormat = onlineEventFormat("connected");
+    change.leftFormat = onlineEventFormat("disconnected");
     return change;
 }
 
@@ -140,15 +141,33 @@ void RoomPresence::reconnected()
     }
     if (!m_watchers.isEmpty())
         m_broker->subscribe(UpdatesChannel);
+    m_quiet.clear(); // the server may have restarted: sets are unknown again
+}
+
+void RoomPresence::roomActive(const QString &room)
+{
+    m_quiet.remove(room);
+}
+
+void RoomPresence::roomEnded(const QString &room)
+{
+    m_quiet.remove(room);
 }
 
 void RoomPresence::refresh()
 {
     for (const QString &room : m_rooms()) {
+        const auto local = m_local.constFind(room);
+        const bool hasLocal = local != m_local.cend();
+        if (!hasLocal && m_quiet.contains(room))
+            continue; // nothing of ours to refresh, nobody else's to sweep
         PresenceChange refresh = change(PresenceChange::Kind::Refresh, room);
-        if (const auto local = m_local.constFind(room); local != m_local.cend())
+        if (hasLocal)
             refresh.entries.assign(local->cbegin(), local->cend());
-        m_broker->changePresence(refresh, m_ttlMs);
+        m_broker->changePresence(refresh, m_ttlMs, [this, room](qint64 remaining) {
+            if (remaining == 0 && !m_local.contains(room))
+                m_quiet.insert(room);
+        });
     }
     PresenceChange refresh = onlineChange(PresenceChange::Kind::Refresh);
     for (auto user = m_onlineSince.cbegin(); user != m_onlineSince.cend(); ++user)
@@ -158,6 +177,11 @@ void RoomPresence::refresh()
 
 void RoomPresence::read(Session *session, const QByteArray &set, std::function<QByteArray(const PresenceRead &)> answer)
 {
+    // One question at a time per connection: a read costs Redis the size of the set.
+    if (std::find(m_awaitingRead.cbegin(), m_awaitingRead.cend(), session) != m_awaitingRead.cend()) {
+        session->sendText(R"({"type":"error","code":"busy","message":"a presence question is being answered"})");
+        return;
+    }
     const quint64 id = m_nextRead++;
     m_awaitingRead.insert(id, session);
     m_broker->readPresence(set, nowMs(), [this, id, answer = std::move(answer)](const PresenceRead &read) {

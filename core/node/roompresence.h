@@ -24,7 +24,8 @@ class Session;
 ///   user on a node publishes `connected` on `presence:updates`, the last `disconnected`.
 /// Entries live `ttl` and this node refreshes its own every third of it; each refresh also
 /// removes the expired entries of the sets it holds (a dead node's), publishing their events,
-/// so a crashed node's users are gone within ttl plus one refresh period.
+/// so a crashed node's users are gone within ttl plus one refresh period. A held room whose set
+/// was empty is skipped until a presence_joined in it shows that someone came.
 class RoomPresence : public QObject
 {
     Q_OBJECT
@@ -51,6 +52,10 @@ public:
     /// The broker is connected again: this node's entries are joined again (Redis may have lost
     /// them) and watchers resubscribed.
     void reconnected();
+    /// A user joined `room` somewhere (its presence_joined passed by): its set needs sweeping.
+    void roomActive(const QString &room);
+    /// The node no longer holds the room.
+    void roomEnded(const QString &room);
 
     /// Answers `{"type":"presence","room":R,"users":[...]}` from the room's set.
     void sendPresence(Session *session, const QString &room);
@@ -79,6 +84,8 @@ private:
     QHash<QString, QHash<QString, PresenceEntry>> m_local; ///< room -> this node's entries by connection
     QHash<QString, qint64> m_onlineSince; ///< users with a connection here -> since when
     QSet<Session *> m_watchers;
+    /// Held rooms whose set was empty at the last refresh: not refreshed until a user joins.
+    QSet<QString> m_quiet;
     QHash<quint64, Session *> m_awaitingRead;
     quint64 m_nextRead = 1;
     QTimer m_refresh;

@@ -40,12 +40,12 @@ const RedisScript &PresenceScripts::changeScript()
 {
     static const RedisScript script(R"lua(
 local set, expiry, counts = KEYS[1], KEYS[2], KEYS[3]
-local kind, now, expires, channel, format, keyTtl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local function emit(entry)
-  local event = string.gsub(format, '%$user', function() return cjson.encode(entry.u) end)
-  event = string.gsub(event, '%$node', function() return cjson.encode(entry.n) end)
-  event = string.gsub(event, '%$ts', function() return now end)
-  redis.call('PUBLISH', channel, event)
+local kind, ttl, channel, joined, left, keyTtl = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local function emit(format, entry)
+  local values = {user = cjson.encode(entry.u), node = cjson.encode(entry.n), ts = tostring(now)}
+  redis.call('PUBLISH', channel, (string.gsub(format, '%$(%a+)', function(name) return values[name] end)))
 end
 local function remove(connection)
   redis.call('ZREM', expiry, connection)
@@ -53,27 +53,34 @@ local function remove(connection)
   if not raw then return end
   redis.call('HDEL', set, connection)
   local entry = cjson.decode(raw)
-  if redis.call('HINCRBY', counts, entry.k, -1) <= 0 then
+  local count = redis.call('HINCRBY', counts, entry.k, -1)
+  if count <= 0 then
     redis.call('HDEL', counts, entry.k)
-    emit(entry)
+    if count == 0 then emit(left, entry) end
   end
 end
-if kind == 'join' then
-  for i = 7, #ARGV, 2 do
-    if redis.call('HSETNX', set, ARGV[i], ARGV[i + 1]) == 1 then
-      local entry = cjson.decode(ARGV[i + 1])
-      if redis.call('HINCRBY', counts, entry.k, 1) == 1 then emit(entry) end
-    end
-    redis.call('ZADD', expiry, expires, ARGV[i])
-  end
-elseif kind == 'leave' then
+if kind == 'leave' then
   for i = 7, #ARGV do remove(ARGV[i]) end
 else
-  for i = 7, #ARGV do redis.call('ZADD', expiry, 'XX', expires, ARGV[i]) end
-  for _, connection in ipairs(redis.call('ZRANGEBYSCORE', expiry, '-inf', now)) do remove(connection) end
+  for i = 7, #ARGV, 2 do
+    -- A refresh of an entry still there is one command; a missing one is joined again.
+    if kind ~= 'refresh' or redis.call('ZADD', expiry, 'XX', 'CH', now + ttl, ARGV[i]) == 0 then
+      if redis.call('HSETNX', set, ARGV[i], ARGV[i + 1]) == 1 then
+        local entry = cjson.decode(ARGV[i + 1])
+        if redis.call('HINCRBY', counts, entry.k, 1) == 1 then emit(joined, entry) end
+      end
+      redis.call('ZADD', expiry, now + ttl, ARGV[i])
+    end
+  end
+  if kind == 'refresh' then
+    for _, connection in ipairs(redis.call('ZRANGEBYSCORE', expiry, '-inf', now)) do remove(connection) end
+  end
 end
-for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, keyTtl) end
-return 1
+local remaining = redis.call('HLEN', set)
+if remaining > 0 then
+  for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, keyTtl) end
+end
+return remaining
 )lua");
     return script;
 }
@@ -81,7 +88,9 @@ return 1
 const RedisScript &PresenceScripts::readScript()
 {
     static const RedisScript script(R"lua(
-local live = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[1], '+inf', 'WITHSCORES')
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local live = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. now, '+inf', 'WITHSCORES')
 local out = {}
 for i = 1, #live, 2 do
   local raw = redis.call('HGET', KEYS[1], live[i])
@@ -98,23 +107,20 @@ return out
 
 QList<QByteArray> PresenceScripts::changeCall(const PresenceChange &change, qint64 ttlMs, bool bySha)
 {
-    QList<QByteArray> args {kindName(change.kind),
-                            QByteArray::number(change.nowMs),
-                            QByteArray::number(change.expiresAtMs),
-                            change.eventChannel,
-                            change.eventFormat,
-                            QByteArray::number(std::max<qint64>(1, ttlMs * KeyLifetimes))};
+    QList<QByteArray> args {kindName(change.kind), QByteArray::number(ttlMs),
+                            change.eventChannel,   change.joinedFormat,
+                            change.leftFormat,     QByteArray::number(std::max<qint64>(1, ttlMs * KeyLifetimes))};
     for (const PresenceEntry &entry : change.entries) {
         args.append(entry.connection.toUtf8());
-        if (change.kind == PresenceChange::Kind::Join)
+        if (change.kind != PresenceChange::Kind::Leave)
             args.append(entryJson(entry));
     }
     return changeScript().call(keysOf(change.set), args, bySha);
 }
 
-QList<QByteArray> PresenceScripts::readCall(const QByteArray &set, qint64 nowMs, bool bySha)
+QList<QByteArray> PresenceScripts::readCall(const QByteArray &set, bool bySha)
 {
-    return readScript().call(keysOf(set).mid(0, 2), {QByteArray::number(nowMs)}, bySha);
+    return readScript().call(keysOf(set).mid(0, 2), {}, bySha);
 }
 
 PresenceRead PresenceScripts::parseRead(const RedisReply &reply)

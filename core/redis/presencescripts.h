@@ -13,8 +13,10 @@ struct RedisReply;
 /// share the set's name, which carries its channel's hash tag: `<set>` (a hash: connection ->
 /// entry as JSON), `<set>:expiry` (a sorted set: connection -> expiry in ms) and `<set>:count`
 /// (a hash: subject -> entries), so a change is one atomic step in one slot. No key is ever
-/// scanned: a read costs in proportion to the set's entries. Every key expires a while after
-/// its last change, so a set whose whole fleet is gone does not stay for ever.
+/// scanned: a read costs in proportion to the set's entries. Times are the server's (TIME), so
+/// nodes with differing clocks agree. Every key expires a while after its last change, so a
+/// set whose whole fleet is gone does not stay for ever. The change script answers how many
+/// entries the set still holds.
 class PresenceScripts
 {
 public:
@@ -25,7 +27,7 @@ public:
     static const RedisScript &readScript();
 
     static QList<QByteArray> changeCall(const PresenceChange &change, qint64 ttlMs, bool bySha);
-    static QList<QByteArray> readCall(const QByteArray &set, qint64 nowMs, bool bySha);
+    static QList<QByteArray> readCall(const QByteArray &set, bool bySha);
     static PresenceRead parseRead(const RedisReply &reply);
 };
 

@@ -27,6 +27,7 @@ RedisBroker::RedisBroker(const RedisUrl &url, const QString &nodeId, QObject *pa
         connect(connection, &RedisConnection::errorOccurred, this, &RedisBroker::errorOccurred);
     }
     connect(m_subscriber, &RedisConnection::pushReceived, this, &RedisBroker::onPush);
+    setProbeIntervalMs(DefaultProbeIntervalMs);
     setState(State::Connecting);
     m_publisher->open();
     m_subscriber->open();
@@ -109,24 +110,30 @@ void RedisBroker::readHistory(const QByteArray &channel, const HistoryQuery &que
               [query, reply](const RedisReply &answer) { reply(HistoryScripts::parseRead(answer, query.latest)); });
 }
 
-void RedisBroker::changePresence(const PresenceChange &change, qint64 ttlMs)
+void RedisBroker::changePresence(const PresenceChange &change, qint64 ttlMs, PresenceChangeReply reply)
 {
-    if (state() != State::Connected)
+    if (state() != State::Connected) {
+        if (reply)
+            QMetaObject::invokeMethod(
+                this, [reply = std::move(reply)] { reply(-1); }, Qt::QueuedConnection);
         return;
+    }
     runScript(PresenceScripts::changeCall(change, ttlMs, true), PresenceScripts::changeCall(change, ttlMs, false),
-              [set = change.set](const RedisReply &answer) {
+              [set = change.set, reply = std::move(reply)](const RedisReply &answer) {
                   if (answer.isError())
                       qCWarning(lcRedis).noquote() << "presence change of" << set << "failed:" << answer.string;
+                  if (reply)
+                      reply(answer.type == RedisReply::Type::Integer ? answer.integer : -1);
               });
 }
 
-void RedisBroker::readPresence(const QByteArray &set, qint64 nowMs, PresenceReadReply reply)
+void RedisBroker::readPresence(const QByteArray &set, qint64, PresenceReadReply reply)
 {
-    runScript(PresenceScripts::readCall(set, nowMs, true), PresenceScripts::readCall(set, nowMs, false),
+    runScript(PresenceScripts::readCall(set, true), PresenceScripts::readCall(set, false),
               [reply](const RedisReply &answer) { reply(PresenceScripts::parseRead(answer)); });
 }
 
-void RedisBroker::runScript(QList<QByteArray> bySha, QList<QByteArray> bySource,
+void RedisBroker::runScript(const QList<QByteArray> &bySha, QList<QByteArray> bySource,
                             std::function<void(const RedisReply &)> handle)
 {
     auto onReply = [this, bySource = std::move(bySource), handle](const RedisReply &answer) {
@@ -178,6 +185,12 @@ void RedisBroker::setLinkUp(bool up)
         m_subscriber->close();
     }
     updateState();
+}
+
+void RedisBroker::setProbeIntervalMs(int intervalMs)
+{
+    m_publisher->setProbeIntervalMs(intervalMs);
+    m_subscriber->setProbeIntervalMs(intervalMs);
 }
 
 bool RedisBroker::sendCommand(const QList<QByteArray> &args)

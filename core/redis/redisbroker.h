@@ -14,12 +14,15 @@ struct RedisReply;
 /// `fanout:<node>:pub` (PUBLISH, normal command mode) and `fanout:<node>:sub` (subscribe mode),
 /// because a connection in subscribe mode cannot publish. Connected means both are ready.
 /// When either is lost the subscription set is emptied (the sub connection, if still up, is told
-/// UNSUBSCRIBE so Redis agrees) and the owner resubscribes on the next Connected.
+/// UNSUBSCRIBE so Redis agrees) and the owner resubscribes on the next Connected. Both
+/// connections are probed while idle (RedisConnection::setProbeIntervalMs()), so one that stops
+/// answering with its socket open is rebuilt like a lost one.
 class RedisBroker : public Broker
 {
     Q_OBJECT
 public:
     static constexpr int RetryMs = 200;
+    static constexpr int DefaultProbeIntervalMs = 1000;
 
     RedisBroker(const RedisUrl &url, const QString &nodeId, QObject *parent = nullptr);
     ~RedisBroker() override;
@@ -30,12 +33,14 @@ public:
     void publish(const QByteArray &channel, const QByteArray &message, PublishReply reply = {}) override;
     void publishToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append) override;
     void readHistory(const QByteArray &channel, const HistoryQuery &query, HistoryReadReply reply) override;
-    void changePresence(const PresenceChange &change, qint64 ttlMs) override;
+    void changePresence(const PresenceChange &change, qint64 ttlMs, PresenceChangeReply reply = {}) override;
     void readPresence(const QByteArray &set, qint64 nowMs, PresenceReadReply reply) override;
     void setLinkUp(bool up) override;
     bool isLinkUp() const override { return m_linkUp; }
 
     RedisUrl url() const { return m_url; }
+    /// The liveness probe interval of both connections (DefaultProbeIntervalMs; 0: none).
+    void setProbeIntervalMs(int intervalMs);
     /// Sends a node-level command (not pub/sub) on the publish connection; false while it is
     /// down. The node's registry record goes this way, so a node keeps two connections.
     bool sendCommand(const QList<QByteArray> &args);
@@ -47,7 +52,8 @@ private:
     void flushOfflineQueue();
     void loadScripts();
     /// Sends a script call by SHA, and once more by source if Redis lost the script.
-    void runScript(QList<QByteArray> bySha, QList<QByteArray> bySource, std::function<void(const RedisReply &)> handle);
+    void runScript(const QList<QByteArray> &bySha, QList<QByteArray> bySource,
+                   std::function<void(const RedisReply &)> handle);
     /// Sends the parked publishes again after RetryMs (a transient error while connected).
     void retrySoon();
     void sendToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append);

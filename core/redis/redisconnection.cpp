@@ -1,8 +1,9 @@
 #include "redisconnection.h"
 
+#include "livenessprobe.h"
 #include "logging.h"
 
-#include <QTcpSocket>
+#include <QSslSocket>
 
 #include <hiredis/hiredis.h>
 #include <hiredis/read.h>
@@ -11,23 +12,57 @@
 
 namespace fanout {
 
+namespace {
+
+QTcpSocket *createSocket(const RedisUrl &url, QObject *parent)
+{
+    if (!url.tls)
+        return new QTcpSocket(parent);
+    auto *socket = new QSslSocket(parent);
+    socket->setSslConfiguration(url.tlsSettings.configuration());
+    return socket;
+}
+
+bool isTlsError(QAbstractSocket::SocketError error)
+{
+    return error == QAbstractSocket::SslHandshakeFailedError || error == QAbstractSocket::SslInternalError
+        || error == QAbstractSocket::SslInvalidUserDataError;
+}
+
+}
+
 RedisConnection::RedisConnection(const RedisUrl &url, const QString &clientName, Mode mode, QObject *parent)
-    : QObject(parent), m_url(url), m_clientName(clientName), m_mode(mode), m_socket(new QTcpSocket(this))
+    : QObject(parent), m_url(url), m_clientName(clientName), m_mode(mode), m_socket(createSocket(url, this)),
+      m_probe(new LivenessProbe(this))
 {
     m_reconnectTimer.setSingleShot(true);
     m_connectTimeout.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &RedisConnection::startConnect);
     connect(&m_connectTimeout, &QTimer::timeout, this,
             [this] { failConnection(QStringLiteral("connect to %1 timed out").arg(m_url.toDisplayString())); });
-    connect(m_socket, &QTcpSocket::connected, this, &RedisConnection::onConnected);
+    if (auto *tlsSocket = qobject_cast<QSslSocket *>(m_socket)) {
+        // RESP starts once the handshake verified the server; the TCP connect is not enough. The
+        // errors are not ignored, so Qt aborts the handshake after reporting them.
+        connect(tlsSocket, &QSslSocket::encrypted, this, &RedisConnection::onConnected);
+        connect(tlsSocket, &QSslSocket::sslErrors, this,
+                [this](const QList<QSslError> &errors) { m_tlsErrors = errors; });
+    } else {
+        connect(m_socket, &QTcpSocket::connected, this, &RedisConnection::onConnected);
+    }
     connect(m_socket, &QTcpSocket::readyRead, this, &RedisConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::errorOccurred, this, [this] {
         if (!m_ready)
-            emit errorOccurred(QStringLiteral("%1: %2").arg(m_url.toDisplayString(), m_socket->errorString()));
+            reportFailure(socketFailure());
     });
     connect(m_socket, &QTcpSocket::stateChanged, this, [this](QAbstractSocket::SocketState state) {
         if (state == QAbstractSocket::UnconnectedState)
             onSocketClosed();
+    });
+    connect(m_probe, &LivenessProbe::pingDue, this, &RedisConnection::sendProbe);
+    connect(m_probe, &LivenessProbe::silent, this, [this] {
+        failConnection(QStringLiteral("no answer to PING from %1 within %2 ms: reconnecting")
+                           .arg(m_url.toDisplayString())
+                           .arg(2 * m_probeIntervalMs));
     });
 }
 
@@ -51,6 +86,13 @@ void RedisConnection::open()
     m_wanted = true;
     m_reconnectDelayMs = InitialReconnectDelayMs;
     startConnect();
+}
+
+void RedisConnection::setProbeIntervalMs(int intervalMs)
+{
+    m_probeIntervalMs = std::max(intervalMs, 0);
+    if (m_ready)
+        m_probe->start(m_probeIntervalMs);
 }
 
 void RedisConnection::close()
@@ -78,8 +120,12 @@ void RedisConnection::startConnect()
         redisReaderFree(m_reader);
     m_reader = redisReaderCreate();
     m_socketActive = true;
+    m_tlsErrors.clear();
     m_connectTimeout.start(ConnectTimeoutMs);
-    m_socket->connectToHost(m_url.host, m_url.port);
+    if (auto *tlsSocket = qobject_cast<QSslSocket *>(m_socket))
+        tlsSocket->connectToHostEncrypted(m_url.host, m_url.port);
+    else
+        m_socket->connectToHost(m_url.host, m_url.port);
 }
 
 void RedisConnection::onConnected()
@@ -113,6 +159,8 @@ void RedisConnection::onConnected()
                 m_connectTimeout.stop();
                 m_ready = true;
                 m_reconnectDelayMs = InitialReconnectDelayMs;
+                m_lastFailure.clear();
+                m_probe->start(m_probeIntervalMs);
                 qCDebug(lcRedis) << m_clientName << "ready on" << m_url.toDisplayString();
                 emit ready();
             }
@@ -123,6 +171,7 @@ void RedisConnection::onConnected()
 void RedisConnection::onReadyRead()
 {
     const QByteArray data = m_socket->readAll();
+    m_probe->heard();
     if (redisReaderFeed(m_reader, data.constData(), size_t(data.size())) != REDIS_OK) {
         failConnection(QStringLiteral("Redis reader: %1").arg(QString::fromUtf8(m_reader->errstr)));
         return;
@@ -144,7 +193,8 @@ void RedisConnection::onReadyRead()
 void RedisConnection::dispatch(const RedisReply &reply)
 {
     if (m_mode == Mode::Subscriber && m_ready) {
-        emit pushReceived(reply);
+        if (!isProbeAnswer(reply))
+            emit pushReceived(reply);
         return;
     }
     if (m_pending.empty()) {
@@ -163,6 +213,8 @@ void RedisConnection::onSocketClosed()
         return;
     m_socketActive = false;
     m_connectTimeout.stop();
+    m_probe->stop();
+    m_pongsExpected = 0;
     const bool wasReady = std::exchange(m_ready, false);
     for (auto &handler : std::exchange(m_pending, {})) {
         if (handler)
@@ -185,9 +237,63 @@ void RedisConnection::scheduleReconnect()
 
 void RedisConnection::failConnection(const QString &message)
 {
-    qCWarning(lcRedis) << m_clientName << message;
-    emit errorOccurred(message);
+    reportFailure(message);
     m_socket->abort();
+}
+
+void RedisConnection::reportFailure(const QString &message)
+{
+    emit errorOccurred(message);
+    if (message == m_lastFailure && m_lastFailureLogged.isValid()
+        && !m_lastFailureLogged.hasExpired(FailureLogIntervalMs)) {
+        ++m_failuresNotLogged;
+        return;
+    }
+    if (message == m_lastFailure && m_failuresNotLogged > 0)
+        qCWarning(lcRedis).noquote() << m_clientName << message
+                                     << QStringLiteral("(%1 times more since)").arg(m_failuresNotLogged);
+    else
+        qCWarning(lcRedis).noquote() << m_clientName << message;
+    m_lastFailure = message;
+    m_lastFailureLogged.start();
+    m_failuresNotLogged = 0;
+}
+
+QString RedisConnection::socketFailure() const
+{
+    const QString where = m_url.toDisplayString();
+    if (!m_tlsErrors.isEmpty()) {
+        QStringList reasons;
+        for (const QSslError &error : m_tlsErrors)
+            reasons.append(error.errorString());
+        return QStringLiteral("%1: TLS certificate verification failed: %2")
+            .arg(where, reasons.join(QLatin1String("; ")));
+    }
+    if (isTlsError(m_socket->error()))
+        return QStringLiteral("%1: TLS handshake failed: %2").arg(where, m_socket->errorString());
+    return QStringLiteral("%1: %2").arg(where, m_socket->errorString());
+}
+
+void RedisConnection::sendProbe()
+{
+    if (!send({"PING"}))
+        return;
+    if (m_mode == Mode::Subscriber)
+        ++m_pongsExpected;
+}
+
+/// In subscribe mode PING is answered with a ["pong", ""] push, outside it (no subscription yet)
+/// with +PONG: either is the probe's, not the owner's.
+bool RedisConnection::isProbeAnswer(const RedisReply &reply)
+{
+    if (m_pongsExpected == 0)
+        return false;
+    const bool pong = reply.type == RedisReply::Type::Array
+        ? !reply.elements.isEmpty() && reply.elements.first().string == "pong"
+        : reply.type == RedisReply::Type::Status && reply.string == "PONG";
+    if (pong)
+        --m_pongsExpected;
+    return pong;
 }
 
 void RedisConnection::writeCommand(const QList<QByteArray> &args)

@@ -3,7 +3,9 @@
 #include "redisreply.h"
 #include "redisurl.h"
 
+#include <QElapsedTimer>
 #include <QObject>
+#include <QSslError>
 #include <QTimer>
 
 #include <deque>
@@ -14,14 +16,21 @@ struct redisReader;
 
 namespace fanout {
 
-/// One connection to a redis-server, driven by a QTcpSocket on the caller's event loop and
-/// parsed with hiredis's reader (redisReader*) and encoded with redisFormatCommandArgv.
+class LivenessProbe;
+
+/// One connection to a redis-server, driven by a QTcpSocket (a QSslSocket for rediss://) on the
+/// caller's event loop, parsed with hiredis's reader (redisReader*) and encoded with
+/// redisFormatCommandArgv.
 ///
-/// After the TCP connect it authenticates, selects the database (Command mode) and names itself
-/// with CLIENT SETNAME, then emits ready(). A lost or refused connection is retried forever with
-/// exponential backoff (100 ms doubling, capped at 2000 ms) until close(). Commands are accepted
-/// only while ready: nothing is queued on a dead connection. Every handler runs exactly once; on
-/// loss pending handlers get an error reply. Handlers must not delete the connection (use
+/// After the TCP connect (for a rediss:// URL: after a TLS handshake that verified the server's
+/// certificate and name, on a QSslSocket; never plaintext) it authenticates, selects the database
+/// (Command mode) and names itself with CLIENT SETNAME, then emits ready(). A lost or refused
+/// connection, a failed TLS handshake included, is retried forever with exponential backoff
+/// (100 ms doubling, capped at 2000 ms) until close(); each failed attempt emits errorOccurred()
+/// and is logged, the same failure at most once per FailureLogIntervalMs. With a probe interval,
+/// an idle connection that stops answering is rebuilt (setProbeIntervalMs()). Commands are
+/// accepted only while ready: nothing is queued on a dead connection. Every handler runs exactly
+/// once; on loss pending handlers get an error reply. Handlers must not delete the connection (use
 /// deleteLater()).
 class RedisConnection : public QObject
 {
@@ -36,6 +45,7 @@ public:
     static constexpr int InitialReconnectDelayMs = 100;
     static constexpr int MaxReconnectDelayMs = 2000;
     static constexpr int ConnectTimeoutMs = 2000;
+    static constexpr int FailureLogIntervalMs = 30000;
     /// The error reply pending handlers get when the connection is lost (close() included):
     /// Redis may or may not have run the command.
     static inline const QByteArray LostError = "connection lost";
@@ -48,6 +58,11 @@ public:
     bool isReady() const { return m_ready; }
     QString clientName() const { return m_clientName; }
     int nextReconnectDelayMs() const { return m_reconnectDelayMs; }
+    /// While ready and idle (nothing received for one interval) sends PING, which subscribe mode
+    /// answers too; when nothing arrives within two more intervals the connection is closed and
+    /// rebuilt like a lost one. 0 (the default) does not probe. Takes effect at once.
+    void setProbeIntervalMs(int intervalMs);
+    int probeIntervalMs() const { return m_probeIntervalMs; }
 
     /// Sends a command; returns false, and calls nothing, when the connection is not ready.
     bool send(const QList<QByteArray> &args, ReplyHandler handler = {});
@@ -66,19 +81,32 @@ private:
     void onSocketClosed();
     void scheduleReconnect();
     void failConnection(const QString &message);
+    /// Emits errorOccurred() and logs, the same message at most once per FailureLogIntervalMs.
+    void reportFailure(const QString &message);
+    /// Why the socket failed, with the URL and, for TLS, the certificate errors.
+    QString socketFailure() const;
     void writeCommand(const QList<QByteArray> &args);
     void dispatch(const RedisReply &reply);
+    void sendProbe();
+    bool isProbeAnswer(const RedisReply &reply);
 
     RedisUrl m_url;
     QString m_clientName;
     Mode m_mode;
-    QTcpSocket *m_socket;
+    QTcpSocket *m_socket; ///< a QSslSocket for rediss://
+    LivenessProbe *m_probe;
     redisReader *m_reader = nullptr;
     std::deque<ReplyHandler> m_pending;
     QTimer m_reconnectTimer;
     QTimer m_connectTimeout;
     int m_reconnectDelayMs = InitialReconnectDelayMs;
     int m_handshakeRepliesLeft = 0;
+    int m_probeIntervalMs = 0;
+    int m_pongsExpected = 0; ///< Subscriber mode: probe answers still to come, not for pushReceived()
+    QList<QSslError> m_tlsErrors; ///< of the current attempt
+    QString m_lastFailure;
+    QElapsedTimer m_lastFailureLogged;
+    int m_failuresNotLogged = 0;
     bool m_wanted = false;
     bool m_ready = false;
     bool m_socketActive = false;

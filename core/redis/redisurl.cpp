@@ -14,11 +14,15 @@ std::optional<RedisUrl> RedisUrl::parse(const QString &text, QString *error)
     const QUrl url(text, QUrl::StrictMode);
     if (!url.isValid())
         return fail(QStringLiteral("invalid Redis URL \"%1\": %2").arg(text, url.errorString()));
-    if (url.scheme() == QLatin1String("rediss"))
-        return fail(QStringLiteral("rediss:// (TLS) is not supported yet: use redis://"));
-    if (url.scheme() != QLatin1String("redis"))
-        return fail(QStringLiteral("invalid Redis URL \"%1\": the scheme must be redis://").arg(text));
+    const bool tls = url.scheme() == QLatin1String("rediss");
+    if (!tls && url.scheme() != QLatin1String("redis"))
+        return fail(
+            QStringLiteral("invalid Redis URL \"%1\": the scheme must be redis:// or rediss:// (TLS)").arg(text));
     RedisUrl result;
+    if (tls) {
+        result.tls = true;
+        result.tlsSettings = RedisTls::defaults();
+    }
     if (!url.host().isEmpty())
         result.host = url.host();
     const int port = url.port(6379);
@@ -41,7 +45,7 @@ std::optional<RedisUrl> RedisUrl::parse(const QString &text, QString *error)
 
 QString RedisUrl::toDisplayString() const
 {
-    QString text = QStringLiteral("redis://");
+    QString text = tls ? QStringLiteral("rediss://") : QStringLiteral("redis://");
     if (!user.isEmpty())
         text += user + QLatin1Char('@');
     else if (!password.isEmpty())

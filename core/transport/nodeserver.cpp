@@ -97,13 +97,17 @@ void NodeServer::screenRequest(QTcpSocket *socket)
     // Room mode carries its token on the URL or not at all: without one (an empty `token=` is
     // none) the upgrade is refused with 401 before any WebSocket exists. The request line is
     // peeked, not read, so the handshake sees the request whole.
-    auto *screening = new QMetaObject::Connection;
-    *screening = connect(socket, &QTcpSocket::readyRead, this, [this, socket, screening] {
-        if (!socket->canReadLine())
+    // The screen is a child of the socket: it goes with it, however the socket ends.
+    auto *screen = new QObject(socket);
+    connect(socket, &QTcpSocket::readyRead, screen, [this, socket, screen] {
+        if (!socket->canReadLine()) {
+            if (socket->bytesAvailable() > MaxRequestLineBytes)
+                socket->abort();
             return;
-        disconnect(*screening);
-        delete screening;
-        const QByteArray line = socket->peek(8192).split('\n').first();
+        }
+        disconnect(socket, nullptr, screen, nullptr);
+        screen->deleteLater();
+        const QByteArray line = socket->peek(MaxRequestLineBytes).split('\n').first();
         const QList<QByteArray> words = line.trimmed().split(' ');
         const QUrl target(words.size() == 3 ? QString::fromLatin1(words.at(1)) : QString());
         if (target.path() == TypedPath || !QUrlQuery(target).queryItemValue(QStringLiteral("token")).isEmpty()) {

@@ -26,6 +26,8 @@ class NodeServer : public QObject
 public:
     static constexpr quint64 DefaultMaxMessageBytes = 64 * 1024;
     static constexpr int HandshakeTimeoutMs = 10000;
+    /// A request line longer than this is not an HTTP request we serve.
+    static constexpr qint64 MaxRequestLineBytes = 8192;
     static inline const QString TypedPath = QStringLiteral("/rooms");
     static inline const QString DefaultRoom = QStringLiteral("lobby");
 

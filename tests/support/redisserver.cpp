@@ -4,7 +4,6 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
-#include <QThread>
 
 namespace {
 
@@ -38,17 +37,35 @@ RedisServer::~RedisServer()
 
 bool RedisServer::start(quint16 port, const QStringList &extraArguments)
 {
+    m_port = port != 0 ? port : freePort();
+    m_tls = false;
+    return launch({QStringLiteral("--port"), QString::number(m_port)}, extraArguments,
+                  [this] { return answers(m_port); });
+}
+
+bool RedisServer::startTls(const QStringList &tlsArguments)
+{
+    m_port = freePort();
+    m_tls = true;
+    // Without a plaintext port there is nothing to PING in clear: redis-server says when it is ready.
+    return launch(
+        {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--tls-port"), QString::number(m_port)},
+        tlsArguments, [this] { return m_process.peek(1 << 20).contains("Ready to accept connections"); });
+}
+
+bool RedisServer::launch(const QStringList &portArguments, const QStringList &extraArguments,
+                         const std::function<bool()> &isReady)
+{
     const QString program = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
     if (program.isEmpty()) {
         m_error = QStringLiteral("redis-server is not on PATH: install the Debian package "
                                  "redis-server (scripts/test.sh does)");
         return false;
     }
-    m_port = port != 0 ? port : freePort();
-    QStringList arguments {QStringLiteral("--port"),       QString::number(m_port),  QStringLiteral("--bind"),
-                           QStringLiteral("127.0.0.1"),    QStringLiteral("--save"), QString(),
-                           QStringLiteral("--appendonly"), QStringLiteral("no")};
-    arguments += extraArguments;
+    const QStringList arguments = portArguments
+        + QStringList {QStringLiteral("--bind"),       QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
+                       QStringLiteral("--appendonly"), QStringLiteral("no")}
+        + extraArguments;
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     m_process.start(program, arguments);
     if (!m_process.waitForStarted(5000)) {
@@ -61,11 +78,11 @@ bool RedisServer::start(quint16 port, const QStringList &extraArguments)
             m_error = QStringLiteral("redis-server exited: %1").arg(QString::fromLocal8Bit(m_process.readAll()));
             return false;
         }
-        if (answers(m_port))
+        if (isReady())
             return true;
-        QThread::msleep(20);
+        m_process.waitForReadyRead(20); // a pause that also reads what redis-server says
     }
-    m_error = QStringLiteral("redis-server on port %1 did not answer PING").arg(m_port);
+    m_error = QStringLiteral("redis-server on port %1 did not become ready").arg(m_port);
     return false;
 }
 
@@ -90,12 +107,15 @@ fanout::RedisUrl RedisServer::url() const
 {
     fanout::RedisUrl url;
     url.port = m_port;
+    url.tls = m_tls;
     return url;
 }
 
 QString RedisServer::urlString() const
 {
-    return QStringLiteral("redis://127.0.0.1:%1").arg(m_port);
+    return QStringLiteral("%1://127.0.0.1:%2")
+        .arg(m_tls ? QStringLiteral("rediss") : QStringLiteral("redis"))
+        .arg(m_port);
 }
 
 QString RedisServer::cli(const QStringList &arguments) const

@@ -5,6 +5,8 @@
 #include <QProcess>
 #include <QStringList>
 
+#include <functional>
+
 /// A real redis-server on a free loopback port, owned by one test. A missing redis-server is
 /// an error with a message, never a skip.
 class RedisServer
@@ -16,6 +18,10 @@ public:
     /// Starts on `port` (0 picks a free one) with extra redis-server arguments; false with
     /// errorString() on failure.
     bool start(quint16 port = 0, const QStringList &extraArguments = {});
+    /// Starts with TLS alone: no plaintext port (--port 0) and TLS on a free one, configured by
+    /// tlsArguments (--tls-cert-file, --tls-auth-clients, ...); url() is then rediss:// without
+    /// TLS settings and cli() does not reach it.
+    bool startTls(const QStringList &tlsArguments);
     /// Stops the server (SIGTERM, then SIGKILL) and keeps the port for a later start(port()).
     void stop();
     /// Kills the server at once (SIGKILL), as a crash would; start(port()) brings it back.
@@ -31,7 +37,11 @@ public:
     QString cli(const QStringList &arguments) const;
 
 private:
+    bool launch(const QStringList &portArguments, const QStringList &extraArguments,
+                const std::function<bool()> &isReady);
+
     QProcess m_process;
     quint16 m_port = 0;
+    bool m_tls = false;
     QString m_error;
 };

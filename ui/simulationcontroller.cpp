@@ -50,6 +50,7 @@ void SimulationController::load(const fanout::Scenario &scenario, const QString 
         const bool ok = m_fleets->setUp(redisUrl, &error);
         connectSimulation(generation);
         std::vector<fanout::SimSnapshot> firsts;
+        firsts.reserve(size_t(m_fleets->count()));
         for (int i = 0; i < m_fleets->count(); ++i)
             firsts.push_back(m_fleets->fleet(i)->snapshot());
         const fanout::RedisConsole *console = m_fleets->fleet(0)->console();

@@ -47,11 +47,9 @@ void InProcessPresence::join(Set &set, const PresenceChange &change, std::vector
 void InProcessPresence::remove(Set &set, const QString &connection, const PresenceChange &change,
                                std::vector<Event> *events)
 {
-    const auto existing = set.entries.constFind(connection);
-    if (existing == set.entries.cend())
+    if (!set.entries.contains(connection))
         return;
-    const PresenceEntry entry = existing.value();
-    set.entries.erase(existing);
+    const PresenceEntry entry = set.entries.take(connection);
     if (--set.counts[entry.subject] > 0)
         return;
     set.counts.remove(entry.subject);

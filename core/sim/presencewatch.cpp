@@ -50,6 +50,7 @@ std::vector<SimPresenceEntry> PresenceWatch::entries(qint64 nowMs) const
         }
     }
     std::vector<SimPresenceEntry> rows;
+    rows.reserve(grouped.size());
     for (auto &[key, row] : grouped)
         rows.push_back(std::move(row));
     return rows;

@@ -118,10 +118,11 @@ void SimFaults::cutSubscription(int index, qint64 tick)
         return;
     }
     m_timeline.setSubscriptionCut(index, tick);
-    if (!m_bus)
+    if (!m_bus) {
         killOnRedis(ClientNames::nodeSubscribe(node.id()));
-    else if (!m_bus->killClient(node.id()))
+    } else if (!m_bus->killClient(node.id())) {
         emit errorOccurred(QStringLiteral("cut_subscription: no connection named %1").arg(node.id()));
+    }
     emit logged(QStringLiteral("%1's subscribe connection killed: it reconnects and subscribes again").arg(node.id()));
 }
 

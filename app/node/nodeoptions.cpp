@@ -39,11 +39,12 @@ struct NodeCommandLine {
     const QCommandLineOption portOption {
         QStringLiteral("port"), QStringLiteral("Port to listen on; 0 picks a free one (env PORT, default 8080)."),
         QStringLiteral("port")};
-    const QCommandLineOption redisOption {QStringLiteral("redis"),
-                                          QStringLiteral("redis://[user:password@]host:port[/db], or rediss:// for TLS "
-                                                         "(env REDIS_URL); without it the node runs alone on an "
-                                                         "in-process broker."),
-                                          QStringLiteral("url")};
+    const QCommandLineOption redisOption {
+        QStringLiteral("redis"),
+        QStringLiteral("redis://[user:password@]host:port[/db], or rediss:// for TLS; through Sentinel "
+                       "redis+sentinel://[user:password@]host:port[,host:port...]/master[/db], or rediss+sentinel:// "
+                       "(env REDIS_URL); without it the node runs alone on an in-process broker."),
+        QStringLiteral("url")};
     const QCommandLineOption redisCaOption {
         QStringLiteral("redis-ca"),
         QStringLiteral("rediss://: PEM file of the CAs the server's certificate must chain to (env REDIS_CA, "

@@ -45,7 +45,8 @@ struct StudioCommandLine {
                                      QStringLiteral("file")};
     const QCommandLineOption broker {
         QStringLiteral("broker"),
-        QStringLiteral("Run on a real Redis (redis://host:port, rediss:// for TLS) instead of the in-process broker."),
+        QStringLiteral("Run on a real Redis (redis://host:port, rediss:// for TLS, "
+                       "redis+sentinel://host:port[,host:port...]/MASTER) instead of the in-process broker."),
         QStringLiteral("url")};
     const QCommandLineOption realTime {QStringLiteral("realtime"),
                                        QStringLiteral("Headless: run at wall-clock speed (always so on Redis).")};

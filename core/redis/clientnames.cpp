@@ -14,6 +14,16 @@ QString ClientNames::nodeSubscribe(const QString &nodeId)
     return QStringLiteral("fanout:%1:sub").arg(nodeId);
 }
 
+QString ClientNames::nodeSentinel(const QString &nodeId)
+{
+    return sentinel(QStringLiteral("fanout:%1").arg(nodeId));
+}
+
+QString ClientNames::sentinel(const QString &owner)
+{
+    return owner + QStringLiteral(":sentinel");
+}
+
 bool ClientNames::isNode(const QString &clientName)
 {
     static const QRegularExpression nodeConnection(QStringLiteral("^fanout:.+:(pub|sub)$"));

@@ -13,6 +13,10 @@ public:
     static QString nodePublish(const QString &nodeId);
     /// A node's subscribe connection, `fanout:<node>:sub`.
     static QString nodeSubscribe(const QString &nodeId);
+    /// A node's connections to the sentinels of a redis+sentinel:// URL, `fanout:<node>:sentinel`.
+    static QString nodeSentinel(const QString &nodeId);
+    /// The connections to the sentinels made for the connection named owner, `<owner>:sentinel`.
+    static QString sentinel(const QString &owner);
     /// Whether a CLIENT LIST name is one of a node's two connections.
     static bool isNode(const QString &clientName);
     /// The studio's console when its simulation runs on a real Redis.

@@ -6,6 +6,7 @@
 #include "logging.h"
 #include "presencescripts.h"
 #include "redisconnection.h"
+#include "sentinelresolver.h"
 
 #include <QTimer>
 #include <QUuid>
@@ -14,9 +15,11 @@ namespace fanout {
 
 RedisBroker::RedisBroker(const RedisUrl &url, const QString &nodeId, QObject *parent)
     : Broker(parent), m_url(url),
-      m_publisher(new RedisConnection(url, ClientNames::nodePublish(nodeId), RedisConnection::Mode::Command, this)),
-      m_subscriber(
-          new RedisConnection(url, ClientNames::nodeSubscribe(nodeId), RedisConnection::Mode::Subscriber, this)),
+      m_resolver(url.isSentinel() ? new SentinelResolver(url, ClientNames::nodeSentinel(nodeId), this) : nullptr),
+      m_publisher(
+          new RedisConnection(url, m_resolver, ClientNames::nodePublish(nodeId), RedisConnection::Mode::Command, this)),
+      m_subscriber(new RedisConnection(url, m_resolver, ClientNames::nodeSubscribe(nodeId),
+                                       RedisConnection::Mode::Subscriber, this)),
       m_epochPrefix(QUuid::createUuid().toString(QUuid::Id128).left(8).toLatin1())
 {
     // Scripts first, so that every call on the connection finds them loaded.

@@ -8,6 +8,7 @@
 namespace fanout {
 
 class RedisConnection;
+class SentinelResolver;
 struct RedisReply;
 
 /// The Broker on a real redis-server: two connections per node (names in ClientNames),
@@ -16,7 +17,9 @@ struct RedisReply;
 /// When either is lost the subscription set is emptied (the sub connection, if still up, is told
 /// UNSUBSCRIBE so Redis agrees) and the owner resubscribes on the next Connected. Both
 /// connections are probed while idle (RedisConnection::setProbeIntervalMs()), so one that stops
-/// answering with its socket open is rebuilt like a lost one.
+/// answering with its socket open is rebuilt like a lost one. With a sentinel URL both connections
+/// share one SentinelResolver: one set of connections to the sentinels per node, and both
+/// connections leave an old primary together when the sentinels announce a new one.
 class RedisBroker : public Broker
 {
     Q_OBJECT
@@ -63,6 +66,7 @@ private:
     void updateState();
 
     RedisUrl m_url;
+    SentinelResolver *m_resolver; ///< with a sentinel URL
     RedisConnection *m_publisher;
     RedisConnection *m_subscriber;
     bool m_linkUp = true;

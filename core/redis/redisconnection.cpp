@@ -1,7 +1,9 @@
 #include "redisconnection.h"
 
+#include "clientnames.h"
 #include "livenessprobe.h"
 #include "logging.h"
+#include "sentinelresolver.h"
 
 #include <QSslSocket>
 
@@ -32,6 +34,11 @@ bool isTlsError(QAbstractSocket::SocketError error)
 }
 
 RedisConnection::RedisConnection(const RedisUrl &url, const QString &clientName, Mode mode, QObject *parent)
+    : RedisConnection(url, nullptr, clientName, mode, parent)
+{ }
+
+RedisConnection::RedisConnection(const RedisUrl &url, SentinelResolver *resolver, const QString &clientName, Mode mode,
+                                 QObject *parent)
     : QObject(parent), m_url(url), m_clientName(clientName), m_mode(mode), m_socket(createSocket(url, this)),
       m_probe(new LivenessProbe(this))
 {
@@ -39,7 +46,7 @@ RedisConnection::RedisConnection(const RedisUrl &url, const QString &clientName,
     m_connectTimeout.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &RedisConnection::startConnect);
     connect(&m_connectTimeout, &QTimer::timeout, this,
-            [this] { failConnection(QStringLiteral("connect to %1 timed out").arg(m_url.toDisplayString())); });
+            [this] { failConnection(QStringLiteral("connect to %1 timed out").arg(where())); });
     if (auto *tlsSocket = qobject_cast<QSslSocket *>(m_socket)) {
         // RESP starts once the handshake verified the server; the TCP connect is not enough. The
         // errors are not ignored, so Qt aborts the handshake after reporting them.
@@ -61,9 +68,27 @@ RedisConnection::RedisConnection(const RedisUrl &url, const QString &clientName,
     connect(m_probe, &LivenessProbe::pingDue, this, &RedisConnection::sendProbe);
     connect(m_probe, &LivenessProbe::silent, this, [this] {
         failConnection(QStringLiteral("no answer to PING from %1 within %2 ms: reconnecting")
-                           .arg(m_url.toDisplayString())
+                           .arg(where())
                            .arg(2 * m_probeIntervalMs));
     });
+    if (m_url.isSentinel())
+        useResolver(resolver ? resolver : new SentinelResolver(m_url, ClientNames::sentinel(clientName), this));
+}
+
+void RedisConnection::useResolver(SentinelResolver *resolver)
+{
+    m_resolver = resolver;
+    connect(resolver, &SentinelResolver::resolved, this, [this](const RedisUrl::Address &primary) {
+        if (std::exchange(m_resolving, false))
+            connectTo(primary);
+    });
+    connect(resolver, &SentinelResolver::failed, this, [this](const QString &message) {
+        if (!std::exchange(m_resolving, false))
+            return;
+        reportFailure(message);
+        scheduleReconnect();
+    });
+    connect(resolver, &SentinelResolver::primaryMoved, this, &RedisConnection::onPrimaryMoved);
 }
 
 RedisConnection::~RedisConnection()
@@ -98,6 +123,7 @@ void RedisConnection::setProbeIntervalMs(int intervalMs)
 void RedisConnection::close()
 {
     m_wanted = false;
+    m_resolving = false;
     m_reconnectTimer.stop();
     m_socket->abort();
 }
@@ -114,8 +140,21 @@ bool RedisConnection::send(const QList<QByteArray> &args, ReplyHandler handler)
 
 void RedisConnection::startConnect()
 {
-    if (!m_wanted || m_socketActive)
+    if (!m_wanted || m_socketActive || m_resolving)
         return;
+    if (m_url.isSentinel()) {
+        if (m_resolver) { // gone only while its owner is being destroyed
+            m_resolving = true;
+            m_resolver->resolve();
+        }
+        return;
+    }
+    connectTo({m_url.host, m_url.port});
+}
+
+void RedisConnection::connectTo(const RedisUrl::Address &endpoint)
+{
+    m_endpoint = endpoint;
     if (m_reader)
         redisReaderFree(m_reader);
     m_reader = redisReaderCreate();
@@ -123,9 +162,26 @@ void RedisConnection::startConnect()
     m_tlsErrors.clear();
     m_connectTimeout.start(ConnectTimeoutMs);
     if (auto *tlsSocket = qobject_cast<QSslSocket *>(m_socket))
-        tlsSocket->connectToHostEncrypted(m_url.host, m_url.port);
+        tlsSocket->connectToHostEncrypted(m_endpoint.host, m_endpoint.port);
     else
-        m_socket->connectToHost(m_url.host, m_url.port);
+        m_socket->connectToHost(m_endpoint.host, m_endpoint.port);
+}
+
+void RedisConnection::onPrimaryMoved(const RedisUrl::Address &primary)
+{
+    if (!m_wanted || (m_socketActive && m_endpoint == primary))
+        return;
+    // The next attempt comes after the first backoff, whatever failed before.
+    m_reconnectDelayMs = InitialReconnectDelayMs;
+    if (m_resolving)
+        return; // the answer, or the ROLE check after it, decides
+    if (m_socketActive) {
+        qCInfo(lcRedis).noquote() << m_clientName << "leaves" << where() << "for the new primary";
+        m_socket->abort();
+    }
+    // A lost connection waits for its backoff; with a new primary known it asks again at once.
+    m_reconnectTimer.stop();
+    startConnect();
 }
 
 void RedisConnection::onConnected()
@@ -143,6 +199,8 @@ void RedisConnection::onConnected()
     if (m_mode == Mode::Command && m_url.db != 0)
         handshake.push_back({"SELECT", QByteArray::number(m_url.db)});
     handshake.push_back({"CLIENT", "SETNAME", m_clientName.toUtf8()});
+    if (m_resolver)
+        handshake.push_back({"ROLE"});
 
     m_handshakeRepliesLeft = int(handshake.size());
     for (const auto &command : handshake) {
@@ -150,9 +208,8 @@ void RedisConnection::onConnected()
         m_pending.push_back([this, name = command.first()](const RedisReply &reply) {
             if (!m_socketActive)
                 return; // the attempt already failed; its first error was reported
-            if (reply.isError()) {
-                failConnection(
-                    QStringLiteral("%1 failed: %2").arg(QString::fromLatin1(name), QString::fromUtf8(reply.string)));
+            if (const QString fault = handshakeFault(name, reply); !fault.isEmpty()) {
+                failConnection(fault);
                 return;
             }
             if (--m_handshakeRepliesLeft == 0) {
@@ -161,11 +218,27 @@ void RedisConnection::onConnected()
                 m_reconnectDelayMs = InitialReconnectDelayMs;
                 m_lastFailure.clear();
                 m_probe->start(m_probeIntervalMs);
-                qCDebug(lcRedis) << m_clientName << "ready on" << m_url.toDisplayString();
+                qCDebug(lcRedis) << m_clientName << "ready on" << where();
                 emit ready();
             }
         });
     }
+}
+
+QString RedisConnection::handshakeFault(const QByteArray &command, const RedisReply &reply) const
+{
+    if (reply.isError())
+        return QStringLiteral("%1 failed: %2").arg(QString::fromLatin1(command), QString::fromUtf8(reply.string));
+    if (command == "ROLE" && m_resolver)
+        return m_resolver->roleFault(reply, m_endpoint);
+    return {};
+}
+
+QString RedisConnection::where() const
+{
+    if (!m_resolver)
+        return m_url.toDisplayString();
+    return QStringLiteral("%1 (primary %2)").arg(m_url.toDisplayString(), m_endpoint.toString());
 }
 
 void RedisConnection::onReadyRead()
@@ -221,7 +294,7 @@ void RedisConnection::onSocketClosed()
             handler(RedisReply::makeError(LostError));
     }
     if (wasReady) {
-        qCWarning(lcRedis) << m_clientName << "lost its connection to" << m_url.toDisplayString();
+        qCWarning(lcRedis) << m_clientName << "lost its connection to" << where();
         emit lost();
     }
     scheduleReconnect();
@@ -261,7 +334,7 @@ void RedisConnection::reportFailure(const QString &message)
 
 QString RedisConnection::socketFailure() const
 {
-    const QString where = m_url.toDisplayString();
+    const QString where = this->where();
     if (!m_tlsErrors.isEmpty()) {
         QStringList reasons;
         for (const QSslError &error : m_tlsErrors)

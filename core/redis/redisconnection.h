@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QPointer>
 #include <QSslError>
 #include <QTimer>
 
@@ -17,6 +18,7 @@ struct redisReader;
 namespace fanout {
 
 class LivenessProbe;
+class SentinelResolver;
 
 /// One connection to a redis-server, driven by a QTcpSocket (a QSslSocket for rediss://) on the
 /// caller's event loop, parsed with hiredis's reader (redisReader*) and encoded with
@@ -32,6 +34,12 @@ class LivenessProbe;
 /// accepted only while ready: nothing is queued on a dead connection. Every handler runs exactly
 /// once; on loss pending handlers get an error reply. Handlers must not delete the connection (use
 /// deleteLater()).
+///
+/// With a sentinel URL (redis+sentinel://, rediss+sentinel://) each attempt first asks a
+/// SentinelResolver where the primary is, connects there, and after the handshake checks with
+/// ROLE that the server is a primary: one that is not fails the attempt like a refused
+/// connection. When the sentinels announce a new primary, a connection to another server is
+/// dropped, and one waiting for its backoff tries, at once.
 class RedisConnection : public QObject
 {
     Q_OBJECT
@@ -51,6 +59,10 @@ public:
     static inline const QByteArray LostError = "connection lost";
 
     RedisConnection(const RedisUrl &url, const QString &clientName, Mode mode, QObject *parent = nullptr);
+    /// For a sentinel URL, resolver (not owned; it must outlive the connection) finds the primary:
+    /// connections to the same URL may share one. nullptr: the connection makes its own.
+    RedisConnection(const RedisUrl &url, SentinelResolver *resolver, const QString &clientName, Mode mode,
+                    QObject *parent = nullptr);
     ~RedisConnection() override;
 
     void open();
@@ -76,7 +88,14 @@ signals:
 
 private:
     void startConnect();
+    void connectTo(const RedisUrl::Address &endpoint);
+    void useResolver(SentinelResolver *resolver);
+    void onPrimaryMoved(const RedisUrl::Address &primary);
     void onConnected();
+    /// Why a handshake reply fails the attempt; empty when it does not.
+    QString handshakeFault(const QByteArray &command, const RedisReply &reply) const;
+    /// The URL, and with sentinels the primary this connection goes to, for messages.
+    QString where() const;
     void onReadyRead();
     void onSocketClosed();
     void scheduleReconnect();
@@ -93,6 +112,8 @@ private:
     RedisUrl m_url;
     QString m_clientName;
     Mode m_mode;
+    QPointer<SentinelResolver> m_resolver; ///< with a sentinel URL
+    RedisUrl::Address m_endpoint; ///< where the current attempt goes
     QTcpSocket *m_socket; ///< a QSslSocket for rediss://
     LivenessProbe *m_probe;
     redisReader *m_reader = nullptr;
@@ -110,6 +131,7 @@ private:
     bool m_wanted = false;
     bool m_ready = false;
     bool m_socketActive = false;
+    bool m_resolving = false; ///< waiting for the resolver's answer
 };
 
 }

@@ -1,6 +1,7 @@
 #include "redisserver.h"
 
 #include <QDeadlineTimer>
+#include <QFile>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -51,6 +52,30 @@ bool RedisServer::startTls(const QStringList &tlsArguments)
     return launch(
         {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--tls-port"), QString::number(m_port)},
         tlsArguments, [this] { return m_process.peek(1 << 20).contains("Ready to accept connections"); });
+}
+
+bool RedisServer::startSentinel(const QStringList &configLines, const QStringList &tlsArguments)
+{
+    m_configDir = std::make_unique<QTemporaryDir>();
+    const QString path = m_configDir->filePath(QStringLiteral("sentinel.conf"));
+    QFile config(path);
+    if (!m_configDir->isValid() || !config.open(QIODevice::WriteOnly)) {
+        m_error = QStringLiteral("cannot write the sentinel configuration %1").arg(path);
+        return false;
+    }
+    config.write(configLines.join(QLatin1Char('\n')).toUtf8() + '\n');
+    config.close();
+    m_port = freePort();
+    m_tls = !tlsArguments.isEmpty();
+    const QStringList arguments {path, QStringLiteral("--sentinel"), QStringLiteral("--dir"), m_configDir->path()};
+    if (!m_tls) {
+        return launch(arguments + QStringList {QStringLiteral("--port"), QString::number(m_port)}, {},
+                      [this] { return answers(m_port); });
+    }
+    return launch(arguments
+                      + QStringList {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--tls-port"),
+                                     QString::number(m_port)},
+                  tlsArguments, [this] { return m_process.peek(1 << 20).contains("Sentinel ID is"); });
 }
 
 bool RedisServer::launch(const QStringList &portArguments, const QStringList &extraArguments,

@@ -4,8 +4,10 @@
 
 #include <QProcess>
 #include <QStringList>
+#include <QTemporaryDir>
 
 #include <functional>
+#include <memory>
 
 /// A real redis-server on a free loopback port, owned by one test. A missing redis-server is
 /// an error with a message, never a skip.
@@ -22,6 +24,10 @@ public:
     /// tlsArguments (--tls-cert-file, --tls-auth-clients, ...); url() is then rediss:// without
     /// TLS settings and cli() does not reach it.
     bool startTls(const QStringList &tlsArguments);
+    /// Starts `redis-server FILE --sentinel` on a free port, FILE holding configLines (such as
+    /// "sentinel monitor m 127.0.0.1 6379 2") in a temporary folder of its own, where Sentinel
+    /// rewrites it. With tlsArguments, TLS alone on that port, as startTls().
+    bool startSentinel(const QStringList &configLines, const QStringList &tlsArguments = {});
     /// Stops the server (SIGTERM, then SIGKILL) and keeps the port for a later start(port()).
     void stop();
     /// Kills the server at once (SIGKILL), as a crash would; start(port()) brings it back.
@@ -44,4 +50,5 @@ private:
     quint16 m_port = 0;
     bool m_tls = false;
     QString m_error;
+    std::unique_ptr<QTemporaryDir> m_configDir; ///< a sentinel's
 };

@@ -172,7 +172,7 @@ std::optional<RedisTls> RedisTls::load(const Files &files, QString *error)
         return fail();
     }
     tls.certificateChain = std::move(*chain);
-    tls.privateKey = std::move(*key);
+    tls.privateKey = std::move(key);
     return tls;
 }
 
@@ -182,9 +182,9 @@ QSslConfiguration RedisTls::configuration() const
     configuration.setPeerVerifyMode(QSslSocket::VerifyPeer);
     if (!caCertificates.isEmpty())
         configuration.setCaCertificates(caCertificates);
-    if (!certificateChain.isEmpty()) {
+    if (!certificateChain.isEmpty() && privateKey) {
         configuration.setLocalCertificateChain(certificateChain);
-        configuration.setPrivateKey(privateKey);
+        configuration.setPrivateKey(*privateKey);
     }
     return configuration;
 }

@@ -25,7 +25,9 @@ struct RedisTls {
 
     QList<QSslCertificate> caCertificates; ///< empty: the system's CAs
     QList<QSslCertificate> certificateChain; ///< the client's certificate first; empty: none
-    QSslKey privateKey;
+    /// Optional rather than an empty key: constructing a QSslKey loads Qt's TLS backend, which
+    /// must not happen for every URL (the studio parses URLs before its application exists).
+    std::optional<QSslKey> privateKey;
 
     /// Reads the files; nothing and *error naming the file and its fault when one is unreadable,
     /// holds no PEM certificate or unencrypted RSA/EC key, when only one of certificate and key is

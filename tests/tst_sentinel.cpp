@@ -12,6 +12,10 @@
 #include "testclient.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -26,7 +30,7 @@ using fanout::RedisUrl;
 /// the test on loopback. The URL forms, delivery through the primary the sentinels name, the
 /// errors of an unknown master and of a server that is not a primary, credentials only for the
 /// sentinels that ask for them, TLS to a sentinel and its primary, and a failover under steady
-/// traffic between fanout-node processes.
+/// traffic between fanout-node processes. The inspector names the primary and its replicas.
 class tst_Sentinel : public QObject
 {
     Q_OBJECT
@@ -39,6 +43,7 @@ private slots:
     void serverThatIsNotAPrimaryIsLeft();
     void credentialsOnlyForSentinelsThatAskForThem();
     void tlsToTheSentinelsAndThePrimary();
+    void inspectorNamesPrimaryAndReplicas();
     void failoverUnderSteadyTraffic();
 
 private:
@@ -69,6 +74,18 @@ Gap longestGap(const QList<qint64> &arrivals)
             gap = {arrivals.at(i) - arrivals.at(i - 1), arrivals.at(i)};
     }
     return gap;
+}
+
+/// What `fanout-studio --inspect url --json` prints; an empty object when it fails.
+QJsonObject inspectJson(const QString &url)
+{
+    QProcess process;
+    process.start(QStringLiteral(FANOUT_STUDIO_PATH), {QStringLiteral("--inspect"), url, QStringLiteral("--json")});
+    if (!process.waitForFinished(15000) || process.exitCode() != 0) {
+        qWarning("%s", process.readAllStandardError().constData());
+        return {};
+    }
+    return QJsonDocument::fromJson(process.readAllStandardOutput()).object();
 }
 
 RedisUrl parsed(const QString &text)
@@ -355,6 +372,30 @@ void tst_Sentinel::tlsToTheSentinelsAndThePrimary()
     QVERIFY2(message.contains(
                  QStringLiteral("sentinel 127.0.0.1:%1: TLS certificate verification failed").arg(sentinel.port())),
              qPrintable(message));
+}
+
+void tst_Sentinel::inspectorNamesPrimaryAndReplicas()
+{
+    // The replica is in ROLE's list once it is in sync.
+    QTRY_VERIFY_WITH_TIMEOUT(m_group.isReadyForFailover(), 15000);
+    const QJsonObject json = inspectJson(m_group.url());
+    QVERIFY(!json.isEmpty());
+    const QJsonObject sentinel = json.value("sentinel").toObject();
+    QCOMPARE(sentinel.value("master_name").toString(), SentinelGroup::MasterName);
+    QCOMPARE(sentinel.value("primary").toString(), QStringLiteral("127.0.0.1:%1").arg(m_group.primary().port()));
+    QCOMPARE(sentinel.value("replicas").toArray().toVariantList(),
+             QVariantList({QStringLiteral("127.0.0.1:%1").arg(m_group.replica().port())}));
+    QStringList sentinels;
+    for (int i = 0; i < SentinelGroup::SentinelCount; ++i)
+        sentinels.append(QStringLiteral("127.0.0.1:%1").arg(m_group.sentinel(i).port()));
+    QCOMPARE(sentinel.value("sentinels").toVariant().toStringList(), sentinels);
+    QCOMPARE(json.value("read_only").toBool(), true);
+    QVERIFY2(json.value("errors").toArray().isEmpty(), QJsonDocument(json.value("errors").toArray()).toJson());
+
+    // A plain URL has no sentinel object.
+    const QJsonObject plain = inspectJson(m_group.primary().urlString());
+    QVERIFY(!plain.isEmpty());
+    QVERIFY(!plain.contains(QStringLiteral("sentinel")));
 }
 
 void tst_Sentinel::failoverUnderSteadyTraffic()

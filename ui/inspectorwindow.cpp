@@ -188,4 +188,11 @@ void InspectorWindow::onSnapshot(const fanout::InspectionSnapshot &snapshot)
             .arg(snapshot.findings.size())
             .arg(errors)
             .arg(snapshot.errors.isEmpty() ? QString() : tr("; ") + snapshot.errors.join(QLatin1String("; "))));
+    if (snapshot.sentinel) {
+        const QString replicas = snapshot.sentinel->replicas.join(QLatin1String(", "));
+        m_summary->setText(m_summary->text()
+                           + tr("; primary of \"%1\" at %2, replicas: %3")
+                                 .arg(snapshot.sentinel->masterName, snapshot.sentinel->primary,
+                                      replicas.isEmpty() ? tr("none") : replicas));
+    }
 }

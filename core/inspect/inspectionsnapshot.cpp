@@ -49,6 +49,14 @@ QJsonArray channelsJson(const std::vector<ChannelInfo> &channels)
 
 }
 
+QJsonObject SentinelInfo::toJson() const
+{
+    return QJsonObject {{"master_name", masterName},
+                        {"sentinels", QJsonArray::fromStringList(sentinels)},
+                        {"primary", primary},
+                        {"replicas", QJsonArray::fromStringList(replicas)}};
+}
+
 QJsonObject InspectionSnapshot::toJson() const
 {
     QJsonArray clientArray;
@@ -80,21 +88,24 @@ QJsonObject InspectionSnapshot::toJson() const
                                          {"room", finding.room},
                                          {"detail", finding.detail}});
     }
-    return QJsonObject {{"url", url},
-                        {"prefix", prefix},
-                        {"read_only", readOnly},
-                        {"taken_ms", double(takenMs)},
-                        {"channels", channelsJson(channels)},
-                        {"shard_channels", channelsJson(shardChannels)},
-                        {"sharded_pubsub_supported", shardedSupported},
-                        {"clients", clientArray},
-                        {"nodes", nodeArray},
-                        {"client_output_buffer_limit_pubsub",
-                         QJsonObject {{"hard", double(pubsubHardLimit)},
-                                      {"soft", double(pubsubSoftLimit)},
-                                      {"soft_seconds", double(pubsubSoftSeconds)}}},
-                        {"findings", findingArray},
-                        {"errors", QJsonArray::fromStringList(errors)}};
+    QJsonObject json {{"url", url},
+                      {"prefix", prefix},
+                      {"read_only", readOnly},
+                      {"taken_ms", double(takenMs)},
+                      {"channels", channelsJson(channels)},
+                      {"shard_channels", channelsJson(shardChannels)},
+                      {"sharded_pubsub_supported", shardedSupported},
+                      {"clients", clientArray},
+                      {"nodes", nodeArray},
+                      {"client_output_buffer_limit_pubsub",
+                       QJsonObject {{"hard", double(pubsubHardLimit)},
+                                    {"soft", double(pubsubSoftLimit)},
+                                    {"soft_seconds", double(pubsubSoftSeconds)}}},
+                      {"findings", findingArray},
+                      {"errors", QJsonArray::fromStringList(errors)}};
+    if (sentinel)
+        json.insert(QStringLiteral("sentinel"), sentinel->toJson());
+    return json;
 }
 
 }

@@ -5,6 +5,7 @@
 
 #include <QJsonObject>
 
+#include <optional>
 #include <vector>
 
 namespace fanout {
@@ -42,6 +43,17 @@ struct DriftFinding {
     static QString severityName(Severity severity);
 };
 
+/// Where a redis+sentinel:// URL led: the primary the sentinels named, as the inspector resolved
+/// it, and the replicas that primary reports (ROLE).
+struct SentinelInfo {
+    QString masterName;
+    QStringList sentinels; ///< host:port, as listed in the URL, in the order they are asked
+    QString primary; ///< host:port; empty until the sentinels answered
+    QStringList replicas; ///< host:port, as the primary reports them
+
+    QJsonObject toJson() const;
+};
+
 /// One refresh of an InspectionSnapshot: everything the inspector read from Redis.
 struct InspectionSnapshot {
     QString url;
@@ -59,6 +71,7 @@ struct InspectionSnapshot {
     qint64 pubsubSoftSeconds = 60;
     std::vector<DriftFinding> findings;
     QStringList errors;
+    std::optional<SentinelInfo> sentinel; ///< only for a sentinel URL
 
     QJsonObject toJson() const;
 };

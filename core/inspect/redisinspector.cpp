@@ -3,6 +3,7 @@
 #include "console/redisserverconsole.h"
 #include "driftdetector.h"
 #include "redis/clientnames.h"
+#include "redis/sentinelresolver.h"
 
 #include <QDateTime>
 
@@ -24,9 +25,16 @@ QList<QByteArray> strings(const RedisReply &reply)
 
 RedisInspector::RedisInspector(const RedisUrl &url, QObject *parent)
     : QObject(parent), m_url(url),
-      m_connection(new RedisConnection(url, ClientNames::inspector(), RedisConnection::Mode::Command, this)),
+      m_resolver(url.isSentinel() ? new SentinelResolver(url, ClientNames::sentinel(ClientNames::inspector()), this)
+                                  : nullptr),
+      m_connection(
+          new RedisConnection(url, m_resolver, ClientNames::inspector(), RedisConnection::Mode::Command, this)),
       m_console(new RedisServerConsole(m_connection, url.toDisplayString(), this))
 {
+    if (m_resolver) {
+        connect(m_resolver, &SentinelResolver::resolved, this,
+                [this](const RedisUrl::Address &primary) { m_primary = primary; });
+    }
     connect(m_connection, &RedisConnection::ready, this, &RedisInspector::connected);
     connect(m_connection, &RedisConnection::errorOccurred, this, &RedisInspector::errorOccurred);
     connect(m_console, &RedisConsole::writesAllowedChanged, this, &RedisInspector::modeChanged);
@@ -95,7 +103,8 @@ void RedisInspector::setSniffing(bool sniffing)
         m_sniffCounts.clear();
         return;
     }
-    m_sniffer = new RedisConnection(m_url, ClientNames::inspectorSniffer(), RedisConnection::Mode::Subscriber, this);
+    m_sniffer = new RedisConnection(m_url, m_resolver, ClientNames::inspectorSniffer(),
+                                    RedisConnection::Mode::Subscriber, this);
     connect(m_sniffer, &RedisConnection::ready, this, [this] {
         m_sniffer->send({"PSUBSCRIBE", m_prefix.toUtf8() + '*'});
         m_sniffCounts.clear();
@@ -118,6 +127,14 @@ void RedisInspector::refresh()
     m_snapshot.prefix = m_prefix;
     m_snapshot.readOnly = !writesAllowed();
     m_snapshot.sniffing = isSniffing();
+    if (m_url.isSentinel()) {
+        SentinelInfo sentinel;
+        sentinel.masterName = m_url.masterName;
+        for (const RedisUrl::Address &address : m_url.sentinels)
+            sentinel.sentinels.append(address.toString());
+        sentinel.primary = m_primary.port != 0 ? m_primary.toString() : QString();
+        m_snapshot.sentinel = sentinel;
+    }
     listStage();
 }
 
@@ -138,6 +155,8 @@ void RedisInspector::listStage()
                [this](const RedisReply &reply) { readBufferLimits(reply); });
     batch.send({"ZRANGE", NodeRecord::indexKey(), "0", "-1", "WITHSCORES"},
                [this](const RedisReply &reply) { readNodeIndex(reply); });
+    if (m_snapshot.sentinel)
+        batch.send({"ROLE"}, [this](const RedisReply &reply) { readRole(reply); });
     batch.whenAllReplied([this] { countStage(); }, [this] { abandonRefresh(); });
 }
 
@@ -222,6 +241,24 @@ void RedisInspector::readNodeIndex(const RedisReply &reply)
         node.record.id = QString::fromUtf8(flat.at(i));
         node.lastSeenMs = flat.at(i + 1).toLongLong();
         m_snapshot.nodes.push_back(node);
+    }
+}
+
+void RedisInspector::readRole(const RedisReply &reply)
+{
+    // ["master", offset, [[ip, port, offset], ...]]; a replica answers differently and lists none.
+    if (reply.isError()) {
+        recordError("ROLE", reply);
+        return;
+    }
+    if (reply.elements.size() < 3 || reply.elements.at(0).string != "master")
+        return;
+    for (const RedisReply &replica : reply.elements.at(2).elements) {
+        if (replica.elements.size() < 2)
+            continue;
+        const RedisUrl::Address address {QString::fromUtf8(replica.elements.at(0).string),
+                                         replica.elements.at(1).string.toUShort()};
+        m_snapshot.sentinel->replicas.append(address.toString());
     }
 }
 

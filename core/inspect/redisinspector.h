@@ -16,6 +16,7 @@ namespace fanout {
 
 class RedisConsole;
 class RedisServerConsole;
+class SentinelResolver;
 
 /// Reads a Redis's pub/sub state for an inspector: channels under a prefix with their subscriber
 /// counts (asked in batches), sharded channels, connected clients, the fleet's node records, and
@@ -27,6 +28,9 @@ class RedisServerConsole;
 /// A refresh runs in stages, each a ReplyBatch that waits for the replies to its own commands:
 /// listStage (channels, sharded channels, clients, buffer limits, the node index), countStage
 /// (subscriber counts, node records), then finish (connections per node, rates, drift).
+///
+/// With a sentinel URL its connections share one SentinelResolver; the snapshot then names the
+/// primary it last resolved and, from ROLE on that primary, its replicas.
 class RedisInspector : public QObject
 {
     Q_OBJECT
@@ -74,6 +78,7 @@ private:
     void readClients(const RedisReply &reply);
     void readBufferLimits(const RedisReply &reply);
     void readNodeIndex(const RedisReply &reply);
+    void readRole(const RedisReply &reply);
     void askSubscriberCounts(ReplyBatch &batch, std::vector<ChannelInfo> *channels, const QByteArray &command);
     void readNodeRecord(size_t index, const RedisReply &reply);
     void attachConnections();
@@ -83,6 +88,8 @@ private:
 
     RedisUrl m_url;
     QString m_prefix = NodeConfig::DefaultChannelPrefix;
+    SentinelResolver *m_resolver; ///< with a sentinel URL, else nullptr
+    RedisUrl::Address m_primary; ///< the primary the resolver named last
     RedisConnection *m_connection;
     RedisServerConsole *m_console;
     RedisConnection *m_sniffer = nullptr;

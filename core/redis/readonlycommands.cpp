@@ -8,8 +8,8 @@ bool ReadOnlyCommands::isAllowed(const QList<QByteArray> &args)
         return false;
     const QByteArray command = args.first().toUpper();
     const QByteArray sub = args.size() > 1 ? args.at(1).toUpper() : QByteArray();
-    static const QList<QByteArray> reads {"PING",   "PUBSUB", "ZRANGE", "ZCARD", "HGETALL", "HGET",  "INFO",
-                                          "EXISTS", "TTL",    "PTTL",   "TYPE",  "SCAN",    "DBSIZE"};
+    static const QList<QByteArray> reads {"PING",   "PUBSUB", "ZRANGE", "ZCARD", "HGETALL", "HGET",   "INFO",
+                                          "EXISTS", "TTL",    "PTTL",   "TYPE",  "SCAN",    "DBSIZE", "ROLE"};
     if (reads.contains(command))
         return true;
     if (command == "CLIENT")

@@ -161,12 +161,9 @@ void tst_Sentinel::urlParsing_data()
     QTest::addRow("query") << "redis+sentinel://a:1/m?role=replica" << QStringList() << ""
                            << ""
                            << "" << 0 << "unexpected query";
-    QTest::addRow("cluster") << "redis+cluster://a:1,b:2" << QStringList() << ""
-                             << ""
-                             << "" << 0 << "Redis Cluster (redis+cluster://) is not supported yet";
-    QTest::addRow("cluster with tls") << "rediss+cluster://a:1" << QStringList() << ""
-                                      << ""
-                                      << "" << 0 << "Redis Cluster (rediss+cluster://) is not supported yet";
+    QTest::addRow("sentinel list without a master") << "redis+sentinel://a:1,b:2" << QStringList() << ""
+                                                    << ""
+                                                    << "" << 0 << "the master name is missing";
     QTest::addRow("misspelt scheme") << "redis-sentinel://a:1/m" << QStringList() << ""
                                      << ""
                                      << "" << 0 << "the scheme must be";

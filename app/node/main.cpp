@@ -3,7 +3,7 @@
 #include "node/node.h"
 #include "node/noderecordpublisher.h"
 #include "nodeoptions.h"
-#include "redis/redisbroker.h"
+#include "redis/redisbackedbroker.h"
 #include "transport/nodeserver.h"
 #include "unixsignalwatcher.h"
 
@@ -36,10 +36,10 @@ std::optional<int> exitCode(const NodeOptions::ParseResult &parsed)
 
 /// A Redis broker (also given in redisBroker) when the options name one, else one on an in-process
 /// bus of its own. The node it is handed to owns it.
-fanout::Broker *createBroker(const NodeOptions &options, QCoreApplication *app, fanout::RedisBroker **redisBroker)
+fanout::Broker *createBroker(const NodeOptions &options, QCoreApplication *app, fanout::RedisBackedBroker **redisBroker)
 {
     if (options.redis) {
-        *redisBroker = new fanout::RedisBroker(*options.redis, options.nodeId);
+        *redisBroker = fanout::RedisBackedBroker::create(*options.redis, options.nodeId);
         (*redisBroker)->setProbeIntervalMs(int(options.redisProbeIntervalMs));
         return *redisBroker;
     }
@@ -94,7 +94,7 @@ int main(int argc, char *argv[])
     if (options.tokenSecret.isEmpty())
         std::fprintf(stderr, "fanout-node: no --token-secret: clients may name themselves, unverified\n");
 
-    fanout::RedisBroker *redisBroker = nullptr;
+    fanout::RedisBackedBroker *redisBroker = nullptr;
     fanout::Broker *broker = createBroker(options, &app, &redisBroker);
     fanout::Node node(options.nodeConfig(), broker);
     fanout::NodeServer server(&node);

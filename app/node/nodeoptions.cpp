@@ -62,7 +62,7 @@ struct NodeCommandLine {
         QStringLiteral("redis-probe-interval"),
         QStringLiteral("Milliseconds of silence after which an idle Redis connection is sent PING; two more "
                        "without an answer and it is rebuilt (env REDIS_PROBE_INTERVAL, default %1; 0: no probe).")
-            .arg(fanout::RedisBroker::DefaultProbeIntervalMs),
+            .arg(fanout::RedisBackedBroker::DefaultProbeIntervalMs),
         QStringLiteral("ms")};
     const QCommandLineOption nodeIdOption {
         QStringLiteral("node-id"),

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "node/node.h"
-#include "redis/redisbroker.h"
+#include "redis/redisbackedbroker.h"
 #include "redis/redisurl.h"
 
 #include <QHostAddress>
@@ -15,7 +15,7 @@ struct NodeOptions {
     QHostAddress host = QHostAddress::Any;
     quint16 port = 8080;
     std::optional<fanout::RedisUrl> redis; ///< absent: a single node on the in-process broker
-    qint64 redisProbeIntervalMs = fanout::RedisBroker::DefaultProbeIntervalMs; ///< 0: no liveness probe
+    qint64 redisProbeIntervalMs = fanout::RedisBackedBroker::DefaultProbeIntervalMs; ///< 0: no liveness probe
     QString nodeId;
     QString channelPrefix = fanout::NodeConfig::DefaultChannelPrefix;
     fanout::HistoryPolicy history; ///< size 0 (the default): plain pub/sub

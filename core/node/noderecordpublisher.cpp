@@ -2,14 +2,14 @@
 
 #include "node/node.h"
 #include "noderecord.h"
-#include "redis/redisbroker.h"
+#include "redis/redisbackedbroker.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 
 namespace fanout {
 
-NodeRecordPublisher::NodeRecordPublisher(Node *node, RedisBroker *broker, const QString &address,
+NodeRecordPublisher::NodeRecordPublisher(Node *node, RedisBackedBroker *broker, const QString &address,
                                          const QString &version, QObject *parent)
     : QObject(parent), m_node(node), m_broker(broker), m_address(address), m_version(version),
       m_startedMs(QDateTime::currentMSecsSinceEpoch())

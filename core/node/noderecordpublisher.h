@@ -6,7 +6,7 @@
 namespace fanout {
 
 class Node;
-class RedisBroker;
+class RedisBackedBroker;
 
 /// Keeps this node's NodeRecord in Redis: every NodeRecord::RefreshMs, and shortly after its set
 /// of rooms changes, on the broker's publish connection (no extra connection). withdraw()
@@ -15,7 +15,7 @@ class NodeRecordPublisher : public QObject
 {
     Q_OBJECT
 public:
-    NodeRecordPublisher(Node *node, RedisBroker *broker, const QString &address, const QString &version,
+    NodeRecordPublisher(Node *node, RedisBackedBroker *broker, const QString &address, const QString &version,
                         QObject *parent = nullptr);
 
     void withdraw();
@@ -24,7 +24,7 @@ private:
     void publish();
 
     Node *m_node;
-    RedisBroker *m_broker;
+    RedisBackedBroker *m_broker;
     QString m_address;
     QString m_version;
     qint64 m_startedMs;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "broker/hashslot.h"
 #include "broker/presence.h"
 #include "roomchannels.h"
 
@@ -42,7 +43,7 @@ public:
 
     qint64 ttlMs() const { return m_ttlMs; }
     /// The presence set of a room's channel.
-    static QByteArray setFor(const QByteArray &channel) { return '{' + channel + "}:presence"; }
+    static QByteArray setFor(const QByteArray &channel) { return HashSlot::keyBeside(channel, ":presence"); }
     /// An authenticated session is in `room` (it joined, or authenticated while in it).
     void joined(Session *session, const QString &room);
     void left(Session *session, const QString &room);

@@ -1,5 +1,6 @@
 #include "historyscripts.h"
 
+#include "broker/hashslot.h"
 #include "redisconnection.h"
 
 #include <algorithm>
@@ -10,12 +11,12 @@ namespace {
 
 QByteArray streamKey(const QByteArray &channel)
 {
-    return '{' + channel + "}:history";
+    return HashSlot::keyBeside(channel, ":history");
 }
 
 QByteArray metaKey(const QByteArray &channel)
 {
-    return '{' + channel + "}:meta";
+    return HashSlot::keyBeside(channel, ":meta");
 }
 
 }
@@ -61,7 +62,7 @@ if origin ~= '' then
 end
 redis.call('EXPIRE', stream, ttl)
 redis.call('EXPIRE', meta, ttl)
-redis.call('PUBLISH', channel, message)
+redis.call(ARGV[8], channel, message)
 return {offset, epoch, 0}
 )lua");
     return script;
@@ -86,12 +87,13 @@ return {position[1] or '', position[2] or '0', entries}
 }
 
 QList<QByteArray> HistoryScripts::publishCall(const QByteArray &channel, const QByteArray &envelope,
-                                              const HistoryAppend &append, const QByteArray &newEpoch, bool bySha)
+                                              const HistoryAppend &append, const QByteArray &newEpoch, bool sharded,
+                                              bool bySha)
 {
     return publishScript().call({streamKey(channel), metaKey(channel)},
                                 {channel, envelope, QByteArray::number(append.policy.size),
                                  QByteArray::number(append.policy.ttlSeconds), append.origin.toUtf8(),
-                                 QByteArray::number(append.id), newEpoch},
+                                 QByteArray::number(append.id), newEpoch, sharded ? "SPUBLISH" : "PUBLISH"},
                                 bySha);
 }
 

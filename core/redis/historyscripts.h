@@ -15,8 +15,8 @@ namespace fanout {
 ///
 /// - publish: one atomic step: recognise an (origin, id) already stored, else take the next
 ///   offset, XADD (MAXLEN ~ size), refresh both TTLs and PUBLISH the envelope with its offset
-///   and epoch. A missing meta (expired, evicted, Redis restarted without persistence) starts a
-///   new epoch from offset 1.
+///   and epoch (PUBLISH, or SPUBLISH on a Cluster). A missing meta (expired, evicted, Redis restarted without
+///   persistence) starts a new epoch from offset 1.
 /// - read: the epoch and top, and entries after an offset (XRANGE) or the last N (XREVRANGE).
 ///
 /// Scripts are called with EVALSHA once SCRIPT LOAD ran on the connection; a NOSCRIPT error
@@ -27,8 +27,10 @@ public:
     static const RedisScript &publishScript();
     static const RedisScript &readScript();
 
+    /// `sharded`: the script publishes with SPUBLISH (a Cluster), which its keys' slot allows.
     static QList<QByteArray> publishCall(const QByteArray &channel, const QByteArray &envelope,
-                                         const HistoryAppend &append, const QByteArray &newEpoch, bool bySha);
+                                         const HistoryAppend &append, const QByteArray &newEpoch, bool sharded,
+                                         bool bySha);
     static QList<QByteArray> readCall(const QByteArray &channel, const HistoryQuery &query, bool bySha);
     static std::optional<StreamPosition> parsePublish(const RedisReply &reply);
     static HistoryRead parseRead(const RedisReply &reply, bool latest);

@@ -43,9 +43,11 @@ local set, expiry, counts = KEYS[1], KEYS[2], KEYS[3]
 local kind, ttl, channel, joined, left, keyTtl = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local events = {}
 local function emit(format, entry)
   local values = {user = cjson.encode(entry.u), node = cjson.encode(entry.n), ts = tostring(now)}
-  redis.call('PUBLISH', channel, (string.gsub(format, '%$(%a+)', function(name) return values[name] end)))
+  local event = string.gsub(format, '%$(%a+)', function(name) return values[name] end)
+  if channel == '' then events[#events + 1] = event else redis.call('PUBLISH', channel, event) end
 end
 local function remove(connection)
   redis.call('ZREM', expiry, connection)
@@ -80,6 +82,10 @@ local remaining = redis.call('HLEN', set)
 if remaining > 0 then
   for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, keyTtl) end
 end
+if channel == '' then
+  table.insert(events, 1, remaining)
+  return events
+end
 return remaining
 )lua");
     return script;
@@ -105,11 +111,14 @@ return out
     return script;
 }
 
-QList<QByteArray> PresenceScripts::changeCall(const PresenceChange &change, qint64 ttlMs, bool bySha)
+QList<QByteArray> PresenceScripts::changeCall(const PresenceChange &change, qint64 ttlMs, bool sharded, bool bySha)
 {
-    QList<QByteArray> args {kindName(change.kind), QByteArray::number(ttlMs),
-                            change.eventChannel,   change.joinedFormat,
-                            change.leftFormat,     QByteArray::number(std::max<qint64>(1, ttlMs * KeyLifetimes))};
+    QList<QByteArray> args {kindName(change.kind),
+                            QByteArray::number(ttlMs),
+                            sharded ? QByteArray() : change.eventChannel,
+                            change.joinedFormat,
+                            change.leftFormat,
+                            QByteArray::number(std::max<qint64>(1, ttlMs * KeyLifetimes))};
     for (const PresenceEntry &entry : change.entries) {
         args.append(entry.connection.toUtf8());
         if (change.kind != PresenceChange::Kind::Leave)

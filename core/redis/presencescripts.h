@@ -16,7 +16,7 @@ struct RedisReply;
 /// scanned: a read costs in proportion to the set's entries. Times are the server's (TIME), so
 /// nodes with differing clocks agree. Every key expires a while after its last change, so a
 /// set whose whole fleet is gone does not stay for ever. The change script answers how many
-/// entries the set still holds.
+/// entries the set still holds (and on a Cluster the events to publish).
 class PresenceScripts
 {
 public:
@@ -26,7 +26,9 @@ public:
     static const RedisScript &changeScript();
     static const RedisScript &readScript();
 
-    static QList<QByteArray> changeCall(const PresenceChange &change, qint64 ttlMs, bool bySha);
+    /// `sharded` (a Cluster): the script cannot publish to a channel outside its keys' slot, so it
+    /// answers `[remaining, event...]` and the caller publishes the events, in that order.
+    static QList<QByteArray> changeCall(const PresenceChange &change, qint64 ttlMs, bool sharded, bool bySha);
     static QList<QByteArray> readCall(const QByteArray &set, bool bySha);
     static PresenceRead parseRead(const RedisReply &reply);
 };

@@ -294,7 +294,8 @@ void RedisConnection::onSocketClosed()
             handler(RedisReply::makeError(LostError));
     }
     if (wasReady) {
-        qCWarning(lcRedis) << m_clientName << "lost its connection to" << where();
+        if (m_wanted)
+            qCWarning(lcRedis) << m_clientName << "lost its connection to" << where();
         emit lost();
     }
     scheduleReconnect();

@@ -7,7 +7,7 @@
 #include "node/node.h"
 #include "presencewatch.h"
 #include "redis/clientnames.h"
-#include "redis/redisbroker.h"
+#include "redis/redisbackedbroker.h"
 #include "redis/redisconnection.h"
 #include "simclock.h"
 #include "simfaults.h"
@@ -71,9 +71,11 @@ bool Simulation::setUp(const QString &redisUrl, QString *error)
             return false;
         m_brokerName = brokerName(redisUrl);
         m_onRedis = true;
-        factory = [url = *url](const QString &id) { return new RedisBroker(url, id); };
+        factory = [url = *url](const QString &id) { return RedisBackedBroker::create(url, id); };
+        // On a Cluster the console talks to its first seed node.
+        const RedisUrl consoleUrl = url->isCluster() ? url->atAddress(url->clusterNodes.first()) : *url;
         m_consoleConnection
-            = new RedisConnection(*url, ClientNames::studioConsole(), RedisConnection::Mode::Command, this);
+            = new RedisConnection(consoleUrl, ClientNames::studioConsole(), RedisConnection::Mode::Command, this);
         m_consoleConnection->open();
         m_console = new RedisServerConsole(m_consoleConnection, m_brokerName, this);
         setSpeed(m_clock->speed());

@@ -1,0 +1,308 @@
+#include "broker/hashslot.h"
+#include "nodeprocess.h"
+#include "redis/redisreply.h"
+#include "redis/redisurl.h"
+#include "redisclient.h"
+#include "rediscluster.h"
+#include "testclient.h"
+
+#include <QElapsedTimer>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTimer>
+#include <QWebSocket>
+
+#include <memory>
+
+using fanout::HashSlot;
+using fanout::RedisReply;
+using fanout::RedisUrl;
+
+/// redis+cluster:// on a real Redis Cluster of three masters started by the test on loopback:
+/// the URL forms, hash slots as the cluster computes them, fanout-node processes delivering
+/// across masters by sharded pub/sub only, and a slot migrated under steady traffic.
+class tst_Cluster : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void urlParsing_data();
+    void urlParsing();
+    void hashSlotsAsTheClusterComputesThem_data();
+    void hashSlotsAsTheClusterComputesThem();
+    void deliveryAcrossMastersBySharding();
+    void slotMigrationUnderSteadyTraffic();
+
+private:
+    RedisCluster m_cluster;
+};
+
+namespace {
+
+/// The sorted strings of an array reply.
+QStringList stringsOf(const RedisReply &reply)
+{
+    QStringList strings;
+    for (const RedisReply &element : reply.elements)
+        strings.append(QString::fromUtf8(element.string));
+    strings.sort();
+    return strings;
+}
+
+/// The longest time without a message, and when it ended: when delivery resumed.
+struct Gap {
+    qint64 length = 0;
+    qint64 endsAt = 0;
+};
+
+Gap longestGap(const QList<qint64> &arrivals)
+{
+    Gap gap;
+    for (qsizetype i = 1; i < arrivals.size(); ++i) {
+        if (arrivals.at(i) - arrivals.at(i - 1) > gap.length)
+            gap = {arrivals.at(i) - arrivals.at(i - 1), arrivals.at(i)};
+    }
+    return gap;
+}
+
+QUrl inRoom(QUrl url, const QString &room)
+{
+    url.setQuery(QStringLiteral("room=") + room);
+    return url;
+}
+
+}
+
+void tst_Cluster::initTestCase()
+{
+    QVERIFY2(m_cluster.start(3), qPrintable(m_cluster.errorString()));
+}
+
+void tst_Cluster::urlParsing_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QStringList>("nodes");
+    QTest::addColumn<QString>("user");
+    QTest::addColumn<QString>("password");
+    QTest::addColumn<bool>("tls");
+    QTest::addColumn<QString>("shown"); // empty: refused
+
+    QTest::newRow("one seed") << "redis+cluster://10.0.0.1:7000" << QStringList {"10.0.0.1:7000"} << ""
+                              << "" << false << "redis+cluster://10.0.0.1:7000";
+    QTest::newRow("seeds, default port") << "redis+cluster://a:7000,b,c:7002/"
+                                         << QStringList {"a:7000", "b:6379", "c:7002"} << ""
+                                         << "" << false << "redis+cluster://a:7000,b:6379,c:7002";
+    QTest::newRow("credentials") << "redis+cluster://app:s%40cret@a:7000,b:7001" << QStringList {"a:7000", "b:7001"}
+                                 << "app"
+                                 << "s@cret" << false << "redis+cluster://app@a:7000,b:7001";
+    QTest::newRow("tls") << "rediss+cluster://a:7000/0" << QStringList {"a:7000"} << ""
+                         << "" << true << "rediss+cluster://a:7000";
+    QTest::newRow("another database") << "redis+cluster://a:7000/1" << QStringList() << ""
+                                      << "" << false << "";
+    QTest::newRow("empty seed") << "redis+cluster://a:7000,,b:7001" << QStringList() << ""
+                                << "" << false << "";
+    QTest::newRow("bad port") << "redis+cluster://a:70000" << QStringList() << ""
+                              << "" << false << "";
+    QTest::newRow("query") << "redis+cluster://a:7000?x=1" << QStringList() << ""
+                           << "" << false << "";
+}
+
+void tst_Cluster::urlParsing()
+{
+    QFETCH(QString, text);
+    QFETCH(QStringList, nodes);
+    QFETCH(QString, user);
+    QFETCH(QString, password);
+    QFETCH(bool, tls);
+    QFETCH(QString, shown);
+    QString error;
+    const std::optional<RedisUrl> url = RedisUrl::parse(text, &error);
+    if (shown.isEmpty()) {
+        QVERIFY(!url);
+        QVERIFY2(error.startsWith(QStringLiteral("invalid Redis URL \"%1\": ").arg(text)), qPrintable(error));
+        return;
+    }
+    QVERIFY2(url, qPrintable(error));
+    QVERIFY(url->isCluster());
+    QVERIFY(!url->isSentinel());
+    QStringList addresses;
+    for (const RedisUrl::Address &node : url->clusterNodes)
+        addresses.append(node.toString());
+    QCOMPARE(addresses, nodes);
+    QCOMPARE(url->user, user);
+    QCOMPARE(url->password, password);
+    QCOMPARE(url->tls, tls);
+    QCOMPARE(url->toDisplayString(), shown);
+}
+
+void tst_Cluster::hashSlotsAsTheClusterComputesThem_data()
+{
+    QTest::addColumn<QByteArray>("name");
+    for (const char *name : {"ws:room:lobby", "ws:user:alice", "{user1000}.following", "foo{}{bar}", "foo{{bar}}zap",
+                             "foo{bar}{zap}", "a}b{c", "ws:room:a{b}c", "{}", "123456789", "presence:updates"})
+        QTest::newRow(name) << QByteArray(name);
+}
+
+void tst_Cluster::hashSlotsAsTheClusterComputesThem()
+{
+    QFETCH(QByteArray, name);
+    RedisClient client(m_cluster.master(0).url());
+    QVERIFY(client.open());
+    QCOMPARE(qint64(HashSlot::of(name)), client.command({"CLUSTER", "KEYSLOT", name}).integer);
+    // A room's history and presence keys live in its channel's slot, so that one script can
+    // touch them and SPUBLISH; a channel with a stray "}" is the one exception.
+    for (const char *suffix : {":history", ":meta", ":presence"}) {
+        const QByteArray key = HashSlot::keyBeside(name, suffix);
+        QVERIFY(key.endsWith(suffix));
+        const bool exception = name.contains('}') && HashSlot::hashedPart(name).size() == name.size();
+        if (!exception)
+            QCOMPARE(client.command({"CLUSTER", "KEYSLOT", key}).integer, qint64(HashSlot::of(name)));
+    }
+}
+
+void tst_Cluster::deliveryAcrossMastersBySharding()
+{
+    // Two rooms on each master; a member of every room on both nodes; only node a's speak.
+    const QStringList rooms = m_cluster.namesOnEachMaster(QStringLiteral("ws:room:"), QStringLiteral("spread-"), 2);
+    QCOMPARE(rooms.size(), 6);
+    for (int i = 0; i < m_cluster.size(); ++i) {
+        RedisClient master(m_cluster.master(i).url());
+        QVERIFY(master.open());
+        master.command({"CONFIG", "RESETSTAT"});
+    }
+    NodeProcess a;
+    NodeProcess b;
+    for (NodeProcess *node : {&a, &b}) {
+        const QString id = node == &a ? QStringLiteral("cluster-a") : QStringLiteral("cluster-b");
+        QVERIFY2(node->start({"--host", "127.0.0.1", "--port", "0", "--node-id", id, "--redis", m_cluster.url()}),
+                 qPrintable(node->errorString()));
+    }
+    std::vector<std::unique_ptr<TestClient>> speakers;
+    std::vector<std::unique_ptr<TestClient>> listeners;
+    for (const QString &room : rooms) {
+        speakers.push_back(std::make_unique<TestClient>());
+        listeners.push_back(std::make_unique<TestClient>());
+        QVERIFY(speakers.back()->open(inRoom(a.url(), room)));
+        QVERIFY(listeners.back()->open(inRoom(b.url(), room)));
+    }
+    // Each master holds exactly the shard channels of its own rooms, from both nodes.
+    for (int i = 0; i < m_cluster.size(); ++i) {
+        RedisClient master(m_cluster.master(i).url());
+        QVERIFY(master.open());
+        QStringList expected;
+        for (const QString &room : rooms) {
+            if (m_cluster.ownerOf(RedisCluster::slotOf("ws:room:" + room.toUtf8())) == i)
+                expected.append(QStringLiteral("ws:room:") + room);
+        }
+        expected.sort();
+        QCOMPARE(expected.size(), 2);
+        QTRY_COMPARE(stringsOf(master.command({"PUBSUB", "SHARDCHANNELS", "ws:room:*"})), expected);
+        for (const QString &channel : expected) {
+            QTRY_COMPARE(master.command({"PUBSUB", "SHARDNUMSUB", channel.toUtf8()}).elements.value(1).integer,
+                         qint64(2));
+        }
+        // One subscribe connection per node and master, not one per slot.
+        const QStringList names = master.clientNames();
+        QCOMPARE(names.count(QStringLiteral("fanout:cluster-a:sub")), 1);
+        QCOMPARE(names.count(QStringLiteral("fanout:cluster-b:sub")), 1);
+    }
+
+    constexpr int perRoom = 20;
+    for (int n = 1; n <= perRoom; ++n) {
+        for (size_t r = 0; r < speakers.size(); ++r)
+            speakers.at(r)->send(QStringLiteral("[%1,%2]").arg(r).arg(n));
+    }
+    for (size_t r = 0; r < listeners.size(); ++r) {
+        QStringList expected;
+        for (int n = 1; n <= perRoom; ++n)
+            expected.append(QStringLiteral("[%1,%2]").arg(r).arg(n));
+        // Exactly once each, in order, and nothing of another room.
+        QTRY_COMPARE(listeners.at(r)->messages(), expected);
+        QTRY_COMPARE(speakers.at(r)->messages(), expected);
+    }
+    QTest::qWait(200);
+    for (size_t r = 0; r < listeners.size(); ++r)
+        QCOMPARE(listeners.at(r)->messages().size(), perRoom);
+
+    // Sharded pub/sub only: SPUBLISH on every master, never a classic PUBLISH.
+    for (int i = 0; i < m_cluster.size(); ++i) {
+        RedisClient master(m_cluster.master(i).url());
+        QVERIFY(master.open());
+        const QByteArray stats = master.command({"INFO", "commandstats"}).string;
+        QVERIFY2(stats.contains("cmdstat_spublish:calls="), stats.constData());
+        QVERIFY2(!stats.contains("cmdstat_publish:"), stats.constData());
+    }
+}
+
+void tst_Cluster::slotMigrationUnderSteadyTraffic()
+{
+    constexpr int publishIntervalMs = 20;
+    const QString room = m_cluster.namesOnEachMaster(QStringLiteral("ws:room:"), QStringLiteral("moving-"), 1).first();
+    const quint16 slot = RedisCluster::slotOf("ws:room:" + room.toUtf8());
+    const int from = m_cluster.ownerOf(slot);
+    const int to = (from + 1) % m_cluster.size();
+    NodeProcess a;
+    NodeProcess b;
+    for (NodeProcess *node : {&a, &b}) {
+        const QString id = node == &a ? QStringLiteral("moving-a") : QStringLiteral("moving-b");
+        QVERIFY2(node->start({"--host", "127.0.0.1", "--port", "0", "--node-id", id, "--redis", m_cluster.url()}),
+                 qPrintable(node->errorString()));
+    }
+    TestClient publisher;
+    QVERIFY(publisher.open(inRoom(a.url(), room)));
+    QElapsedTimer clock;
+    clock.start();
+    QWebSocket receiver;
+    QList<qint64> arrivals;
+    QList<int> received;
+    int receiverDisconnects = 0;
+    connect(&receiver, &QWebSocket::textMessageReceived, this, [&](const QString &text) {
+        arrivals.append(clock.elapsed());
+        received.append(text.toInt());
+    });
+    connect(&receiver, &QWebSocket::disconnected, this, [&] { ++receiverDisconnects; });
+    QSignalSpy receiverConnected(&receiver, &QWebSocket::connected);
+    receiver.open(inRoom(b.url(), room));
+    QVERIFY(receiverConnected.wait(5000));
+    RedisClient oldOwner(m_cluster.master(from).url());
+    RedisClient newOwner(m_cluster.master(to).url());
+    QVERIFY(oldOwner.open());
+    QVERIFY(newOwner.open());
+    const QByteArray channel = "ws:room:" + room.toUtf8();
+    QTRY_COMPARE(oldOwner.command({"PUBSUB", "SHARDNUMSUB", channel}).elements.value(1).integer, qint64(2));
+
+    int sent = 0;
+    QTimer publishing;
+    connect(&publishing, &QTimer::timeout, this, [&] { publisher.send(QString::number(++sent)); });
+    publishing.start(publishIntervalMs);
+    QTRY_VERIFY(arrivals.size() >= 10);
+
+    // Half-way (MIGRATING/IMPORTING) the old owner still serves the channel; then the slot moves.
+    QVERIFY2(m_cluster.beginMigration(slot, to), qPrintable(m_cluster.errorString()));
+    QTRY_VERIFY(arrivals.size() >= 20);
+    const qint64 movedAt = clock.elapsed();
+    QVERIFY2(m_cluster.finishMigration(slot, to), qPrintable(m_cluster.errorString()));
+    QTRY_COMPARE_WITH_TIMEOUT(newOwner.command({"PUBSUB", "SHARDNUMSUB", channel}).elements.value(1).integer, qint64(2),
+                              5000);
+    const auto arrivedAfterMove
+        = [&] { return std::count_if(arrivals.cbegin(), arrivals.cend(), [&](qint64 at) { return at > movedAt; }); };
+    QTRY_VERIFY_WITH_TIMEOUT(arrivedAfterMove() >= 20, 10000);
+    publishing.stop();
+    QTRY_VERIFY(received.contains(sent));
+    QCOMPARE(oldOwner.command({"PUBSUB", "SHARDNUMSUB", channel}).elements.value(1).integer, qint64(0));
+
+    const Gap gap = longestGap(arrivals);
+    const QSet<int> distinct(received.cbegin(), received.cend());
+    qInfo("slot %u moved from master %d to %d: longest delivery gap %lld ms (resumed %lld ms after SETSLOT NODE); "
+          "%lld of %d messages lost, %lld duplicated",
+          slot, from, to, gap.length, gap.endsAt - movedAt, qlonglong(sent - distinct.size()), sent,
+          qlonglong(received.size() - distinct.size()));
+    QVERIFY2(gap.length <= 2000 + publishIntervalMs, qPrintable(QString::number(gap.length)));
+    QCOMPARE(received.size(), distinct.size());
+    QCOMPARE(receiverDisconnects, 0);
+    QCOMPARE(publisher.disconnects(), 0);
+}
+
+QTEST_GUILESS_MAIN(tst_Cluster)
+#include "tst_cluster.moc"

@@ -2,8 +2,10 @@
 
 #include "broker/inprocessbroker.h"
 #include "broker/inprocessbus.h"
+#include "redis/clusterbroker.h"
 #include "redis/redisbroker.h"
 #include "redisclient.h"
+#include "rediscluster.h"
 #include "redisserver.h"
 
 #include <QTest>
@@ -78,6 +80,70 @@ private:
     std::unique_ptr<RedisClient> m_client;
 };
 
+/// A Redis Cluster of three masters: what a test asks of "the server" goes to the master that
+/// owns the channel's or key's slot, as sharded pub/sub does.
+class ClusterFixture : public BusFixture
+{
+public:
+    bool start(QString *error)
+    {
+        if (!m_cluster.start(3)) {
+            *error = m_cluster.errorString();
+            return false;
+        }
+        return true;
+    }
+    fanout::Broker *makeBroker(const QString &nodeId) override
+    {
+        QString error;
+        return new fanout::ClusterBroker(*fanout::RedisUrl::parse(m_cluster.url(), &error), nodeId);
+    }
+    QStringList channels(const QByteArray &pattern) override
+    {
+        QStringList result;
+        for (int i = 0; i < m_cluster.size(); ++i) {
+            for (const fanout::RedisReply &channel : onMaster(i, {"PUBSUB", "SHARDCHANNELS", pattern}).elements)
+                result.append(QString::fromUtf8(channel.string));
+        }
+        result.sort();
+        return result;
+    }
+    qint64 numsub(const QByteArray &channel) override
+    {
+        return command({"PUBSUB", "SHARDNUMSUB", channel}).elements.value(1).integer;
+    }
+    qint64 publish(const QByteArray &channel, const QByteArray &message) override
+    {
+        return command({"SPUBLISH", channel, message}).integer;
+    }
+    void takeDown() override { m_cluster.stop(); }
+    bool bringUp() override { return m_cluster.restart(); }
+    void flushScripts() override
+    {
+        for (int i = 0; i < m_cluster.size(); ++i)
+            onMaster(i, {"SCRIPT", "FLUSH"});
+    }
+    /// To the owner of the slot of args[2] for PUBSUB, of args[1] otherwise.
+    fanout::RedisReply command(const QList<QByteArray> &args) override
+    {
+        const QByteArray key = args.value(0).toUpper() == "PUBSUB" ? args.value(2) : args.value(1);
+        return onMaster(m_cluster.ownerOf(RedisCluster::slotOf(key)), args);
+    }
+
+private:
+    fanout::RedisReply onMaster(int index, const QList<QByteArray> &args)
+    {
+        if (index < 0)
+            return fanout::RedisReply::makeError("ERR no master owns the slot: " + m_cluster.errorString().toUtf8());
+        RedisClient client(m_cluster.master(index).url());
+        if (!client.open())
+            return fanout::RedisReply::makeError("ERR cannot connect to a master");
+        return client.command(args);
+    }
+
+    RedisCluster m_cluster;
+};
+
 }
 
 BusFixture::~BusFixture() = default;
@@ -97,6 +163,12 @@ std::unique_ptr<BusFixture> BusFixture::create(const QString &kind, QString *err
             return nullptr;
         return fixture;
     }
+    if (kind == QLatin1String("cluster")) {
+        auto fixture = std::make_unique<ClusterFixture>();
+        if (!fixture->start(error))
+            return nullptr;
+        return fixture;
+    }
     *error = QStringLiteral("unknown broker kind %1").arg(kind);
     return nullptr;
 }
@@ -105,6 +177,13 @@ void BusFixture::addKindRows()
 {
     QTest::addColumn<QString>("kind");
     for (const QString &kind : kinds())
+        QTest::newRow(qPrintable(kind)) << kind;
+}
+
+void BusFixture::addBrokerKindRows()
+{
+    QTest::addColumn<QString>("kind");
+    for (const QString &kind : brokerKinds())
         QTest::newRow(qPrintable(kind)) << kind;
 }
 

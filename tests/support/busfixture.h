@@ -7,14 +7,19 @@
 
 #include <memory>
 
-/// One pub/sub server for a data-driven test row: the in-process bus, or a real redis-server
-/// started for the test. Lets one suite assert the same semantics on both brokers.
+/// One pub/sub server for a data-driven test row: the in-process bus, a real redis-server or a
+/// real Redis Cluster started for the test. Lets one suite assert the same semantics on every broker.
 class BusFixture
 {
 public:
     static QStringList kinds() { return {QStringLiteral("in-process"), QStringLiteral("redis")}; }
+    /// kinds() and "cluster": a Redis Cluster of three masters, for the suite of the Broker
+    /// contract (each row starts a cluster, so the other suites leave it out).
+    static QStringList brokerKinds() { return kinds() << QStringLiteral("cluster"); }
     /// Adds a "kind" column with one row per broker, for a data-driven test's _data().
     static void addKindRows();
+    /// The same with brokerKinds().
+    static void addBrokerKindRows();
     /// Creates the fixture of the current row's "kind" (QFETCH); nullptr with a warning.
     static std::unique_ptr<BusFixture> createForCurrentRow();
     /// Waits until `broker` is Connected; false after the timeout.

@@ -29,6 +29,7 @@ QList<quint16> freePorts(int count)
 bool RedisCluster::start(int masters)
 {
     m_masters.clear();
+    m_arguments.clear();
     if (!m_dir.isValid()) {
         m_error = QStringLiteral("no temporary folder for the cluster config files: %1").arg(m_dir.errorString());
         return false;
@@ -47,20 +48,41 @@ bool RedisCluster::start(int masters)
         arguments += {QStringLiteral("--cluster-node-timeout"), QString::number(NodeTimeoutMs)};
         const QString config = m_dir.filePath(QStringLiteral("nodes-%1.conf").arg(port));
         arguments += {QStringLiteral("--cluster-config-file"), config, QStringLiteral("--dir"), m_dir.path()};
+        m_arguments.push_back(arguments);
         m_masters.push_back(std::make_unique<RedisServer>());
         if (!m_masters.back()->start(port, arguments)) {
             m_error = QStringLiteral("master %1: %2").arg(i).arg(m_masters.back()->errorString());
             return false;
         }
     }
-    if (!join())
-        return false;
+    return join() && waitSettled();
+}
+
+bool RedisCluster::waitSettled()
+{
     if (!QTest::qWaitFor([this] { return isSettled(); }, SettleTimeoutMs)) {
         m_error = QStringLiteral("the cluster did not settle within %1 ms: %2").arg(SettleTimeoutMs).arg(m_error);
         return false;
     }
     m_error.clear(); // what the polling last saw
     return true;
+}
+
+void RedisCluster::stop()
+{
+    for (const std::unique_ptr<RedisServer> &master : m_masters)
+        master->stop();
+}
+
+bool RedisCluster::restart()
+{
+    for (size_t i = 0; i < m_masters.size(); ++i) {
+        if (!m_masters.at(i)->start(m_masters.at(i)->port(), m_arguments.at(i))) {
+            m_error = QStringLiteral("master %1: %2").arg(i).arg(m_masters.at(i)->errorString());
+            return false;
+        }
+    }
+    return waitSettled();
 }
 
 bool RedisCluster::join()

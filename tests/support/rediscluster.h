@@ -44,6 +44,11 @@ public:
     /// Moves slot and its keys from its owner to master `to`: beginMigration(), then
     /// finishMigration(). False with errorString() when a step fails.
     bool migrateSlot(quint16 slot, int to);
+    /// Stops every master, as a whole cluster going down would.
+    void stop();
+    /// Starts every master again on its port with its cluster config (its identity and slots;
+    /// no data: the servers run without persistence) and waits until the cluster settles.
+    bool restart();
     /// Marks slot IMPORTING on `to` and MIGRATING on its owner: a test can publish while the slot
     /// is half-moved. (Redis 7.0 serves SPUBLISH and SSUBSCRIBE on the source then, without ASK.)
     bool beginMigration(quint16 slot, int to);
@@ -57,6 +62,7 @@ private:
     /// slotOwners() of the first master that answers.
     QList<int> currentOwners();
     bool isSettled();
+    bool waitSettled();
     /// The owner of slot when it may move to master `to`; -1 with errorString() when not.
     int sourceOf(quint16 slot, int to);
     bool join();
@@ -66,5 +72,6 @@ private:
 
     QTemporaryDir m_dir; ///< the nodes' cluster config files; declared first, so removed last
     std::vector<std::unique_ptr<RedisServer>> m_masters;
+    std::vector<QStringList> m_arguments; ///< each master's, for restart()
     QString m_error;
 };

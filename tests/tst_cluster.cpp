@@ -1,12 +1,16 @@
 #include "broker/hashslot.h"
 #include "nodeprocess.h"
+#include "quiet.h"
 #include "redis/redisreply.h"
 #include "redis/redisurl.h"
 #include "redisclient.h"
 #include "rediscluster.h"
+#include "sim/scenario.h"
+#include "sim/simulation.h"
 #include "testclient.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
@@ -16,6 +20,11 @@
 #include <memory>
 
 using fanout::HashSlot;
+using fanout::Scenario;
+using fanout::SimSnapshot;
+using fanout::Simulation;
+
+Q_DECLARE_METATYPE(fanout::SimSnapshot)
 using fanout::RedisReply;
 using fanout::RedisUrl;
 
@@ -33,6 +42,9 @@ private slots:
     void hashSlotsAsTheClusterComputesThem();
     void deliveryAcrossMastersBySharding();
     void slotMigrationUnderSteadyTraffic();
+    void durableRoomsAndPresence();
+    void simulationOnTheCluster_data();
+    void simulationOnTheCluster();
 
 private:
     RedisCluster m_cluster;
@@ -70,6 +82,29 @@ QUrl inRoom(QUrl url, const QString &room)
 {
     url.setQuery(QStringLiteral("room=") + room);
     return url;
+}
+
+QUrl typed(QUrl url)
+{
+    url.setPath(QStringLiteral("/rooms"));
+    return url;
+}
+
+/// Runs a simulation to its end at speed (0: ticks back to back); nothing when it does not set up or finish.
+std::optional<SimSnapshot> runToEnd(Simulation &simulation, const QString &redisUrl, double speed)
+{
+    QString error;
+    if (!simulation.setUp(redisUrl, &error)) {
+        qWarning("%s", qPrintable(error));
+        return std::nullopt;
+    }
+    QSignalSpy finished(&simulation, &Simulation::finished);
+    simulation.setSpeed(speed);
+    simulation.run();
+    const int budgetMs = int((simulation.scenario().seconds * 1000 + simulation.scenario().settleMs) * 3) + 10000;
+    if (!finished.wait(budgetMs))
+        return std::nullopt;
+    return finished.first().first().value<SimSnapshot>();
 }
 
 }
@@ -221,9 +256,10 @@ void tst_Cluster::deliveryAcrossMastersBySharding()
         QTRY_COMPARE(listeners.at(r)->messages(), expected);
         QTRY_COMPARE(speakers.at(r)->messages(), expected);
     }
-    QTest::qWait(200);
-    for (size_t r = 0; r < listeners.size(); ++r)
-        QCOMPARE(listeners.at(r)->messages().size(), perRoom);
+    QVERIFY(Quiet::holdsFor(200, [&] {
+        return std::all_of(listeners.cbegin(), listeners.cend(),
+                           [](const auto &listener) { return listener->messages().size() == perRoom; });
+    }));
 
     // Sharded pub/sub only: SPUBLISH on every master, never a classic PUBLISH.
     for (int i = 0; i < m_cluster.size(); ++i) {
@@ -302,6 +338,105 @@ void tst_Cluster::slotMigrationUnderSteadyTraffic()
     QCOMPARE(received.size(), distinct.size());
     QCOMPARE(receiverDisconnects, 0);
     QCOMPARE(publisher.disconnects(), 0);
+}
+
+void tst_Cluster::durableRoomsAndPresence()
+{
+    // History keys live in the room's slot, where the script SPUBLISHes; a client that left
+    // node a resumes on node b. Presence sets and events work across masters too.
+    NodeProcess a;
+    NodeProcess b;
+    for (NodeProcess *node : {&a, &b}) {
+        const QString id = node == &a ? QStringLiteral("durable-a") : QStringLiteral("durable-b");
+        QVERIFY2(node->start({"--host", "127.0.0.1", "--port", "0", "--node-id", id, "--redis", m_cluster.url(),
+                              "--history-size", "1000"}),
+                 qPrintable(node->errorString()));
+    }
+    const QString room = m_cluster.namesOnEachMaster(QStringLiteral("ws:room:"), QStringLiteral("durable-"), 1).last();
+    TestClient publisher;
+    TestClient reader;
+    TestClient watcher;
+    QVERIFY(publisher.open(typed(a.url())));
+    QVERIFY(reader.open(typed(a.url())));
+    QVERIFY(watcher.open(typed(b.url())));
+    const QString join = QStringLiteral(R"({"type":"join","room":"%1"})").arg(room);
+    for (TestClient *client : {&watcher, &publisher, &reader}) {
+        const QString user = client == &watcher ? QStringLiteral("wanda") : QStringLiteral("paula");
+        client->send(QStringLiteral(R"({"type":"auth","userId":"%1"})").arg(user));
+        QTRY_COMPARE(client->ofType(QStringLiteral("authenticated")).size(), 1);
+        client->send(join);
+        QTRY_COMPARE(client->ofType(QStringLiteral("joined")).size(), 1);
+    }
+    // Paula's two connections are one user: one event, from the other master's node.
+    const auto joinedPaula = [&watcher] {
+        const QList<QJsonObject> events = watcher.ofType(QStringLiteral("presence_joined"));
+        return std::count_if(events.cbegin(), events.cend(),
+                             [](const QJsonObject &event) { return event.value("user").toString() == "paula"; });
+    };
+    QTRY_COMPARE(joinedPaula(), 1);
+    QVERIFY(Quiet::holdsFor(200, [&] { return joinedPaula() == 1; }));
+    watcher.send(QStringLiteral(R"({"type":"presence","room":"%1"})").arg(room));
+    QTRY_COMPARE(watcher.ofType(QStringLiteral("presence")).size(), 1);
+    const QJsonArray users = watcher.ofType(QStringLiteral("presence")).first().value("users").toArray();
+    QCOMPARE(users.size(), 2);
+    QCOMPARE(users.at(0).toObject().value("user").toString(), QStringLiteral("paula"));
+    QCOMPARE(users.at(0).toObject().value("connections").toInt(), 2);
+    QCOMPARE(users.at(1).toObject().value("user").toString(), QStringLiteral("wanda"));
+
+    publisher.send(QStringLiteral(R"({"type":"message","room":"%1","content":"before"})").arg(room));
+    QTRY_COMPARE(reader.ofType(QStringLiteral("message")).size(), 1);
+    const QJsonObject last = reader.ofType(QStringLiteral("message")).last();
+    QCOMPARE(last.value(QLatin1String("offset")).toInteger(), 1);
+    reader.close();
+    for (int i = 0; i < 3; ++i)
+        publisher.send(QStringLiteral(R"({"type":"message","room":"%1","content":%2})").arg(room).arg(i));
+    QTRY_COMPARE(watcher.ofType(QStringLiteral("message")).size(), 4);
+
+    TestClient back;
+    QVERIFY(back.open(typed(b.url())));
+    back.send(QStringLiteral(R"({"type":"join","room":"%1","since":{"offset":1,"epoch":"%2"}})")
+                  .arg(room, last.value(QLatin1String("epoch")).toString()));
+    QTRY_COMPARE(back.ofType(QStringLiteral("message")).size(), 3);
+    QCOMPARE(back.ofType(QStringLiteral("joined")).first().value(QLatin1String("recovered")).toBool(), true);
+    QList<qint64> offsets;
+    for (const QJsonObject &message : back.ofType(QStringLiteral("message")))
+        offsets.append(message.value(QLatin1String("offset")).toInteger());
+    QCOMPARE(offsets, QList<qint64>({2, 3, 4}));
+
+    const QByteArray channel = "ws:room:" + room.toUtf8();
+    RedisClient owner(m_cluster.master(m_cluster.ownerOf(RedisCluster::slotOf(channel))).url());
+    QVERIFY(owner.open());
+    QCOMPARE(owner.command({"XLEN", '{' + channel + "}:history"}).integer, qint64(4));
+    QCOMPARE(owner.command({"HLEN", '{' + channel + "}:presence"}).integer, qint64(2)); // the reader left
+}
+
+void tst_Cluster::simulationOnTheCluster_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::newRow("hot-room") << QStringLiteral("hot-room");
+    QTest::newRow("redis-outage") << QStringLiteral("redis-outage");
+}
+
+void tst_Cluster::simulationOnTheCluster()
+{
+    // The studio's engine runs its fleet on the cluster and accounts exactly as in-process.
+    QFETCH(QString, scenario);
+    QString error;
+    auto loaded = Scenario::load(scenario, &error);
+    QVERIFY2(loaded, qPrintable(error));
+    loaded->seconds = std::min(loaded->seconds, 8.0);
+    Simulation inProcess(*loaded);
+    const auto expected = runToEnd(inProcess, {}, 0);
+    Simulation onCluster(*loaded);
+    const auto seen = runToEnd(onCluster, m_cluster.url(), 1.0);
+    QVERIFY(expected);
+    QVERIFY(seen);
+    QCOMPARE(seen->broker, fanout::RedisUrl::parse(m_cluster.url(), &error)->toDisplayString());
+    QCOMPARE(seen->totals.published, expected->totals.published);
+    QCOMPARE(seen->totals.expected, expected->totals.expected);
+    QCOMPARE(seen->totals.delivered, expected->totals.delivered);
+    QCOMPARE(seen->totals.lost, expected->totals.lost);
+    QCOMPARE(seen->totals.duplicates, expected->totals.duplicates);
 }
 
 QTEST_GUILESS_MAIN(tst_Cluster)

@@ -15,15 +15,14 @@ constexpr int RedirectWaitMs = 50;
 }
 
 ClusterBroker::ClusterBroker(const RedisUrl &url, const QString &nodeId, QObject *parent)
-    : RedisBackedBroker(url, parent), m_nodeId(nodeId)
+    : RedisBackedBroker(url, parent), m_nodeId(nodeId),
+      m_slotSource(new ClusterSlotSource(
+          url, ClientNames::nodePublish(nodeId), [this] { return readyMaster(); }, this))
 {
-    m_nextSeed.setSingleShot(true);
-    connect(&m_nextSeed, &QTimer::timeout, this, &ClusterBroker::openSeed);
+    connect(m_slotSource, &ClusterSlotSource::mapReceived, this, &ClusterBroker::applySlots);
+    connect(m_slotSource, &ClusterSlotSource::errorOccurred, this, &ClusterBroker::errorOccurred);
     m_subscribeTimer.setSingleShot(true);
     connect(&m_subscribeTimer, &QTimer::timeout, this, &ClusterBroker::flushSubscribes);
-    m_refreshRetry.setSingleShot(true);
-    m_refreshRetry.setInterval(RetryMs);
-    connect(&m_refreshRetry, &QTimer::timeout, this, &ClusterBroker::refreshSlots);
     start();
 }
 
@@ -32,73 +31,16 @@ ClusterBroker::~ClusterBroker() = default;
 void ClusterBroker::start()
 {
     setState(State::Connecting);
-    refreshSlots();
+    m_slotSource->refresh();
 }
 
-void ClusterBroker::openSeed()
+ClusterSlotSource::Asker ClusterBroker::readyMaster() const
 {
-    delete m_seed;
-    const RedisUrl seed = url().atAddress(url().clusterNodes.at(m_seedIndex % url().clusterNodes.size()));
-    m_seed = new RedisConnection(seed, ClientNames::nodePublish(m_nodeId), RedisConnection::Mode::Command, this);
-    connect(m_seed, &RedisConnection::ready, this, &ClusterBroker::refreshSlots);
-    connect(m_seed, &RedisConnection::errorOccurred, this, &ClusterBroker::errorOccurred);
-    connect(m_seed, &RedisConnection::errorOccurred, this, &ClusterBroker::onSeedFailed);
-    m_seed->open();
-}
-
-void ClusterBroker::onSeedFailed()
-{
-    // The next seed, at once; a pause once every seed was tried.
-    m_seed->close();
-    m_seed->deleteLater();
-    m_seed = nullptr;
-    ++m_seedIndex;
-    m_nextSeed.start(m_seedIndex % url().clusterNodes.size() == 0 ? RedisConnection::MaxReconnectDelayMs : 0);
-}
-
-void ClusterBroker::refreshSlots()
-{
-    if (!m_linkUp)
-        return;
-    if (m_refreshing) {
-        m_refreshAgain = true;
-        return;
-    }
     for (const auto &[key, master] : m_masters) {
-        if (master->commands->isReady()) {
-            askForSlots(master->commands, master->address.host, true);
-            return;
-        }
+        if (master->commands->isReady())
+            return {master->commands, master->address.host};
     }
-    if (m_seed && m_seed->isReady())
-        askForSlots(m_seed, url().clusterNodes.at(m_seedIndex % url().clusterNodes.size()).host, true);
-    else if (!m_seed && !m_nextSeed.isActive())
-        openSeed();
-}
-
-void ClusterBroker::askForSlots(RedisConnection *asker, const QString &host, bool shards)
-{
-    m_refreshing = true;
-    asker->send({"CLUSTER", shards ? "SHARDS" : "SLOTS"}, [this, asker, host, shards](const RedisReply &reply) {
-        if (shards && reply.isError() && reply.string.contains("unknown subcommand")) {
-            askForSlots(asker, host, false);
-            return;
-        }
-        m_refreshing = false;
-        QString error;
-        const std::optional<ClusterSlotMap> map = shards ? ClusterSlotMap::fromShards(reply, host, url().tls, &error)
-                                                         : ClusterSlotMap::fromSlots(reply, host, &error);
-        if (!map || !map->isComplete()) {
-            // A cluster still forming, or failing over: its map is complete again soon.
-            qCInfo(lcRedis).noquote() << "slot map of" << url().toDisplayString()
-                                      << "not usable yet:" << (map ? QStringLiteral("slots without a master") : error);
-            m_refreshRetry.start();
-            return;
-        }
-        applySlots(*map);
-        if (std::exchange(m_refreshAgain, false))
-            refreshSlots();
-    });
+    return {};
 }
 
 void ClusterBroker::applySlots(const ClusterSlotMap &map)
@@ -119,16 +61,11 @@ void ClusterBroker::applySlots(const ClusterSlotMap &map)
                 rehome(master.get(), channel);
         }
     }
-    if (m_seed && !m_masters.empty()) {
-        m_seed->close();
-        m_seed->deleteLater();
-        m_seed = nullptr;
-    }
     updateState();
     flushSubscribes();
     // Until every master answers, the map may still name one that is gone for good.
     if (state() != State::Connected)
-        m_refreshRetry.start(RedisConnection::MaxReconnectDelayMs);
+        m_slotSource->refreshLater(RedisConnection::MaxReconnectDelayMs);
 }
 
 ClusterBroker::Master *ClusterBroker::masterAt(const RedisUrl::Address &address, bool create)
@@ -219,7 +156,7 @@ bool ClusterBroker::sendTo(Master *master, const QList<QByteArray> &args, RedisC
         }
         if (redirect->kind == ClusterSlotMap::Redirect::Kind::Moved) {
             m_slots.assign(redirect->slot, redirect->address);
-            refreshSlots();
+            m_slotSource->refresh();
         }
         followRedirect(*redirect, args, handler, redirectsLeft - 1);
     });
@@ -300,7 +237,7 @@ void ClusterBroker::flushSubscribes()
         }
     }
     if (unknownOwner)
-        refreshSlots();
+        m_slotSource->refresh();
 }
 
 void ClusterBroker::onPush(Master *master, const RedisReply &reply)
@@ -318,7 +255,7 @@ void ClusterBroker::onPush(Master *master, const RedisReply &reply)
             if (HashSlot::of(channel) == redirect->slot)
                 rehome(master, channel);
         }
-        refreshSlots();
+        m_slotSource->refresh();
         return;
     }
     if (reply.type != RedisReply::Type::Array || reply.elements.size() < 3)
@@ -336,10 +273,7 @@ void ClusterBroker::onPush(Master *master, const RedisReply &reply)
                                   << "(its slot moved): subscribing at the new owner";
         rehome(master, channel);
         // The master that dropped it knows the new owner first.
-        if (!m_refreshing && master->commands->isReady())
-            askForSlots(master->commands, master->address.host, true);
-        else
-            refreshSlots();
+        m_slotSource->refresh({master->commands, master->address.host});
     }
 }
 
@@ -362,7 +296,8 @@ void ClusterBroker::onLost()
         forgetSubscriptions();
         setState(m_linkUp ? State::Connecting : State::Disconnected);
     }
-    refreshSlots();
+    if (m_linkUp)
+        m_slotSource->refresh();
 }
 
 void ClusterBroker::forgetSubscriptions()
@@ -404,20 +339,14 @@ void ClusterBroker::setLinkUp(bool up)
     if (up) {
         for (const auto &[key, master] : m_masters)
             master->commands->open();
-        refreshSlots();
+        m_slotSource->refresh();
         return;
     }
     qCInfo(lcRedis) << "link to" << url().toDisplayString() << "cut";
     forgetSubscriptions();
     for (const auto &[key, master] : m_masters)
         master->commands->close();
-    if (m_seed) {
-        m_seed->deleteLater();
-        m_seed = nullptr;
-    }
-    m_nextSeed.stop();
-    m_refreshRetry.stop();
-    m_refreshing = false;
+    m_slotSource->stop();
     setState(State::Disconnected);
 }
 

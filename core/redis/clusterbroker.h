@@ -1,6 +1,7 @@
 #pragma once
 
 #include "clusterslotmap.h"
+#include "clusterslotsource.h"
 #include "redisbackedbroker.h"
 
 #include <QHash>
@@ -18,8 +19,8 @@ namespace fanout {
 /// one command are refused with CROSSSLOT). No classic PUBLISH: a Cluster broadcasts that to
 /// every node over its bus. Scripts and node-level commands go to the owner of their key's slot.
 ///
-/// The slot map comes from CLUSTER SHARDS (CLUSTER SLOTS on a server without it), asked of a
-/// seed of the URL first, then of any master; it is asked again on a MOVED redirection (which
+/// The slot map comes from a ClusterSlotSource (CLUSTER SHARDS, of a seed of the URL first, then
+/// of any master); it is asked again on a MOVED redirection (which
 /// also corrects its slot at once), on a lost connection and when a master drops our shard
 /// channels of a slot it no longer owns (an unsolicited `sunsubscribe`): those channels are
 /// subscribed at the new owner as soon as the map names it, and no client notices. ASK (a slot
@@ -65,10 +66,7 @@ private:
     };
 
     void start();
-    void openSeed();
-    void onSeedFailed();
-    void refreshSlots();
-    void askForSlots(RedisConnection *asker, const QString &host, bool shards);
+    ClusterSlotSource::Asker readyMaster() const;
     void applySlots(const ClusterSlotMap &map);
     Master *masterAt(const RedisUrl::Address &address, bool create);
     Master *ownerOf(const QByteArray &channel) const;
@@ -90,14 +88,9 @@ private:
     QString m_nodeId;
     std::map<QString, std::unique_ptr<Master>> m_masters; ///< by host:port
     ClusterSlotMap m_slots;
-    RedisConnection *m_seed = nullptr; ///< asks the first slot map, and any while no master answers
-    qsizetype m_seedIndex = 0;
-    QTimer m_nextSeed;
+    ClusterSlotSource *m_slotSource;
     QTimer m_subscribeTimer; ///< batches a turn's subscribes by slot
     QSet<QByteArray> m_toSubscribe; ///< wanted, not yet sent (or dropped by a master)
-    bool m_refreshing = false;
-    bool m_refreshAgain = false;
-    QTimer m_refreshRetry;
     int m_probeIntervalMs = DefaultProbeIntervalMs;
     bool m_linkUp = true;
 };

@@ -8,6 +8,8 @@
 #include "redisclient.h"
 #include "redisserver.h"
 #include "sentinelgroup.h"
+#include "sim/scenario.h"
+#include "simrun.h"
 #include "testcertificates.h"
 #include "testclient.h"
 
@@ -30,7 +32,8 @@ using fanout::RedisUrl;
 /// the test on loopback. The URL forms, delivery through the primary the sentinels name, the
 /// errors of an unknown master and of a server that is not a primary, credentials only for the
 /// sentinels that ask for them, TLS to a sentinel and its primary, and a failover under steady
-/// traffic between fanout-node processes. The inspector names the primary and its replicas.
+/// traffic between fanout-node processes. The inspector names the primary and its replicas; the
+/// studio's engine runs its fleet through the sentinels.
 class tst_Sentinel : public QObject
 {
     Q_OBJECT
@@ -44,6 +47,7 @@ private slots:
     void credentialsOnlyForSentinelsThatAskForThem();
     void tlsToTheSentinelsAndThePrimary();
     void inspectorNamesPrimaryAndReplicas();
+    void simulationThroughTheSentinels();
     void failoverUnderSteadyTraffic();
 
 private:
@@ -393,6 +397,24 @@ void tst_Sentinel::inspectorNamesPrimaryAndReplicas()
     const QJsonObject plain = inspectJson(m_group.primary().urlString());
     QVERIFY(!plain.isEmpty());
     QVERIFY(!plain.contains(QStringLiteral("sentinel")));
+}
+
+void tst_Sentinel::simulationThroughTheSentinels()
+{
+    QString error;
+    auto scenario = fanout::Scenario::load(QStringLiteral("hot-room"), &error);
+    QVERIFY2(scenario, qPrintable(error));
+    scenario->seconds = 2;
+    fanout::Simulation inProcess(*scenario);
+    const auto expected = runToEnd(inProcess);
+    fanout::Simulation throughSentinels(*scenario);
+    const auto seen = runToEnd(throughSentinels, m_group.url(), 1.0);
+    QVERIFY(expected);
+    QVERIFY(seen);
+    QCOMPARE(seen->broker, parsed(m_group.url()).toDisplayString());
+    QCOMPARE(seen->totals.published, expected->totals.published);
+    QCOMPARE(seen->totals.delivered, expected->totals.delivered);
+    QCOMPARE(seen->totals.lost, quint64(0));
 }
 
 void tst_Sentinel::failoverUnderSteadyTraffic()

@@ -8,6 +8,7 @@
 #include "sim/scenario.h"
 #include "sim/simulation.h"
 #include "sim/virtualclient.h"
+#include "simrun.h"
 #include "testclient.h"
 
 #include <QJsonArray>
@@ -45,31 +46,12 @@ Scenario oneRoomFleet(double seconds)
     return s;
 }
 
-/// Runs a simulation to its end at `speed` (0: ticks back to back).
-std::optional<SimSnapshot> runToEnd(Simulation &simulation, const QString &redisUrl = {}, double speed = 0)
-{
-    QString error;
-    if (!simulation.setUp(redisUrl, &error)) {
-        qWarning("%s", qPrintable(error));
-        return std::nullopt;
-    }
-    QSignalSpy finished(&simulation, &Simulation::finished);
-    simulation.setSpeed(speed);
-    simulation.run();
-    const int budgetMs = int((simulation.scenario().seconds * 1000 + simulation.scenario().settleMs) * 3) + 10000;
-    if (!finished.wait(budgetMs))
-        return std::nullopt;
-    return finished.first().first().value<SimSnapshot>();
-}
-
 quint64 lostBy(const SimSnapshot &s, fanout::LossCause cause)
 {
     return s.totals.lostByCause[size_t(cause)];
 }
 
 }
-
-Q_DECLARE_METATYPE(fanout::SimSnapshot)
 
 class tst_Sim : public QObject
 {

@@ -313,8 +313,10 @@ void MainWindow::askToAttach()
     bool ok = false;
     const QString text
         = QInputDialog::getText(this, tr("Attach to Redis"),
-                                tr("Redis URL (redis:// or rediss://[user:password@]host:port[/db]); the inspector "
-                                   "is read-only and reads the channels under %1:")
+                                tr("Redis URL: redis:// or rediss://[user:password@]host:port[/db], "
+                                   "redis+sentinel://host:port[,host:port...]/MASTER or "
+                                   "redis+cluster://host:port[,host:port...]. The inspector is read-only and reads "
+                                   "the channels under %1:")
                                     .arg(m_channelPrefix),
                                 QLineEdit::Normal, QStringLiteral("redis://127.0.0.1:6379"), &ok);
     if (!ok)

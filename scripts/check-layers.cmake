@@ -4,7 +4,7 @@
 # Run by every build (target check-layers) and on its own:
 #   cmake -DROOT=. -P scripts/check-layers.cmake
 cmake_minimum_required(VERSION 3.25)
-set(fanout_folders envelope registry metrics broker redis session node transport)
+set(fanout_folders envelope registry metrics broker redis session websocket node transport)
 foreach(folder IN LISTS fanout_folders)
     set(layer_of_${folder} fanout)
 endforeach()

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTcpSocket>
 #include <QTest>
 
 #include <algorithm>
@@ -27,6 +28,7 @@ private slots:
     void sigtermStopsCleanly_data();
     void sigtermStopsCleanly();
     void environmentFallbacks();
+    void acceptsAgainAfterRunningOutOfDescriptors();
     void commandLine_data();
     void commandLine();
     void benchSmoke();
@@ -316,6 +318,37 @@ void tst_Fleet::benchSmoke()
     QVERIFY(bad.waitForFinished(5000));
     QCOMPARE(bad.exitCode(), 2);
     QVERIFY(bad.readAllStandardError().contains("--urls"));
+}
+
+void tst_Fleet::acceptsAgainAfterRunningOutOfDescriptors()
+{
+    // With 64 descriptors the node runs out: it keeps serving its clients, waits, and accepts
+    // the clients in its backlog once descriptors are free again.
+    NodeProcess node;
+    node.setLauncher({QStringLiteral("prlimit"), QStringLiteral("--nofile=64:64")});
+    node.keepStderr();
+    QVERIFY2(node.start({"--host", "127.0.0.1", "--port", "0"}), qPrintable(node.errorString()));
+    QUrl url = node.url();
+    url.setQuery(QStringLiteral("room=full"));
+    TestClient member;
+    QVERIFY(member.open(url));
+    std::vector<std::unique_ptr<QTcpSocket>> hogs;
+    for (int i = 0; i < 80; ++i) {
+        hogs.push_back(std::make_unique<QTcpSocket>());
+        hogs.back()->connectToHost(QHostAddress::LocalHost, url.port());
+        QVERIFY(hogs.back()->waitForConnected(2000)); // accepted by the kernel, into the backlog if need be
+    }
+    QByteArray stderrText;
+    QTRY_VERIFY((stderrText += node.process().readAllStandardError()).contains("out of file descriptors"));
+    member.send(QStringLiteral("\"still served\""));
+    QTRY_COMPARE(member.messages(), QStringList {"\"still served\""});
+
+    hogs.clear();
+    TestClient late;
+    QVERIFY(late.open(url, 10000));
+    late.send(QStringLiteral("\"late\""));
+    QTRY_COMPARE(member.messages(), QStringList({"\"still served\"", "\"late\""}));
+    QCOMPARE(node.process().state(), QProcess::Running);
 }
 
 QTEST_GUILESS_MAIN(tst_Fleet)

@@ -1,6 +1,7 @@
 #include "delivery.h"
 
 #include "envelope/jsontext.h"
+#include "websocket/framewriter.h"
 
 namespace fanout {
 
@@ -27,37 +28,12 @@ const QByteArray &Delivery::frame(SessionProtocol protocol) const
     return m_typedFrame;
 }
 
-namespace {
-
-QByteArray websocketTextFrame(const QByteArray &utf8)
-{
-    QByteArray frame;
-    const qsizetype length = utf8.size();
-    frame.reserve(length + 10);
-    frame.append(char(0x81)); // FIN + text
-    if (length < 126) {
-        frame.append(char(length));
-    } else if (length <= 0xffff) {
-        frame.append(char(126));
-        frame.append(char((length >> 8) & 0xff));
-        frame.append(char(length & 0xff));
-    } else {
-        frame.append(char(127));
-        for (int shift = 56; shift >= 0; shift -= 8)
-            frame.append(char((quint64(length) >> shift) & 0xff));
-    }
-    frame.append(utf8);
-    return frame;
-}
-
-}
-
 const QByteArray &Delivery::wireFrame(SessionProtocol protocol) const
 {
     const bool bare = protocol == SessionProtocol::Room || m_envelope.kind == Envelope::Kind::Event;
     QByteArray &wire = bare ? m_roomWire : m_typedWire;
     if (wire.isNull())
-        wire = websocketTextFrame(frame(protocol));
+        wire = FrameWriter::text(frame(protocol));
     return wire;
 }
 

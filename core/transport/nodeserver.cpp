@@ -1,53 +1,65 @@
 #include "nodeserver.h"
 
+#include "epollpoller.h"
 #include "logging.h"
 #include "node/node.h"
-#include "websocketsession.h"
+#include "tcplistener.h"
+#include "websocket/websockethandshake.h"
+#include "wireconnection.h"
 
-#include <QTcpServer>
-#include <QTcpSocket>
-#include <QTimer>
+#include <QDateTime>
 #include <QUrlQuery>
-#include <QWebSocket>
-#include <QWebSocketServer>
+
+#include <cerrno>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace fanout {
 
 NodeServer::NodeServer(Node *node, QObject *parent)
-    : QObject(parent), m_node(node), m_protocol(*node), m_tcpServer(new QTcpServer(this)),
-      m_webSocketServer(new QWebSocketServer(QStringLiteral("fanout-node"), QWebSocketServer::NonSecureMode, this))
+    : QObject(parent), m_node(node), m_protocol(*node), m_poller(new EpollPoller(this)),
+      m_listener(new TcpListener(m_poller, this))
 {
-    connect(m_tcpServer, &QTcpServer::newConnection, this, &NodeServer::acceptTcp);
-    connect(m_webSocketServer, &QWebSocketServer::newConnection, this, &NodeServer::acceptWebSocket);
+    connect(m_listener, &TcpListener::accepted, this, &NodeServer::accept);
+    m_upgradeSweep.setInterval(1000);
+    connect(&m_upgradeSweep, &QTimer::timeout, this, &NodeServer::expireUpgrades);
 }
 
 NodeServer::~NodeServer()
 {
-    for (WebSocketSession *session : std::exchange(m_sessions, {})) {
-        session->socket()->disconnect(this);
-        m_protocol.closed(session);
-        delete session;
+    for (auto it = m_upgrades.cbegin(); it != m_upgrades.cend(); ++it) {
+        m_poller->remove(it.key());
+        ::close(it.key());
     }
+    for (WireConnection *session : std::exchange(m_sessions, {})) {
+        session->disconnect(this);
+        m_protocol.closed(session);
+    }
+    // Every socket leaves the poller before the poller goes: the sessions (those still
+    // waiting for their deleteLater too) and the listener.
+    qDeleteAll(findChildren<WireConnection *>(Qt::FindDirectChildrenOnly));
+    delete m_listener;
 }
 
 bool NodeServer::listen(const QHostAddress &address, quint16 port)
 {
-    return m_tcpServer->listen(address, port);
+    return m_poller->isValid() && m_listener->listen(address, port);
 }
 
 QString NodeServer::errorString() const
 {
-    return m_tcpServer->errorString();
+    return m_listener->errorString();
 }
 
 QHostAddress NodeServer::address() const
 {
-    return m_tcpServer->serverAddress();
+    return m_listener->address();
 }
 
 quint16 NodeServer::port() const
 {
-    return m_tcpServer->serverPort();
+    return m_listener->port();
 }
 
 QUrl NodeServer::url() const
@@ -66,102 +78,121 @@ QUrl NodeServer::url() const
 
 void NodeServer::shutdown()
 {
-    m_tcpServer->close();
-    const auto sessions = m_sessions;
-    for (WebSocketSession *session : sessions)
-        session->close(int(QWebSocketProtocol::CloseCodeGoingAway), QStringLiteral("node shutting down"));
+    m_listener->close();
+    for (WireConnection *session : std::as_const(m_sessions))
+        session->close(1001, QStringLiteral("node shutting down"));
 }
 
-void NodeServer::acceptTcp()
+void NodeServer::accept(int fd)
 {
-    while (QTcpSocket *socket = m_tcpServer->nextPendingConnection()) {
-        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        const auto key = std::make_pair(socket->peerAddress().toString(), socket->peerPort());
-        m_handshaking.insert(key, socket);
-        connect(socket, &QObject::destroyed, this, [this, key] { m_handshaking.remove(key); });
-        // handleConnection() starts no handshake timeout of its own: a peer that never
-        // upgrades would hold its descriptor for ever.
-        QTimer::singleShot(HandshakeTimeoutMs, socket, [this, key, socket] {
-            if (m_handshaking.value(key) == socket)
-                socket->abort();
-        });
-        if (m_protocol.requiresToken())
-            screenRequest(socket);
-        else
-            m_webSocketServer->handleConnection(socket);
-    }
-}
-
-void NodeServer::screenRequest(QTcpSocket *socket)
-{
-    // Room mode carries its token on the URL or not at all: without one (an empty `token=` is
-    // none) the upgrade is refused with 401 before any WebSocket exists. The request line is
-    // peeked, not read, so the handshake sees the request whole.
-    // The screen is a child of the socket: it goes with it, however the socket ends.
-    auto *screen = new QObject(socket);
-    connect(socket, &QTcpSocket::readyRead, screen, [this, socket, screen] {
-        if (!socket->canReadLine()) {
-            if (socket->bytesAvailable() > MaxRequestLineBytes)
-                socket->abort();
-            return;
-        }
-        disconnect(socket, nullptr, screen, nullptr);
-        screen->deleteLater();
-        const QByteArray line = socket->peek(MaxRequestLineBytes).split('\n').first();
-        const QList<QByteArray> words = line.trimmed().split(' ');
-        const QUrl target(words.size() == 3 ? QString::fromLatin1(words.at(1)) : QString());
-        if (target.path() == TypedPath || !QUrlQuery(target).queryItemValue(QStringLiteral("token")).isEmpty()) {
-            m_webSocketServer->handleConnection(socket);
-            return;
-        }
-        const QByteArray body = "a token is required: ws://host:port/?room=R&token=T\n";
-        socket->write("HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: "
-                      + QByteArray::number(body.size()) + "\r\n\r\n" + body);
-        socket->disconnectFromHost();
-    });
-}
-
-void NodeServer::acceptWebSocket()
-{
-    while (QWebSocket *socket = m_webSocketServer->nextPendingConnection()) {
-        socket->setMaxAllowedIncomingMessageSize(m_maxMessageBytes);
-        socket->setMaxAllowedIncomingFrameSize(m_maxMessageBytes);
-        const QUrl url = socket->requestUrl();
-        const bool typed = url.path() == TypedPath;
-        const QUrlQuery query(url);
-        QString room = query.queryItemValue(QStringLiteral("room"), QUrl::FullyDecoded);
-        const QByteArray token = query.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded).toUtf8();
-        if (room.isEmpty())
-            room = DefaultRoom;
-        const QString id = m_node->id() + QLatin1Char('/') + QString::number(m_nextSessionNumber++);
-        QTcpSocket *tcp = m_handshaking.take(std::make_pair(socket->peerAddress().toString(), socket->peerPort()));
-        auto *session
-            = new WebSocketSession(socket, tcp, id, typed ? SessionProtocol::Typed : SessionProtocol::Room, this);
-        QString error;
-        if (!typed && !Node::isValidRoom(room, &error)) {
-            qCInfo(lcTransport).noquote() << "refused" << url.toString() << ":" << error;
-            connect(socket, &QWebSocket::disconnected, session, &QObject::deleteLater);
-            session->close(int(QWebSocketProtocol::CloseCodePolicyViolated), error);
-            continue;
-        }
-        m_sessions.append(session);
-        connect(socket, &QWebSocket::textMessageReceived, this,
-                [this, session](const QString &text) { m_protocol.textReceived(session, text.toUtf8()); });
-        connect(socket, &QWebSocket::binaryMessageReceived, this,
-                [this, session] { m_protocol.binaryReceived(session); });
-        connect(socket, &QWebSocket::disconnected, this, [this, session] { onSessionDisconnected(session); });
-        m_protocol.opened(session, typed ? QString() : room, token);
-        emit sessionOpened(id);
-    }
-}
-
-void NodeServer::onSessionDisconnected(WebSocketSession *session)
-{
-    if (!m_sessions.removeOne(session))
+    if (!m_poller->add(fd, EPOLLIN, [this, fd](quint32) { readUpgrade(fd); })) {
+        ::close(fd);
         return;
-    m_protocol.closed(session);
-    emit sessionClosed(session->id());
+    }
+    m_upgrades.insert(fd, Upgrade {{}, QDateTime::currentMSecsSinceEpoch() + HandshakeTimeoutMs});
+    if (!m_upgradeSweep.isActive())
+        m_upgradeSweep.start();
+}
+
+void NodeServer::readUpgrade(int fd)
+{
+    const auto found = m_upgrades.find(fd);
+    if (found == m_upgrades.end())
+        return;
+    char *buffer = m_poller->readBuffer();
+    const ssize_t got = ::recv(fd, buffer, EpollPoller::ReadBufferBytes, 0);
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return;
+    if (got <= 0) {
+        dropUpgrade(fd);
+        return;
+    }
+    found->request.append(buffer, got);
+    const WebSocketHandshake::Result result = WebSocketHandshake::read(found->request);
+    if (result.status == WebSocketHandshake::Result::Status::Incomplete)
+        return;
+    if (result.status == WebSocketHandshake::Result::Status::Bad) {
+        refuse(fd, result.response);
+        return;
+    }
+    const QUrl &target = result.request.target;
+    // Room mode carries its token on the URL or not at all: without one (an empty `token=` is
+    // none) the upgrade is refused before any WebSocket exists.
+    if (m_protocol.requiresToken() && target.path() != TypedPath
+        && QUrlQuery(target).queryItemValue(QStringLiteral("token")).isEmpty()) {
+        refuse(fd, WebSocketHandshake::refuse(401, "a token is required: ws://host:port/?room=R&token=T\n"));
+        return;
+    }
+    const QByteArray request = m_upgrades.take(fd).request;
+    open(fd, target, WebSocketHandshake::accept(result.request.key), QByteArrayView(request).sliced(result.length));
+}
+
+void NodeServer::refuse(int fd, const QByteArray &response)
+{
+    // Best effort: the answer is small and the socket fresh, so it fits the kernel's buffer.
+    (void)::send(fd, response.constData(), size_t(response.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::shutdown(fd, SHUT_WR);
+    dropUpgrade(fd);
+}
+
+void NodeServer::open(int fd, const QUrl &target, const QByteArray &answer, QByteArrayView leftover)
+{
+    const bool typed = target.path() == TypedPath;
+    const QUrlQuery query(target);
+    QString room = query.queryItemValue(QStringLiteral("room"), QUrl::FullyDecoded);
+    const QByteArray token = query.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded).toUtf8();
+    if (room.isEmpty())
+        room = DefaultRoom;
+    const QString id = m_node->id() + QLatin1Char('/') + QString::number(m_nextSessionNumber++);
+    auto *session = new WireConnection(fd, m_poller, id, typed ? SessionProtocol::Typed : SessionProtocol::Room,
+                                       m_maxMessageBytes, this);
+    session->sendRaw(answer);
+    connect(session, &WireConnection::finished, this, [this, session] { onFinished(session); });
+    QString error;
+    if (!typed && !Node::isValidRoom(room, &error)) {
+        qCInfo(lcTransport).noquote() << "refused" << target.toString() << ":" << error;
+        session->close(1008, error);
+        return;
+    }
+    m_sessions.insert(session);
+    connect(session, &WireConnection::textReceived, this,
+            [this, session](const QByteArray &text) { m_protocol.textReceived(session, text); });
+    connect(session, &WireConnection::binaryReceived, this, [this, session] { m_protocol.binaryReceived(session); });
+    m_protocol.opened(session, typed ? QString() : room, token);
+    emit sessionOpened(id);
+    session->received(leftover);
+}
+
+void NodeServer::dropUpgrade(int fd)
+{
+    m_upgrades.remove(fd);
+    m_poller->remove(fd);
+    ::close(fd);
+    m_listener->resume();
+}
+
+void NodeServer::expireUpgrades()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QList<int> expired;
+    for (auto it = m_upgrades.cbegin(); it != m_upgrades.cend(); ++it) {
+        if (it->deadlineMs <= now)
+            expired.append(it.key());
+    }
+    for (const int fd : expired)
+        dropUpgrade(fd);
+    if (m_upgrades.isEmpty())
+        m_upgradeSweep.stop();
+}
+
+void NodeServer::onFinished(WireConnection *session)
+{
+    if (m_sessions.remove(session)) {
+        m_protocol.closed(session);
+        emit sessionClosed(session->id());
+    }
     session->deleteLater();
+    m_listener->resume();
 }
 
 }

@@ -2,32 +2,33 @@
 
 #include "node/clientprotocol.h"
 
+#include <QHash>
 #include <QHostAddress>
 #include <QObject>
+#include <QSet>
+#include <QTimer>
 #include <QUrl>
-
-class QTcpServer;
-class QTcpSocket;
-class QWebSocketServer;
 
 namespace fanout {
 
+class EpollPoller;
 class Node;
-class WebSocketSession;
+class TcpListener;
+class WireConnection;
 
-/// The WebSocket edge of a Node. Accepts TCP connections itself so every socket gets
-/// TCP_NODELAY, hands them to a QWebSocketServer for the handshake, and routes each session
-/// by path: `/rooms` speaks the typed protocol, any other path the room protocol with
-/// `?room=R` (default `lobby`). `?token=T` authenticates either; with a token secret, a
-/// room-mode request without one is refused with HTTP 401. See docs/protocol.md.
+/// The WebSocket edge of a Node, event-driven: the listener and every connection are raw,
+/// non-blocking sockets in one EpollPoller (one descriptor for the Qt loop to poll, one read
+/// buffer, one write per socket per loop turn). It reads each client's upgrade request
+/// (WebSocketHandshake; 10 s to complete it) and routes the session by path: `/rooms` speaks the
+/// typed protocol, any other path the room protocol with `?room=R` (default `lobby`).
+/// `?token=T` authenticates either; with a token secret, a room-mode request without one is
+/// refused with HTTP 401. Sessions are WireConnections. See docs/protocol.md.
 class NodeServer : public QObject
 {
     Q_OBJECT
 public:
     static constexpr quint64 DefaultMaxMessageBytes = 64 * 1024;
     static constexpr int HandshakeTimeoutMs = 10000;
-    /// A request line longer than this is not an HTTP request we serve.
-    static constexpr qint64 MaxRequestLineBytes = 8192;
     static inline const QString TypedPath = QStringLiteral("/rooms");
     static inline const QString DefaultRoom = QStringLiteral("lobby");
 
@@ -54,17 +55,30 @@ signals:
     void sessionClosed(const QString &sessionId);
 
 private:
-    void acceptTcp();
-    void screenRequest(QTcpSocket *socket);
-    void acceptWebSocket();
-    void onSessionDisconnected(WebSocketSession *session);
+    /// A connection still in its opening handshake.
+    struct Upgrade {
+        QByteArray request;
+        qint64 deadlineMs = 0;
+    };
+
+    void accept(int fd);
+    void readUpgrade(int fd);
+    /// Answers a handshake that is not accepted, and closes.
+    void refuse(int fd, const QByteArray &response);
+    /// Completes the handshake with `answer` and opens the session; `leftover` are frames that
+    /// came with the request.
+    void open(int fd, const QUrl &target, const QByteArray &answer, QByteArrayView leftover);
+    void dropUpgrade(int fd);
+    void expireUpgrades();
+    void onFinished(WireConnection *connection);
 
     Node *m_node;
     ClientProtocol m_protocol;
-    QTcpServer *m_tcpServer;
-    QWebSocketServer *m_webSocketServer;
-    QList<WebSocketSession *> m_sessions;
-    QHash<std::pair<QString, quint16>, QTcpSocket *> m_handshaking; ///< by peer, until the upgrade
+    EpollPoller *m_poller;
+    TcpListener *m_listener;
+    QHash<int, Upgrade> m_upgrades;
+    QTimer m_upgradeSweep;
+    QSet<WireConnection *> m_sessions; ///< opened with the protocol
     quint64 m_maxMessageBytes = DefaultMaxMessageBytes;
     quint64 m_nextSessionNumber = 1;
 };

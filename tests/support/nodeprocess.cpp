@@ -19,8 +19,11 @@ QString NodeProcess::program()
 bool NodeProcess::start(const QStringList &arguments, const QProcessEnvironment &environment)
 {
     m_process.setProcessEnvironment(environment);
-    m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_process.start(program(), arguments);
+    m_process.setProcessChannelMode(m_keepStderr ? QProcess::SeparateChannels : QProcess::ForwardedErrorChannel);
+    if (m_launcher.isEmpty())
+        m_process.start(program(), arguments);
+    else
+        m_process.start(m_launcher.first(), m_launcher.mid(1) + QStringList {program()} + arguments);
     if (!m_process.waitForStarted(5000)) {
         m_error = m_process.errorString();
         return false;

@@ -17,6 +17,10 @@ public:
     /// Starts the node and waits for its `listening ws://HOST:PORT` line.
     bool start(const QStringList &arguments,
                const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment());
+    /// Starts the node through a launcher, such as {"prlimit", "--nofile=64:64"}.
+    void setLauncher(const QStringList &launcher) { m_launcher = launcher; }
+    /// Keeps stderr for process().readAllStandardError() instead of forwarding it.
+    void keepStderr() { m_keepStderr = true; }
     /// ws://127.0.0.1:PORT of the listener.
     QUrl url() const { return m_url; }
     QString errorString() const { return m_error; }
@@ -28,4 +32,6 @@ private:
     QProcess m_process;
     QUrl m_url;
     QString m_error;
+    QStringList m_launcher;
+    bool m_keepStderr = false;
 };

@@ -40,6 +40,12 @@ struct BenchCommandLine {
                                       QStringLiteral("s"), QStringLiteral("10")};
     const QCommandLineOption warmup {QStringLiteral("warmup"), QStringLiteral("Unmeasured seconds first (1)."),
                                      QStringLiteral("s"), QStringLiteral("1")};
+    const QCommandLineOption threads {
+        QStringLiteral("threads"),
+        QStringLiteral("Threads the clients are spread over, each with its own event loop, client i on thread "
+                       "i % n, in load and idle modes (1). Use more when the output says the bench was the limit "
+                       "(bench_limited)."),
+        QStringLiteral("n"), QStringLiteral("1")};
     const QCommandLineOption pids {QStringLiteral("pids"), QStringLiteral("Comma-separated server pids to measure."),
                                    QStringLiteral("list")};
     const QCommandLineOption label {QStringLiteral("label"), QStringLiteral("A name for this run in the output."),
@@ -77,13 +83,15 @@ struct BenchCommandLine {
 BenchCommandLine::BenchCommandLine()
 {
     parser.setApplicationDescription(QStringLiteral(
-        "Load generator for room mode: clients spread over node URLs, rooms, senders, "
-        "an open-loop rate (or closed loop), a payload size. Prints one JSON line: deliveries/s, loss, "
-        "duplicates, latency percentiles and the CPU seconds of the server processes given with --pids. "
+        "Load generator for room mode: clients spread over node URLs and rooms (client i in room i % R, on "
+        "node (i % R + i / R) % N, so every room of N or more members spans every node), senders, an open-loop "
+        "rate (or closed loop), a payload size. Prints one JSON line: deliveries/s, nodes per publish, loss, "
+        "duplicates, latency percentiles, the CPU seconds of the server processes given with --pids, and "
+        "whether the bench itself kept up. "
         "With --presence-users: presence mode, the round trip of presence queries in one room of N users "
         "and, with --redis, the Redis commands that presence refresh costs."));
-    parser.addOptions({urls, clients, rooms, senders, rate, payload, seconds, warmup, pids, label, idle, presenceUsers,
-                       presenceQueries, presenceAskers, presenceTtl, tokenSecret, redis});
+    parser.addOptions({urls, clients, rooms, senders, rate, payload, seconds, warmup, threads, pids, label, idle,
+                       presenceUsers, presenceQueries, presenceAskers, presenceTtl, tokenSecret, redis});
 }
 
 std::optional<QString> BenchCommandLine::read(BenchOptions *options) const
@@ -129,6 +137,7 @@ std::optional<QString> BenchCommandLine::readNumbers(BenchOptions *options) cons
         {&payload, 16, 1 << 20, [&](double v) { options->payloadBytes = int(v); }},
         {&seconds, 0.1, 3600, [&](double v) { options->seconds = v; }},
         {&warmup, 0, 600, [&](double v) { options->warmupSeconds = v; }},
+        {&threads, 1, 64, [&](double v) { options->threads = int(v); }},
         {&presenceUsers, 0, 200000, [&](double v) { options->presenceUsers = int(v); }},
         {&presenceQueries, 1, 1000000, [&](double v) { options->presenceQueries = int(v); }},
         {&presenceAskers, 1, 1000, [&](double v) { options->presenceAskers = int(v); }},

@@ -19,6 +19,7 @@ struct BenchOptions {
     int payloadBytes = 64;
     double seconds = 10;
     double warmupSeconds = 1;
+    int threads = 1; ///< threads the load clients are spread over, each with its own event loop
     QList<qint64> pids; ///< server processes whose CPU is measured
     QString label;
     int idleConnections = 0; ///< instead of a load: hold this many idle connections to urls[0]

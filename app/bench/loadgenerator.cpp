@@ -2,81 +2,82 @@
 
 #include "processsampler.h"
 
-#include <QCoreApplication>
-#include <QJsonArray>
-#include <QWebSocket>
+#include <QStringList>
 
-#include <cmath>
+#include <algorithm>
 
-LoadGenerator::LoadGenerator(const BenchOptions &options, QObject *parent) : QObject(parent), m_options(options)
+namespace {
+
+double ms(qint64 ns)
 {
-    const int clients = options.idleConnections > 0 ? options.idleConnections : options.clients;
-    m_clients.resize(size_t(clients));
-    m_roomSizes.assign(size_t(options.rooms), 0);
-    for (int i = 0; i < clients; ++i) {
-        m_clients[size_t(i)].room = i % options.rooms;
-        ++m_roomSizes[size_t(i % options.rooms)];
+    return double(ns) / 1e6;
+}
+
+}
+
+LoadGenerator::LoadGenerator(const BenchOptions &options, QObject *parent)
+    : QObject(parent), m_options(options),
+      m_placement(options.idleConnections > 0 ? options.idleConnections : options.clients, options.rooms,
+                  int(options.urls.size()), options.idleConnections > 0)
+{
+    m_clientCount = options.idleConnections > 0 ? options.idleConnections : options.clients;
+    m_clock.start();
+    // Client i on thread i % threads: the senders, the first clients, spread over the threads.
+    const int threads = std::clamp(options.threads, 1, m_clientCount);
+    std::vector<std::vector<int>> shares(static_cast<size_t>(threads));
+    for (int client = 0; client < m_clientCount; ++client)
+        shares[size_t(client % threads)].push_back(client);
+    for (int t = 0; t < threads; ++t) {
+        auto *group = new ClientGroup(options, m_placement, std::move(shares[size_t(t)]), m_clock,
+                                      std::max(1, ConcurrentHandshakes / threads));
+        auto thread = std::make_unique<QThread>();
+        thread->setObjectName(QStringLiteral("fanout-bench clients %1").arg(t));
+        group->moveToThread(thread.get());
+        connect(thread.get(), &QThread::finished, group, &QObject::deleteLater);
+        connect(group, &ClientGroup::connected, this, &LoadGenerator::onGroupConnected);
+        connect(group, &ClientGroup::windowEnded, this, &LoadGenerator::onWindowEnded);
+        connect(group, &ClientGroup::failed, this, &LoadGenerator::fail);
+        thread->start();
+        m_groups.push_back(group);
+        m_threads.push_back(std::move(thread));
     }
-    m_nextSequence.assign(size_t(clients), 0);
-    // {"s":S,"q":Q,"t":T,"p":"..."}: pad so the whole value has the requested size.
-    const int overhead = int(QByteArrayLiteral("{\"s\":100000,\"q\":1000000,\"t\":100000000000,\"p\":\"\"}").size());
-    m_padding = QString(std::max(0, options.payloadBytes - overhead), QLatin1Char('x'));
-    m_ticker.setTimerType(Qt::PreciseTimer);
-    m_ticker.setInterval(1);
-    connect(&m_ticker, &QTimer::timeout, this, &LoadGenerator::tick);
+    m_drainPoll.setInterval(DrainPollMs);
+    connect(&m_drainPoll, &QTimer::timeout, this, &LoadGenerator::pollDrain);
 }
 
 LoadGenerator::~LoadGenerator()
 {
-    for (Client &client : m_clients) {
-        if (client.socket)
-            client.socket->abort();
+    // Each group closes its sockets on its own thread, deleted as the thread finishes.
+    for (const std::unique_ptr<QThread> &thread : m_threads) {
+        thread->quit();
+        thread->wait();
     }
 }
 
 void LoadGenerator::start()
 {
-    m_clock.start();
     if (m_options.idleConnections > 0 && !m_options.pids.isEmpty())
         m_rssBefore = ProcessSampler::rssKiB(m_options.pids.first());
     QTimer::singleShot(ConnectTimeoutMs, this, [this] {
-        if (m_phase == Phase::Connecting)
-            emit failed(QStringLiteral("only %1 of %2 clients connected within %3 s")
-                            .arg(m_connected)
-                            .arg(m_clients.size())
-                            .arg(ConnectTimeoutMs / 1000));
+        if (m_phase != Phase::Connecting)
+            return;
+        int connected = 0;
+        for (const ClientGroup *group : m_groups)
+            connected += group->connectedSoFar();
+        fail(QStringLiteral("only %1 of %2 clients connected within %3 s")
+                 .arg(connected)
+                 .arg(m_clientCount)
+                 .arg(ConnectTimeoutMs / 1000));
     });
-    connectMore();
+    for (ClientGroup *group : m_groups)
+        QMetaObject::invokeMethod(group, &ClientGroup::open);
 }
 
-void LoadGenerator::connectMore()
+void LoadGenerator::onGroupConnected()
 {
-    while (m_opened < int(m_clients.size()) && m_opened - m_connected < ConcurrentHandshakes) {
-        const int index = m_opened++;
-        Client &client = m_clients[size_t(index)];
-        client.socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
-        QUrl url = m_options.urls.at(m_options.idleConnections > 0 ? 0 : index % m_options.urls.size());
-        url.setPath(QStringLiteral("/"));
-        url.setQuery(QStringLiteral("room=bench-%1").arg(client.room));
-        connect(client.socket, &QWebSocket::connected, this, &LoadGenerator::onConnected);
-        connect(client.socket, &QWebSocket::textMessageReceived, this,
-                [this, index](const QString &text) { onMessage(index, text); });
-        connect(client.socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this, index] {
-            if (m_phase == Phase::Connecting)
-                emit failed(
-                    QStringLiteral("client %1: %2").arg(index).arg(m_clients[size_t(index)].socket->errorString()));
-        });
-        client.socket->open(url);
-    }
-}
-
-void LoadGenerator::onConnected()
-{
-    ++m_connected;
-    if (m_connected < int(m_clients.size())) {
-        connectMore();
+    if (++m_groupsConnected < int(m_groups.size()) || m_phase != Phase::Connecting)
         return;
-    }
+    m_phase = Phase::Loading;
     // Let every node register its members and subscribe before traffic starts.
     QTimer::singleShot(m_options.idleConnections > 0 ? 2000 : 500, this, &LoadGenerator::beginLoad);
 }
@@ -84,101 +85,62 @@ void LoadGenerator::onConnected()
 void LoadGenerator::beginLoad()
 {
     if (m_options.idleConnections > 0) {
-        QTimer::singleShot(int(m_options.seconds * 1000), this, [this] { emit finished(idleResult()); });
+        QTimer::singleShot(int(m_options.seconds * 1000), this, [this] {
+            m_phase = Phase::Done;
+            emit finished(idleResult());
+        });
         return;
     }
-    m_phase = Phase::Warmup;
-    const qint64 now = m_clock.nsecsElapsed();
-    m_measureStartNs = now + qint64(m_options.warmupSeconds * 1e9);
-    m_measureEndNs = m_measureStartNs + qint64(m_options.seconds * 1e9);
-    m_sentTotal = 0;
-    if (m_options.rate > 0) {
-        m_ticker.start();
-    } else {
-        for (int sender = 0; sender < m_options.senders; ++sender)
-            send(sender);
-        QTimer::singleShot(int((m_options.warmupSeconds + m_options.seconds) * 1000), this, [this] {
-            m_phase = Phase::Draining;
-            QTimer::singleShot(DrainMs, this, &LoadGenerator::finish);
-        });
-    }
-    QTimer::singleShot(int(m_options.warmupSeconds * 1000), this, [this] {
-        m_phase = Phase::Measuring;
+    ClientGroup::Window window;
+    window.startNs = m_clock.nsecsElapsed();
+    window.measureStartNs = window.startNs + qint64(m_options.warmupSeconds * 1e9);
+    window.measureEndNs = window.measureStartNs + qint64(m_options.seconds * 1e9);
+    for (ClientGroup *group : m_groups)
+        QMetaObject::invokeMethod(group, [group, window] { group->beginLoad(window); });
+    QTimer::singleShot(int(m_options.warmupSeconds * 1000), Qt::PreciseTimer, this, [this] {
         m_serverCpuStart = ProcessSampler::cpuSeconds(m_options.pids);
         m_ownCpuStart = ProcessSampler::ownCpuSeconds();
     });
 }
 
-void LoadGenerator::tick()
+/// Draining starts once every group's ticker saw the window end (a timer here could fire before
+/// a busy group sent its last measured publish).
+void LoadGenerator::onWindowEnded()
 {
-    const qint64 now = m_clock.nsecsElapsed();
-    if (now >= m_measureEndNs) {
-        m_ticker.stop();
-        m_phase = Phase::Draining;
-        QTimer::singleShot(DrainMs, this, &LoadGenerator::finish);
+    if (++m_groupsEnded < int(m_groups.size()) || m_phase != Phase::Loading)
         return;
-    }
-    const double elapsed = double(now - (m_measureStartNs - qint64(m_options.warmupSeconds * 1e9))) / 1e9;
-    const auto due = quint64(std::floor(m_options.rate * elapsed));
-    while (m_sentTotal < due && m_options.senders > 0) {
-        send(m_nextSender);
-        m_nextSender = (m_nextSender + 1) % m_options.senders;
-    }
+    m_phase = Phase::Draining;
+    m_drainStartNs = m_lastProgressNs = m_clock.nsecsElapsed();
+    m_drainPoll.start();
 }
 
-void LoadGenerator::send(int sender)
+void LoadGenerator::pollDrain()
 {
-    const qint64 now = m_clock.nsecsElapsed();
-    const quint32 sequence = m_nextSequence[size_t(sender)]++;
-    const QString payload
-        = QStringLiteral("{\"s\":%1,\"q\":%2,\"t\":%3,\"p\":\"%4\"}").arg(sender).arg(sequence).arg(now).arg(m_padding);
-    m_clients[size_t(sender)].socket->sendTextMessage(payload);
-    ++m_sentTotal;
-    if (now >= m_measureStartNs && now < m_measureEndNs) {
-        ++m_sent;
-        m_expected += quint64(m_roomSizes[size_t(m_clients[size_t(sender)].room)]);
-    }
-}
-
-namespace {
-
-qint64 field(QStringView text, QStringView key)
-{
-    const qsizetype at = text.indexOf(key);
-    if (at < 0)
-        return -1;
-    qint64 value = 0;
-    qsizetype i = at + key.size();
-    const qsizetype start = i;
-    while (i < text.size() && text[i].isDigit())
-        value = value * 10 + (text[i++].unicode() - '0');
-    return i == start ? -1 : value;
-}
-
-}
-
-void LoadGenerator::onMessage(int receiver, const QString &text)
-{
-    const qint64 sender = field(text, u"\"s\":");
-    const qint64 sequence = field(text, u"\"q\":");
-    const qint64 sentAt = field(text, u"\"t\":");
-    if (sender < 0 || sequence < 0 || sentAt < 0) {
-        ++m_malformed;
-        return;
+    quint64 delivered = 0;
+    quint64 expected = 0;
+    for (const ClientGroup *group : m_groups) {
+        delivered += group->deliveredSoFar();
+        expected += group->expectedSoFar();
     }
     const qint64 now = m_clock.nsecsElapsed();
-    if (m_options.rate == 0 && sender == receiver && m_phase != Phase::Draining && m_phase != Phase::Done)
-        send(receiver);
-    if (sentAt < m_measureStartNs || sentAt >= m_measureEndNs)
-        return;
-    const quint64 key = (quint64(sender) << 32) | quint64(sequence);
-    if (m_clients[size_t(receiver)].seen.contains(key)) {
-        ++m_duplicates;
-        return;
+    if (delivered != m_lastDelivered) {
+        m_lastDelivered = delivered;
+        m_lastProgressNs = now;
     }
-    m_clients[size_t(receiver)].seen.insert(key);
-    ++m_delivered;
-    m_latency.record(now - sentAt);
+    if (delivered >= expected || ms(now - m_lastProgressNs) >= DrainQuietMs || ms(now - m_drainStartNs) >= MaxDrainMs)
+        finish();
+}
+
+ClientGroup::Result LoadGenerator::collect() const
+{
+    ClientGroup::Result total;
+    for (ClientGroup *group : m_groups) {
+        ClientGroup::Result part;
+        QMetaObject::invokeMethod(
+            group, [group] { return group->result(); }, Qt::BlockingQueuedConnection, &part);
+        total.merge(part);
+    }
+    return total;
 }
 
 void LoadGenerator::finish()
@@ -186,10 +148,25 @@ void LoadGenerator::finish()
     if (m_phase == Phase::Done)
         return;
     m_phase = Phase::Done;
+    m_drainPoll.stop();
     const double serverCpu
         = m_options.pids.isEmpty() ? -1 : ProcessSampler::cpuSeconds(m_options.pids) - m_serverCpuStart;
     const double ownCpu = ProcessSampler::ownCpuSeconds() - m_ownCpuStart;
+    emit finished(loadResult(collect(), serverCpu, ownCpu));
+}
+
+void LoadGenerator::fail(const QString &message)
+{
+    if (m_phase == Phase::Done)
+        return;
+    m_phase = Phase::Done;
+    emit failed(message);
+}
+
+QJsonObject LoadGenerator::loadResult(const ClientGroup::Result &total, double serverCpu, double ownCpu) const
+{
     const double window = m_options.seconds;
+    const QString limit = benchLimit(total);
     QJsonObject result {
         {"label", m_options.label},
         {"nodes", int(m_options.urls.size())},
@@ -199,34 +176,57 @@ void LoadGenerator::finish()
         {"rate", m_options.rate},
         {"payload_bytes", m_options.payloadBytes},
         {"seconds", window},
-        {"sent", double(m_sent)},
-        {"sent_per_second", double(m_sent) / window},
-        {"expected", double(m_expected)},
-        {"delivered", double(m_delivered)},
-        {"lost", double(m_expected > m_delivered ? m_expected - m_delivered : 0)},
-        {"duplicates", double(m_duplicates)},
-        {"malformed", double(m_malformed)},
-        {"deliveries_per_second", double(m_delivered) / window},
+        {"threads", int(m_groups.size())},
+        {"sent", double(total.sent)},
+        {"sent_per_second", double(total.sent) / window},
+        {"nodes_per_publish", total.sent ? double(total.nodesReached) / double(total.sent) : 0.0},
+        {"expected", double(total.expected)},
+        {"delivered", double(total.delivered)},
+        {"lost", double(total.expected > total.delivered ? total.expected - total.delivered : 0)},
+        {"duplicates", double(total.duplicates)},
+        {"malformed", double(total.malformed)},
+        {"disconnected", total.disconnected},
+        {"deliveries_per_second", double(total.delivered) / window},
         {"latency_ms",
-         QJsonObject {{"p50", m_latency.quantileNs(0.50) / 1e6},
-                      {"p99", m_latency.quantileNs(0.99) / 1e6},
-                      {"max", m_latency.maxNs() / 1e6}}},
+         QJsonObject {{"p50", ms(total.latency.quantileNs(0.50))},
+                      {"p99", ms(total.latency.quantileNs(0.99))},
+                      {"max", ms(total.latency.maxNs())}}},
+        {"drain_ms", m_drainStartNs ? ms(m_clock.nsecsElapsed() - m_drainStartNs) : 0.0},
         {"bench_cpu_seconds", ownCpu},
+        {"bench_thread_busy_max", total.busy},
+        {"bench_loop_lag_ms",
+         QJsonObject {{"p99", ms(total.loopLag.quantileNs(0.99))}, {"max", ms(total.loopLag.maxNs())}}},
+        {"bench_limited", !limit.isEmpty()},
+        {"bench_limit", limit},
     };
     if (serverCpu >= 0) {
         result.insert(QStringLiteral("server_cpu_seconds"), serverCpu);
         result.insert(QStringLiteral("server_cpu_us_per_delivery"),
-                      m_delivered ? serverCpu * 1e6 / double(m_delivered) : 0.0);
+                      total.delivered ? serverCpu * 1e6 / double(total.delivered) : 0.0);
     }
-    emit finished(result);
+    return result;
+}
+
+/// Why the bench, not the fleet, may have set this run's figures; empty when it kept up.
+QString LoadGenerator::benchLimit(const ClientGroup::Result &total) const
+{
+    QStringList reasons;
+    const double asked = m_options.rate * m_options.seconds;
+    if (m_options.rate > 0 && double(total.sent) < MinSentShare * asked)
+        reasons << QStringLiteral("sent %1 of the %2 publishes asked").arg(total.sent).arg(asked, 0, 'f', 0);
+    if (total.busy > MaxThreadBusy)
+        reasons << QStringLiteral("a client thread was busy %1 % of the time (more --threads spread the clients)")
+                       .arg(total.busy * 100, 0, 'f', 0);
+    const double lagP99 = ms(total.loopLag.quantileNs(0.99));
+    if (lagP99 > MaxLoopLagP99Ms)
+        reasons << QStringLiteral("the client threads' event loops ran %1 ms late at p99").arg(lagP99, 0, 'f', 1);
+    return reasons.join(QStringLiteral("; "));
 }
 
 QJsonObject LoadGenerator::idleResult()
 {
     const qint64 after = m_options.pids.isEmpty() ? -1 : ProcessSampler::rssKiB(m_options.pids.first());
-    int open = 0;
-    for (const Client &client : m_clients)
-        open += client.socket && client.socket->state() == QAbstractSocket::ConnectedState;
+    const int open = collect().open;
     QJsonObject result {{"label", m_options.label}, {"idle_connections", open}};
     if (after >= 0 && m_rssBefore >= 0) {
         result.insert(QStringLiteral("server_rss_before_kib"), double(m_rssBefore));

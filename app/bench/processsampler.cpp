@@ -2,6 +2,8 @@
 
 #include <QFile>
 
+#include <ctime>
+
 #include <unistd.h>
 
 namespace {
@@ -37,6 +39,14 @@ double ProcessSampler::cpuSeconds(const QList<qint64> &pids)
 double ProcessSampler::ownCpuSeconds()
 {
     return cpuOf(QStringLiteral("/proc/self/stat"));
+}
+
+double ProcessSampler::threadCpuSeconds()
+{
+    timespec now {};
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) != 0)
+        return -1;
+    return double(now.tv_sec) + double(now.tv_nsec) / 1e9;
 }
 
 qint64 ProcessSampler::rssKiB(qint64 pid)

@@ -10,6 +10,8 @@ public:
     static double cpuSeconds(const QList<qint64> &pids);
     /// This process's own CPU seconds.
     static double ownCpuSeconds();
+    /// The calling thread's CPU seconds.
+    static double threadCpuSeconds();
     /// Resident set size in KiB, -1 if unreadable.
     static qint64 rssKiB(qint64 pid);
 };

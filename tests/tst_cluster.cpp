@@ -1,16 +1,22 @@
 #include "broker/hashslot.h"
+#include "node/noderecord.h"
 #include "nodeprocess.h"
 #include "quiet.h"
+#include "redis/readonlycommands.h"
 #include "redis/redisreply.h"
 #include "redis/redisurl.h"
 #include "redisclient.h"
 #include "rediscluster.h"
 #include "sim/scenario.h"
 #include "sim/simulation.h"
+#include "simrun.h"
 #include "testclient.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
@@ -24,13 +30,13 @@ using fanout::Scenario;
 using fanout::SimSnapshot;
 using fanout::Simulation;
 
-Q_DECLARE_METATYPE(fanout::SimSnapshot)
 using fanout::RedisReply;
 using fanout::RedisUrl;
 
 /// redis+cluster:// on a real Redis Cluster of three masters started by the test on loopback:
 /// the URL forms, hash slots as the cluster computes them, fanout-node processes delivering
-/// across masters by sharded pub/sub only, and a slot migrated under steady traffic.
+/// across masters by sharded pub/sub only, the inspector showing the shards, and a slot migrated
+/// under steady traffic.
 class tst_Cluster : public QObject
 {
     Q_OBJECT
@@ -41,6 +47,9 @@ private slots:
     void hashSlotsAsTheClusterComputesThem_data();
     void hashSlotsAsTheClusterComputesThem();
     void deliveryAcrossMastersBySharding();
+    void clusterReadsAreReadOnly_data();
+    void clusterReadsAreReadOnly();
+    void inspectorShowsTheShards();
     void slotMigrationUnderSteadyTraffic();
     void durableRoomsAndPresence();
     void simulationOnTheCluster_data();
@@ -84,27 +93,50 @@ QUrl inRoom(QUrl url, const QString &room)
     return url;
 }
 
+/// One `fanout-studio --inspect url --json`; empty when it fails.
+QJsonObject inspectJson(const QString &url)
+{
+    QProcess process;
+    process.start(QStringLiteral(FANOUT_STUDIO_PATH), {QStringLiteral("--inspect"), url, QStringLiteral("--json")});
+    if (!process.waitForFinished(15000) || process.exitCode() != 0) {
+        qWarning("%s", process.readAllStandardError().constData());
+        return {};
+    }
+    return QJsonDocument::fromJson(process.readAllStandardOutput()).object();
+}
+
+/// Each master's slot ranges ("0-5460", or "7000" for one slot) by its port, ascending, as
+/// CLUSTER SLOTS tells them: independent of the slot map parser the inspector uses.
+QHash<quint16, QStringList> slotRangesByPort(RedisClient &client)
+{
+    QMap<qint64, std::pair<quint16, QString>> byFirstSlot;
+    for (const RedisReply &range : client.command({"CLUSTER", "SLOTS"}).elements) {
+        const qint64 first = range.elements.value(0).integer;
+        const qint64 last = range.elements.value(1).integer;
+        const quint16 port = quint16(range.elements.value(2).elements.value(1).integer);
+        byFirstSlot.insert(
+            first, {port, first == last ? QString::number(first) : QStringLiteral("%1-%2").arg(first).arg(last)});
+    }
+    QHash<quint16, QStringList> ranges;
+    for (const auto &[port, text] : std::as_const(byFirstSlot))
+        ranges[port].append(text);
+    return ranges;
+}
+
+/// The element of an array of objects whose `key` is `value`; empty when none is.
+QJsonObject findIn(const QJsonArray &array, const QString &key, const QString &value)
+{
+    for (const QJsonValue &element : array) {
+        if (element.toObject().value(key).toString() == value)
+            return element.toObject();
+    }
+    return {};
+}
+
 QUrl typed(QUrl url)
 {
     url.setPath(QStringLiteral("/rooms"));
     return url;
-}
-
-/// Runs a simulation to its end at speed (0: ticks back to back); nothing when it does not set up or finish.
-std::optional<SimSnapshot> runToEnd(Simulation &simulation, const QString &redisUrl, double speed)
-{
-    QString error;
-    if (!simulation.setUp(redisUrl, &error)) {
-        qWarning("%s", qPrintable(error));
-        return std::nullopt;
-    }
-    QSignalSpy finished(&simulation, &Simulation::finished);
-    simulation.setSpeed(speed);
-    simulation.run();
-    const int budgetMs = int((simulation.scenario().seconds * 1000 + simulation.scenario().settleMs) * 3) + 10000;
-    if (!finished.wait(budgetMs))
-        return std::nullopt;
-    return finished.first().first().value<SimSnapshot>();
 }
 
 }
@@ -269,6 +301,154 @@ void tst_Cluster::deliveryAcrossMastersBySharding()
         QVERIFY2(stats.contains("cmdstat_spublish:calls="), stats.constData());
         QVERIFY2(!stats.contains("cmdstat_publish:"), stats.constData());
     }
+}
+
+void tst_Cluster::clusterReadsAreReadOnly_data()
+{
+    QTest::addColumn<QByteArrayList>("args");
+    QTest::addColumn<bool>("allowed");
+    for (const char *read : {"SHARDS", "SLOTS", "INFO", "MYID", "NODES"})
+        QTest::newRow(read) << QByteArrayList {"CLUSTER", read} << true;
+    QTest::newRow("KEYSLOT") << QByteArrayList {"cluster", "keyslot", "ws:room:lobby"} << true;
+    for (const char *write : {"SETSLOT", "FAILOVER", "RESET", "ADDSLOTS", "MEET", "FORGET", "REPLICATE"})
+        QTest::newRow(write) << QByteArrayList {"CLUSTER", write} << false;
+}
+
+void tst_Cluster::clusterReadsAreReadOnly()
+{
+    QFETCH(QByteArrayList, args);
+    QFETCH(bool, allowed);
+    QCOMPARE(fanout::ReadOnlyCommands::isAllowed(args), allowed);
+    if (!allowed)
+        return;
+    // What the inspector may send, a master answers.
+    RedisClient master(m_cluster.master(0).url());
+    QVERIFY(master.open());
+    const RedisReply reply = master.command(args);
+    QVERIFY2(!reply.isError(), reply.string.constData());
+}
+
+void tst_Cluster::inspectorShowsTheShards()
+{
+    // Two rooms on each master; a member of every room on both nodes.
+    const QStringList rooms = m_cluster.namesOnEachMaster(QStringLiteral("ws:room:"), QStringLiteral("shown-"), 2);
+    QCOMPARE(rooms.size(), 6);
+    const auto ownerOfKey = [this](const QByteArray &key) {
+        return std::make_unique<RedisClient>(m_cluster.master(m_cluster.ownerOf(RedisCluster::slotOf(key))).url());
+    };
+    {
+        // The nodes of the tests before were killed: their registry entries would show as vanished.
+        const std::unique_ptr<RedisClient> index = ownerOfKey(fanout::NodeRecord::indexKey());
+        QVERIFY(index->open());
+        index->command({"DEL", fanout::NodeRecord::indexKey()});
+    }
+    const QStringList ids {QStringLiteral("shown-a"), QStringLiteral("shown-b")};
+    NodeProcess nodes[2];
+    std::vector<std::unique_ptr<TestClient>> members;
+    for (int n = 0; n < 2; ++n) {
+        QVERIFY2(
+            nodes[n].start({"--host", "127.0.0.1", "--port", "0", "--node-id", ids.at(n), "--redis", m_cluster.url()}),
+            qPrintable(nodes[n].errorString()));
+        for (const QString &room : rooms) {
+            members.push_back(std::make_unique<TestClient>());
+            QVERIFY(members.back()->open(inRoom(nodes[n].url(), room)));
+        }
+    }
+    QHash<QString, int> ownerOfRoom;
+    for (const QString &room : rooms) {
+        const QByteArray channel = "ws:room:" + room.toUtf8();
+        ownerOfRoom.insert(room, m_cluster.ownerOf(RedisCluster::slotOf(channel)));
+        RedisClient owner(m_cluster.master(ownerOfRoom.value(room)).url());
+        QVERIFY(owner.open());
+        QTRY_COMPARE(owner.command({"PUBSUB", "SHARDNUMSUB", channel}).elements.value(1).integer, qint64(2));
+    }
+    for (const QString &id : ids) {
+        const QByteArray key = fanout::NodeRecord::key(id);
+        const std::unique_ptr<RedisClient> record = ownerOfKey(key);
+        QVERIFY(record->open());
+        QTRY_COMPARE(record->command({"HGET", key, "room_count"}).string, QByteArray("6"));
+    }
+    // A node's seed connection (named as its publish connection) closes once its masters answer.
+    for (int i = 0; i < m_cluster.size(); ++i) {
+        RedisClient master(m_cluster.master(i).url());
+        QVERIFY(master.open());
+        for (const QString &id : ids)
+            QTRY_COMPARE(master.clientNames().count(QStringLiteral("fanout:%1:pub").arg(id)), 1);
+    }
+
+    const QJsonObject json = inspectJson(m_cluster.url());
+    QVERIFY(!json.isEmpty());
+    QCOMPARE(json.value("read_only").toBool(), true);
+    QVERIFY2(json.value("errors").toArray().isEmpty(), QJsonDocument(json.value("errors").toArray()).toJson());
+    QVERIFY2(json.value("findings").toArray().isEmpty(), QJsonDocument(json.value("findings").toArray()).toJson());
+    const QJsonObject cluster = json.value("cluster").toObject();
+    QCOMPARE(cluster.value("slots_covered").toInt(), RedisCluster::SlotCount);
+    QStringList seeds;
+    for (int i = 0; i < m_cluster.size(); ++i)
+        seeds.append(QStringLiteral("127.0.0.1:%1").arg(m_cluster.master(i).port()));
+    QCOMPARE(cluster.value("seeds").toVariant().toStringList(), seeds);
+    QVERIFY(seeds.contains(cluster.value("slot_map_from").toString()));
+
+    // Every master with its slot ranges, the shard channels of the rooms whose slots it owns (two
+    // subscribers each: both nodes) and each node's pair of connections.
+    RedisClient admin(m_cluster.master(0).url());
+    QVERIFY(admin.open());
+    const QHash<quint16, QStringList> ranges = slotRangesByPort(admin);
+    const QJsonArray masters = cluster.value("masters").toArray();
+    QCOMPARE(masters.size(), m_cluster.size());
+    for (int i = 0; i < m_cluster.size(); ++i) {
+        const QString address = seeds.at(i);
+        const QJsonObject master = findIn(masters, QStringLiteral("address"), address);
+        QVERIFY2(!master.isEmpty(), qPrintable(address));
+        QCOMPARE(master.value("slots").toVariant().toStringList(), ranges.value(m_cluster.master(i).port()));
+        QVERIFY(!master.contains(QStringLiteral("error")));
+        QStringList expected;
+        for (const QString &room : rooms) {
+            if (ownerOfRoom.value(room) == i)
+                expected.append(QStringLiteral("ws:room:") + room);
+        }
+        expected.sort();
+        QStringList listed;
+        for (const QJsonValue &value : master.value("shard_channels").toArray()) {
+            const QJsonObject channel = value.toObject();
+            listed.append(channel.value("channel").toString());
+            QCOMPARE(channel.value("numsub").toInt(), 2);
+            QCOMPARE(channel.value("owner").toString(), address);
+        }
+        QCOMPARE(listed, expected);
+        for (const QString &id : ids) {
+            const QJsonObject connections
+                = findIn(master.value("node_connections").toArray(), QStringLiteral("node"), id);
+            QCOMPARE(connections.value("publish_connections").toInt(), 1);
+            QCOMPARE(connections.value("subscribe_connections").toInt(), 1);
+            QCOMPARE(connections.value("shard_subscriptions").toInt(), 2);
+        }
+    }
+    // The snapshot's own list of shard channels names the owner of each one's slot too.
+    const QJsonArray shardChannels = json.value("shard_channels").toArray();
+    QCOMPARE(shardChannels.size(), rooms.size());
+    for (const QString &room : rooms) {
+        const QJsonObject channel = findIn(shardChannels, QStringLiteral("room"), room);
+        QCOMPARE(channel.value("owner").toString(), seeds.at(ownerOfRoom.value(room)));
+    }
+
+    // Both nodes alive with their rooms, read from the masters that own their records' slots.
+    const QJsonArray fleet = json.value("nodes").toArray();
+    QCOMPARE(fleet.size(), 2);
+    QStringList sortedRooms = rooms;
+    sortedRooms.sort();
+    for (const QString &id : ids) {
+        const QJsonObject node = findIn(fleet, QStringLiteral("id"), id);
+        QCOMPARE(node.value("vanished").toBool(), false);
+        QCOMPARE(node.value("rooms").toVariant().toStringList(), sortedRooms);
+        QCOMPARE(node.value("subscribe_connection").toObject().value("name").toString(),
+                 QStringLiteral("fanout:%1:sub").arg(id));
+    }
+
+    // A plain URL of one of its masters has no cluster object.
+    const QJsonObject plain = inspectJson(m_cluster.master(0).urlString());
+    QVERIFY(!plain.isEmpty());
+    QVERIFY(!plain.contains(QStringLiteral("cluster")));
 }
 
 void tst_Cluster::slotMigrationUnderSteadyTraffic()

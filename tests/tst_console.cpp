@@ -265,6 +265,10 @@ void tst_Console::serverConsoleRefusesWritesByDefault_data()
     QTest::newRow("set") << QStringLiteral("SET kept overwritten");
     QTest::newRow("del") << QStringLiteral("DEL kept");
     QTest::newRow("publish") << QStringLiteral("PUBLISH ws:room:a x");
+    // CLUSTER is allowed for its reads only (SHARDS, SLOTS, INFO, MYID, NODES, KEYSLOT).
+    QTest::newRow("cluster setslot") << QStringLiteral("CLUSTER SETSLOT 1 STABLE");
+    QTest::newRow("cluster failover") << QStringLiteral("CLUSTER FAILOVER");
+    QTest::newRow("cluster forget") << QStringLiteral("CLUSTER FORGET 0123");
 }
 
 void tst_Console::serverConsoleRefusesWritesByDefault()

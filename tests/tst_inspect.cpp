@@ -178,7 +178,7 @@ void tst_Inspect::driftRules_data()
     InspectionSnapshot healthy;
     healthy.prefix = QStringLiteral("ws:room:");
     healthy.takenMs = 100000;
-    healthy.channels = {{"ws:room:r", "r", 1, -1}};
+    healthy.channels = {{"ws:room:r", "r", 1, -1, {}}};
     fanout::ClientInfo sub;
     sub.name = QStringLiteral("fanout:n1:sub");
     sub.subscriptions = 1;
@@ -205,7 +205,7 @@ void tst_Inspect::driftRules_data()
         << noConnection << QStringList {"missing_subscription", "no_subscribe_connection"};
 
     InspectionSnapshot leak = healthy;
-    leak.channels.push_back({"ws:room:old", "old", 1, -1});
+    leak.channels.push_back({"ws:room:old", "old", 1, -1, {}});
     leak.clients[0].subscriptions = 2;
     QTest::addRow("leak") << leak << QStringList {"extra_subscriptions", "subscription_without_members"};
 
@@ -213,7 +213,7 @@ void tst_Inspect::driftRules_data()
     fanout::ClientInfo anonymous;
     anonymous.subscriptions = 1;
     seedNode.clients.push_back(anonymous);
-    seedNode.channels.push_back({"ws:room:theirs", "theirs", 1, -1});
+    seedNode.channels.push_back({"ws:room:theirs", "theirs", 1, -1, {}});
     QTest::addRow("unregistered seed node") << seedNode << QStringList {"unattributed_subscription"};
 
     InspectionSnapshot vanished = healthy;
@@ -231,6 +231,39 @@ void tst_Inspect::driftRules_data()
     otherPrefix.nodes[0].record.prefix = QStringLiteral("app:");
     otherPrefix.channels.clear();
     QTest::addRow("node of another prefix") << otherPrefix << QStringList();
+
+    // On a Cluster nodes hold shard channels, on a subscribe connection per master.
+    InspectionSnapshot cluster = healthy;
+    cluster.cluster = fanout::ClusterInfo();
+    cluster.channels.clear();
+    cluster.shardChannels = {{"ws:room:r", "r", 1, -1, "10.0.0.1:7000"}, {"ws:room:s", "s", 1, -1, "10.0.0.2:7000"}};
+    cluster.clients[0].subscriptions = 0;
+    cluster.clients[0].shardSubscriptions = 1;
+    cluster.clients.push_back(cluster.clients[0]);
+    cluster.nodes[0].record.rooms = {"r", "s"};
+    cluster.nodes[0].record.roomCount = 2;
+    QTest::addRow("cluster") << cluster << QStringList();
+
+    InspectionSnapshot lostShard = cluster;
+    lostShard.shardChannels.pop_back();
+    lostShard.clients[1].shardSubscriptions = 0;
+    QTest::addRow("cluster, lost shard subscription")
+        << lostShard << QStringList {"missing_subscription", "missing_subscriptions"};
+
+    InspectionSnapshot leakedShard = cluster;
+    leakedShard.shardChannels.push_back({"ws:room:old", "old", 1, -1, "10.0.0.1:7000"});
+    leakedShard.clients[0].shardSubscriptions = 2;
+    QTest::addRow("cluster, leaked shard subscription")
+        << leakedShard << QStringList {"extra_subscriptions", "subscription_without_members"};
+
+    // A classic subscription is not what a node needs there.
+    InspectionSnapshot classic = cluster;
+    classic.channels = classic.shardChannels;
+    classic.shardChannels.clear();
+    for (fanout::ClientInfo &client : classic.clients)
+        std::swap(client.subscriptions, client.shardSubscriptions);
+    QTest::addRow("cluster, classic subscriptions")
+        << classic << QStringList {"missing_subscription", "missing_subscription", "missing_subscriptions"};
 }
 
 void tst_Inspect::driftRules()

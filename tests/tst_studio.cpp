@@ -1,6 +1,8 @@
+#include "broker/hashslot.h"
 #include "inspect/redisinspector.h"
 #include "inspector/channeltablemodel.h"
 #include "inspector/clienttablemodel.h"
+#include "inspector/clustermastermodel.h"
 #include "inspector/findinglistmodel.h"
 #include "inspector/fleetnodetablemodel.h"
 #include "inspectorwindow.h"
@@ -127,6 +129,7 @@ private slots:
     void screenshotCommand();
     void inspectorWindowIsReadOnlyAndLive();
     void inspectorWritesNeedOneConfirmation();
+    void clusterMastersModel();
 };
 
 void tst_Studio::initTestCase()
@@ -559,6 +562,48 @@ void tst_Studio::inspectorWritesNeedOneConfirmation()
     QVERIFY(!window.inspector()->writesAllowed());
     QVERIFY(!allowBox->isChecked());
     QCOMPARE(labelText(window, QStringLiteral("consoleMode")), QStringLiteral("READ-ONLY"));
+}
+
+void tst_Studio::clusterMastersModel()
+{
+    ClusterMasterModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    fanout::ClusterInfo cluster;
+    fanout::ClusterMaster first;
+    first.address = QStringLiteral("10.0.0.1:7000");
+    first.slotRanges = fanout::ClusterMaster::rangesOf({0, 1, 2, 7});
+    first.shardChannels = {{"ws:room:a", "a", 2, -1, first.address}, {"ws:room:b", "b", 1, -1, first.address}};
+    first.nodes = {{QStringLiteral("n1"), 1, 1, 2}};
+    fanout::ClusterMaster second;
+    second.address = QStringLiteral("10.0.0.2:7000");
+    second.slotRanges = {{8, 16383}};
+    second.error = QStringLiteral("not connected");
+    cluster.masters = {first, second};
+    model.setCluster(cluster);
+    QCOMPARE(model.rowCount(), 2);
+    const QModelIndex master = model.index(0, ClusterMasterModel::Name);
+    QCOMPARE(master.data().toString(), QStringLiteral("10.0.0.1:7000"));
+    QCOMPARE(model.index(0, ClusterMasterModel::Slots).data().toString(), QStringLiteral("0-2, 7 (4 slots)"));
+    QCOMPARE(model.index(0, ClusterMasterModel::Subscribers).data().toLongLong(), 3);
+    QCOMPARE(model.rowCount(master), 2);
+    QCOMPARE(model.index(1, ClusterMasterModel::Name, master).data().toString(), QStringLiteral("ws:room:b"));
+    QCOMPARE(model.index(1, ClusterMasterModel::Slots, master).data().toInt(), int(fanout::HashSlot::of("ws:room:b")));
+    QCOMPARE(model.rowCount(model.index(1, 0)), 0);
+    QVERIFY(model.index(1, 0).data(Qt::BackgroundRole).isValid()); // not connected
+
+    // New counts change cells, so that a view keeps what it expanded; new channels reset.
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    cluster.masters[0].shardChannels[0].subscribers = 5;
+    model.setCluster(cluster);
+    QCOMPARE(resets.size(), 0);
+    QCOMPARE(model.index(0, ClusterMasterModel::Name, master).siblingAtColumn(ClusterMasterModel::Subscribers).data(),
+             QVariant(qlonglong(5)));
+    cluster.masters[1].shardChannels = {{"ws:room:c", "c", 1, -1, second.address}};
+    model.setCluster(cluster);
+    QCOMPARE(resets.size(), 1);
+    QCOMPARE(model.rowCount(model.index(1, 0)), 1);
+    model.setCluster(std::nullopt);
+    QCOMPARE(model.rowCount(), 0);
 }
 
 QTEST_MAIN(tst_Studio)

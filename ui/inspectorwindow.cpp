@@ -1,9 +1,11 @@
 #include "inspectorwindow.h"
 
+#include "broker/hashslot.h"
 #include "console/redisconsole.h"
 #include "inspect/redisinspector.h"
 #include "inspector/channeltablemodel.h"
 #include "inspector/clienttablemodel.h"
+#include "inspector/clustermastermodel.h"
 #include "inspector/findinglistmodel.h"
 #include "inspector/fleetnodetablemodel.h"
 #include "widgets/consolepanel.h"
@@ -19,6 +21,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 namespace {
@@ -38,10 +41,11 @@ QTableView *tableFor(QAbstractItemModel *model, bool sortable)
 
 InspectorWindow::InspectorWindow(const fanout::RedisUrl &url, const QString &prefix, QWidget *parent)
     : QMainWindow(parent), m_inspector(new fanout::RedisInspector(url, this)), m_channels(new ChannelTableModel(this)),
-      m_shardChannels(new ChannelTableModel(this)), m_channelFilter(new QSortFilterProxyModel(this)),
+      m_otherChannels(new ChannelTableModel(this)), m_channelFilter(new QSortFilterProxyModel(this)),
       m_nodes(new FleetNodeTableModel(this)), m_clients(new ClientTableModel(this)),
-      m_findings(new FindingListModel(this)), m_console(new ConsolePanel), m_mode(new QLabel), m_summary(new QLabel),
-      m_prefix(new QLineEdit(prefix)), m_urlText(url.toDisplayString())
+      m_masters(new ClusterMasterModel(this)), m_findings(new FindingListModel(this)), m_console(new ConsolePanel),
+      m_cluster(url.isCluster()), m_mode(new QLabel), m_summary(new QLabel), m_prefix(new QLineEdit(prefix)),
+      m_urlText(url.toDisplayString())
 {
     setObjectName(QStringLiteral("inspectorWindow"));
     resize(1200, 800);
@@ -86,6 +90,7 @@ void InspectorWindow::createToolBar()
     bar->addSeparator();
     m_sniff = bar->addAction(tr("Sniff message rates"));
     m_sniff->setCheckable(true);
+    m_sniff->setEnabled(!m_cluster);
     connect(m_sniff, &QAction::toggled, this, &InspectorWindow::toggleSniffing);
     m_writes = bar->addAction(tr("Allow writes"));
     m_writes->setObjectName(QStringLiteral("actionAllowWrites"));
@@ -96,7 +101,7 @@ void InspectorWindow::createToolBar()
 
 void InspectorWindow::createTabs()
 {
-    auto *tabs = new QTabWidget;
+    m_tabs = new QTabWidget;
     auto *channelPage = new QWidget;
     auto *channelLayout = new QVBoxLayout(channelPage);
     auto *filter = new QLineEdit;
@@ -108,17 +113,36 @@ void InspectorWindow::createTabs()
     connect(filter, &QLineEdit::textChanged, m_channelFilter,
             [this](const QString &text) { m_channelFilter->setFilterWildcard(text); });
     channelLayout->addWidget(filter);
-    channelLayout->addWidget(tableFor(m_channelFilter, true));
-    tabs->addTab(channelPage, tr("Channels"));
-    tabs->addTab(tableFor(m_shardChannels, false), tr("Sharded channels"));
-    tabs->addTab(tableFor(m_nodes, false), tr("Nodes"));
-    tabs->addTab(tableFor(m_clients, false), tr("Clients"));
+    m_channelView = tableFor(m_channelFilter, true);
+    m_otherChannelView = tableFor(m_otherChannels, false);
+    m_clientView = tableFor(m_clients, false);
+    // The owner of a channel's slot, and a client's master, mean something on a Cluster only.
+    m_channelView->setColumnHidden(ChannelTableModel::Owner, !m_cluster);
+    m_otherChannelView->setColumnHidden(ChannelTableModel::Owner, !m_cluster);
+    m_clientView->setColumnHidden(ClientTableModel::Master, !m_cluster);
+    const int addressWidth = fontMetrics().horizontalAdvance(QStringLiteral("255.255.255.255:65535  "));
+    m_channelView->setColumnWidth(ChannelTableModel::Owner, addressWidth);
+    m_otherChannelView->setColumnWidth(ChannelTableModel::Owner, addressWidth);
+    m_clientView->setColumnWidth(ClientTableModel::Master, addressWidth);
+    channelLayout->addWidget(m_channelView);
+    // On a Cluster the first tab keeps what nodes subscribe to there: the shard channels.
+    m_tabs->addTab(channelPage, m_cluster ? tr("Shard channels") : tr("Channels"));
+    m_tabs->addTab(m_otherChannelView, m_cluster ? tr("Classic channels") : tr("Sharded channels"));
+    if (m_cluster) {
+        auto *masters = new QTreeView;
+        masters->setObjectName(QStringLiteral("inspectorMasters"));
+        masters->setModel(m_masters);
+        masters->setUniformRowHeights(true);
+        m_tabs->addTab(masters, tr("Masters"));
+    }
+    m_tabs->addTab(tableFor(m_nodes, false), tr("Nodes"));
+    m_tabs->addTab(m_clientView, tr("Clients"));
     auto *findings = new QListView;
     findings->setModel(m_findings);
     findings->setWordWrap(true);
-    tabs->addTab(findings, tr("Drift"));
-    tabs->addTab(m_console, tr("Console"));
-    setCentralWidget(tabs);
+    m_tabs->addTab(findings, tr("Drift"));
+    m_tabs->addTab(m_console, tr("Console"));
+    setCentralWidget(m_tabs);
 }
 
 void InspectorWindow::connectInspector()
@@ -140,6 +164,11 @@ void InspectorWindow::applyPrefix(const QString &prefix)
 {
     m_inspector->setPrefix(prefix);
     m_console->setPrefix(prefix);
+    if (m_cluster) {
+        m_sniff->setToolTip(tr("Not on a Redis Cluster: nodes publish there with SPUBLISH, which no pattern "
+                               "subscription sees."));
+        return;
+    }
     m_sniff->setToolTip(tr("PSUBSCRIBE %1* on a second connection to count messages per channel. Every pattern "
                            "subscription costs Redis CPU on every PUBLISH: leave it off on a busy server.")
                             .arg(prefix));
@@ -168,10 +197,11 @@ void InspectorWindow::toggleSniffing(bool sniff)
 
 void InspectorWindow::onSnapshot(const fanout::InspectionSnapshot &snapshot)
 {
-    m_channels->setChannels(snapshot.channels);
-    m_shardChannels->setChannels(snapshot.shardChannels);
+    m_channels->setChannels(snapshot.roomChannels());
+    m_otherChannels->setChannels(snapshot.cluster ? snapshot.channels : snapshot.shardChannels);
     m_nodes->setSnapshot(snapshot);
     m_clients->setSnapshot(snapshot);
+    m_masters->setCluster(snapshot.cluster);
     m_findings->setFindings(snapshot.findings);
     int errors = 0;
     for (const auto &finding : snapshot.findings)
@@ -188,11 +218,22 @@ void InspectorWindow::onSnapshot(const fanout::InspectionSnapshot &snapshot)
             .arg(snapshot.findings.size())
             .arg(errors)
             .arg(snapshot.errors.isEmpty() ? QString() : tr("; ") + snapshot.errors.join(QLatin1String("; "))));
+    m_summary->setText(m_summary->text() + topologySummary(snapshot));
+}
+
+QString InspectorWindow::topologySummary(const fanout::InspectionSnapshot &snapshot)
+{
     if (snapshot.sentinel) {
         const QString replicas = snapshot.sentinel->replicas.join(QLatin1String(", "));
-        m_summary->setText(m_summary->text()
-                           + tr("; primary of \"%1\" at %2, replicas: %3")
-                                 .arg(snapshot.sentinel->masterName, snapshot.sentinel->primary,
-                                      replicas.isEmpty() ? tr("none") : replicas));
+        return tr("; primary of \"%1\" at %2, replicas: %3")
+            .arg(snapshot.sentinel->masterName, snapshot.sentinel->primary, replicas.isEmpty() ? tr("none") : replicas);
     }
+    if (!snapshot.cluster)
+        return {};
+    // Each master's slots and channels are in the Masters tab.
+    return tr("; Redis Cluster of %1 master(s), %2 of %3 slots covered (slot map from %4)")
+        .arg(snapshot.cluster->masters.size())
+        .arg(snapshot.cluster->slotsCovered())
+        .arg(fanout::HashSlot::Count)
+        .arg(snapshot.cluster->slotMapFrom);
 }

@@ -8,8 +8,11 @@ class QAction;
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
+class QTabWidget;
+class QTableView;
 class ChannelTableModel;
 class ClientTableModel;
+class ClusterMasterModel;
 class ConsolePanel;
 class FindingListModel;
 class FleetNodeTableModel;
@@ -22,7 +25,9 @@ struct InspectionSnapshot;
 /// The read-only inspector of a production Redis: channels under a prefix with their subscriber
 /// counts, sharded channels, the fleet's nodes and their connections, every client, and drift
 /// findings, refreshed live. The window always says which mode it is in; writes (console commands
-/// beyond the reads docs/inspector.md lists) need an explicit, confirmed switch.
+/// beyond the reads docs/inspector.md lists) need an explicit, confirmed switch. On a Redis Cluster
+/// the channels table lists the shard channels (what nodes subscribe to there) with the master
+/// that owns each one's slot, and a Masters tab shows each master with its slots and channels.
 class InspectorWindow : public QMainWindow
 {
     Q_OBJECT
@@ -30,7 +35,9 @@ public:
     InspectorWindow(const fanout::RedisUrl &url, const QString &prefix, QWidget *parent = nullptr);
 
     fanout::RedisInspector *inspector() const { return m_inspector; }
+    /// The channels nodes subscribe to: classic ones on one server, shard channels on a Cluster.
     ChannelTableModel *channelModel() const { return m_channels; }
+    ClusterMasterModel *masterModel() const { return m_masters; }
     FindingListModel *findingModel() const { return m_findings; }
 
 private:
@@ -41,18 +48,26 @@ private:
     /// subscribes to.
     void applyPrefix(const QString &prefix);
     void onSnapshot(const fanout::InspectionSnapshot &snapshot);
+    /// The status line's words for where a sentinel or cluster URL led; empty for another URL.
+    static QString topologySummary(const fanout::InspectionSnapshot &snapshot);
     void updateMode(bool writesAllowed);
     void requestWrites(bool allow);
     void toggleSniffing(bool sniff);
 
     fanout::RedisInspector *m_inspector;
     ChannelTableModel *m_channels;
-    ChannelTableModel *m_shardChannels;
+    ChannelTableModel *m_otherChannels; ///< sharded channels on one server, classic ones on a Cluster
     QSortFilterProxyModel *m_channelFilter;
     FleetNodeTableModel *m_nodes;
     ClientTableModel *m_clients;
+    ClusterMasterModel *m_masters;
     FindingListModel *m_findings;
     ConsolePanel *m_console;
+    QTabWidget *m_tabs = nullptr;
+    QTableView *m_channelView = nullptr;
+    QTableView *m_otherChannelView = nullptr;
+    QTableView *m_clientView = nullptr;
+    bool m_cluster;
     QLabel *m_mode;
     QLabel *m_summary;
     QLineEdit *m_prefix;

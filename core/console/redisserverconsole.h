@@ -16,6 +16,9 @@ public:
     RedisServerConsole(RedisConnection *connection, const QString &target, QObject *parent = nullptr);
 
     QString target() const override { return m_target; }
+    /// The connection to talk to from now on: an inspector of a Cluster moves its console to the
+    /// next seed node when the one it had stops answering.
+    void setConnection(RedisConnection *connection) { m_connection = connection; }
 
 protected:
     bool send(const QList<QByteArray> &args, ReplyHandler handler) override;

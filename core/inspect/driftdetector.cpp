@@ -23,8 +23,28 @@ struct Claims {
     bool truncated = false; ///< some record listed only its first rooms
 };
 
-void checkNode(const FleetNode &node, const InspectionSnapshot &snapshot, Claims &claims,
-               std::vector<DriftFinding> &findings)
+/// What the connections of one name hold: a node's subscribe connection on one server, one per
+/// master it subscribes on in a Cluster.
+struct Held {
+    int connections = 0;
+    qint64 subscriptions = 0; ///< of the kind nodes use there (InspectionSnapshot::roomSubscriptions)
+};
+
+QHash<QString, Held> heldByName(const InspectionSnapshot &snapshot)
+{
+    QHash<QString, Held> held;
+    for (const ClientInfo &client : snapshot.clients) {
+        if (!ClientNames::isNode(client.name))
+            continue;
+        Held &named = held[client.name];
+        ++named.connections;
+        named.subscriptions += snapshot.roomSubscriptions(client);
+    }
+    return held;
+}
+
+void checkNode(const FleetNode &node, const InspectionSnapshot &snapshot, const QHash<QString, Held> &heldByName,
+               Claims &claims, std::vector<DriftFinding> &findings)
 {
     const NodeRecord &record = node.record;
     if (node.vanished) {
@@ -39,7 +59,8 @@ void checkNode(const FleetNode &node, const InspectionSnapshot &snapshot, Claims
     claims.truncated |= record.roomsTruncated;
     for (const QString &room : record.rooms)
         claims.nodesByRoom[room].append(record.id);
-    if (node.subscribeClient < 0) {
+    const Held subscribed = heldByName.value(ClientNames::nodeSubscribe(record.id));
+    if (subscribed.connections == 0) {
         if (record.roomCount > 0) {
             add(findings, Severity::Error, QStringLiteral("no_subscribe_connection"), record.id, {},
                 QStringLiteral("node %1 holds %2 room(s) but has no subscribe connection: its clients receive "
@@ -49,26 +70,29 @@ void checkNode(const FleetNode &node, const InspectionSnapshot &snapshot, Claims
         }
         return;
     }
-    const qint64 held = snapshot.clients[size_t(node.subscribeClient)].subscriptions;
+    const qint64 held = subscribed.subscriptions;
+    const QString holders = snapshot.cluster
+        ? QStringLiteral("its subscribe connections (one per master) hold %1 shard subscription(s)")
+        : QStringLiteral("its subscribe connection has %1 subscription(s)");
     if (held < record.roomCount) {
         add(findings, Severity::Error, QStringLiteral("missing_subscriptions"), record.id, {},
-            QStringLiteral("node %1 holds %2 room(s) but its subscribe connection has %3 subscription(s)")
+            QStringLiteral("node %1 holds %2 room(s) but %3")
                 .arg(record.id)
                 .arg(record.roomCount)
-                .arg(held));
+                .arg(holders.arg(held)));
     } else if (held > record.roomCount) {
         add(findings, Severity::Warning, QStringLiteral("extra_subscriptions"), record.id, {},
-            QStringLiteral("node %1 holds %2 room(s) but its subscribe connection has %3 subscription(s): a leak")
+            QStringLiteral("node %1 holds %2 room(s) but %3: a leak")
                 .arg(record.id)
                 .arg(record.roomCount)
-                .arg(held));
+                .arg(holders.arg(held)));
     }
 }
 
 void checkClaimedRooms(const Claims &claims, const InspectionSnapshot &snapshot, std::vector<DriftFinding> &findings)
 {
     QHash<QString, qint64> subscribersByRoom;
-    for (const ChannelInfo &channel : snapshot.channels)
+    for (const ChannelInfo &channel : snapshot.roomChannels())
         subscribersByRoom.insert(channel.room, channel.subscribers);
     for (auto it = claims.nodesByRoom.cbegin(); it != claims.nodesByRoom.cend(); ++it) {
         const qint64 subscribers = subscribersByRoom.value(it.key(), 0);
@@ -88,10 +112,10 @@ void checkUnclaimedChannels(const Claims &claims, const InspectionSnapshot &snap
 {
     bool anonymousSubscribers = false;
     for (const ClientInfo &client : snapshot.clients) {
-        if (client.subscriptions > 0 && !ClientNames::isNode(client.name))
+        if (snapshot.roomSubscriptions(client) > 0 && !ClientNames::isNode(client.name))
             anonymousSubscribers = true;
     }
-    for (const ChannelInfo &channel : snapshot.channels) {
+    for (const ChannelInfo &channel : snapshot.roomChannels()) {
         if (channel.subscribers == 0 || claims.nodesByRoom.contains(channel.room))
             continue;
         if (anonymousSubscribers || claims.truncated) {
@@ -138,8 +162,9 @@ std::vector<DriftFinding> DriftDetector::detect(const InspectionSnapshot &snapsh
 {
     std::vector<DriftFinding> findings;
     Claims claims;
+    const QHash<QString, Held> held = heldByName(snapshot);
     for (const FleetNode &node : snapshot.nodes)
-        checkNode(node, snapshot, claims, findings);
+        checkNode(node, snapshot, held, claims, findings);
     checkClaimedRooms(claims, snapshot, findings);
     checkUnclaimedChannels(claims, snapshot, findings);
     checkOutputBuffers(snapshot, findings);

@@ -12,6 +12,8 @@ namespace fanout {
 ///   Node.js node);
 /// - nodes that vanished, and subscribers whose output buffer nears the pubsub limit, past which
 ///   Redis disconnects them and they miss messages.
+/// On a Cluster the same rules hold for sharded pub/sub, what nodes use there: the shard channels
+/// of every master, and each node's subscribe connections on all masters together.
 /// Pure: no network, so every rule is testable on a hand-made snapshot.
 class DriftDetector
 {

@@ -1,5 +1,8 @@
 #include "inspectionsnapshot.h"
 
+#include "broker/hashslot.h"
+#include "redis/redisurl.h"
+
 #include <QJsonArray>
 
 namespace fanout {
@@ -42,11 +45,27 @@ QJsonArray channelsJson(const std::vector<ChannelInfo> &channels)
             {"channel", channel.channel}, {"room", channel.room}, {"numsub", double(channel.subscribers)}};
         if (channel.messagesPerSecond >= 0)
             object.insert(QStringLiteral("messages_per_second"), channel.messagesPerSecond);
+        if (!channel.owner.isEmpty())
+            object.insert(QStringLiteral("owner"), channel.owner);
         array.append(object);
     }
     return array;
 }
 
+}
+
+void SentinelInfo::readRole(const RedisReply &reply)
+{
+    // ["master", offset, [[ip, port, offset], ...]]
+    if (reply.elements.size() < 3 || reply.elements.at(0).string != "master")
+        return;
+    for (const RedisReply &replica : reply.elements.at(2).elements) {
+        if (replica.elements.size() < 2)
+            continue;
+        const RedisUrl::Address address {QString::fromUtf8(replica.elements.at(0).string),
+                                         replica.elements.at(1).string.toUShort()};
+        replicas.append(address.toString());
+    }
 }
 
 QJsonObject SentinelInfo::toJson() const
@@ -55,6 +74,95 @@ QJsonObject SentinelInfo::toJson() const
                         {"sentinels", QJsonArray::fromStringList(sentinels)},
                         {"primary", primary},
                         {"replicas", QJsonArray::fromStringList(replicas)}};
+}
+
+QList<ClusterMaster::SlotRange> ClusterMaster::rangesOf(const QList<quint16> &owned)
+{
+    QList<SlotRange> ranges;
+    for (const quint16 slot : owned) {
+        if (!ranges.isEmpty() && ranges.last().second + 1 == slot)
+            ranges.last().second = slot;
+        else
+            ranges.append({slot, slot});
+    }
+    return ranges;
+}
+
+qint64 ClusterMaster::slotCount() const
+{
+    qint64 count = 0;
+    for (const SlotRange &range : slotRanges)
+        count += range.second - range.first + 1;
+    return count;
+}
+
+QStringList ClusterMaster::slotRangeTexts() const
+{
+    QStringList texts;
+    for (const SlotRange &range : slotRanges) {
+        texts.append(range.first == range.second ? QString::number(range.first)
+                                                 : QStringLiteral("%1-%2").arg(range.first).arg(range.second));
+    }
+    return texts;
+}
+
+qint64 ClusterMaster::subscribers() const
+{
+    qint64 sum = 0;
+    for (const ChannelInfo &channel : shardChannels)
+        sum += channel.subscribers;
+    return sum;
+}
+
+QJsonObject ClusterMaster::toJson() const
+{
+    QJsonArray nodeArray;
+    for (const MasterNodeConnections &node : nodes) {
+        nodeArray.append(QJsonObject {{"node", node.node},
+                                      {"publish_connections", node.publishConnections},
+                                      {"subscribe_connections", node.subscribeConnections},
+                                      {"shard_subscriptions", double(node.shardSubscriptions)}});
+    }
+    QJsonObject json {{"address", address},
+                      {"slots", QJsonArray::fromStringList(slotRangeTexts())},
+                      {"slot_count", double(slotCount())},
+                      {"shard_channels", channelsJson(shardChannels)},
+                      {"clients", clientCount},
+                      {"node_connections", nodeArray}};
+    if (!error.isEmpty())
+        json.insert(QStringLiteral("error"), error);
+    return json;
+}
+
+qint64 ClusterInfo::slotsCovered() const
+{
+    qint64 count = 0;
+    for (const ClusterMaster &master : masters)
+        count += master.slotCount();
+    return count;
+}
+
+QString ClusterInfo::ownerOf(const QString &name) const
+{
+    const quint16 slot = HashSlot::of(name.toUtf8());
+    for (const ClusterMaster &master : masters) {
+        for (const ClusterMaster::SlotRange &range : master.slotRanges) {
+            if (slot >= range.first && slot <= range.second)
+                return master.address;
+        }
+    }
+    return {};
+}
+
+QJsonObject ClusterInfo::toJson() const
+{
+    QJsonArray masterArray;
+    for (const ClusterMaster &master : masters)
+        masterArray.append(master.toJson());
+    return QJsonObject {{"seeds", QJsonArray::fromStringList(seeds)},
+                        {"slot_map_from", slotMapFrom},
+                        {"slots_covered", double(slotsCovered())},
+                        {"masters", masterArray}};
 }
 
 QJsonObject InspectionSnapshot::toJson() const
@@ -105,6 +213,8 @@ QJsonObject InspectionSnapshot::toJson() const
                       {"errors", QJsonArray::fromStringList(errors)}};
     if (sentinel)
         json.insert(QStringLiteral("sentinel"), sentinel->toJson());
+    if (cluster)
+        json.insert(QStringLiteral("cluster"), cluster->toJson());
     return json;
 }
 

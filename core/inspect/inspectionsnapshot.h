@@ -2,10 +2,12 @@
 
 #include "node/noderecord.h"
 #include "redis/clientinfo.h"
+#include "redis/redisreply.h"
 
 #include <QJsonObject>
 
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace fanout {
@@ -14,8 +16,11 @@ namespace fanout {
 struct ChannelInfo {
     QString channel;
     QString room;
-    qint64 subscribers = 0; ///< PUBSUB NUMSUB (SHARDNUMSUB for sharded channels)
+    /// PUBSUB NUMSUB (SHARDNUMSUB for shard channels); on a Cluster a classic channel's counts of
+    /// every master added up, as PUBLISH reaches the subscribers of every master.
+    qint64 subscribers = 0;
     double messagesPerSecond = -1; ///< measured by the optional sniffer; -1 when not sniffing
+    QString owner; ///< on a Cluster, host:port of the master that owns its hash slot; else empty
 };
 
 /// A node of the fleet: its registry record and its connections as Redis sees them.
@@ -51,6 +56,52 @@ struct SentinelInfo {
     QString primary; ///< host:port; empty until the sentinels answered
     QStringList replicas; ///< host:port, as the primary reports them
 
+    /// Takes the replicas from the primary's answer to ROLE; a replica's answer lists none.
+    void readRole(const RedisReply &reply);
+    QJsonObject toJson() const;
+};
+
+/// A fan-out node's connections to one master of a Cluster, as that master's CLIENT LIST shows them.
+struct MasterNodeConnections {
+    QString node;
+    int publishConnections = 0;
+    int subscribeConnections = 0;
+    qint64 shardSubscriptions = 0; ///< ssub= of its subscribe connections there
+};
+
+/// One master of a Redis Cluster, as the inspector read it through its own connection there.
+struct ClusterMaster {
+    using SlotRange = std::pair<quint16, quint16>; ///< first and last slot, both included
+
+    QString address; ///< host:port, as the slot map names it
+    QList<SlotRange> slotRanges; ///< ascending
+    std::vector<ChannelInfo> shardChannels; ///< PUBSUB SHARDCHANNELS <prefix>* there, with SHARDNUMSUB
+    /// Its CLIENT LIST is InspectionSnapshot::clients[firstClient, firstClient + clientCount).
+    int firstClient = 0;
+    int clientCount = 0;
+    std::vector<MasterNodeConnections> nodes; ///< the registered nodes connected to it
+    QString error; ///< why it was not read (not connected); empty when it was
+
+    /// The ranges of a sorted list of slots.
+    static QList<SlotRange> rangesOf(const QList<quint16> &owned);
+    qint64 slotCount() const;
+    /// "0-5460", or "7000" for a range of one slot.
+    QStringList slotRangeTexts() const;
+    /// The sum of its shard channels' SHARDNUMSUB.
+    qint64 subscribers() const;
+    QJsonObject toJson() const;
+};
+
+/// Where a redis+cluster:// URL led: the seeds it lists, the node that gave the slot map, and
+/// every master with its slots, shard channels and connections.
+struct ClusterInfo {
+    QStringList seeds; ///< host:port, as listed in the URL
+    QString slotMapFrom; ///< host:port of the node that answered CLUSTER SHARDS (or SLOTS)
+    std::vector<ClusterMaster> masters; ///< by their first slot
+
+    qint64 slotsCovered() const;
+    /// host:port of the master whose slots hold the slot of a key or shard channel; empty for none.
+    QString ownerOf(const QString &name) const;
     QJsonObject toJson() const;
 };
 
@@ -72,7 +123,16 @@ struct InspectionSnapshot {
     std::vector<DriftFinding> findings;
     QStringList errors;
     std::optional<SentinelInfo> sentinel; ///< only for a sentinel URL
+    std::optional<ClusterInfo> cluster; ///< only for a cluster URL
 
+    /// The channels fan-out nodes subscribe to: the classic channels on one server, the shard
+    /// channels on a Cluster (nodes use sharded pub/sub there).
+    const std::vector<ChannelInfo> &roomChannels() const { return cluster ? shardChannels : channels; }
+    /// A connection's subscriptions of that kind: sub= on one server, ssub= on a Cluster.
+    qint64 roomSubscriptions(const ClientInfo &client) const
+    {
+        return cluster ? client.shardSubscriptions : client.subscriptions;
+    }
     QJsonObject toJson() const;
 };
 

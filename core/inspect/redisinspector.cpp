@@ -1,7 +1,9 @@
 #include "redisinspector.h"
 
+#include "clusterconnections.h"
 #include "console/redisserverconsole.h"
 #include "driftdetector.h"
+#include "ratesniffer.h"
 #include "redis/clientnames.h"
 #include "redis/sentinelresolver.h"
 
@@ -27,16 +29,25 @@ RedisInspector::RedisInspector(const RedisUrl &url, QObject *parent)
     : QObject(parent), m_url(url),
       m_resolver(url.isSentinel() ? new SentinelResolver(url, ClientNames::sentinel(ClientNames::inspector()), this)
                                   : nullptr),
-      m_connection(
-          new RedisConnection(url, m_resolver, ClientNames::inspector(), RedisConnection::Mode::Command, this)),
-      m_console(new RedisServerConsole(m_connection, url.toDisplayString(), this))
+      m_cluster(url.isCluster() ? new ClusterConnections(url, this) : nullptr),
+      m_connection(url.isCluster() ? nullptr
+                                   : new RedisConnection(url, m_resolver, ClientNames::inspector(),
+                                                         RedisConnection::Mode::Command, this)),
+      m_console(new RedisServerConsole(m_cluster ? m_cluster->seed() : m_connection, url.toDisplayString(), this))
 {
     if (m_resolver) {
         connect(m_resolver, &SentinelResolver::resolved, this,
                 [this](const RedisUrl::Address &primary) { m_primary = primary; });
     }
-    connect(m_connection, &RedisConnection::ready, this, &RedisInspector::connected);
-    connect(m_connection, &RedisConnection::errorOccurred, this, &RedisInspector::errorOccurred);
+    if (m_cluster) {
+        connect(m_cluster, &ClusterConnections::ready, this, &RedisInspector::connected);
+        connect(m_cluster, &ClusterConnections::errorOccurred, this, &RedisInspector::errorOccurred);
+        connect(m_cluster, &ClusterConnections::seedChanged, m_console, &RedisServerConsole::setConnection);
+        connect(m_cluster, &ClusterConnections::mastersSettled, this, &RedisInspector::onMastersSettled);
+    } else {
+        connect(m_connection, &RedisConnection::ready, this, &RedisInspector::connected);
+        connect(m_connection, &RedisConnection::errorOccurred, this, &RedisInspector::errorOccurred);
+    }
     connect(m_console, &RedisConsole::writesAllowedChanged, this, &RedisInspector::modeChanged);
     connect(&m_refreshTimer, &QTimer::timeout, this, &RedisInspector::refresh);
 }
@@ -51,12 +62,16 @@ RedisInspector::~RedisInspector()
 
 void RedisInspector::open()
 {
-    m_connection->open();
+    if (m_cluster)
+        m_cluster->open();
+    else
+        m_connection->open();
 }
 
 bool RedisInspector::isConnected() const
 {
-    return m_connection->isReady();
+    RedisUrl::Address source;
+    return m_cluster ? m_cluster->mapSource(&source) != nullptr : m_connection->isReady();
 }
 
 bool RedisInspector::writesAllowed() const
@@ -95,31 +110,15 @@ void RedisInspector::setPrefix(const QString &prefix)
 
 void RedisInspector::setSniffing(bool sniffing)
 {
-    if (sniffing == isSniffing())
+    if (sniffing == isSniffing() || (sniffing && m_cluster))
         return;
-    if (!sniffing) {
-        delete m_sniffer;
-        m_sniffer = nullptr;
-        m_sniffCounts.clear();
-        return;
-    }
-    m_sniffer = new RedisConnection(m_url, m_resolver, ClientNames::inspectorSniffer(),
-                                    RedisConnection::Mode::Subscriber, this);
-    connect(m_sniffer, &RedisConnection::ready, this, [this] {
-        m_sniffer->send({"PSUBSCRIBE", m_prefix.toUtf8() + '*'});
-        m_sniffCounts.clear();
-        m_sniffClock.start();
-    });
-    connect(m_sniffer, &RedisConnection::pushReceived, this, [this](const RedisReply &reply) {
-        if (reply.elements.size() == 4 && reply.elements.at(0).string == "pmessage")
-            ++m_sniffCounts[QString::fromUtf8(reply.elements.at(2).string)];
-    });
-    m_sniffer->open();
+    delete m_sniffer;
+    m_sniffer = sniffing ? new RateSniffer(m_url, m_resolver, m_prefix, this) : nullptr;
 }
 
 void RedisInspector::refresh()
 {
-    if (m_refreshing || !m_connection->isReady())
+    if (m_refreshing || !isConnected())
         return;
     m_refreshing = true;
     m_snapshot = InspectionSnapshot();
@@ -135,38 +134,113 @@ void RedisInspector::refresh()
         sentinel.primary = m_primary.port != 0 ? m_primary.toString() : QString();
         m_snapshot.sentinel = sentinel;
     }
+    if (m_cluster) {
+        ClusterInfo cluster;
+        for (const RedisUrl::Address &address : m_url.clusterNodes)
+            cluster.seeds.append(address.toString());
+        m_snapshot.cluster = cluster;
+        mapStage();
+        return;
+    }
+    m_servers.reset({m_connection});
     listStage();
 }
 
 ReplyBatch RedisInspector::startStage()
 {
-    m_stage.emplace(m_connection, !writesAllowed());
+    m_stage.emplace(!writesAllowed());
     return *m_stage;
+}
+
+void RedisInspector::mapStage()
+{
+    RedisUrl::Address address;
+    RedisConnection *source = m_cluster->mapSource(&address);
+    ReplyBatch batch = startStage();
+    batch.send(source, {"CLUSTER", "SHARDS"},
+               [this, source, address](const RedisReply &reply) { readSlotMap(source, address, true, reply); });
+    batch.whenAllReplied(
+        [this] {
+            m_waitingForMasters = true;
+            m_cluster->settleMasters();
+        },
+        [this] { abandonRefresh(); });
+}
+
+void RedisInspector::readSlotMap(RedisConnection *source, const RedisUrl::Address &address, bool shards,
+                                 const RedisReply &reply)
+{
+    if (shards && reply.isError() && reply.string.contains("unknown subcommand")) {
+        // Redis before 7 knows only CLUSTER SLOTS (and no sharded pub/sub).
+        m_stage->send(source, {"CLUSTER", "SLOTS"}, [this, source, address](const RedisReply &answer) {
+            readSlotMap(source, address, false, answer);
+        });
+        return;
+    }
+    QString error;
+    if (m_cluster->readSlotMap(reply, address, shards, &error))
+        m_snapshot.cluster->slotMapFrom = address.toString();
+    else
+        m_snapshot.errors.append(error);
+}
+
+void RedisInspector::onMastersSettled()
+{
+    if (!std::exchange(m_waitingForMasters, false))
+        return;
+    ClusterInfo &cluster = *m_snapshot.cluster;
+    m_servers.reset(m_cluster->describeMasters(&cluster));
+    // The refresh goes on without a master that is down: the others still say what they hold.
+    for (const ClusterMaster &master : cluster.masters) {
+        if (!master.error.isEmpty())
+            m_snapshot.errors.append(QStringLiteral("%1: %2").arg(master.address, master.error));
+    }
+    const qint64 uncovered = HashSlot::Count - cluster.slotsCovered();
+    if (uncovered > 0)
+        m_snapshot.errors.append(QStringLiteral("%1 of %2 slots have no master").arg(uncovered).arg(HashSlot::Count));
+    listStage();
 }
 
 void RedisInspector::listStage()
 {
-    const QByteArray pattern = m_prefix.toUtf8() + '*';
+    const QByteArray pattern = m_snapshot.prefix.toUtf8() + '*';
     ReplyBatch batch = startStage();
-    batch.send({"PUBSUB", "CHANNELS", pattern}, [this](const RedisReply &reply) { readChannels(reply); });
-    batch.send({"PUBSUB", "SHARDCHANNELS", pattern}, [this](const RedisReply &reply) { readShardChannels(reply); });
-    batch.send({"CLIENT", "LIST"}, [this](const RedisReply &reply) { readClients(reply); });
-    batch.send({"CONFIG", "GET", "client-output-buffer-limit"},
-               [this](const RedisReply &reply) { readBufferLimits(reply); });
-    batch.send({"ZRANGE", NodeRecord::indexKey(), "0", "-1", "WITHSCORES"},
+    bool limitsAsked = false;
+    for (size_t i = 0; i < m_servers.size(); ++i) {
+        RedisConnection *connection = m_servers.at(i).connection;
+        if (!connection)
+            continue;
+        batch.send(connection, {"PUBSUB", "CHANNELS", pattern},
+                   [this, i](const RedisReply &reply) { readChannels(i, reply); });
+        batch.send(connection, {"PUBSUB", "SHARDCHANNELS", pattern},
+                   [this, i](const RedisReply &reply) { readShardChannels(i, reply); });
+        batch.send(connection, {"CLIENT", "LIST"}, [this, i](const RedisReply &reply) { readClients(i, reply); });
+        // One server's limits stand for all: a Cluster's masters share their configuration.
+        if (!std::exchange(limitsAsked, true)) {
+            batch.send(connection, {"CONFIG", "GET", "client-output-buffer-limit"},
+                       [this](const RedisReply &reply) { readBufferLimits(reply); });
+        }
+    }
+    sendForKey(batch, NodeRecord::indexKey(), {"ZRANGE", NodeRecord::indexKey(), "0", "-1", "WITHSCORES"},
                [this](const RedisReply &reply) { readNodeIndex(reply); });
     if (m_snapshot.sentinel)
-        batch.send({"ROLE"}, [this](const RedisReply &reply) { readRole(reply); });
+        batch.send(m_connection, {"ROLE"}, [this](const RedisReply &reply) { readRole(reply); });
     batch.whenAllReplied([this] { countStage(); }, [this] { abandonRefresh(); });
 }
 
 void RedisInspector::countStage()
 {
     ReplyBatch batch = startStage();
-    askSubscriberCounts(batch, &m_snapshot.channels, "NUMSUB");
-    askSubscriberCounts(batch, &m_snapshot.shardChannels, "SHARDNUMSUB");
+    for (size_t i = 0; i < m_servers.size(); ++i) {
+        ServerReadings::Server &server = m_servers.at(i);
+        if (!server.connection)
+            continue;
+        askSubscriberCounts(batch, server.connection, &server.channels, "NUMSUB");
+        askSubscriberCounts(batch, server.connection, &server.shardChannels, "SHARDNUMSUB");
+    }
     for (size_t node = 0; node < m_snapshot.nodes.size(); ++node) {
-        batch.send({"HGETALL", NodeRecord::key(m_snapshot.nodes[node].record.id)},
+        const QByteArray key = NodeRecord::key(m_snapshot.nodes[node].record.id);
+        sendForKey(batch, key, {"HGETALL", key},
                    [this, node](const RedisReply &reply) { readNodeRecord(node, reply); });
     }
     batch.whenAllReplied([this] { finish(); }, [this] { abandonRefresh(); });
@@ -176,8 +250,10 @@ void RedisInspector::finish()
 {
     m_stage.reset();
     m_snapshot.takenMs = QDateTime::currentMSecsSinceEpoch();
+    m_servers.moveInto(&m_snapshot);
     attachConnections();
-    measureRates();
+    if (m_sniffer)
+        m_sniffer->measure(m_snapshot.channels);
     m_snapshot.findings = DriftDetector::detect(m_snapshot);
     m_refreshing = false;
     emit snapshotReady(m_snapshot);
@@ -185,35 +261,46 @@ void RedisInspector::finish()
 
 void RedisInspector::abandonRefresh()
 {
-    // The connection went down mid-refresh; the next refresh after it is back starts afresh.
+    // A connection went down mid-refresh; the next refresh after it is back starts afresh.
     m_stage.reset();
+    m_waitingForMasters = false;
     m_refreshing = false;
 }
 
-void RedisInspector::readChannels(const RedisReply &reply)
+void RedisInspector::sendForKey(ReplyBatch &batch, const QByteArray &key, const QList<QByteArray> &args,
+                                RedisConnection::ReplyHandler handler)
 {
-    if (reply.isError())
-        recordError("PUBSUB CHANNELS", reply);
-    for (const QByteArray &channel : strings(reply))
-        m_snapshot.channels.push_back({QString::fromUtf8(channel), roomOf(channel), 0, -1});
-    std::sort(m_snapshot.channels.begin(), m_snapshot.channels.end(),
-              [](const ChannelInfo &a, const ChannelInfo &b) { return a.channel < b.channel; });
+    RedisConnection *connection = m_cluster ? m_cluster->connectionFor(key) : m_connection;
+    if (m_cluster && (!connection || !connection->isReady())) {
+        m_snapshot.errors.append(
+            QStringLiteral("%1 %2: the master of its slot is not connected").arg(args.first(), key));
+        return;
+    }
+    batch.send(connection, args, std::move(handler));
 }
 
-void RedisInspector::readShardChannels(const RedisReply &reply)
+void RedisInspector::readChannels(size_t server, const RedisReply &reply)
+{
+    if (reply.isError())
+        recordError("PUBSUB CHANNELS", reply, server);
+    for (const QByteArray &channel : strings(reply))
+        m_servers.at(server).channels.push_back({QString::fromUtf8(channel), roomOf(channel), 0, -1, {}});
+}
+
+void RedisInspector::readShardChannels(size_t server, const RedisReply &reply)
 {
     if (reply.isError())
         m_snapshot.shardedSupported = false; // Redis before 7
     for (const QByteArray &channel : strings(reply))
-        m_snapshot.shardChannels.push_back({QString::fromUtf8(channel), roomOf(channel), 0, -1});
+        m_servers.at(server).shardChannels.push_back({QString::fromUtf8(channel), roomOf(channel), 0, -1, {}});
 }
 
-void RedisInspector::readClients(const RedisReply &reply)
+void RedisInspector::readClients(size_t server, const RedisReply &reply)
 {
     if (reply.isError())
-        recordError("CLIENT LIST", reply);
+        recordError("CLIENT LIST", reply, server);
     const QList<ClientInfo> clients = ClientInfo::parseList(reply.string);
-    m_snapshot.clients.assign(clients.cbegin(), clients.cend());
+    m_servers.at(server).clients.assign(clients.cbegin(), clients.cend());
 }
 
 void RedisInspector::readBufferLimits(const RedisReply &reply)
@@ -246,31 +333,21 @@ void RedisInspector::readNodeIndex(const RedisReply &reply)
 
 void RedisInspector::readRole(const RedisReply &reply)
 {
-    // ["master", offset, [[ip, port, offset], ...]]; a replica answers differently and lists none.
-    if (reply.isError()) {
+    if (reply.isError())
         recordError("ROLE", reply);
-        return;
-    }
-    if (reply.elements.size() < 3 || reply.elements.at(0).string != "master")
-        return;
-    for (const RedisReply &replica : reply.elements.at(2).elements) {
-        if (replica.elements.size() < 2)
-            continue;
-        const RedisUrl::Address address {QString::fromUtf8(replica.elements.at(0).string),
-                                         replica.elements.at(1).string.toUShort()};
-        m_snapshot.sentinel->replicas.append(address.toString());
-    }
+    else
+        m_snapshot.sentinel->readRole(reply);
 }
 
-void RedisInspector::askSubscriberCounts(ReplyBatch &batch, std::vector<ChannelInfo> *channels,
-                                         const QByteArray &command)
+void RedisInspector::askSubscriberCounts(ReplyBatch &batch, RedisConnection *connection,
+                                         std::vector<ChannelInfo> *channels, const QByteArray &command)
 {
     for (size_t first = 0; first < channels->size(); first += NumsubBatch) {
         QList<QByteArray> args {"PUBSUB", command};
         const size_t last = std::min(channels->size(), first + NumsubBatch);
         for (size_t i = first; i < last; ++i)
             args.append((*channels)[i].channel.toUtf8());
-        batch.send(args, [channels, first](const RedisReply &reply) {
+        batch.send(connection, args, [channels, first](const RedisReply &reply) {
             for (qsizetype i = 0; i + 1 < reply.elements.size(); i += 2) {
                 const size_t index = first + size_t(i / 2);
                 if (index < channels->size())
@@ -296,32 +373,26 @@ void RedisInspector::readNodeRecord(size_t index, const RedisReply &reply)
 
 void RedisInspector::attachConnections()
 {
+    // On a Cluster a node has a pair on each master it uses: these are the first master's.
     for (FleetNode &node : m_snapshot.nodes) {
         const QString publishName = ClientNames::nodePublish(node.record.id);
         const QString subscribeName = ClientNames::nodeSubscribe(node.record.id);
         for (size_t c = 0; c < m_snapshot.clients.size(); ++c) {
             const QString &name = m_snapshot.clients[c].name;
-            if (name == publishName)
+            if (name == publishName && node.publishClient < 0)
                 node.publishClient = int(c);
-            else if (name == subscribeName)
+            else if (name == subscribeName && node.subscribeClient < 0)
                 node.subscribeClient = int(c);
         }
     }
 }
 
-void RedisInspector::measureRates()
+void RedisInspector::recordError(const char *command, const RedisReply &reply, std::optional<size_t> server)
 {
-    if (!m_sniffer || !m_sniffClock.isValid())
-        return;
-    const double seconds = std::max(0.001, m_sniffClock.restart() / 1000.0);
-    for (ChannelInfo &channel : m_snapshot.channels)
-        channel.messagesPerSecond = double(m_sniffCounts.value(channel.channel)) / seconds;
-    m_sniffCounts.clear();
-}
-
-void RedisInspector::recordError(const char *command, const RedisReply &reply)
-{
-    m_snapshot.errors.append(QStringLiteral("%1: %2").arg(QLatin1String(command), QString::fromUtf8(reply.string)));
+    const bool onMaster = server && m_snapshot.cluster && *server < m_snapshot.cluster->masters.size();
+    const QString where = onMaster ? m_snapshot.cluster->masters[*server].address + QStringLiteral(": ") : QString();
+    m_snapshot.errors.append(
+        QStringLiteral("%1%2: %3").arg(where, QLatin1String(command), QString::fromUtf8(reply.string)));
 }
 
 QString RedisInspector::roomOf(const QByteArray &channel) const

@@ -327,6 +327,7 @@ void ClusterBroker::updateState()
             return;
     }
     qCInfo(lcRedis).noquote() << "connected to" << url().toDisplayString() << "-" << m_masters.size() << "masters";
+    m_slotSource->releaseSeed();
     setState(State::Connected);
     flushOfflineQueue();
 }

@@ -39,8 +39,8 @@ public:
     void refreshLater(int delayMs);
     /// Closes the seed and forgets any question: the link is cut.
     void stop();
-    /// Whether a seed connection is open: the broker has no master that answers yet.
-    bool usesSeed() const { return m_seed != nullptr; }
+    /// Closes the seed connection: every master answers now, and asks from here on.
+    void releaseSeed() { closeSeed(); }
 
 signals:
     void mapReceived(const fanout::ClusterSlotMap &map);

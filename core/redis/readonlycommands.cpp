@@ -16,6 +16,10 @@ bool ReadOnlyCommands::isAllowed(const QList<QByteArray> &args)
         return sub == "LIST" || sub == "INFO" || sub == "GETNAME";
     if (command == "CONFIG")
         return sub == "GET";
+    // The slot map and a node's view of the cluster: what an inspector of a Cluster reads.
+    if (command == "CLUSTER")
+        return sub == "SHARDS" || sub == "SLOTS" || sub == "INFO" || sub == "MYID" || sub == "NODES"
+            || sub == "KEYSLOT";
     return false;
 }
 

@@ -6,7 +6,7 @@
 namespace fanout {
 
 /// The commands a read-only client may send to a production Redis: reads of pub/sub state,
-/// clients, server info and the fleet's node records, nothing that writes or blocks. The
+/// clients, server info, a Cluster's slot map and the fleet's node records, nothing that writes or blocks. The
 /// inspector and the studio's console both guard with it; docs/inspector.md lists them.
 class ReadOnlyCommands
 {

@@ -73,6 +73,8 @@ QVariant ChannelTableModel::data(const QModelIndex &index, int role) const
     const fanout::ChannelInfo &channel = m_channels[size_t(index.row())];
     if (role == Qt::TextAlignmentRole && index.column() >= Subscribers)
         return int(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ToolTipRole && index.column() == Owner && !channel.owner.isEmpty())
+        return tr("The master that owns the slot of %1").arg(channel.channel);
     if (role != Qt::DisplayRole && role != Qt::EditRole)
         return {};
     switch (index.column()) {
@@ -80,6 +82,8 @@ QVariant ChannelTableModel::data(const QModelIndex &index, int role) const
         return channel.channel;
     case Room:
         return channel.room;
+    case Owner:
+        return channel.owner;
     case Subscribers:
         return qlonglong(channel.subscribers);
     case Rate:
@@ -92,6 +96,6 @@ QVariant ChannelTableModel::headerData(int section, Qt::Orientation orientation,
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char *titles[] = {"Channel", "Room", "Subscribers (NUMSUB)", "Messages/s (sniffed)"};
+    static const char *titles[] = {"Channel", "Room", "Owner", "Subscribers", "Messages/s (sniffed)"};
     return tr(titles[section]);
 }

@@ -4,7 +4,8 @@
 
 #include <QAbstractTableModel>
 
-/// Channels under the inspected prefix with their subscriber counts (and rates when sniffing).
+/// Channels under the inspected prefix with their subscriber counts (and rates when sniffing), and
+/// on a Cluster the master that owns each one's slot.
 /// Rows are handed to views a page at a time (canFetchMore/fetchMore), so 100,000 channels cost
 /// the view only what it shows; sort and filter it through a QSortFilterProxyModel.
 class ChannelTableModel : public QAbstractTableModel
@@ -14,6 +15,7 @@ public:
     enum Column {
         Channel,
         Room,
+        Owner,
         Subscribers,
         Rate,
         ColumnCount

@@ -8,6 +8,15 @@ void ClientTableModel::setSnapshot(const fanout::InspectionSnapshot &snapshot)
     beginResetModel();
     m_clients = snapshot.clients;
     m_softLimit = snapshot.pubsubSoftLimit;
+    m_masters.clear();
+    if (snapshot.cluster) {
+        m_masters.resize(m_clients.size());
+        for (const fanout::ClusterMaster &master : snapshot.cluster->masters) {
+            for (int c = master.firstClient; c < master.firstClient + master.clientCount && c < int(m_masters.size());
+                 ++c)
+                m_masters[size_t(c)] = master.address;
+        }
+    }
     endResetModel();
 }
 
@@ -36,6 +45,8 @@ QVariant ClientTableModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole && role != Qt::EditRole)
         return {};
     switch (index.column()) {
+    case Master:
+        return size_t(index.row()) < m_masters.size() ? m_masters[size_t(index.row())] : QString();
     case Name:
         return client.name;
     case Address:
@@ -63,6 +74,6 @@ QVariant ClientTableModel::headerData(int section, Qt::Orientation orientation, 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
     static const char *titles[]
-        = {"Name", "Address", "Age s", "Idle s", "sub", "psub", "ssub", "omem bytes", "Last command"};
+        = {"Master", "Name", "Address", "Age s", "Idle s", "sub", "psub", "ssub", "omem bytes", "Last command"};
     return tr(titles[section]);
 }

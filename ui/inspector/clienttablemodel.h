@@ -5,12 +5,13 @@
 #include <QAbstractTableModel>
 
 /// CLIENT LIST: every connection, fan-out nodes by name; subscribers whose output buffer nears
-/// the pubsub limit are marked.
+/// the pubsub limit are marked. On a Cluster, every master's, each with the master it is on.
 class ClientTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
     enum Column {
+        Master,
         Name,
         Address,
         Age,
@@ -34,5 +35,6 @@ public:
 
 private:
     std::vector<fanout::ClientInfo> m_clients;
+    std::vector<QString> m_masters; ///< on a Cluster, the master of each client; else empty
     qint64 m_softLimit = 0;
 };

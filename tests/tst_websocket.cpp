@@ -8,6 +8,9 @@
 #include "websocket/utf8validator.h"
 #include "websocket/websockethandshake.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
@@ -116,6 +119,9 @@ private slots:
     void rawSocket();
     void badUpgradeGets400();
     void qwebsocketClientsTalk();
+    void batching();
+    void batchingParameters_data();
+    void batchingParameters();
 };
 
 void tst_WebSocket::frames_data()
@@ -357,6 +363,92 @@ void tst_WebSocket::qwebsocketClientsTalk()
     b.close();
     QTRY_COMPARE(closed.size(), 1);
     QCOMPARE(server.sessionCount(), 1);
+}
+
+void tst_WebSocket::batching()
+{
+    // Ten messages: batches of four, four and the last two after the delay; the same frames,
+    // in the same order, as an unbatched member gets. Frames of the protocol itself (the answer
+    // to a join) send what is held first.
+    fanout::InProcessBus bus;
+    fanout::Node node(fanout::NodeConfig::named(QStringLiteral("edge")), new fanout::InProcessBroker(&bus, "edge"));
+    fanout::NodeServer server(&node);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QUrl plainUrl = server.url();
+    plainUrl.setPath(QStringLiteral("/rooms"));
+    QUrl batchedUrl = plainUrl;
+    batchedUrl.setQuery(QStringLiteral("batch=4&delay_ms=300"));
+    TestClient sender;
+    TestClient plain;
+    TestClient batched;
+    for (TestClient *client : {&sender, &plain, &batched}) {
+        QVERIFY(client->open(client == &batched ? batchedUrl : plainUrl));
+        client->send(QStringLiteral(R"({"type":"join","room":"r"})"));
+        QTRY_COMPARE(client->ofType(QStringLiteral("joined")).size(), 1);
+    }
+    // Every member hears each join after its own, its own included; the batched one in a batch.
+    QTRY_COMPARE(sender.ofType(QStringLiteral("user_joined")).size(), 3);
+    QTRY_COMPARE(plain.ofType(QStringLiteral("user_joined")).size(), 2);
+    QTRY_COMPARE(batched.ofType(QStringLiteral("batch")).size(), 1);
+    plain.clear();
+    batched.clear();
+    for (int i = 0; i < 10; ++i)
+        sender.send(QStringLiteral(R"({"type":"message","room":"r","content":%1})").arg(i));
+    QTRY_COMPARE(plain.ofType(QStringLiteral("message")).size(), 10);
+    QTRY_COMPARE(batched.ofType(QStringLiteral("batch")).size(), 2);
+    QCOMPARE(batched.ofType(QStringLiteral("batch")).at(1).value("messages").toArray().size(), 4);
+    QTRY_COMPARE_WITH_TIMEOUT(batched.ofType(QStringLiteral("batch")).size(), 3, 2000);
+    QStringList unbatched;
+    for (const QJsonObject &batch : batched.ofType(QStringLiteral("batch"))) {
+        for (const QJsonValue &message : batch.value("messages").toArray())
+            unbatched.append(QString::fromUtf8(QJsonDocument(message.toObject()).toJson(QJsonDocument::Compact)));
+    }
+    QStringList expected;
+    for (const QString &frame : plain.messages())
+        expected.append(QString::fromUtf8(QJsonDocument::fromJson(frame.toUtf8()).toJson(QJsonDocument::Compact)));
+    QCOMPARE(unbatched, expected);
+
+    sender.send(QStringLiteral(R"({"type":"message","room":"r","content":"held"})"));
+    QTRY_COMPARE(plain.ofType(QStringLiteral("message")).size(), 11);
+    batched.send(QStringLiteral(R"({"type":"join","room":"other"})"));
+    QTRY_COMPARE(batched.ofType(QStringLiteral("joined")).size(), 1);
+    const QStringList frames = batched.messages();
+    QVERIFY2(frames.at(frames.size() - 2).contains(QLatin1String("held")), qPrintable(frames.join('\n')));
+}
+
+void tst_WebSocket::batchingParameters_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QByteArray>("refusal"); // empty: upgraded
+    QTest::newRow("both") << "batch=16&delay_ms=10" << QByteArray();
+    QTest::newRow("batch alone") << "batch=16" << QByteArray();
+    QTest::newRow("batch 0") << "batch=0" << QByteArray("batch must be a whole number from 1 to 1000");
+    QTest::newRow("batch word") << "batch=many" << QByteArray("batch must be a whole number from 1 to 1000");
+    QTest::newRow("delay too long") << "batch=2&delay_ms=5000"
+                                    << QByteArray("delay_ms must be a whole number from 0 to 1000");
+    QTest::newRow("delay alone") << "delay_ms=10" << QByteArray("delay_ms goes with batch");
+}
+
+void tst_WebSocket::batchingParameters()
+{
+    QFETCH(QString, query);
+    QFETCH(QByteArray, refusal);
+    fanout::InProcessBus bus;
+    fanout::Node node(fanout::NodeConfig::named(QStringLiteral("edge")), new fanout::InProcessBroker(&bus, "edge"));
+    fanout::NodeServer server(&node);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, server.port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write(QByteArray(UpgradeRequest).replace("GET /rooms ", "GET /rooms?" + query.toLatin1() + ' '));
+    QByteArray received;
+    QTRY_VERIFY((received += socket.readAll()).contains("\r\n\r\n"));
+    if (refusal.isEmpty()) {
+        QVERIFY(received.startsWith("HTTP/1.1 101 "));
+        return;
+    }
+    QVERIFY(received.startsWith("HTTP/1.1 400 "));
+    QTRY_VERIFY((received += socket.readAll()).contains(refusal));
 }
 
 QTEST_GUILESS_MAIN(tst_WebSocket)

@@ -17,6 +17,32 @@
 
 namespace fanout {
 
+namespace {
+
+/// Typed mode's `batch` and `delay_ms` (docs/protocol.md, "Batching"): size 0 for none; the
+/// fault, for a 400, when they are not whole numbers in range.
+QByteArray readBatching(const QUrlQuery &query, int *size, int *delayMs)
+{
+    *size = 0;
+    *delayMs = NodeServer::DefaultBatchDelayMs;
+    const auto number = [&query](const QString &name, int low, int high, int *value) {
+        if (!query.hasQueryItem(name))
+            return true;
+        bool ok = false;
+        *value = query.queryItemValue(name).toInt(&ok);
+        return ok && *value >= low && *value <= high;
+    };
+    if (!number(QStringLiteral("batch"), 1, NodeServer::MaxBatch, size))
+        return "batch must be a whole number from 1 to " + QByteArray::number(NodeServer::MaxBatch) + '\n';
+    if (!number(QStringLiteral("delay_ms"), 0, NodeServer::MaxBatchDelayMs, delayMs))
+        return "delay_ms must be a whole number from 0 to " + QByteArray::number(NodeServer::MaxBatchDelayMs) + '\n';
+    if (*size == 0 && query.hasQueryItem(QStringLiteral("delay_ms")))
+        return "delay_ms goes with batch\n";
+    return {};
+}
+
+}
+
 NodeServer::NodeServer(Node *node, QObject *parent)
     : QObject(parent), m_node(node), m_protocol(*node), m_poller(new EpollPoller(this)),
       m_listener(new TcpListener(m_poller, this))
@@ -123,8 +149,19 @@ void NodeServer::readUpgrade(int fd)
         refuse(fd, WebSocketHandshake::refuse(401, "a token is required: ws://host:port/?room=R&token=T\n"));
         return;
     }
+    int batchSize = 0;
+    int batchDelayMs = 0;
+    if (target.path() == TypedPath) {
+        if (const QByteArray fault = readBatching(QUrlQuery(target), &batchSize, &batchDelayMs); !fault.isEmpty()) {
+            refuse(fd, WebSocketHandshake::refuse(400, fault));
+            return;
+        }
+    }
     const QByteArray request = m_upgrades.take(fd).request;
-    open(fd, target, WebSocketHandshake::accept(result.request.key), QByteArrayView(request).sliced(result.length));
+    WireConnection *session = open(fd, target, WebSocketHandshake::accept(result.request.key),
+                                   QByteArrayView(request).sliced(result.length));
+    if (session && batchSize > 0)
+        session->setBatching(batchSize, batchDelayMs);
 }
 
 void NodeServer::refuse(int fd, const QByteArray &response)
@@ -135,7 +172,7 @@ void NodeServer::refuse(int fd, const QByteArray &response)
     dropUpgrade(fd);
 }
 
-void NodeServer::open(int fd, const QUrl &target, const QByteArray &answer, QByteArrayView leftover)
+WireConnection *NodeServer::open(int fd, const QUrl &target, const QByteArray &answer, QByteArrayView leftover)
 {
     const bool typed = target.path() == TypedPath;
     const QUrlQuery query(target);
@@ -152,7 +189,7 @@ void NodeServer::open(int fd, const QUrl &target, const QByteArray &answer, QByt
     if (!typed && !Node::isValidRoom(room, &error)) {
         qCInfo(lcTransport).noquote() << "refused" << target.toString() << ":" << error;
         session->close(1008, error);
-        return;
+        return nullptr;
     }
     m_sessions.insert(session);
     connect(session, &WireConnection::textReceived, this,
@@ -161,6 +198,7 @@ void NodeServer::open(int fd, const QUrl &target, const QByteArray &answer, QByt
     m_protocol.opened(session, typed ? QString() : room, token);
     emit sessionOpened(id);
     session->received(leftover);
+    return session;
 }
 
 void NodeServer::dropUpgrade(int fd)

@@ -22,7 +22,8 @@ class WireConnection;
 /// (WebSocketHandshake; 10 s to complete it) and routes the session by path: `/rooms` speaks the
 /// typed protocol, any other path the room protocol with `?room=R` (default `lobby`).
 /// `?token=T` authenticates either; with a token secret, a room-mode request without one is
-/// refused with HTTP 401. Sessions are WireConnections. See docs/protocol.md.
+/// refused with HTTP 401; `/rooms?batch=N&delay_ms=D` batches a typed connection's deliveries.
+/// Sessions are WireConnections. See docs/protocol.md.
 class NodeServer : public QObject
 {
     Q_OBJECT
@@ -31,6 +32,9 @@ public:
     static constexpr int HandshakeTimeoutMs = 10000;
     static inline const QString TypedPath = QStringLiteral("/rooms");
     static inline const QString DefaultRoom = QStringLiteral("lobby");
+    static constexpr int MaxBatch = 1000;
+    static constexpr int MaxBatchDelayMs = 1000;
+    static constexpr int DefaultBatchDelayMs = 10;
 
     explicit NodeServer(Node *node, QObject *parent = nullptr);
     ~NodeServer() override;
@@ -65,9 +69,9 @@ private:
     void readUpgrade(int fd);
     /// Answers a handshake that is not accepted, and closes.
     void refuse(int fd, const QByteArray &response);
-    /// Completes the handshake with `answer` and opens the session; `leftover` are frames that
-    /// came with the request.
-    void open(int fd, const QUrl &target, const QByteArray &answer, QByteArrayView leftover);
+    /// Completes the handshake with `answer` and opens the session (nullptr when it is refused
+    /// at once); `leftover` are frames that came with the request.
+    WireConnection *open(int fd, const QUrl &target, const QByteArray &answer, QByteArrayView leftover);
     void dropUpgrade(int fd);
     void expireUpgrades();
     void onFinished(WireConnection *connection);

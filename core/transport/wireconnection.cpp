@@ -34,19 +34,48 @@ void WireConnection::deliver(const Delivery &delivery)
         close(1008, QStringLiteral("too slow: send queue full"));
         return;
     }
-    queue(delivery.wireFrame(protocol()));
+    if (m_batchSize == 0) {
+        queue(delivery.wireFrame(protocol()));
+        return;
+    }
+    m_batch.append(delivery.frame(protocol()));
+    if (m_batch.size() >= m_batchSize)
+        sendBatch();
+    else if (!m_batchTimer->isActive())
+        m_batchTimer->start();
+}
+
+void WireConnection::setBatching(int maxMessages, int delayMs)
+{
+    m_batchSize = maxMessages;
+    m_batchTimer = new QTimer(this);
+    m_batchTimer->setSingleShot(true);
+    m_batchTimer->setInterval(delayMs);
+    connect(m_batchTimer, &QTimer::timeout, this, &WireConnection::sendBatch);
+}
+
+void WireConnection::sendBatch()
+{
+    if (m_batch.isEmpty())
+        return;
+    m_batchTimer->stop();
+    queue(FrameWriter::text(R"({"type":"batch","messages":[)" + m_batch.join(',') + "]}"));
+    m_batch.clear();
 }
 
 void WireConnection::sendText(const QByteArray &frame)
 {
-    if (m_state == State::Open)
-        queue(FrameWriter::text(frame));
+    if (m_state != State::Open)
+        return;
+    sendBatch();
+    queue(FrameWriter::text(frame));
 }
 
 void WireConnection::close(int code, const QString &reason)
 {
     if (m_state != State::Open)
         return;
+    sendBatch();
     m_state = State::Closing;
     queue(FrameWriter::close(code, reason));
     // The peer answers with its close frame; one that does not is not waited for long.

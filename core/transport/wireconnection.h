@@ -34,6 +34,10 @@ public:
     void sendText(const QByteArray &frame) override;
     void close(int code, const QString &reason) override;
 
+    /// Typed mode's opt-in batching (`?batch=N&delay_ms=D`): deliveries are held and sent as
+    /// `{"type":"batch","messages":[...]}` frames of at most maxMessages, none held longer than
+    /// delayMs. The connection's own frames (acknowledgements, errors) send what is held first.
+    void setBatching(int maxMessages, int delayMs);
     /// Queues bytes as they are (the handshake's answer).
     void sendRaw(const QByteArray &bytes) { queue(bytes); }
     /// Parses bytes read before the connection existed (frames behind the handshake).
@@ -62,6 +66,7 @@ private:
     /// Sends a close frame and ends the connection once it is written.
     void closeAfter(const QByteArray &closeFrame);
     void finish();
+    void sendBatch();
 
     int m_fd;
     EpollPoller *m_poller;
@@ -73,6 +78,9 @@ private:
     bool m_watchingWrites = false;
     bool m_finishWhenFlushed = false;
     QTimer *m_closeTimeout = nullptr;
+    int m_batchSize = 0; ///< 0: no batching
+    QByteArrayList m_batch;
+    QTimer *m_batchTimer = nullptr;
 };
 
 }

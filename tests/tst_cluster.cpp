@@ -1,4 +1,6 @@
 #include "broker/hashslot.h"
+#include "deliverygap.h"
+#include "inspectjson.h"
 #include "node/noderecord.h"
 #include "nodeprocess.h"
 #include "quiet.h"
@@ -71,38 +73,10 @@ QStringList stringsOf(const RedisReply &reply)
     return strings;
 }
 
-/// The longest time without a message, and when it ended: when delivery resumed.
-struct Gap {
-    qint64 length = 0;
-    qint64 endsAt = 0;
-};
-
-Gap longestGap(const QList<qint64> &arrivals)
-{
-    Gap gap;
-    for (qsizetype i = 1; i < arrivals.size(); ++i) {
-        if (arrivals.at(i) - arrivals.at(i - 1) > gap.length)
-            gap = {arrivals.at(i) - arrivals.at(i - 1), arrivals.at(i)};
-    }
-    return gap;
-}
-
 QUrl inRoom(QUrl url, const QString &room)
 {
     url.setQuery(QStringLiteral("room=") + room);
     return url;
-}
-
-/// One `fanout-studio --inspect url --json`; empty when it fails.
-QJsonObject inspectJson(const QString &url)
-{
-    QProcess process;
-    process.start(QStringLiteral(FANOUT_STUDIO_PATH), {QStringLiteral("--inspect"), url, QStringLiteral("--json")});
-    if (!process.waitForFinished(15000) || process.exitCode() != 0) {
-        qWarning("%s", process.readAllStandardError().constData());
-        return {};
-    }
-    return QJsonDocument::fromJson(process.readAllStandardOutput()).object();
 }
 
 /// Each master's slot ranges ("0-5460", or "7000" for one slot) by its port, ascending, as
@@ -508,7 +482,7 @@ void tst_Cluster::slotMigrationUnderSteadyTraffic()
     QTRY_VERIFY(received.contains(sent));
     QCOMPARE(oldOwner.command({"PUBSUB", "SHARDNUMSUB", channel}).elements.value(1).integer, qint64(0));
 
-    const Gap gap = longestGap(arrivals);
+    const DeliveryGap gap = DeliveryGap::longest(arrivals);
     const QSet<int> distinct(received.cbegin(), received.cend());
     qInfo("slot %u moved from master %d to %d: longest delivery gap %lld ms (resumed %lld ms after SETSLOT NODE); "
           "%lld of %d messages lost, %lld duplicated",

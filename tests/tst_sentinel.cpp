@@ -1,3 +1,5 @@
+#include "deliverygap.h"
+#include "inspectjson.h"
 #include "node/node.h"
 #include "nodeprocess.h"
 #include "recordingsession.h"
@@ -62,34 +64,6 @@ quint16 closedPort()
     QTcpServer server;
     server.listen(QHostAddress::LocalHost, 0);
     return server.serverPort();
-}
-
-/// The longest time without a message, and when it ended: when delivery resumed.
-struct Gap {
-    qint64 length = 0;
-    qint64 endsAt = 0;
-};
-
-Gap longestGap(const QList<qint64> &arrivals)
-{
-    Gap gap;
-    for (qsizetype i = 1; i < arrivals.size(); ++i) {
-        if (arrivals.at(i) - arrivals.at(i - 1) > gap.length)
-            gap = {arrivals.at(i) - arrivals.at(i - 1), arrivals.at(i)};
-    }
-    return gap;
-}
-
-/// What `fanout-studio --inspect url --json` prints; an empty object when it fails.
-QJsonObject inspectJson(const QString &url)
-{
-    QProcess process;
-    process.start(QStringLiteral(FANOUT_STUDIO_PATH), {QStringLiteral("--inspect"), url, QStringLiteral("--json")});
-    if (!process.waitForFinished(15000) || process.exitCode() != 0) {
-        qWarning("%s", process.readAllStandardError().constData());
-        return {};
-    }
-    return QJsonDocument::fromJson(process.readAllStandardOutput()).object();
 }
 
 RedisUrl parsed(const QString &text)
@@ -483,7 +457,7 @@ void tst_Sentinel::failoverUnderSteadyTraffic()
     publishing.stop();
     QTRY_VERIFY(received.contains(sent));
 
-    const Gap gap = longestGap(arrivals);
+    const DeliveryGap gap = DeliveryGap::longest(arrivals);
     const qint64 resumedAt = gap.endsAt;
     const qint64 failoverMs = switchedAt - killedAt;
     qInfo("failover (SIGKILL to +switch-master) %lld ms; delivery gap %lld ms, resumed %lld ms after the kill and "

@@ -95,6 +95,20 @@ QStringList readAll(const QByteArray &bytes, quint64 limit, bool byteByByte)
     return seen;
 }
 
+/// A node on its own in-process bus behind a NodeServer, for one test.
+struct Edge {
+    fanout::InProcessBus bus;
+    fanout::Node node {fanout::NodeConfig::named(QStringLiteral("edge")), new fanout::InProcessBroker(&bus, "edge")};
+    fanout::NodeServer server {&node};
+
+    /// Connects a raw TCP socket to the listening server.
+    bool connect(QTcpSocket *socket) const
+    {
+        socket->connectToHost(QHostAddress::LocalHost, server.port());
+        return socket->waitForConnected(5000);
+    }
+};
+
 const QByteArray UpgradeRequest = "GET /rooms HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                                   "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                                   "Sec-WebSocket-Version: 13\r\n\r\n";
@@ -295,13 +309,10 @@ void tst_WebSocket::rawSocket()
     QFETCH(QByteArray, frames);
     QFETCH(QByteArray, answer);
     QFETCH(bool, closes);
-    fanout::InProcessBus bus;
-    fanout::Node node(fanout::NodeConfig::named(QStringLiteral("edge")), new fanout::InProcessBroker(&bus, "edge"));
-    fanout::NodeServer server(&node);
-    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    Edge edge;
+    QVERIFY(edge.server.listen(QHostAddress::LocalHost, 0));
     QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, server.port());
-    QVERIFY(socket.waitForConnected(5000));
+    QVERIFY(edge.connect(&socket));
     socket.write(UpgradeRequest);
     QByteArray received;
     const auto readAvailable = [&] {
@@ -325,28 +336,24 @@ void tst_WebSocket::rawSocket()
 
 void tst_WebSocket::badUpgradeGets400()
 {
-    fanout::InProcessBus bus;
-    fanout::Node node(fanout::NodeConfig::named(QStringLiteral("edge")), new fanout::InProcessBroker(&bus, "edge"));
-    fanout::NodeServer server(&node);
-    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    Edge edge;
+    QVERIFY(edge.server.listen(QHostAddress::LocalHost, 0));
     QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, server.port());
-    QVERIFY(socket.waitForConnected(5000));
+    QVERIFY(edge.connect(&socket));
     QSignalSpy disconnected(&socket, &QTcpSocket::disconnected);
     socket.write(QByteArray(UpgradeRequest).replace("Version: 13", "Version: 7"));
     QTRY_COMPARE(disconnected.size(), 1);
     const QByteArray response = socket.readAll();
     QVERIFY2(response.startsWith("HTTP/1.1 400 Bad Request\r\n"), response.constData());
     QVERIFY(response.contains("Sec-WebSocket-Version: 13\r\n"));
-    QCOMPARE(server.sessionCount(), 0);
+    QCOMPARE(edge.server.sessionCount(), 0);
 }
 
 void tst_WebSocket::qwebsocketClientsTalk()
 {
     // Large messages both ways (a 64-bit length from the server), and the close handshake.
-    fanout::InProcessBus bus;
-    fanout::Node node(fanout::NodeConfig::named(QStringLiteral("edge")), new fanout::InProcessBroker(&bus, "edge"));
-    fanout::NodeServer server(&node);
+    Edge edge;
+    auto &server = edge.server;
     server.setMaxMessageBytes(1 << 20);
     QVERIFY(server.listen(QHostAddress::LocalHost, 0));
     QUrl url = server.url();
@@ -370,9 +377,8 @@ void tst_WebSocket::batching()
     // Ten messages: batches of four, four and the last two after the delay; the same frames,
     // in the same order, as an unbatched member gets. Frames of the protocol itself (the answer
     // to a join) send what is held first.
-    fanout::InProcessBus bus;
-    fanout::Node node(fanout::NodeConfig::named(QStringLiteral("edge")), new fanout::InProcessBroker(&bus, "edge"));
-    fanout::NodeServer server(&node);
+    Edge edge;
+    auto &server = edge.server;
     QVERIFY(server.listen(QHostAddress::LocalHost, 0));
     QUrl plainUrl = server.url();
     plainUrl.setPath(QStringLiteral("/rooms"));
@@ -433,13 +439,10 @@ void tst_WebSocket::batchingParameters()
 {
     QFETCH(QString, query);
     QFETCH(QByteArray, refusal);
-    fanout::InProcessBus bus;
-    fanout::Node node(fanout::NodeConfig::named(QStringLiteral("edge")), new fanout::InProcessBroker(&bus, "edge"));
-    fanout::NodeServer server(&node);
-    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    Edge edge;
+    QVERIFY(edge.server.listen(QHostAddress::LocalHost, 0));
     QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, server.port());
-    QVERIFY(socket.waitForConnected(5000));
+    QVERIFY(edge.connect(&socket));
     socket.write(QByteArray(UpgradeRequest).replace("GET /rooms ", "GET /rooms?" + query.toLatin1() + ' '));
     QByteArray received;
     QTRY_VERIFY((received += socket.readAll()).contains("\r\n\r\n"));

@@ -23,6 +23,7 @@ private slots:
     void historyAcrossProcesses();
     void crossNodeDelivery_data();
     void crossNodeDelivery();
+    void ioThreadsShareTheNode();
     void redisCliVerification();
     void singleNodeWithoutRedis();
     void sigtermStopsCleanly_data();
@@ -161,6 +162,61 @@ void tst_Fleet::crossNodeDelivery()
     }
 }
 
+void tst_Fleet::ioThreadsShareTheNode()
+{
+    // Node 0 serves its clients on three I/O threads (in turn), node 1 on one: a message reaches
+    // every member once and in each sender's order, and Redis sees one subscription per node.
+    QVERIFY(startFleet(1, {"--threads", "3"}));
+    auto single = std::make_unique<NodeProcess>();
+    QVERIFY(single->start({"--host", "127.0.0.1", "--port", "0", "--redis", m_redis.urlString(), "--node-id",
+                           "proc-single", "--threads", "1"}));
+    RedisClient redis(m_redis.url());
+    std::vector<std::unique_ptr<TestClient>> clients;
+    QSet<QString> sessionIds;
+    for (int i = 0; i < 10; ++i) {
+        auto client = std::make_unique<TestClient>();
+        QUrl url = (i < 9 ? m_nodes.front().get() : single.get())->url();
+        url.setPath(QStringLiteral("/rooms"));
+        QVERIFY(client->open(url));
+        QTRY_COMPARE(client->ofType(QStringLiteral("welcome")).size(), 1);
+        sessionIds.insert(client->ofType(QStringLiteral("welcome")).first().value("session").toString());
+        client->send(QStringLiteral("{\"type\":\"join\",\"room\":\"threads\"}"));
+        QTRY_COMPARE(client->ofType(QStringLiteral("joined")).size(), 1);
+        clients.push_back(std::move(client));
+    }
+    QCOMPARE(sessionIds.size(), 10);
+    QTRY_COMPARE(redis.numsub("ws:room:threads"), 2);
+    QTRY_COMPARE(redis.command({"HGET", "fanout:node:proc-0", "sessions"}).string, QByteArray("9"));
+
+    constexpr int PerSender = 5;
+    for (int n = 0; n < PerSender; ++n) {
+        for (int i = 0; i < 10; ++i) {
+            clients.at(size_t(i))->send(
+                QStringLiteral("{\"type\":\"message\",\"room\":\"threads\",\"content\":{\"sender\":%1,\"n\":%2}}")
+                    .arg(i)
+                    .arg(n));
+        }
+    }
+    const int expected = 10 * PerSender;
+    for (auto &client : clients)
+        QTRY_COMPARE(client->ofType(QStringLiteral("message")).size(), expected);
+    QVERIFY2(Quiet::holdsFor(300,
+                             [&] {
+                                 return std::all_of(clients.begin(), clients.end(), [](const auto &client) {
+                                     return client->ofType(QStringLiteral("message")).size() == expected;
+                                 });
+                             }),
+             "a message arrived twice");
+    for (auto &client : clients) {
+        QHash<int, int> next;
+        for (const QJsonObject &message : client->ofType(QStringLiteral("message"))) {
+            const QJsonObject content = message.value("content").toObject();
+            const int sender = content.value("sender").toInt();
+            QCOMPARE(content.value("n").toInt(), next[sender]++);
+        }
+    }
+}
+
 void tst_Fleet::redisCliVerification()
 {
     QVERIFY(startFleet(3));
@@ -264,6 +320,8 @@ void tst_Fleet::commandLine_data()
     QTest::addRow("unknown option") << QStringList {"--frobnicate"} << 2 << "frobnicate";
     QTest::addRow("negative history") << QStringList {"--history-size", "-1"} << 2 << "--history-size/HISTORY_SIZE";
     QTest::addRow("history ttl zero") << QStringList {"--history-ttl", "0"} << 2 << "--history-ttl/HISTORY_TTL";
+    QTest::addRow("no threads") << QStringList {"--threads", "0"} << 2 << "--threads/THREADS";
+    QTest::addRow("too many threads") << QStringList {"--threads", "257"} << 2 << "--threads/THREADS";
     QTest::addRow("no shards") << QStringList {"--shard-count", "0"} << 2 << "--shard-count/SHARD_COUNT";
     QTest::addRow("shards with history") << QStringList {"--shard-count", "4", "--history-size", "10"} << 2
                                          << "cannot be combined";

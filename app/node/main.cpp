@@ -4,7 +4,7 @@
 #include "node/noderecordpublisher.h"
 #include "nodeoptions.h"
 #include "redis/redisbackedbroker.h"
-#include "transport/nodeserver.h"
+#include "transport/threadednodeserver.h"
 #include "unixsignalwatcher.h"
 
 #include <QCoreApplication>
@@ -55,15 +55,15 @@ QString advertisedHost(const QHostAddress &address)
         : address.toString();
 }
 
-void printListening(const fanout::NodeServer &server, const NodeOptions &options)
+void printListening(const fanout::ThreadedNodeServer &server, const NodeOptions &options)
 {
     const QString host = server.address().protocol() == QAbstractSocket::IPv6Protocol
         ? QStringLiteral("[%1]").arg(server.address().toString())
         : server.address().toString();
     std::printf("listening ws://%s:%u\n", qPrintable(host), server.port());
-    std::printf("node %s, broker %s, prefix %s\n", qPrintable(options.nodeId),
+    std::printf("node %s, broker %s, prefix %s, %d I/O threads\n", qPrintable(options.nodeId),
                 options.redis ? qPrintable(options.redis->toDisplayString()) : "in-process",
-                qPrintable(options.channelPrefix));
+                qPrintable(options.channelPrefix), server.threadCount());
     std::fflush(stdout);
 }
 
@@ -96,8 +96,7 @@ int main(int argc, char *argv[])
 
     fanout::RedisBackedBroker *redisBroker = nullptr;
     fanout::Broker *broker = createBroker(options, &app, &redisBroker);
-    fanout::Node node(options.nodeConfig(), broker);
-    fanout::NodeServer server(&node);
+    fanout::ThreadedNodeServer server(options.nodeConfig(), broker, int(options.threads));
     if (!server.listen(options.host, options.port)) {
         std::fprintf(stderr, "fanout-node: cannot listen on %s:%u: %s\n", qPrintable(options.host.toString()),
                      options.port, qPrintable(server.errorString()));
@@ -106,9 +105,15 @@ int main(int argc, char *argv[])
 
     std::unique_ptr<fanout::NodeRecordPublisher> record;
     if (redisBroker) {
-        record = std::make_unique<fanout::NodeRecordPublisher>(
-            &node, redisBroker, QStringLiteral("ws://%1:%2").arg(advertisedHost(server.address())).arg(server.port()),
-            QStringLiteral(FANOUT_VERSION));
+        const fanout::NodeRecordPublisher::Identity identity {
+            options.nodeId, options.channelPrefix,
+            QStringLiteral("ws://%1:%2").arg(advertisedHost(server.address())).arg(server.port()),
+            QStringLiteral(FANOUT_VERSION)};
+        record = std::make_unique<fanout::NodeRecordPublisher>(identity, redisBroker, [&server] {
+            return fanout::NodeRecordPublisher::Clients {server.rooms(), server.sessionCount()};
+        });
+        QObject::connect(&server, &fanout::ThreadedNodeServer::roomsChanged, record.get(),
+                         &fanout::NodeRecordPublisher::roomsChanged);
     }
 
     UnixSignalWatcher signalWatcher;

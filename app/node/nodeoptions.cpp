@@ -3,10 +3,15 @@
 #include "node/roompresence.h"
 
 #include <QCommandLineParser>
+
 #include <QFile>
+#include <QThread>
 #include <QUuid>
+#include <algorithm>
 
 namespace {
+
+constexpr qint64 MaxThreads = 256;
 
 using Outcome = NodeOptions::Outcome;
 using ParseResult = NodeOptions::ParseResult;
@@ -102,6 +107,12 @@ struct NodeCommandLine {
         QStringLiteral("Channels per room, for hot rooms: a sender's messages go to PREFIX+room+\":shard\"+k "
                        "(env SHARD_COUNT, default 1: PREFIX+room, as the seed's nodes)."),
         QStringLiteral("n")};
+    const QCommandLineOption threadsOption {
+        QStringLiteral("threads"),
+        QStringLiteral("I/O threads, each serving its share of the connections (env THREADS, default the number of "
+                       "cores, %1 here).")
+            .arg(QThread::idealThreadCount()),
+        QStringLiteral("n")};
     const QCommandLineOption userPrefixOption {QStringLiteral("user-prefix"),
                                                QStringLiteral("Channel prefix of direct messages (env USER_PREFIX, "
                                                               "default %1).")
@@ -116,8 +127,8 @@ NodeCommandLine::NodeCommandLine(const QProcessEnvironment &environment) : envir
                        "through Redis pub/sub (channel PREFIX+room, envelope {origin,room,payload,ts})."));
     parser.addOptions({hostOption, portOption, redisOption, redisCaOption, redisCertOption, redisKeyOption,
                        redisProbeIntervalOption, nodeIdOption, prefixOption, historySizeOption, historyTtlOption,
-                       shardCountOption, tokenSecretOption, tokenSecretFileOption, presenceTtlOption,
-                       userPrefixOption});
+                       shardCountOption, tokenSecretOption, tokenSecretFileOption, presenceTtlOption, userPrefixOption,
+                       threadsOption});
 }
 
 std::optional<ParseResult> NodeCommandLine::parse(const QStringList &arguments)
@@ -151,6 +162,8 @@ std::optional<QString> NodeCommandLine::read(NodeOptions *options) const
         options->channelPrefix = prefix;
     if (std::optional<QString> fault = readNumbers(options))
         return fault;
+    if (options->threads == 0)
+        options->threads = std::max(1, QThread::idealThreadCount());
     return readUsers(options);
 }
 
@@ -204,7 +217,8 @@ std::optional<QString> NodeCommandLine::readNumbers(NodeOptions *options) const
           Field {historyTtlOption, "HISTORY_TTL", &history->ttlSeconds, 1, 365 * 86400},
           Field {presenceTtlOption, "PRESENCE_TTL", &options->presenceTtlSeconds, 2, 86400},
           Field {redisProbeIntervalOption, "REDIS_PROBE_INTERVAL", &options->redisProbeIntervalMs, 0, 3'600'000},
-          Field {shardCountOption, "SHARD_COUNT", &options->shardCount, 1, fanout::RoomChannels::MaxShards}}) {
+          Field {shardCountOption, "SHARD_COUNT", &options->shardCount, 1, fanout::RoomChannels::MaxShards},
+          Field {threadsOption, "THREADS", &options->threads, 1, MaxThreads}}) {
         const QString text = value(field.option, field.variable);
         if (text.isEmpty())
             continue;

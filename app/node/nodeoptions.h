@@ -23,6 +23,7 @@ struct NodeOptions {
     QString userPrefix = fanout::NodeConfig().userPrefix;
     qint64 presenceTtlSeconds = fanout::NodeConfig().presenceTtlSeconds;
     qint64 shardCount = 1;
+    qint64 threads = 0; ///< I/O threads; 0 until parsed, then the option or the number of cores
 
     fanout::NodeConfig nodeConfig() const
     {

@@ -11,6 +11,7 @@
 
 #include <QDateTime>
 #include <QUuid>
+#include <algorithm>
 
 namespace fanout {
 
@@ -20,7 +21,8 @@ constexpr qsizetype MaxRememberedFallbackIds = 65536;
 
 Node::Node(const NodeConfig &config, Broker *broker, QObject *parent)
     : QObject(parent), m_config(config),
-      m_channels(config.channelPrefix, config.history.isOn() ? 1 : config.shardCount), m_broker(broker)
+      m_channels(config.channelPrefix, config.history.isOn() ? 1 : config.shardCount), m_broker(broker),
+      m_nextMessageId(config.firstMessageId)
 {
     m_broker->setParent(this);
     // Created after the broker became a child: they go after it, and its last replies find them.
@@ -135,7 +137,7 @@ void Node::userLeft(Session *session)
 void Node::sendDirectMessage(Session *sender, const QString &to, const QByteArray &contentJson)
 {
     ++m_stats.published;
-    m_direct->send(sender, to, contentJson, m_nextMessageId++);
+    m_direct->send(sender, to, contentJson, takeMessageId());
 }
 
 void Node::sendPresence(Session *session, const QString &room)
@@ -179,7 +181,7 @@ quint64 Node::publish(const QString &room, const QByteArray &payloadJson, Envelo
     envelope.room = room;
     envelope.payload = payloadJson;
     envelope.ts = QDateTime::currentMSecsSinceEpoch();
-    envelope.id = m_nextMessageId++;
+    envelope.id = takeMessageId();
     envelope.kind = kind;
     envelope.from = from;
 
@@ -340,6 +342,13 @@ void Node::rememberFallback(quint64 id)
         m_fallbackIds.remove(m_fallbackOrder.front());
         m_fallbackOrder.pop_front();
     }
+}
+
+quint64 Node::takeMessageId()
+{
+    const quint64 id = m_nextMessageId;
+    m_nextMessageId += std::max<quint64>(1, m_config.messageIdStep);
+    return id;
 }
 
 }

@@ -38,6 +38,10 @@ struct NodeConfig {
     /// Channels per room (RoomChannels); 1 keeps the seed's `prefix + room`. A room with a
     /// history is one ordered log, so a node with a history uses 1 whatever this says.
     int shardCount = 1;
+    /// Message ids run firstMessageId, firstMessageId + messageIdStep...: the Nodes of one
+    /// process's I/O threads share an origin and take turns, so ids stay unique per origin.
+    quint64 firstMessageId = 1;
+    quint64 messageIdStep = 1;
 
     /// The defaults, for a node named `nodeId` (with a history when `history` is on).
     static NodeConfig named(const QString &nodeId, const HistoryPolicy &history = {})
@@ -143,6 +147,7 @@ private:
     void roomEnded(const QString &room);
     void tellHistoryLost(const QString &room, const StreamPosition &position);
     void userLeft(Session *session);
+    quint64 takeMessageId();
 
     NodeConfig m_config;
     RoomChannels m_channels;
@@ -153,7 +158,7 @@ private:
     RoomPresence *m_presence;
     QSet<Session *> m_sessions;
     NodeStats m_stats;
-    quint64 m_nextMessageId = 1;
+    quint64 m_nextMessageId;
     RoomRecovery *m_recovery = nullptr; ///< only with a history
     QString m_historyOrigin; ///< this process's name in the history's duplicate check
     SessionHistory *m_sessionHistory = nullptr; ///< only with a history

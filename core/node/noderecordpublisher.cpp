@@ -1,6 +1,5 @@
 #include "noderecordpublisher.h"
 
-#include "node/node.h"
 #include "noderecord.h"
 #include "redis/redisbackedbroker.h"
 
@@ -9,9 +8,9 @@
 
 namespace fanout {
 
-NodeRecordPublisher::NodeRecordPublisher(Node *node, RedisBackedBroker *broker, const QString &address,
-                                         const QString &version, QObject *parent)
-    : QObject(parent), m_node(node), m_broker(broker), m_address(address), m_version(version),
+NodeRecordPublisher::NodeRecordPublisher(const Identity &identity, RedisBackedBroker *broker,
+                                         std::function<Clients()> clients, QObject *parent)
+    : QObject(parent), m_identity(identity), m_broker(broker), m_clients(std::move(clients)),
       m_startedMs(QDateTime::currentMSecsSinceEpoch())
 {
     m_refresh.setInterval(NodeRecord::RefreshMs);
@@ -20,11 +19,15 @@ NodeRecordPublisher::NodeRecordPublisher(Node *node, RedisBackedBroker *broker, 
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(200);
     connect(&m_debounce, &QTimer::timeout, this, &NodeRecordPublisher::publish);
-    connect(m_node, &Node::roomsChanged, &m_debounce, qOverload<>(&QTimer::start));
     connect(m_broker, &Broker::stateChanged, this, [this](Broker::State state) {
         if (state == Broker::State::Connected)
             publish();
     });
+}
+
+void NodeRecordPublisher::roomsChanged()
+{
+    m_debounce.start();
 }
 
 void NodeRecordPublisher::publish()
@@ -33,14 +36,14 @@ void NodeRecordPublisher::publish()
         return;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     NodeRecord record;
-    record.id = m_node->id();
-    record.address = m_address;
-    record.version = m_version;
-    record.prefix = m_node->channelPrefix();
-    const QStringList rooms = m_node->rooms();
-    record.rooms = rooms.mid(0, NodeRecord::MaxListedRooms);
-    record.roomCount = rooms.size();
-    record.sessions = m_node->sessionCount();
+    const Clients clients = m_clients();
+    record.id = m_identity.nodeId;
+    record.address = m_identity.address;
+    record.version = m_identity.version;
+    record.prefix = m_identity.channelPrefix;
+    record.rooms = clients.rooms.mid(0, NodeRecord::MaxListedRooms);
+    record.roomCount = clients.rooms.size();
+    record.sessions = clients.sessions;
     record.subscriptions = m_broker->subscriptions().size();
     record.pid = QCoreApplication::applicationPid();
     record.startedMs = m_startedMs;
@@ -58,8 +61,8 @@ void NodeRecordPublisher::withdraw()
     m_withdrawn = true;
     m_refresh.stop();
     m_debounce.stop();
-    m_broker->sendCommand({"DEL", NodeRecord::key(m_node->id())});
-    m_broker->sendCommand({"ZREM", NodeRecord::indexKey(), m_node->id().toUtf8()});
+    m_broker->sendCommand({"DEL", NodeRecord::key(m_identity.nodeId)});
+    m_broker->sendCommand({"ZREM", NodeRecord::indexKey(), m_identity.nodeId.toUtf8()});
 }
 
 }

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <QObject>
+#include <QStringList>
 #include <QTimer>
+
+#include <functional>
 
 namespace fanout {
 
-class Node;
 class RedisBackedBroker;
 
 /// Keeps this node's NodeRecord in Redis: every NodeRecord::RefreshMs, and shortly after its set
@@ -15,18 +17,31 @@ class NodeRecordPublisher : public QObject
 {
     Q_OBJECT
 public:
-    NodeRecordPublisher(Node *node, RedisBackedBroker *broker, const QString &address, const QString &version,
+    /// What the record says of the node's clients, read when it is written.
+    struct Clients {
+        QStringList rooms;
+        qsizetype sessions = 0;
+    };
+    struct Identity {
+        QString nodeId;
+        QString channelPrefix;
+        QString address;
+        QString version;
+    };
+
+    NodeRecordPublisher(const Identity &identity, RedisBackedBroker *broker, std::function<Clients()> clients,
                         QObject *parent = nullptr);
 
+    /// The set of rooms changed: the record is written shortly.
+    void roomsChanged();
     void withdraw();
 
 private:
     void publish();
 
-    Node *m_node;
+    Identity m_identity;
     RedisBackedBroker *m_broker;
-    QString m_address;
-    QString m_version;
+    std::function<Clients()> m_clients;
     qint64 m_startedMs;
     QTimer m_refresh;
     QTimer m_debounce;

@@ -47,7 +47,7 @@ NodeServer::NodeServer(Node *node, QObject *parent)
     : QObject(parent), m_node(node), m_protocol(*node), m_poller(new EpollPoller(this)),
       m_listener(new TcpListener(m_poller, this))
 {
-    connect(m_listener, &TcpListener::accepted, this, &NodeServer::accept);
+    connect(m_listener, &TcpListener::accepted, this, &NodeServer::adopt);
     m_upgradeSweep.setInterval(1000);
     connect(&m_upgradeSweep, &QTimer::timeout, this, &NodeServer::expireUpgrades);
 }
@@ -109,7 +109,7 @@ void NodeServer::shutdown()
         session->close(1001, QStringLiteral("node shutting down"));
 }
 
-void NodeServer::accept(int fd)
+void NodeServer::adopt(int fd)
 {
     if (!m_poller->add(fd, EPOLLIN, [this, fd](quint32) { readUpgrade(fd); })) {
         ::close(fd);
@@ -180,7 +180,8 @@ WireConnection *NodeServer::open(int fd, const QUrl &target, const QByteArray &a
     const QByteArray token = query.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded).toUtf8();
     if (room.isEmpty())
         room = DefaultRoom;
-    const QString id = m_node->id() + QLatin1Char('/') + QString::number(m_nextSessionNumber++);
+    const QString id = m_node->id() + QLatin1Char('/') + QString::number(m_nextSessionNumber);
+    m_nextSessionNumber += m_sessionNumberStep;
     auto *session = new WireConnection(fd, m_poller, id, typed ? SessionProtocol::Typed : SessionProtocol::Room,
                                        m_maxMessageBytes, this);
     session->sendRaw(answer);
@@ -206,7 +207,7 @@ void NodeServer::dropUpgrade(int fd)
     m_upgrades.remove(fd);
     m_poller->remove(fd);
     ::close(fd);
-    m_listener->resume();
+    freed();
 }
 
 void NodeServer::expireUpgrades()
@@ -230,7 +231,13 @@ void NodeServer::onFinished(WireConnection *session)
         emit sessionClosed(session->id());
     }
     session->deleteLater();
+    freed();
+}
+
+void NodeServer::freed()
+{
     m_listener->resume();
+    emit descriptorFreed();
 }
 
 }

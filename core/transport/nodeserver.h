@@ -9,6 +9,8 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <algorithm>
+
 namespace fanout {
 
 class EpollPoller;
@@ -47,6 +49,16 @@ public:
     QUrl url() const;
 
     void setMaxMessageBytes(quint64 bytes) { m_maxMessageBytes = bytes; }
+    /// Session ids are `node/first`, `node/first+step`...: the servers of one node's I/O threads
+    /// take turns, so ids stay unique in the node.
+    void setSessionNumbering(quint64 first, quint64 step)
+    {
+        m_nextSessionNumber = first;
+        m_sessionNumberStep = std::max<quint64>(1, step);
+    }
+    /// Serves a connection accepted elsewhere (ThreadedNodeServer's listener): a non-blocking
+    /// descriptor, owned from here on.
+    void adopt(int fd);
     qsizetype sessionCount() const { return m_sessions.size(); }
     /// The protocol of this node's sessions; the studio's virtual clients speak through it too.
     ClientProtocol &protocol() { return m_protocol; }
@@ -57,6 +69,8 @@ public:
 signals:
     void sessionOpened(const QString &sessionId);
     void sessionClosed(const QString &sessionId);
+    /// A descriptor was closed: a listener paused by EMFILE may accept again.
+    void descriptorFreed();
 
 private:
     /// A connection still in its opening handshake.
@@ -65,7 +79,6 @@ private:
         qint64 deadlineMs = 0;
     };
 
-    void accept(int fd);
     void readUpgrade(int fd);
     /// Answers a handshake that is not accepted, and closes.
     void refuse(int fd, const QByteArray &response);
@@ -75,6 +88,7 @@ private:
     void dropUpgrade(int fd);
     void expireUpgrades();
     void onFinished(WireConnection *connection);
+    void freed();
 
     Node *m_node;
     ClientProtocol m_protocol;
@@ -85,6 +99,7 @@ private:
     QSet<WireConnection *> m_sessions; ///< opened with the protocol
     quint64 m_maxMessageBytes = DefaultMaxMessageBytes;
     quint64 m_nextSessionNumber = 1;
+    quint64 m_sessionNumberStep = 1;
 };
 
 }

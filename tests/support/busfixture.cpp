@@ -1,7 +1,9 @@
 #include "busfixture.h"
 
+#include "broker/brokerhub.h"
 #include "broker/inprocessbroker.h"
 #include "broker/inprocessbus.h"
+#include "broker/threadbroker.h"
 #include "redis/clusterbroker.h"
 #include "redis/redisbroker.h"
 #include "redisclient.h"
@@ -9,6 +11,7 @@
 #include "redisserver.h"
 
 #include <QTest>
+#include <QThread>
 
 namespace {
 
@@ -47,6 +50,7 @@ private:
 class RedisFixture : public BusFixture
 {
 public:
+    fanout::RedisUrl url() const { return m_server.url(); }
     bool start(QString *error)
     {
         if (!m_server.start()) {
@@ -78,6 +82,41 @@ public:
 private:
     RedisServer m_server;
     std::unique_ptr<RedisClient> m_client;
+};
+
+/// A real redis-server seen as fanout-node's I/O threads see it: each broker is a ThreadBroker
+/// on the test's thread, its requests carried out and its messages received by a RedisBroker
+/// behind a BrokerHub on another thread.
+class ThreadedFixture : public RedisFixture
+{
+public:
+    ThreadedFixture()
+    {
+        m_anchor->moveToThread(&m_thread);
+        m_thread.start();
+    }
+    ~ThreadedFixture() override
+    {
+        QMetaObject::invokeMethod(
+            m_anchor, [this] { qDeleteAll(m_hubs); }, Qt::BlockingQueuedConnection);
+        m_thread.quit();
+        m_thread.wait();
+        delete m_anchor;
+    }
+    fanout::Broker *makeBroker(const QString &nodeId) override
+    {
+        fanout::BrokerHub *hub = nullptr;
+        QMetaObject::invokeMethod(
+            m_anchor, [&] { hub = new fanout::BrokerHub(new fanout::RedisBroker(url(), nodeId)); },
+            Qt::BlockingQueuedConnection);
+        m_hubs.append(hub);
+        return new fanout::ThreadBroker(hub);
+    }
+
+private:
+    QThread m_thread;
+    QObject *m_anchor = new QObject;
+    QList<fanout::BrokerHub *> m_hubs;
 };
 
 /// A Redis Cluster of three masters: what a test asks of "the server" goes to the master that
@@ -159,6 +198,12 @@ std::unique_ptr<BusFixture> BusFixture::create(const QString &kind, QString *err
         return std::make_unique<InProcessFixture>();
     if (kind == QLatin1String("redis")) {
         auto fixture = std::make_unique<RedisFixture>();
+        if (!fixture->start(error))
+            return nullptr;
+        return fixture;
+    }
+    if (kind == QLatin1String("threaded")) {
+        auto fixture = std::make_unique<ThreadedFixture>();
         if (!fixture->start(error))
             return nullptr;
         return fixture;

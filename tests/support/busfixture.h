@@ -7,15 +7,17 @@
 
 #include <memory>
 
-/// One pub/sub server for a data-driven test row: the in-process bus, a real redis-server or a
-/// real Redis Cluster started for the test. Lets one suite assert the same semantics on every broker.
+/// One pub/sub server for a data-driven test row: the in-process bus, a real redis-server (also
+/// through I/O threads' BrokerHub) or a real Redis Cluster started for the test. Lets one suite assert the same
+/// semantics on every broker.
 class BusFixture
 {
 public:
     static QStringList kinds() { return {QStringLiteral("in-process"), QStringLiteral("redis")}; }
-    /// kinds() and "cluster": a Redis Cluster of three masters, for the suite of the Broker
-    /// contract (each row starts a cluster, so the other suites leave it out).
-    static QStringList brokerKinds() { return kinds() << QStringLiteral("cluster"); }
+    /// kinds(), "threaded" (a redis-server through a BrokerHub on another thread, as fanout-node's
+    /// I/O threads use it) and "cluster" (a Redis Cluster of three masters), for the suite of the
+    /// Broker contract (each cluster row starts a cluster, so the other suites leave them out).
+    static QStringList brokerKinds() { return kinds() << QStringLiteral("threaded") << QStringLiteral("cluster"); }
     /// Adds a "kind" column with one row per broker, for a data-driven test's _data().
     static void addKindRows();
     /// The same with brokerKinds().

@@ -1,0 +1,141 @@
+#include "threadednodeserver.h"
+
+#include "broker/brokerhub.h"
+#include "broker/threadbroker.h"
+#include "epollpoller.h"
+#include "nodeserver.h"
+#include "tcplistener.h"
+
+#include <QSet>
+#include <QThread>
+#include <QTimer>
+
+#include <algorithm>
+#include <atomic>
+
+namespace fanout {
+
+struct ThreadedNodeServer::Worker {
+    QThread thread;
+    QObject *anchor = nullptr; ///< lives on the thread; parent of what the thread runs
+    Node *node = nullptr;
+    NodeServer *server = nullptr;
+    std::atomic<qsizetype> sessions = 0;
+    QStringList rooms; ///< on this (the listener's) thread
+};
+
+ThreadedNodeServer::ThreadedNodeServer(const NodeConfig &config, Broker *broker, int threads, QObject *parent)
+    : QObject(parent), m_hub(new BrokerHub(broker, this)), m_poller(new EpollPoller(this)),
+      m_listener(new TcpListener(m_poller, this))
+{
+    connect(m_listener, &TcpListener::accepted, this, &ThreadedNodeServer::handOver);
+    const int count = std::max(1, threads);
+    for (int index = 0; index < count; ++index)
+        startWorker(config, index, count);
+}
+
+ThreadedNodeServer::~ThreadedNodeServer()
+{
+    delete m_listener;
+    for (const std::unique_ptr<Worker> &worker : m_workers) {
+        QMetaObject::invokeMethod(
+            worker->anchor,
+            [&worker] {
+                delete worker->server;
+                delete worker->node;
+            },
+            Qt::BlockingQueuedConnection);
+        worker->thread.quit();
+        worker->thread.wait();
+        delete worker->anchor;
+    }
+}
+
+void ThreadedNodeServer::startWorker(const NodeConfig &config, int index, int count)
+{
+    auto worker = std::make_unique<Worker>();
+    Worker *w = worker.get();
+    w->thread.setObjectName(QStringLiteral("io-%1").arg(index));
+    w->anchor = new QObject;
+    w->anchor->moveToThread(&w->thread);
+    w->thread.start();
+    m_workers.push_back(std::move(worker));
+    NodeConfig own = config;
+    own.firstMessageId = quint64(index) + 1;
+    own.messageIdStep = quint64(count);
+    QMetaObject::invokeMethod(
+        w->anchor,
+        [this, w, own] {
+            w->node = new Node(own, new ThreadBroker(m_hub));
+            w->server = new NodeServer(w->node);
+            w->server->setSessionNumbering(own.firstMessageId, own.messageIdStep);
+            auto *snapshot = new QTimer(w->anchor);
+            snapshot->setSingleShot(true);
+            snapshot->setInterval(SnapshotDelayMs);
+            connect(w->node, &Node::roomsChanged, snapshot, qOverload<>(&QTimer::start));
+            connect(snapshot, &QTimer::timeout, w->anchor, [this, w] {
+                QMetaObject::invokeMethod(this, [this, w, rooms = w->node->rooms()] {
+                    w->rooms = rooms;
+                    emit roomsChanged();
+                });
+            });
+            connect(w->server, &NodeServer::sessionOpened, w->anchor, [w] { ++w->sessions; });
+            connect(w->server, &NodeServer::sessionClosed, w->anchor, [w] { --w->sessions; });
+            connect(w->server, &NodeServer::descriptorFreed, m_listener, &TcpListener::resume);
+        },
+        Qt::BlockingQueuedConnection);
+}
+
+bool ThreadedNodeServer::listen(const QHostAddress &address, quint16 port)
+{
+    return m_poller->isValid() && m_listener->listen(address, port);
+}
+
+QString ThreadedNodeServer::errorString() const
+{
+    return m_listener->errorString();
+}
+
+QHostAddress ThreadedNodeServer::address() const
+{
+    return m_listener->address();
+}
+
+quint16 ThreadedNodeServer::port() const
+{
+    return m_listener->port();
+}
+
+qsizetype ThreadedNodeServer::sessionCount() const
+{
+    qsizetype total = 0;
+    for (const std::unique_ptr<Worker> &worker : m_workers)
+        total += worker->sessions.load();
+    return total;
+}
+
+QStringList ThreadedNodeServer::rooms() const
+{
+    QSet<QString> rooms;
+    for (const std::unique_ptr<Worker> &worker : m_workers)
+        rooms.unite(QSet<QString>(worker->rooms.cbegin(), worker->rooms.cend()));
+    QStringList sorted(rooms.cbegin(), rooms.cend());
+    sorted.sort();
+    return sorted;
+}
+
+void ThreadedNodeServer::shutdown()
+{
+    m_listener->close();
+    for (const std::unique_ptr<Worker> &worker : m_workers)
+        QMetaObject::invokeMethod(worker->server, &NodeServer::shutdown, Qt::QueuedConnection);
+}
+
+void ThreadedNodeServer::handOver(int fd)
+{
+    NodeServer *server = m_workers[m_nextWorker]->server;
+    m_nextWorker = (m_nextWorker + 1) % m_workers.size();
+    QMetaObject::invokeMethod(server, [server, fd] { server->adopt(fd); }, Qt::QueuedConnection);
+}
+
+}

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "node/node.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+namespace fanout {
+
+class Broker;
+class BrokerHub;
+class EpollPoller;
+class TcpListener;
+
+/// fanout-node's edge on all cores: `threads` I/O threads, each with a Node and a NodeServer of
+/// its own (the same fan-out code as a single node, with a ThreadBroker), all on one shared
+/// broker through a BrokerHub on this thread. The listener, on this thread too, hands accepted
+/// connections to the threads in turn. A message from the broker reaches each thread whose
+/// Node holds its room once, and each thread writes to its own sockets: nothing is locked per
+/// delivery. The threads' Nodes share the node id; their session ids and message ids take
+/// turns, so both stay unique in the node.
+class ThreadedNodeServer : public QObject
+{
+    Q_OBJECT
+public:
+    /// Takes ownership of `broker`, which lives on this thread.
+    ThreadedNodeServer(const NodeConfig &config, Broker *broker, int threads, QObject *parent = nullptr);
+    ~ThreadedNodeServer() override;
+
+    bool listen(const QHostAddress &address, quint16 port);
+    QString errorString() const;
+    QHostAddress address() const;
+    quint16 port() const;
+
+    int threadCount() const { return int(m_workers.size()); }
+    BrokerHub *hub() const { return m_hub; }
+    /// Open sessions over all threads.
+    qsizetype sessionCount() const;
+    /// Rooms with a local member on any thread, as the threads last reported them (each
+    /// reports SnapshotDelayMs after its rooms change).
+    QStringList rooms() const;
+
+    /// Stops accepting and closes every session with 1001 (going away).
+    void shutdown();
+
+    static constexpr int SnapshotDelayMs = 50;
+
+signals:
+    void roomsChanged();
+
+private:
+    struct Worker;
+
+    void startWorker(const NodeConfig &config, int index, int count);
+    void handOver(int fd);
+
+    BrokerHub *m_hub;
+    EpollPoller *m_poller;
+    TcpListener *m_listener;
+    std::vector<std::unique_ptr<Worker>> m_workers;
+    std::size_t m_nextWorker = 0;
+};
+
+}

@@ -6,7 +6,6 @@
 #        scripts/bench.sh --history [--quick]: our fleet in pub/sub mode and with --history-size
 #        (rooms with history), same load, same run, then the ratios history/pub-sub.
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 quick=0; history=0
 for arg in "$@"; do
     case $arg in
@@ -15,65 +14,29 @@ for arg in "$@"; do
         *) echo "bench: unknown argument $arg (--quick, --history)" >&2; exit 2 ;;
     esac
 done
+source "$(dirname "${BASH_SOURCE[0]}")/benchlib.sh"
 "$root/scripts/setup.sh" >/dev/null
-
-peers=${FANOUT_PEERS:-$root/../shared/peers}
-if [ $history = 0 ] && [ ! -f "$peers/seed001-node.mjs" ]; then
-    echo "bench: the reference node is not at $peers (set FANOUT_PEERS)" >&2
-    exit 1
-fi
-reference=$root/build/reference-peer
-if [ $history = 0 ]; then
-command -v node >/dev/null || { echo "bench: node (Node.js) is needed for the reference fleet" >&2; exit 1; }
-# ../shared is read-only: install the reference's dependencies in a copy under build/.
-if [ ! -d "$reference/node_modules" ] || ! cmp -s "$peers/package-lock.json" "$reference/package-lock.json"; then
-    rm -rf "$reference" && mkdir -p "$reference"
-    cp "$peers"/package.json "$peers"/package-lock.json "$peers"/seed001-node.mjs "$reference/"
-    (cd "$reference" && npm ci --silent --no-audit --no-fund)
-fi
-fi
-
+[ $history = 1 ] || prepare_reference
 ulimit -n 20000 2>/dev/null || true
-bench=$root/build/app/bench/fanout-bench
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-redis_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >/dev/null &
-pids+=($!)
-redis_pid=$!
-for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+start_redis
 
 start_fleet() { # kind -> sets fleet_urls, fleet_pids
     fleet_urls=""; fleet_pids=""
+    local port n
     for n in 1 2 3; do
-        local port; port=$(free_port)
-        if [ "$1" = ours ] || [ "$1" = history ]; then
-            local extra=(); [ "$1" = history ] && extra=(--history-size 10000)
-            "$root/build/app/node/fanout-node" --host 127.0.0.1 --port "$port" --node-id "$1-$n" \
-                --redis "redis://127.0.0.1:$redis_port" "${extra[@]}" >/dev/null 2>&1 &
-        else
-            (cd "$reference" && PORT=$port REDIS_URL=redis://127.0.0.1:$redis_port NODE_ID=ref-$n \
-                exec node seed001-node.mjs >/dev/null 2>&1) &
-        fi
-        pids+=($!)
-        fleet_pids+="$!,"
+        port=$(free_port)
+        start_node "$1" "$port" "$1-$n"
+        fleet_pids+="$node_pid,"
         fleet_urls+="ws://127.0.0.1:$port,"
     done
     fleet_urls=${fleet_urls%,}; fleet_pids=${fleet_pids%,}
-    for url in ${fleet_urls//,/ }; do
-        local port=${url##*:}
-        for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
-    done
+    for url in ${fleet_urls//,/ }; do wait_listening "${url##*:}"; done
     sleep 0.5
 }
 stop_fleet() { for pid in ${fleet_pids//,/ }; do kill "$pid" 2>/dev/null || true; done; sleep 0.5; }
 
 seconds=10; [ $quick = 1 ] && seconds=2
 load="--clients 300 --rooms 30 --senders 30 --payload 64"
-json() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); print($2)" "$3"; }
 
 if [ $history = 1 ]; then
     declare -A mode

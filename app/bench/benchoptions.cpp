@@ -48,6 +48,10 @@ struct BenchCommandLine {
         QStringLiteral("n"), QStringLiteral("1")};
     const QCommandLineOption pids {QStringLiteral("pids"), QStringLiteral("Comma-separated server pids to measure."),
                                    QStringLiteral("list")};
+    const QCommandLineOption roomPrefix {QStringLiteral("room-prefix"),
+                                         QStringLiteral("Rooms are PREFIX0, PREFIX1... (bench-); idle connections "
+                                                        "beside a load want rooms of their own."),
+                                         QStringLiteral("prefix"), QStringLiteral("bench-")};
     const QCommandLineOption label {QStringLiteral("label"), QStringLiteral("A name for this run in the output."),
                                     QStringLiteral("text")};
     const QCommandLineOption idle {QStringLiteral("idle"),
@@ -90,8 +94,8 @@ BenchCommandLine::BenchCommandLine()
         "whether the bench itself kept up. "
         "With --presence-users: presence mode, the round trip of presence queries in one room of N users "
         "and, with --redis, the Redis commands that presence refresh costs."));
-    parser.addOptions({urls, clients, rooms, senders, rate, payload, seconds, warmup, threads, pids, label, idle,
-                       presenceUsers, presenceQueries, presenceAskers, presenceTtl, tokenSecret, redis});
+    parser.addOptions({urls, clients, rooms, senders, rate, payload, seconds, warmup, threads, pids, label, roomPrefix,
+                       idle, presenceUsers, presenceQueries, presenceAskers, presenceTtl, tokenSecret, redis});
 }
 
 std::optional<QString> BenchCommandLine::read(BenchOptions *options) const
@@ -104,6 +108,7 @@ std::optional<QString> BenchCommandLine::read(BenchOptions *options) const
     if (std::optional<QString> fault = readPids(&options->pids))
         return fault;
     options->label = parser.value(label);
+    options->roomPrefix = parser.value(roomPrefix);
     if (std::optional<QString> fault = readIdle(&options->idleConnections))
         return fault;
     return readPresence(options);

@@ -22,6 +22,7 @@ struct BenchOptions {
     int threads = 1; ///< threads the load clients are spread over, each with its own event loop
     QList<qint64> pids; ///< server processes whose CPU is measured
     QString label;
+    QString roomPrefix = QStringLiteral("bench-");
     int idleConnections = 0; ///< instead of a load: hold this many idle connections to urls[0]
     /// Instead of a load: presence mode (PresenceBench) with this many users in one room.
     int presenceUsers = 0;

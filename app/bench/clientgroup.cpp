@@ -88,7 +88,7 @@ void ClientGroup::connectMore()
         client.socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
         QUrl url = m_options.urls.at(m_placement.node(client.index));
         url.setPath(QStringLiteral("/"));
-        url.setQuery(QStringLiteral("room=bench-%1").arg(m_placement.room(client.index)));
+        url.setQuery(QStringLiteral("room=%1%2").arg(m_options.roomPrefix).arg(m_placement.room(client.index)));
         connect(client.socket, &QWebSocket::connected, this, &ClientGroup::onConnected);
         connect(client.socket, &QWebSocket::textMessageReceived, this,
                 [this, local](const QString &text) { onMessage(local, text); });

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 
 namespace fanout {
 
@@ -24,66 +25,80 @@ struct ThreadedNodeServer::Worker {
     QStringList rooms; ///< on this (the listener's) thread
 };
 
+namespace {
+
+/// Runs `work` on the worker's thread and waits for it; on this thread when the worker has none.
+void runOn(QThread &thread, QObject *anchor, const std::function<void()> &work)
+{
+    if (thread.isRunning())
+        QMetaObject::invokeMethod(anchor, work, Qt::BlockingQueuedConnection);
+    else
+        work();
+}
+
+}
+
 ThreadedNodeServer::ThreadedNodeServer(const NodeConfig &config, Broker *broker, int threads, QObject *parent)
-    : QObject(parent), m_hub(new BrokerHub(broker, this)), m_poller(new EpollPoller(this)),
-      m_listener(new TcpListener(m_poller, this))
+    : QObject(parent), m_poller(new EpollPoller(this)), m_listener(new TcpListener(m_poller, this))
 {
     connect(m_listener, &TcpListener::accepted, this, &ThreadedNodeServer::handOver);
     const int count = std::max(1, threads);
+    if (count == 1) {
+        // One I/O thread is this one: no hand-over between threads, the Node uses the broker.
+        startWorker(config, 0, 1, broker);
+        return;
+    }
+    m_hub = new BrokerHub(broker, this);
     for (int index = 0; index < count; ++index)
-        startWorker(config, index, count);
+        startWorker(config, index, count, nullptr);
 }
 
 ThreadedNodeServer::~ThreadedNodeServer()
 {
     delete m_listener;
     for (const std::unique_ptr<Worker> &worker : m_workers) {
-        QMetaObject::invokeMethod(
-            worker->anchor,
-            [&worker] {
-                delete worker->server;
-                delete worker->node;
-            },
-            Qt::BlockingQueuedConnection);
+        runOn(worker->thread, worker->anchor, [&worker] {
+            delete worker->server;
+            delete worker->node;
+        });
         worker->thread.quit();
         worker->thread.wait();
         delete worker->anchor;
     }
 }
 
-void ThreadedNodeServer::startWorker(const NodeConfig &config, int index, int count)
+void ThreadedNodeServer::startWorker(const NodeConfig &config, int index, int count, Broker *ownBroker)
 {
     auto worker = std::make_unique<Worker>();
     Worker *w = worker.get();
-    w->thread.setObjectName(QStringLiteral("io-%1").arg(index));
     w->anchor = new QObject;
-    w->anchor->moveToThread(&w->thread);
-    w->thread.start();
+    if (!ownBroker) {
+        w->thread.setObjectName(QStringLiteral("io-%1").arg(index));
+        w->anchor->moveToThread(&w->thread);
+        w->thread.start();
+    }
     m_workers.push_back(std::move(worker));
     NodeConfig own = config;
     own.firstMessageId = quint64(index) + 1;
     own.messageIdStep = quint64(count);
-    QMetaObject::invokeMethod(
-        w->anchor,
-        [this, w, own] {
-            w->node = new Node(own, new ThreadBroker(m_hub));
-            w->server = new NodeServer(w->node);
-            w->server->setSessionNumbering(own.firstMessageId, own.messageIdStep);
-            auto *snapshot = new QTimer(w->anchor);
-            snapshot->setSingleShot(true);
-            snapshot->setInterval(SnapshotDelayMs);
-            connect(w->node, &Node::roomsChanged, snapshot, qOverload<>(&QTimer::start));
-            connect(snapshot, &QTimer::timeout, w->anchor, [this, w] {
-                QMetaObject::invokeMethod(this, [this, w, rooms = w->node->rooms()] {
-                    w->rooms = rooms;
-                    emit roomsChanged();
-                });
+    runOn(w->thread, w->anchor, [this, w, own, ownBroker] {
+        w->node = new Node(own, ownBroker ? ownBroker : new ThreadBroker(m_hub));
+        w->server = new NodeServer(w->node);
+        w->server->setSessionNumbering(own.firstMessageId, own.messageIdStep);
+        auto *snapshot = new QTimer(w->anchor);
+        snapshot->setSingleShot(true);
+        snapshot->setInterval(SnapshotDelayMs);
+        connect(w->node, &Node::roomsChanged, snapshot, qOverload<>(&QTimer::start));
+        connect(snapshot, &QTimer::timeout, w->anchor, [this, w] {
+            QMetaObject::invokeMethod(this, [this, w, rooms = w->node->rooms()] {
+                w->rooms = rooms;
+                emit roomsChanged();
             });
-            connect(w->server, &NodeServer::sessionOpened, w->anchor, [w] { ++w->sessions; });
-            connect(w->server, &NodeServer::sessionClosed, w->anchor, [w] { --w->sessions; });
-            connect(w->server, &NodeServer::descriptorFreed, m_listener, &TcpListener::resume);
-        },
-        Qt::BlockingQueuedConnection);
+        });
+        connect(w->server, &NodeServer::sessionOpened, w->anchor, [w] { ++w->sessions; });
+        connect(w->server, &NodeServer::sessionClosed, w->anchor, [w] { --w->sessions; });
+        connect(w->server, &NodeServer::descriptorFreed, m_listener, &TcpListener::resume);
+    });
 }
 
 bool ThreadedNodeServer::listen(const QHostAddress &address, quint16 port)
@@ -135,7 +150,8 @@ void ThreadedNodeServer::handOver(int fd)
 {
     NodeServer *server = m_workers[m_nextWorker]->server;
     m_nextWorker = (m_nextWorker + 1) % m_workers.size();
-    QMetaObject::invokeMethod(server, [server, fd] { server->adopt(fd); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        server, [server, fd] { server->adopt(fd); }, Qt::QueuedConnection);
 }
 
 }

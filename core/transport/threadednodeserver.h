@@ -18,7 +18,8 @@ class TcpListener;
 
 /// fanout-node's edge on all cores: `threads` I/O threads, each with a Node and a NodeServer of
 /// its own (the same fan-out code as a single node, with a ThreadBroker), all on one shared
-/// broker through a BrokerHub on this thread. The listener, on this thread too, hands accepted
+/// broker through a BrokerHub on this thread. With one thread, this thread is the I/O thread
+/// and its Node uses the broker directly. The listener, on this thread too, hands accepted
 /// connections to the threads in turn. A message from the broker reaches each thread whose
 /// Node holds its room once, and each thread writes to its own sockets: nothing is locked per
 /// delivery. The threads' Nodes share the node id; their session ids and message ids take
@@ -37,7 +38,6 @@ public:
     quint16 port() const;
 
     int threadCount() const { return int(m_workers.size()); }
-    BrokerHub *hub() const { return m_hub; }
     /// Open sessions over all threads.
     qsizetype sessionCount() const;
     /// Rooms with a local member on any thread, as the threads last reported them (each
@@ -55,10 +55,11 @@ signals:
 private:
     struct Worker;
 
-    void startWorker(const NodeConfig &config, int index, int count);
+    /// `ownBroker`: the one worker runs on this thread with the broker itself, without a hub.
+    void startWorker(const NodeConfig &config, int index, int count, Broker *ownBroker);
     void handOver(int fd);
 
-    BrokerHub *m_hub;
+    BrokerHub *m_hub = nullptr; ///< with more than one thread
     EpollPoller *m_poller;
     TcpListener *m_listener;
     std::vector<std::unique_ptr<Worker>> m_workers;

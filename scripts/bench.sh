@@ -15,6 +15,9 @@ for arg in "$@"; do
     esac
 done
 source "$(dirname "${BASH_SOURCE[0]}")/benchlib.sh"
+# Three nodes share this machine's cores with Redis and the bench: one I/O thread each (a node
+# alone on a machine takes one per core; scripts/scalebench.sh measures both).
+FANOUT_NODE_ARGS=${FANOUT_NODE_ARGS:---threads 1}
 "$root/scripts/setup.sh" >/dev/null
 [ $history = 1 ] || prepare_reference
 ulimit -n 20000 2>/dev/null || true

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Scale on one node (docs/performance.md, "Scale"): one fanout-node and then one node of the
-# seed's Node.js design, each alone on one redis-server, the same loads in the same run.
+# seed's Node.js design, each alone on one redis-server, the same loads in the same run; ours
+# twice, with its default I/O threads (one per core) and with --threads 1.
 # 1. Idle connections: the RSS each one costs, and 300 active clients in 30 rooms at 2,000
 #    publishes/s beside 100, 2,000 and 19,600 idle connections (in rooms of their own): CPU per
 #    delivery and p99 must stay flat as the idle count grows.
@@ -9,17 +10,17 @@
 #    descriptors per process, which the node and the bench each need besides their own few).
 # Prints one JSON line per point, then a table. Usage: scripts/scalebench.sh [--quick] [--ours-only]
 set -euo pipefail
-quick=0; kinds="ours reference"
+quick=0; kinds="ours ours-1-thread reference"
 for arg in "$@"; do
     case $arg in
         --quick) quick=1 ;;
-        --ours-only) kinds=ours ;;
+        --ours-only) kinds="ours ours-1-thread" ;;
         *) echo "scalebench: unknown argument $arg (--quick, --ours-only)" >&2; exit 2 ;;
     esac
 done
 source "$(dirname "${BASH_SOURCE[0]}")/benchlib.sh"
 "$root/scripts/setup.sh" >/dev/null
-[ "$kinds" = ours ] || prepare_reference
+[[ $kinds != *reference* ]] || prepare_reference
 ulimit -n "$(ulimit -Hn)"
 start_redis
 
@@ -35,7 +36,12 @@ established() { ss -Htn state established "( sport = :$1 )" | wc -l; }
 
 run_node() { # kind -> port, node_pid, url
     port=$(free_port)
-    start_node "$1" "$port" "$1-scale"
+    # ours: the default, an I/O thread per core; ours-1-thread: --threads 1.
+    if [ "$1" = ours-1-thread ]; then
+        FANOUT_NODE_ARGS="--threads 1" start_node ours "$port" "$1-scale"
+    else
+        start_node "$1" "$port" "$1-scale"
+    fi
     wait_listening "$port"
     url=ws://127.0.0.1:$port
     sleep 0.5

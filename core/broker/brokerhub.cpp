@@ -6,8 +6,7 @@
 
 namespace fanout {
 
-BrokerHub::BrokerHub(Broker *broker, QObject *parent)
-    : QObject(parent), m_broker(broker), m_state(broker->state())
+BrokerHub::BrokerHub(Broker *broker, QObject *parent) : QObject(parent), m_broker(broker), m_state(broker->state())
 {
     m_broker->setParent(this);
     connect(m_broker, &Broker::messageReceived, this, &BrokerHub::onMessage);

@@ -14,7 +14,8 @@ void BrokerMailbox::post(Item item)
         return;
     m_drainPosted = true;
     // The event goes with its target: if the owner is destroyed first, Qt discards it.
-    QMetaObject::invokeMethod(m_owner, [self = shared_from_this()] { self->drain(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_owner, [self = shared_from_this()] { self->drain(); }, Qt::QueuedConnection);
 }
 
 void BrokerMailbox::postMessage(const QByteArray &channel, const QByteArray &message)

@@ -14,7 +14,8 @@ ThreadBroker::ThreadBroker(BrokerHub *hub, QObject *parent) : Broker(parent), m_
 ThreadBroker::~ThreadBroker()
 {
     m_mailbox->close();
-    QMetaObject::invokeMethod(m_hub, [hub = m_hub, mailbox = m_mailbox] { hub->close(mailbox); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_hub, [hub = m_hub, mailbox = m_mailbox] { hub->close(mailbox); }, Qt::QueuedConnection);
 }
 
 void ThreadBroker::toHub(std::function<void(Broker *shared)> request)
@@ -64,7 +65,9 @@ void ThreadBroker::publish(const QByteArray &channel, const QByteArray &message,
 void ThreadBroker::sendPublish(const QByteArray &channel, const QByteArray &message, PublishReply reply)
 {
     countPublished();
-    toHub([channel, message, reply = back(std::move(reply))](Broker *shared) { shared->publish(channel, message, reply); });
+    toHub([channel, message, reply = back(std::move(reply))](Broker *shared) {
+        shared->publish(channel, message, reply);
+    });
 }
 
 void ThreadBroker::publishToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append)
@@ -87,7 +90,9 @@ void ThreadBroker::sendToHistory(const QByteArray &channel, const QByteArray &en
 
 void ThreadBroker::readHistory(const QByteArray &channel, const HistoryQuery &query, HistoryReadReply reply)
 {
-    toHub([channel, query, reply = back(std::move(reply))](Broker *shared) { shared->readHistory(channel, query, reply); });
+    toHub([channel, query, reply = back(std::move(reply))](Broker *shared) {
+        shared->readHistory(channel, query, reply);
+    });
 }
 
 void ThreadBroker::changePresence(const PresenceChange &change, qint64 ttlMs, PresenceChangeReply reply)

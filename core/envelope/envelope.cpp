@@ -1,6 +1,7 @@
 #include "envelope.h"
 
 #include "envelopescanner.h"
+#include "jsonstringify.h"
 #include "jsontext.h"
 
 #include <QJsonDocument>
@@ -55,7 +56,11 @@ std::optional<Envelope> Envelope::decode(QByteArrayView raw, QString *error)
         return fail(QStringLiteral("envelope has no \"payload\""));
 
     Envelope envelope;
-    envelope.payload = JsonText::compact(payload.value());
+    QString payloadError;
+    std::optional<QByteArray> payloadText = JsonStringify::member(raw, "payload", &payloadError);
+    if (!payloadText)
+        return fail(QStringLiteral("envelope's payload: %1").arg(payloadError));
+    envelope.payload = std::move(*payloadText);
     envelope.origin = object.value(QLatin1String("origin")).toString();
     envelope.room = object.value(QLatin1String("room")).toString();
     envelope.ts = qint64(object.value(QLatin1String("ts")).toDouble());

@@ -24,12 +24,6 @@ std::optional<QJsonValue> JsonText::parse(QByteArrayView text, QString *error)
     return document.array().first();
 }
 
-QByteArray JsonText::compact(const QJsonValue &value)
-{
-    const QByteArray wrapped = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
-    return wrapped.mid(1, wrapped.size() - 2);
-}
-
 QByteArray JsonText::quote(QStringView text)
 {
     static constexpr char hex[] = "0123456789abcdef";

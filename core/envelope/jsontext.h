@@ -15,8 +15,6 @@ class JsonText
 public:
     /// Parses exactly one JSON value; on failure returns nothing and sets *error.
     static std::optional<QJsonValue> parse(QByteArrayView text, QString *error = nullptr);
-    /// The compact text of a value, as JavaScript's JSON.stringify writes it.
-    static QByteArray compact(const QJsonValue &value);
     /// A JSON string literal, quotes included.
     static QByteArray quote(QStringView text);
 };

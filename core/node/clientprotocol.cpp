@@ -1,5 +1,6 @@
 #include "clientprotocol.h"
 
+#include "envelope/jsonstringify.h"
 #include "envelope/jsontext.h"
 #include "node.h"
 #include "session/session.h"
@@ -79,12 +80,12 @@ void ClientProtocol::roomModeText(Session *session, const QByteArray &frame)
     if (!m_homeRooms.contains(session))
         return; // refused at open (a bad token), closing: nothing it sends counts
     QString error;
-    const std::optional<QJsonValue> payload = JsonText::parse(frame, &error);
+    const std::optional<QByteArray> payload = JsonStringify::value(frame, &error);
     if (!payload) {
         session->sendText(errorFrame(QStringLiteral("invalid_json"), error));
         return;
     }
-    m_node.publish(m_homeRooms.value(session), JsonText::compact(*payload), Envelope::Kind::Message, session->sender());
+    m_node.publish(m_homeRooms.value(session), *payload, Envelope::Kind::Message, session->sender());
 }
 
 void ClientProtocol::typedModeText(Session *session, const QByteArray &frame)
@@ -110,7 +111,7 @@ void ClientProtocol::typedModeText(Session *session, const QByteArray &frame)
         session->sendText(errorFrame(QStringLiteral("auth_required"), QStringLiteral("authenticate first")));
         return;
     }
-    if (userFrame(session, type, object))
+    if (userFrame(session, type, object, frame))
         return;
     const std::optional<QString> checked = roomOf(session, type, object);
     if (!checked)
@@ -124,14 +125,15 @@ void ClientProtocol::typedModeText(Session *session, const QByteArray &frame)
     } else if (type == QLatin1String("presence")) {
         presence(session, room);
     } else {
-        message(session, room, object);
+        message(session, room, object, frame);
     }
 }
 
-bool ClientProtocol::userFrame(Session *session, const QString &type, const QJsonObject &object)
+bool ClientProtocol::userFrame(Session *session, const QString &type, const QJsonObject &object,
+                               const QByteArray &frame)
 {
     if (type == QLatin1String("direct_message"))
-        directMessage(session, object);
+        directMessage(session, object, frame);
     else if (type == QLatin1String("get_online_users"))
         m_node.sendOnlineUsers(session);
     else if (type == QLatin1String("watch_presence"))
@@ -229,7 +231,7 @@ void ClientProtocol::leave(Session *session, const QString &room)
     publishEvent(session, room, "user_left");
 }
 
-void ClientProtocol::message(Session *session, const QString &room, const QJsonObject &object)
+void ClientProtocol::message(Session *session, const QString &room, const QJsonObject &object, const QByteArray &frame)
 {
     if (!m_node.isMember(session, room)) {
         session->sendText(
@@ -241,7 +243,8 @@ void ClientProtocol::message(Session *session, const QString &room, const QJsonO
         session->sendText(errorFrame(QStringLiteral("missing_content"), QStringLiteral("a message needs \"content\"")));
         return;
     }
-    m_node.publish(room, JsonText::compact(content.value()), Envelope::Kind::Message, session->sender());
+    if (const std::optional<QByteArray> text = contentOf(session, frame))
+        m_node.publish(room, *text, Envelope::Kind::Message, session->sender());
 }
 
 void ClientProtocol::presence(Session *session, const QString &room)
@@ -254,7 +257,7 @@ void ClientProtocol::presence(Session *session, const QString &room)
     m_node.sendPresence(session, room);
 }
 
-void ClientProtocol::directMessage(Session *session, const QJsonObject &object)
+void ClientProtocol::directMessage(Session *session, const QJsonObject &object, const QByteArray &frame)
 {
     if (session->user().isEmpty()) {
         session->sendText(
@@ -273,7 +276,17 @@ void ClientProtocol::directMessage(Session *session, const QJsonObject &object)
         session->sendText(errorFrame(QStringLiteral("missing_content"), QStringLiteral("a message needs \"content\"")));
         return;
     }
-    m_node.sendDirectMessage(session, to.toString(), JsonText::compact(content.value()));
+    if (const std::optional<QByteArray> text = contentOf(session, frame))
+        m_node.sendDirectMessage(session, to.toString(), *text);
+}
+
+std::optional<QByteArray> ClientProtocol::contentOf(Session *session, const QByteArray &frame)
+{
+    QString error;
+    std::optional<QByteArray> content = JsonStringify::member(frame, "content", &error);
+    if (!content)
+        session->sendText(errorFrame(QStringLiteral("invalid_json"), error));
+    return content;
 }
 
 void ClientProtocol::publishEvent(Session *session, const QString &room, const char *type)

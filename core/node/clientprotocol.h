@@ -45,7 +45,7 @@ private:
     void roomModeText(Session *session, const QByteArray &frame);
     void typedModeText(Session *session, const QByteArray &frame);
     /// Frames that are not about one room; false when `type` is none of them.
-    bool userFrame(Session *session, const QString &type, const QJsonObject &object);
+    bool userFrame(Session *session, const QString &type, const QJsonObject &object, const QByteArray &frame);
     /// Checks a room frame's type and room; sends the error and returns nothing when bad.
     std::optional<QString> roomOf(Session *session, const QString &type, const QJsonObject &object);
     /// What a join asks of the room's history: nothing, the last N messages, or a recovery.
@@ -57,9 +57,12 @@ private:
     std::optional<HistoryRequest> historyRequest(Session *session, const QJsonObject &object);
     void join(Session *session, const QString &room, const HistoryRequest &request);
     void leave(Session *session, const QString &room);
-    void message(Session *session, const QString &room, const QJsonObject &object);
+    void message(Session *session, const QString &room, const QJsonObject &object, const QByteArray &frame);
     void presence(Session *session, const QString &room);
-    void directMessage(Session *session, const QJsonObject &object);
+    void directMessage(Session *session, const QJsonObject &object, const QByteArray &frame);
+    /// The frame's `content` as JSON.stringify writes it (JsonStringify); an error frame when
+    /// it cannot be read so.
+    std::optional<QByteArray> contentOf(Session *session, const QByteArray &frame);
     void publishEvent(Session *session, const QString &room, const char *type);
 
     Node &m_node;

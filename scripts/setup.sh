@@ -6,7 +6,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # nodejs and npm: tst_websocket runs the `ws` npm client (tests/wsclient).
 packages=(cmake g++ ninja-build pkg-config clang-format qt6-base-dev libqt6opengl6-dev qt6-websockets-dev
-          qt6-charts-dev libhiredis-dev redis-server redis-tools openssl xvfb xauth nodejs npm)
+          qt6-charts-dev qt6-httpserver-dev libhiredis-dev redis-server redis-tools openssl xvfb xauth nodejs npm)
 missing=()
 for package in "${packages[@]}"; do
     # A Node.js from elsewhere (NodeSource's nodejs bundles npm and conflicts with Debian's npm

@@ -3,16 +3,19 @@
 #include "node/node.h"
 #include "node/noderecordpublisher.h"
 #include "nodeoptions.h"
+#include "opsendpoint.h"
 #include "redis/redisbackedbroker.h"
 #include "transport/threadednodeserver.h"
 #include "unixsignalwatcher.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QHostInfo>
 #include <QTimer>
 
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include <cstdio>
 
@@ -55,17 +58,52 @@ QString advertisedHost(const QHostAddress &address)
         : address.toString();
 }
 
+QString urlHost(const QHostAddress &address)
+{
+    return address.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]").arg(address.toString())
+                                                               : address.toString();
+}
+
 void printListening(const fanout::ThreadedNodeServer &server, const NodeOptions &options)
 {
-    const QString host = server.address().protocol() == QAbstractSocket::IPv6Protocol
-        ? QStringLiteral("[%1]").arg(server.address().toString())
-        : server.address().toString();
-    std::printf("listening ws://%s:%u\n", qPrintable(host), server.port());
+    std::printf("listening ws://%s:%u\n", qPrintable(urlHost(server.address())), server.port());
     std::printf("node %s, broker %s, prefix %s, %d I/O threads\n", qPrintable(options.nodeId),
                 options.redis ? qPrintable(options.redis->toDisplayString()) : "in-process",
                 qPrintable(options.channelPrefix), server.threadCount());
     std::fflush(stdout);
 }
+
+/// SIGTERM (docs/operations.md, "Drain"): /readyz turns 503, the node stops accepting and closes
+/// every client with 1001 after what is queued for it; once they are gone (each last member
+/// unsubscribes its room) or the time is up, it withdraws its record and exits.
+struct Drain {
+    fanout::ThreadedNodeServer &server;
+    OpsEndpoint *ops;
+    fanout::NodeRecordPublisher *record;
+    int seconds;
+    bool started = false;
+
+    void start()
+    {
+        if (std::exchange(started, true))
+            return;
+        if (ops)
+            ops->startDraining();
+        server.shutdown();
+        auto *poll = new QTimer(&server);
+        const qint64 deadline = QDateTime::currentMSecsSinceEpoch() + qint64(seconds) * 1000;
+        QObject::connect(poll, &QTimer::timeout, &server, [this, poll, deadline] {
+            if (server.sessionCount() > 0 && QDateTime::currentMSecsSinceEpoch() < deadline)
+                return;
+            poll->stop();
+            if (record)
+                record->withdraw();
+            // The broker's last commands (the record, the unsubscribes) leave before the exit.
+            QTimer::singleShot(200, QCoreApplication::instance(), &QCoreApplication::quit);
+        });
+        poll->start(50);
+    }
+};
 
 /// Every connection is a descriptor: the soft limit (often 1024) goes up to the hard one.
 void raiseOpenFileLimit()
@@ -116,14 +154,26 @@ int main(int argc, char *argv[])
                          &fanout::NodeRecordPublisher::roomsChanged);
     }
 
+    server.setAllowedOrigins(options.allowedOrigins);
+    server.setMaxPublishRate(int(options.maxPublishRate));
+    std::unique_ptr<OpsEndpoint> ops;
+    if (options.metricsPort >= 0) {
+        ops = std::make_unique<OpsEndpoint>(&server);
+        if (!ops->listen(options.host, quint16(options.metricsPort))) {
+            std::fprintf(stderr, "fanout-node: cannot serve metrics on %s:%lld\n", qPrintable(options.host.toString()),
+                         options.metricsPort);
+            return 1;
+        }
+    }
+
     UnixSignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &app, [&](int) {
-        if (record)
-            record->withdraw();
-        server.shutdown();
-        QTimer::singleShot(200, &app, &QCoreApplication::quit);
-    });
+    Drain drain {server, ops.get(), record.get(), int(options.drainSeconds)};
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &app, [&drain](int) { drain.start(); });
 
     printListening(server, options);
+    if (ops) {
+        std::printf("metrics http://%s:%u/metrics\n", qPrintable(urlHost(server.address())), ops->port());
+        std::fflush(stdout);
+    }
     return app.exec();
 }

@@ -6,6 +6,7 @@
 
 #include <QFile>
 #include <QThread>
+#include <QUrl>
 #include <QUuid>
 #include <algorithm>
 
@@ -34,6 +35,7 @@ struct NodeCommandLine {
     std::optional<QString> readNodeId(QString *nodeId) const;
     std::optional<QString> readNumbers(NodeOptions *options) const;
     std::optional<QString> readUsers(NodeOptions *options) const;
+    std::optional<QString> readOrigins(QStringList *origins) const;
 
     const QProcessEnvironment &environment;
     QCommandLineParser parser;
@@ -113,6 +115,25 @@ struct NodeCommandLine {
                        "cores, %1 here).")
             .arg(QThread::idealThreadCount()),
         QStringLiteral("n")};
+    const QCommandLineOption metricsPortOption {
+        QStringLiteral("metrics-port"),
+        QStringLiteral("Serve GET /metrics, /healthz and /readyz on this port (env METRICS_PORT; default none; 0 "
+                       "picks a free one)."),
+        QStringLiteral("port")};
+    const QCommandLineOption allowedOriginsOption {
+        QStringLiteral("allowed-origins"),
+        QStringLiteral("Comma-separated origins (https://app.example.com) whose browsers may connect; other "
+                       "Origin headers get HTTP 403 (env ALLOWED_ORIGINS; default any)."),
+        QStringLiteral("list")};
+    const QCommandLineOption maxPublishRateOption {
+        QStringLiteral("max-publish-rate"),
+        QStringLiteral("Messages per second a connection may publish, with a burst of a quarter of it; past it "
+                       "error rate_limited, and a flood is closed 4029 (env MAX_PUBLISH_RATE; default 0: no limit)."),
+        QStringLiteral("n")};
+    const QCommandLineOption drainSecondsOption {
+        QStringLiteral("drain-seconds"),
+        QStringLiteral("On SIGTERM, how long the node may take to drain its clients (env DRAIN_SECONDS, default 10)."),
+        QStringLiteral("seconds")};
     const QCommandLineOption userPrefixOption {QStringLiteral("user-prefix"),
                                                QStringLiteral("Channel prefix of direct messages (env USER_PREFIX, "
                                                               "default %1).")
@@ -125,10 +146,27 @@ NodeCommandLine::NodeCommandLine(const QProcessEnvironment &environment) : envir
     parser.setApplicationDescription(
         QStringLiteral("Fan-out WebSocket node: rooms of WebSocket clients, shared across a fleet of nodes "
                        "through Redis pub/sub (channel PREFIX+room, envelope {origin,room,payload,ts})."));
-    parser.addOptions({hostOption, portOption, redisOption, redisCaOption, redisCertOption, redisKeyOption,
-                       redisProbeIntervalOption, nodeIdOption, prefixOption, historySizeOption, historyTtlOption,
-                       shardCountOption, tokenSecretOption, tokenSecretFileOption, presenceTtlOption, userPrefixOption,
-                       threadsOption});
+    parser.addOptions({hostOption,
+                       portOption,
+                       redisOption,
+                       redisCaOption,
+                       redisCertOption,
+                       redisKeyOption,
+                       redisProbeIntervalOption,
+                       nodeIdOption,
+                       prefixOption,
+                       historySizeOption,
+                       historyTtlOption,
+                       shardCountOption,
+                       tokenSecretOption,
+                       tokenSecretFileOption,
+                       presenceTtlOption,
+                       userPrefixOption,
+                       threadsOption,
+                       metricsPortOption,
+                       allowedOriginsOption,
+                       maxPublishRateOption,
+                       drainSecondsOption});
 }
 
 std::optional<ParseResult> NodeCommandLine::parse(const QStringList &arguments)
@@ -164,6 +202,8 @@ std::optional<QString> NodeCommandLine::read(NodeOptions *options) const
         return fault;
     if (options->threads == 0)
         options->threads = std::max(1, QThread::idealThreadCount());
+    if (std::optional<QString> fault = readOrigins(&options->allowedOrigins))
+        return fault;
     return readUsers(options);
 }
 
@@ -218,7 +258,10 @@ std::optional<QString> NodeCommandLine::readNumbers(NodeOptions *options) const
           Field {presenceTtlOption, "PRESENCE_TTL", &options->presenceTtlSeconds, 2, 86400},
           Field {redisProbeIntervalOption, "REDIS_PROBE_INTERVAL", &options->redisProbeIntervalMs, 0, 3'600'000},
           Field {shardCountOption, "SHARD_COUNT", &options->shardCount, 1, fanout::RoomChannels::MaxShards},
-          Field {threadsOption, "THREADS", &options->threads, 1, MaxThreads}}) {
+          Field {threadsOption, "THREADS", &options->threads, 1, MaxThreads},
+          Field {metricsPortOption, "METRICS_PORT", &options->metricsPort, 0, 65535},
+          Field {maxPublishRateOption, "MAX_PUBLISH_RATE", &options->maxPublishRate, 0, 1'000'000},
+          Field {drainSecondsOption, "DRAIN_SECONDS", &options->drainSeconds, 0, 3600}}) {
         const QString text = value(field.option, field.variable);
         if (text.isEmpty())
             continue;
@@ -245,6 +288,22 @@ QString NodeCommandLine::value(const QCommandLineOption &option, const char *var
     if (parser.isSet(option))
         return parser.value(option);
     return environment.value(QString::fromLatin1(variable));
+}
+
+std::optional<QString> NodeCommandLine::readOrigins(QStringList *origins) const
+{
+    const QString list = value(allowedOriginsOption, "ALLOWED_ORIGINS");
+    for (const QString &item : list.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QString origin = item.trimmed();
+        const QUrl url(origin, QUrl::StrictMode);
+        const bool web = url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https");
+        if (!url.isValid() || !web || url.host().isEmpty() || !url.path().isEmpty() || url.hasQuery())
+            return QStringLiteral("--allowed-origins/ALLOWED_ORIGINS: \"%1\" is not an origin such as "
+                                  "https://app.example.com or http://localhost:3000")
+                .arg(origin);
+        origins->append(origin);
+    }
+    return std::nullopt;
 }
 
 std::optional<QString> NodeCommandLine::readHost(QHostAddress *host) const

@@ -24,6 +24,10 @@ struct NodeOptions {
     qint64 presenceTtlSeconds = fanout::NodeConfig().presenceTtlSeconds;
     qint64 shardCount = 1;
     qint64 threads = 0; ///< I/O threads; 0 until parsed, then the option or the number of cores
+    qint64 metricsPort = -1; ///< the operations port (/metrics, /healthz, /readyz); -1: none, 0: any free one
+    qint64 maxPublishRate = 0; ///< messages per second and connection; 0: no limit
+    qint64 drainSeconds = 10; ///< how long a SIGTERM drain may take
+    QStringList allowedOrigins; ///< empty: any origin
 
     fanout::NodeConfig nodeConfig() const
     {

@@ -102,6 +102,7 @@ public:
     qsizetype pendingSubscribes() const { return m_pendingSubscribes; }
     BrokerStats stats() const { return m_stats; }
     void setOfflineQueueCapacity(qsizetype capacity) { m_offlineQueue.setCapacity(capacity); }
+    qsizetype offlineQueueDepth() const { return m_offlineQueue.size(); }
 
 signals:
     void messageReceived(const QByteArray &channel, const QByteArray &message);

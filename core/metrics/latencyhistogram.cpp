@@ -30,6 +30,7 @@ void LatencyHistogram::record(qint64 nanoseconds)
     ++m_buckets[size_t(bucketOf(nanoseconds / 1000))];
     ++m_count;
     m_maxNs = std::max(m_maxNs, nanoseconds);
+    m_sumNs += nanoseconds;
 }
 
 void LatencyHistogram::merge(const LatencyHistogram &other)
@@ -38,6 +39,15 @@ void LatencyHistogram::merge(const LatencyHistogram &other)
         m_buckets[i] += other.m_buckets[i];
     m_count += other.m_count;
     m_maxNs = std::max(m_maxNs, other.m_maxNs);
+    m_sumNs += other.m_sumNs;
+}
+
+quint64 LatencyHistogram::countAtMost(qint64 nanoseconds) const
+{
+    quint64 count = 0;
+    for (size_t i = 0; i < m_buckets.size() && upperEdgeUs(int(i)) * 1000 <= nanoseconds; ++i)
+        count += m_buckets[i];
+    return count;
 }
 
 qint64 LatencyHistogram::quantileNs(double q) const

@@ -18,6 +18,11 @@ public:
 
     quint64 count() const { return m_count; }
     qint64 maxNs() const { return m_maxNs; }
+    /// The sum of every recorded value, in nanoseconds.
+    qint64 sumNs() const { return m_sumNs; }
+    /// Values recorded at most `nanoseconds` (to the bucket: buckets whose upper edge is at most
+    /// that), for cumulative buckets such as Prometheus's.
+    quint64 countAtMost(qint64 nanoseconds) const;
     /// The value at quantile q (0..1), as the upper edge of its bucket, in nanoseconds.
     qint64 quantileNs(double q) const;
 
@@ -30,6 +35,7 @@ private:
     std::array<quint64, SubBuckets * Powers> m_buckets {};
     quint64 m_count = 0;
     qint64 m_maxNs = 0;
+    qint64 m_sumNs = 0;
 };
 
 }

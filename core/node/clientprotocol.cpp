@@ -32,6 +32,7 @@ bool ClientProtocol::isErrorFrame(QByteArrayView frame)
 
 ClientProtocol::ClientProtocol(Node &node) : m_node(node), m_auth(node.tokenSecret())
 {
+    m_clock.start();
     QObject::connect(&m_auth, &SessionAuth::authenticated, &m_auth,
                      [this](Session *session) { m_node.authenticate(session); });
 }
@@ -61,13 +62,14 @@ void ClientProtocol::textReceived(Session *session, const QByteArray &frame)
 
 void ClientProtocol::binaryReceived(Session *session)
 {
-    session->sendText(errorFrame(QStringLiteral("binary_not_supported"), QStringLiteral("send JSON in text frames")));
+    reject(session, QStringLiteral("binary_not_supported"), QStringLiteral("send JSON in text frames"));
 }
 
 void ClientProtocol::closed(Session *session)
 {
     m_auth.closed(session);
     m_homeRooms.remove(session);
+    m_limiter.forget(session);
     const QStringList rooms = m_node.detach(session);
     if (session->protocol() == SessionProtocol::Typed) {
         for (const QString &room : rooms)
@@ -82,10 +84,11 @@ void ClientProtocol::roomModeText(Session *session, const QByteArray &frame)
     QString error;
     const std::optional<QByteArray> payload = JsonStringify::value(frame, &error);
     if (!payload) {
-        session->sendText(errorFrame(QStringLiteral("invalid_json"), error));
+        reject(session, QStringLiteral("invalid_json"), error);
         return;
     }
-    m_node.publish(m_homeRooms.value(session), *payload, Envelope::Kind::Message, session->sender());
+    if (mayPublish(session))
+        m_node.publish(m_homeRooms.value(session), *payload, Envelope::Kind::Message, session->sender());
 }
 
 void ClientProtocol::typedModeText(Session *session, const QByteArray &frame)
@@ -93,12 +96,12 @@ void ClientProtocol::typedModeText(Session *session, const QByteArray &frame)
     QString error;
     const std::optional<QJsonValue> value = JsonText::parse(frame, &error);
     if (!value) {
-        session->sendText(errorFrame(QStringLiteral("invalid_json"), error));
+        reject(session, QStringLiteral("invalid_json"), error);
         return;
     }
     if (!value->isObject()) {
-        session->sendText(errorFrame(QStringLiteral("not_an_object"),
-                                     QStringLiteral("a typed frame is a JSON object with a \"type\"")));
+        reject(session, QStringLiteral("not_an_object"),
+               QStringLiteral("a typed frame is a JSON object with a \"type\""));
         return;
     }
     const QJsonObject object = value->toObject();
@@ -108,7 +111,7 @@ void ClientProtocol::typedModeText(Session *session, const QByteArray &frame)
         return;
     }
     if (!m_auth.mayProceed(session)) {
-        session->sendText(errorFrame(QStringLiteral("auth_required"), QStringLiteral("authenticate first")));
+        reject(session, QStringLiteral("auth_required"), QStringLiteral("authenticate first"));
         return;
     }
     if (userFrame(session, type, object, frame))
@@ -146,8 +149,8 @@ bool ClientProtocol::userFrame(Session *session, const QString &type, const QJso
 std::optional<ClientProtocol::HistoryRequest> ClientProtocol::historyRequest(Session *session,
                                                                              const QJsonObject &object)
 {
-    const auto fail = [session](const QString &message) -> std::optional<HistoryRequest> {
-        session->sendText(errorFrame(QStringLiteral("invalid_history"), message));
+    const auto fail = [this, session](const QString &message) -> std::optional<HistoryRequest> {
+        reject(session, QStringLiteral("invalid_history"), message);
         return std::nullopt;
     };
     // Integers only, exactly: JSON numbers are doubles, and 2^53 is where they stop being exact.
@@ -183,20 +186,20 @@ std::optional<QString> ClientProtocol::roomOf(Session *session, const QString &t
 {
     static const QStringList roomTypes {"join", "leave", "message", "presence"};
     if (!roomTypes.contains(type)) {
-        session->sendText(errorFrame(QStringLiteral("unknown_type"),
-                                     QStringLiteral("\"type\" must be auth, join, leave, message, presence, "
-                                                    "direct_message, get_online_users or watch_presence")));
+        reject(session, QStringLiteral("unknown_type"),
+               QStringLiteral("\"type\" must be auth, join, leave, message, presence, "
+                              "direct_message, get_online_users or watch_presence"));
         return std::nullopt;
     }
     const QJsonValue roomValue = object.value(QLatin1String("room"));
     if (!roomValue.isString()) {
-        session->sendText(errorFrame(QStringLiteral("invalid_room"), QStringLiteral("\"room\" must be a string")));
+        reject(session, QStringLiteral("invalid_room"), QStringLiteral("\"room\" must be a string"));
         return std::nullopt;
     }
     const QString room = roomValue.toString();
     QString error;
     if (!Node::isValidRoom(room, &error)) {
-        session->sendText(errorFrame(QStringLiteral("invalid_room"), error));
+        reject(session, QStringLiteral("invalid_room"), error);
         return std::nullopt;
     }
     return room;
@@ -205,9 +208,8 @@ std::optional<QString> ClientProtocol::roomOf(Session *session, const QString &t
 void ClientProtocol::join(Session *session, const QString &room, const HistoryRequest &request)
 {
     if (!m_node.isMember(session, room) && m_node.roomCountOf(session) >= MaxRoomsPerSession) {
-        session->sendText(
-            errorFrame(QStringLiteral("too_many_rooms"),
-                       QStringLiteral("a connection may be in at most %1 rooms").arg(MaxRoomsPerSession)));
+        reject(session, QStringLiteral("too_many_rooms"),
+               QStringLiteral("a connection may be in at most %1 rooms").arg(MaxRoomsPerSession));
         return;
     }
     const bool joined = m_node.join(session, room);
@@ -224,7 +226,7 @@ void ClientProtocol::join(Session *session, const QString &room, const HistoryRe
 void ClientProtocol::leave(Session *session, const QString &room)
 {
     if (!m_node.leave(session, room)) {
-        session->sendText(errorFrame(QStringLiteral("not_joined"), QStringLiteral("not a member of \"%1\"").arg(room)));
+        reject(session, QStringLiteral("not_joined"), QStringLiteral("not a member of \"%1\"").arg(room));
         return;
     }
     session->sendText(ackFrame("left", room));
@@ -234,15 +236,16 @@ void ClientProtocol::leave(Session *session, const QString &room)
 void ClientProtocol::message(Session *session, const QString &room, const QJsonObject &object, const QByteArray &frame)
 {
     if (!m_node.isMember(session, room)) {
-        session->sendText(
-            errorFrame(QStringLiteral("not_joined"), QStringLiteral("join \"%1\" before sending to it").arg(room)));
+        reject(session, QStringLiteral("not_joined"), QStringLiteral("join \"%1\" before sending to it").arg(room));
         return;
     }
     const auto content = object.constFind(QLatin1String("content"));
     if (content == object.constEnd()) {
-        session->sendText(errorFrame(QStringLiteral("missing_content"), QStringLiteral("a message needs \"content\"")));
+        reject(session, QStringLiteral("missing_content"), QStringLiteral("a message needs \"content\""));
         return;
     }
+    if (!mayPublish(session))
+        return;
     if (const std::optional<QByteArray> text = contentOf(session, frame))
         m_node.publish(room, *text, Envelope::Kind::Message, session->sender());
 }
@@ -250,8 +253,7 @@ void ClientProtocol::message(Session *session, const QString &room, const QJsonO
 void ClientProtocol::presence(Session *session, const QString &room)
 {
     if (!m_node.isMember(session, room)) {
-        session->sendText(
-            errorFrame(QStringLiteral("not_joined"), QStringLiteral("join \"%1\" to see who is in it").arg(room)));
+        reject(session, QStringLiteral("not_joined"), QStringLiteral("join \"%1\" to see who is in it").arg(room));
         return;
     }
     m_node.sendPresence(session, room);
@@ -260,24 +262,49 @@ void ClientProtocol::presence(Session *session, const QString &room)
 void ClientProtocol::directMessage(Session *session, const QJsonObject &object, const QByteArray &frame)
 {
     if (session->user().isEmpty()) {
-        session->sendText(
-            errorFrame(QStringLiteral("auth_required"), QStringLiteral("authenticate before sending direct messages")));
+        reject(session, QStringLiteral("auth_required"), QStringLiteral("authenticate before sending direct messages"));
         return;
     }
     const QJsonValue to = object.value(QLatin1String("to"));
     if (!to.isString() || !TokenVerifier::isValidUser(to.toString())) {
-        session->sendText(errorFrame(QStringLiteral("invalid_user"),
-                                     QStringLiteral("\"to\" must be a user id: 1 to %1 printable ASCII characters")
-                                         .arg(TokenVerifier::MaxUserLength)));
+        reject(session, QStringLiteral("invalid_user"),
+               QStringLiteral("\"to\" must be a user id: 1 to %1 printable ASCII characters")
+                   .arg(TokenVerifier::MaxUserLength));
         return;
     }
     const auto content = object.constFind(QLatin1String("content"));
     if (content == object.constEnd()) {
-        session->sendText(errorFrame(QStringLiteral("missing_content"), QStringLiteral("a message needs \"content\"")));
+        reject(session, QStringLiteral("missing_content"), QStringLiteral("a message needs \"content\""));
         return;
     }
+    if (!mayPublish(session))
+        return;
     if (const std::optional<QByteArray> text = contentOf(session, frame))
         m_node.sendDirectMessage(session, to.toString(), *text);
+}
+
+void ClientProtocol::reject(Session *session, const QString &code, const QString &message)
+{
+    ++m_rejected[code];
+    session->sendText(errorFrame(code, message));
+}
+
+bool ClientProtocol::mayPublish(Session *session)
+{
+    switch (m_limiter.take(session, m_clock.elapsed())) {
+    case PublishRateLimiter::Verdict::Allowed:
+        return true;
+    case PublishRateLimiter::Verdict::Limited:
+        reject(session, QStringLiteral("rate_limited"),
+               QStringLiteral("more than %1 messages per second: not published").arg(m_limiter.rate()));
+        return false;
+    case PublishRateLimiter::Verdict::Flooding:
+        ++m_rejected[QStringLiteral("rate_limited")];
+        ++m_floodCloses;
+        session->close(FloodCloseCode, QStringLiteral("publishing too fast"));
+        return false;
+    }
+    return false;
 }
 
 std::optional<QByteArray> ClientProtocol::contentOf(Session *session, const QByteArray &frame)
@@ -285,7 +312,7 @@ std::optional<QByteArray> ClientProtocol::contentOf(Session *session, const QByt
     QString error;
     std::optional<QByteArray> content = JsonStringify::member(frame, "content", &error);
     if (!content)
-        session->sendText(errorFrame(QStringLiteral("invalid_json"), error));
+        reject(session, QStringLiteral("invalid_json"), error);
     return content;
 }
 

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "broker/history.h"
+#include "publishratelimiter.h"
 #include "sessionauth.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
 #include <QString>
@@ -38,6 +40,14 @@ public:
     /// The session is gone: leaves its rooms (typed mode tells the rooms with user_left).
     void closed(Session *session);
 
+    /// `--max-publish-rate`: messages per second and connection, 0 for no limit (the default).
+    void setMaxPublishRate(int perSecond) { m_limiter.setRate(perSecond); }
+    /// Error frames sent so far, by code (invalid_json, not_joined, rate_limited...).
+    const QHash<QString, quint64> &rejectedFrames() const { return m_rejected; }
+    /// Connections closed for flooding past the publish rate limit.
+    quint64 floodCloses() const { return m_floodCloses; }
+
+    static constexpr int FloodCloseCode = 4029;
     static QByteArray errorFrame(const QString &code, const QString &message);
     static bool isErrorFrame(QByteArrayView frame);
 
@@ -64,10 +74,19 @@ private:
     /// it cannot be read so.
     std::optional<QByteArray> contentOf(Session *session, const QByteArray &frame);
     void publishEvent(Session *session, const QString &room, const char *type);
+    /// Sends an error frame and counts it.
+    void reject(Session *session, const QString &code, const QString &message);
+    /// Takes a publish from the session's rate limit; when refused, answers rate_limited (or
+    /// closes a flooding connection) and returns false.
+    bool mayPublish(Session *session);
 
     Node &m_node;
     SessionAuth m_auth;
     QHash<Session *, QString> m_homeRooms;
+    PublishRateLimiter m_limiter;
+    QElapsedTimer m_clock;
+    QHash<QString, quint64> m_rejected;
+    quint64 m_floodCloses = 0;
 };
 
 }

@@ -10,6 +10,7 @@
 #include "sessionhistory.h"
 
 #include <QDateTime>
+#include <QPointer>
 #include <QUuid>
 #include <algorithm>
 
@@ -24,6 +25,7 @@ Node::Node(const NodeConfig &config, Broker *broker, QObject *parent)
       m_channels(config.channelPrefix, config.history.isOn() ? 1 : config.shardCount), m_broker(broker),
       m_nextMessageId(config.firstMessageId)
 {
+    m_clock.start();
     m_broker->setParent(this);
     // Created after the broker became a child: they go after it, and its last replies find them.
     m_direct = new DirectMessages(m_broker, m_config.nodeId, m_config.userPrefix, m_users, this);
@@ -188,7 +190,11 @@ quint64 Node::publish(const QString &room, const QByteArray &payloadJson, Envelo
     ++m_stats.published;
     if (m_recovery && kind == Envelope::Kind::Message) {
         m_broker->publishToHistory(channelFor(room), envelope.encode(),
-                                   {m_config.history, m_historyOrigin, envelope.id, {}});
+                                   {m_config.history, m_historyOrigin, envelope.id,
+                                    [timer = roundTripTimer()](const std::optional<StreamPosition> &position) {
+                                        if (position)
+                                            timer();
+                                    }});
         return envelope.id;
     }
     if (m_broker->state() != Broker::State::Connected) {
@@ -197,7 +203,11 @@ quint64 Node::publish(const QString &room, const QByteArray &payloadJson, Envelo
         deliver(room, envelope);
         m_stats.fallbackDeliveries += m_stats.deliveries - before;
     }
-    m_broker->publish(m_channels.forPublish(room, from), envelope.encode());
+    m_broker->publish(m_channels.forPublish(room, from), envelope.encode(),
+                      [timer = roundTripTimer()](qint64 receivers) {
+                          if (receivers >= 0) // -1: dropped from the offline queue
+                              timer();
+                      });
     return envelope.id;
 }
 
@@ -273,6 +283,8 @@ void Node::onBrokerMessage(const QByteArray &channel, const QByteArray &message)
     }
     QString error;
     std::optional<Envelope> envelope = Envelope::decode(message, &error);
+    if (envelope && envelope->ts > 0)
+        m_pubsubLag.record(std::max<qint64>(0, QDateTime::currentMSecsSinceEpoch() - envelope->ts) * 1'000'000);
     if (envelope && envelope->kind == Envelope::Kind::Direct)
         envelope->kind = Envelope::Kind::Message; // a room's channel carries no direct messages
     if (!envelope) {
@@ -342,6 +354,16 @@ void Node::rememberFallback(quint64 id)
         m_fallbackIds.remove(m_fallbackOrder.front());
         m_fallbackOrder.pop_front();
     }
+}
+
+std::function<void()> Node::roundTripTimer()
+{
+    // The broker is the Node's child and outlives its members: a reply during the Node's
+    // destruction finds the guard cleared.
+    return [guard = QPointer<Node>(this), started = m_clock.nsecsElapsed()] {
+        if (guard)
+            guard->m_publishRoundTrip.record(guard->m_clock.nsecsElapsed() - started);
+    };
 }
 
 quint64 Node::takeMessageId()

@@ -4,14 +4,17 @@
 #include "broker/history.h"
 #include "delivery.h"
 #include "envelope/envelope.h"
+#include "metrics/latencyhistogram.h"
 #include "nodestats.h"
 #include "registry/roomregistry.h"
 #include "roomchannels.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QSet>
 
 #include <deque>
+#include <functional>
 
 namespace fanout {
 
@@ -87,6 +90,10 @@ public:
     const RoomChannels &channels() const { return m_channels; }
     Broker *broker() const { return m_broker; }
     NodeStats stats() const { return m_stats; }
+    /// From publish() to the broker's answer (PUBLISH's reply, or the history script's).
+    const LatencyHistogram &publishRoundTrip() const { return m_publishRoundTrip; }
+    /// From an envelope's `ts` to its arrival from the broker (clocks of two machines).
+    const LatencyHistogram &pubsubLag() const { return m_pubsubLag; }
 
     void attach(Session *session);
     /// Leaves every room; returns the rooms the session was in.
@@ -148,6 +155,8 @@ private:
     void tellHistoryLost(const QString &room, const StreamPosition &position);
     void userLeft(Session *session);
     quint64 takeMessageId();
+    /// A reply callback that records the publish round trip from now.
+    std::function<void()> roundTripTimer();
 
     NodeConfig m_config;
     RoomChannels m_channels;
@@ -159,6 +168,9 @@ private:
     QSet<Session *> m_sessions;
     NodeStats m_stats;
     quint64 m_nextMessageId;
+    QElapsedTimer m_clock;
+    LatencyHistogram m_publishRoundTrip;
+    LatencyHistogram m_pubsubLag;
     RoomRecovery *m_recovery = nullptr; ///< only with a history
     QString m_historyOrigin; ///< this process's name in the history's duplicate check
     SessionHistory *m_sessionHistory = nullptr; ///< only with a history

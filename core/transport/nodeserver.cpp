@@ -102,6 +102,35 @@ QUrl NodeServer::url() const
     return url;
 }
 
+void NodeServer::setAllowedOrigins(const QStringList &origins)
+{
+    m_allowedOrigins.clear();
+    for (const QString &origin : origins)
+        m_allowedOrigins.insert(origin.trimmed().toLower().toUtf8());
+}
+
+EdgeStats NodeServer::stats() const
+{
+    return m_stats;
+}
+
+NodeMetrics NodeServer::metrics() const
+{
+    NodeMetrics metrics;
+    metrics.node = m_node->stats();
+    metrics.edge = m_stats;
+    metrics.rejectedFrames = m_protocol.rejectedFrames();
+    metrics.floodCloses = m_protocol.floodCloses();
+    metrics.publishRoundTrip = m_node->publishRoundTrip();
+    metrics.pubsubLag = m_node->pubsubLag();
+    for (const QString &room : m_node->rooms()) {
+        metrics.rooms.insert(room);
+        for (const QByteArray &channel : m_node->channels().all(room))
+            metrics.roomChannels.insert(channel);
+    }
+    return metrics;
+}
+
 void NodeServer::shutdown()
 {
     m_listener->close();
@@ -138,7 +167,12 @@ void NodeServer::readUpgrade(int fd)
     if (result.status == WebSocketHandshake::Result::Status::Incomplete)
         return;
     if (result.status == WebSocketHandshake::Result::Status::Bad) {
-        refuse(fd, result.response);
+        refuse(fd, 400, result.response);
+        return;
+    }
+    if (!m_allowedOrigins.isEmpty() && !result.request.origin.isEmpty()
+        && !m_allowedOrigins.contains(result.request.origin.toLower())) {
+        refuse(fd, 403, WebSocketHandshake::refuse(403, "origin " + result.request.origin + " is not allowed\n"));
         return;
     }
     const QUrl &target = result.request.target;
@@ -146,14 +180,14 @@ void NodeServer::readUpgrade(int fd)
     // none) the upgrade is refused before any WebSocket exists.
     if (m_protocol.requiresToken() && target.path() != TypedPath
         && QUrlQuery(target).queryItemValue(QStringLiteral("token")).isEmpty()) {
-        refuse(fd, WebSocketHandshake::refuse(401, "a token is required: ws://host:port/?room=R&token=T\n"));
+        refuse(fd, 401, WebSocketHandshake::refuse(401, "a token is required: ws://host:port/?room=R&token=T\n"));
         return;
     }
     int batchSize = 0;
     int batchDelayMs = 0;
     if (target.path() == TypedPath) {
         if (const QByteArray fault = readBatching(QUrlQuery(target), &batchSize, &batchDelayMs); !fault.isEmpty()) {
-            refuse(fd, WebSocketHandshake::refuse(400, fault));
+            refuse(fd, 400, WebSocketHandshake::refuse(400, fault));
             return;
         }
     }
@@ -164,8 +198,9 @@ void NodeServer::readUpgrade(int fd)
         session->setBatching(batchSize, batchDelayMs);
 }
 
-void NodeServer::refuse(int fd, const QByteArray &response)
+void NodeServer::refuse(int fd, int status, const QByteArray &response)
 {
+    ++m_stats.refusedUpgrades[status];
     // Best effort: the answer is small and the socket fresh, so it fits the kernel's buffer.
     (void)::send(fd, response.constData(), size_t(response.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
     ::shutdown(fd, SHUT_WR);
@@ -193,6 +228,13 @@ WireConnection *NodeServer::open(int fd, const QUrl &target, const QByteArray &a
         return nullptr;
     }
     m_sessions.insert(session);
+    ++(typed ? m_stats.typedConnections : m_stats.roomConnections);
+    connect(session, &WireConnection::closedByServer, this, [this](int code) {
+        if (code == 1008)
+            ++m_stats.slowClientCloses;
+        else
+            ++m_stats.protocolCloses[code];
+    });
     connect(session, &WireConnection::textReceived, this,
             [this, session](const QByteArray &text) { m_protocol.textReceived(session, text); });
     connect(session, &WireConnection::binaryReceived, this, [this, session] { m_protocol.binaryReceived(session); });
@@ -227,6 +269,7 @@ void NodeServer::expireUpgrades()
 void NodeServer::onFinished(WireConnection *session)
 {
     if (m_sessions.remove(session)) {
+        --(session->protocol() == SessionProtocol::Typed ? m_stats.typedConnections : m_stats.roomConnections);
         m_protocol.closed(session);
         emit sessionClosed(session->id());
     }

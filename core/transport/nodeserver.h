@@ -1,5 +1,7 @@
 #pragma once
 
+#include "metrics/edgestats.h"
+#include "metrics/nodemetrics.h"
 #include "node/clientprotocol.h"
 
 #include <QHash>
@@ -56,6 +58,13 @@ public:
         m_nextSessionNumber = first;
         m_sessionNumberStep = std::max<quint64>(1, step);
     }
+    /// `--allowed-origins`: an upgrade request with an `Origin` header not in the list (compared
+    /// without regard to case) is refused with HTTP 403; requests without one (not from a
+    /// browser) pass. Empty: any origin.
+    void setAllowedOrigins(const QStringList &origins);
+    EdgeStats stats() const;
+    /// The counters of this server, its protocol and its Node.
+    NodeMetrics metrics() const;
     /// Serves a connection accepted elsewhere (ThreadedNodeServer's listener): a non-blocking
     /// descriptor, owned from here on.
     void adopt(int fd);
@@ -81,7 +90,7 @@ private:
 
     void readUpgrade(int fd);
     /// Answers a handshake that is not accepted, and closes.
-    void refuse(int fd, const QByteArray &response);
+    void refuse(int fd, int status, const QByteArray &response);
     /// Completes the handshake with `answer` and opens the session (nullptr when it is refused
     /// at once); `leftover` are frames that came with the request.
     WireConnection *open(int fd, const QUrl &target, const QByteArray &answer, QByteArrayView leftover);
@@ -98,6 +107,8 @@ private:
     QTimer m_upgradeSweep;
     QSet<WireConnection *> m_sessions; ///< opened with the protocol
     quint64 m_maxMessageBytes = DefaultMaxMessageBytes;
+    QSet<QByteArray> m_allowedOrigins;
+    EdgeStats m_stats;
     quint64 m_nextSessionNumber = 1;
     quint64 m_sessionNumberStep = 1;
 };

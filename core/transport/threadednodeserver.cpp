@@ -39,7 +39,7 @@ void runOn(QThread &thread, QObject *anchor, const std::function<void()> &work)
 }
 
 ThreadedNodeServer::ThreadedNodeServer(const NodeConfig &config, Broker *broker, int threads, QObject *parent)
-    : QObject(parent), m_poller(new EpollPoller(this)), m_listener(new TcpListener(m_poller, this))
+    : QObject(parent), m_broker(broker), m_poller(new EpollPoller(this)), m_listener(new TcpListener(m_poller, this))
 {
     connect(m_listener, &TcpListener::accepted, this, &ThreadedNodeServer::handOver);
     const int count = std::max(1, threads);
@@ -137,6 +137,29 @@ QStringList ThreadedNodeServer::rooms() const
     QStringList sorted(rooms.cbegin(), rooms.cend());
     sorted.sort();
     return sorted;
+}
+
+void ThreadedNodeServer::forEachServer(const std::function<void(NodeServer *server)> &work) const
+{
+    for (const std::unique_ptr<Worker> &worker : m_workers)
+        runOn(worker->thread, worker->anchor, [&worker, &work] { work(worker->server); });
+}
+
+NodeMetrics ThreadedNodeServer::metrics() const
+{
+    NodeMetrics total;
+    forEachServer([&total](NodeServer *server) { total += server->metrics(); });
+    return total;
+}
+
+void ThreadedNodeServer::setAllowedOrigins(const QStringList &origins)
+{
+    forEachServer([&origins](NodeServer *server) { server->setAllowedOrigins(origins); });
+}
+
+void ThreadedNodeServer::setMaxPublishRate(int perSecond)
+{
+    forEachServer([perSecond](NodeServer *server) { server->protocol().setMaxPublishRate(perSecond); });
 }
 
 void ThreadedNodeServer::shutdown()

@@ -1,11 +1,13 @@
 #pragma once
 
+#include "metrics/nodemetrics.h"
 #include "node/node.h"
 
 #include <QHostAddress>
 #include <QObject>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -14,6 +16,7 @@ namespace fanout {
 class Broker;
 class BrokerHub;
 class EpollPoller;
+class NodeServer;
 class TcpListener;
 
 /// fanout-node's edge on all cores: `threads` I/O threads, each with a Node and a NodeServer of
@@ -44,6 +47,14 @@ public:
     /// reports SnapshotDelayMs after its rooms change).
     QStringList rooms() const;
 
+    /// The broker the node shares (the hub's, or the one thread's own).
+    Broker *broker() const { return m_broker; }
+    /// Summed over the threads, each asked on its own thread (this call waits for them).
+    NodeMetrics metrics() const;
+    /// NodeServer::setAllowedOrigins and ClientProtocol::setMaxPublishRate on every thread.
+    void setAllowedOrigins(const QStringList &origins);
+    void setMaxPublishRate(int perSecond);
+
     /// Stops accepting and closes every session with 1001 (going away).
     void shutdown();
 
@@ -58,7 +69,10 @@ private:
     /// `ownBroker`: the one worker runs on this thread with the broker itself, without a hub.
     void startWorker(const NodeConfig &config, int index, int count, Broker *ownBroker);
     void handOver(int fd);
+    /// Runs `work` with each thread's server, on that thread, one after the other.
+    void forEachServer(const std::function<void(NodeServer *server)> &work) const;
 
+    Broker *m_broker;
     BrokerHub *m_hub = nullptr; ///< with more than one thread
     EpollPoller *m_poller;
     TcpListener *m_listener;

@@ -31,6 +31,7 @@ void WireConnection::deliver(const Delivery &delivery)
     if (m_state != State::Open)
         return;
     if (queuedBytes() > MaxQueuedBytes) {
+        emit closedByServer(1008);
         close(1008, QStringLiteral("too slow: send queue full"));
         return;
     }
@@ -150,6 +151,7 @@ void WireConnection::handle(const FrameReader::Event &event)
                                       : FrameWriter::close(event.code, QString()));
         break;
     case Type::Fail:
+        emit closedByServer(event.code);
         closeAfter(FrameWriter::close(event.code, event.reason));
         break;
     }

@@ -49,6 +49,9 @@ signals:
     void textReceived(const QByteArray &text);
     void binaryReceived();
     void finished();
+    /// The server closes the connection: `code` 1008 for a client too slow to read, or the
+    /// code of a frame that broke the protocol (1002, 1007, 1009).
+    void closedByServer(int code);
 
 private:
     enum class State {

@@ -29,6 +29,8 @@ bool NodeProcess::start(const QStringList &arguments, const QProcessEnvironment 
         return false;
     }
     static const QRegularExpression listening(QStringLiteral("^listening ws://(.+):(\\d+)$"));
+    static const QRegularExpression metrics(QStringLiteral("^metrics http://(.+):(\\d+)/metrics$"));
+    const bool withMetrics = arguments.contains(QStringLiteral("--metrics-port"));
     const QDeadlineTimer deadline(10000);
     while (!deadline.hasExpired()) {
         if (!m_process.canReadLine() && !m_process.waitForReadyRead(int(deadline.remainingTime()))) {
@@ -37,11 +39,12 @@ bool NodeProcess::start(const QStringList &arguments, const QProcessEnvironment 
         }
         while (m_process.canReadLine()) {
             const QString line = QString::fromUtf8(m_process.readLine()).trimmed();
-            const auto match = listening.match(line);
-            if (match.hasMatch()) {
+            if (const auto match = listening.match(line); match.hasMatch())
                 m_url = QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(match.captured(2)));
+            if (const auto match = metrics.match(line); match.hasMatch())
+                m_metricsUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(match.captured(2)));
+            if (!m_url.isEmpty() && (!withMetrics || !m_metricsUrl.isEmpty()))
                 return true;
-            }
         }
     }
     m_error = QStringLiteral("fanout-node did not print its listening line in time");

@@ -322,6 +322,17 @@ void tst_Fleet::commandLine_data()
     QTest::addRow("history ttl zero") << QStringList {"--history-ttl", "0"} << 2 << "--history-ttl/HISTORY_TTL";
     QTest::addRow("no threads") << QStringList {"--threads", "0"} << 2 << "--threads/THREADS";
     QTest::addRow("too many threads") << QStringList {"--threads", "257"} << 2 << "--threads/THREADS";
+    QTest::addRow("metrics port too large")
+        << QStringList {"--metrics-port", "65536"} << 2 << "--metrics-port/METRICS_PORT";
+    QTest::addRow("negative publish rate")
+        << QStringList {"--max-publish-rate", "-1"} << 2 << "--max-publish-rate/MAX_PUBLISH_RATE";
+    QTest::addRow("origin with a path") << QStringList {"--allowed-origins", "https://a.example/x"} << 2
+                                        << "--allowed-origins/ALLOWED_ORIGINS";
+    QTest::addRow("origin not a web url")
+        << QStringList {"--allowed-origins", "ftp://a.example"} << 2 << "is not an origin";
+    QTest::addRow("metrics port in use") << QStringList {"--host", "127.0.0.1",      "--port",
+                                                         "0",      "--metrics-port", "%REDIS_PORT%"}
+                                         << 1 << "cannot serve metrics";
     QTest::addRow("no shards") << QStringList {"--shard-count", "0"} << 2 << "--shard-count/SHARD_COUNT";
     QTest::addRow("shards with history") << QStringList {"--shard-count", "4", "--history-size", "10"} << 2
                                          << "cannot be combined";

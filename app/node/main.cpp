@@ -148,7 +148,15 @@ int main(int argc, char *argv[])
             QStringLiteral("ws://%1:%2").arg(advertisedHost(server.address())).arg(server.port()),
             QStringLiteral(FANOUT_VERSION)};
         record = std::make_unique<fanout::NodeRecordPublisher>(identity, redisBroker, [&server] {
-            return fanout::NodeRecordPublisher::Clients {server.rooms(), server.sessionCount()};
+            const fanout::NodeMetrics metrics = server.metrics();
+            QStringList rooms(metrics.rooms.cbegin(), metrics.rooms.cend());
+            rooms.sort();
+            return fanout::NodeRecordPublisher::Clients {rooms,
+                                                         server.sessionCount(),
+                                                         metrics.node.published,
+                                                         server.broker()->stats().messagesReceived,
+                                                         metrics.node.deliveries,
+                                                         metrics.pubsubLag};
         });
         QObject::connect(&server, &fanout::ThreadedNodeServer::roomsChanged, record.get(),
                          &fanout::NodeRecordPublisher::roomsChanged);

@@ -182,6 +182,14 @@ QJsonObject InspectionSnapshot::toJson() const
                             {"room_count", double(node.record.roomCount)},
                             {"sessions", double(node.record.sessions)},
                             {"subscriptions", double(node.record.subscriptions)}};
+        const std::pair<const char *, double> summary[] {{"published_per_s", node.record.publishedPerSecond},
+                                                         {"received_per_s", node.record.receivedPerSecond},
+                                                         {"delivered_per_s", node.record.deliveredPerSecond},
+                                                         {"lag_p99_ms", node.record.lagP99Ms}};
+        for (const auto &[name, value] : summary) {
+            if (value >= 0)
+                object.insert(QLatin1String(name), value);
+        }
         if (node.publishClient >= 0)
             object.insert(QStringLiteral("publish_connection"), clientJson(clients[size_t(node.publishClient)]));
         if (node.subscribeClient >= 0)

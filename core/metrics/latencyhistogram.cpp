@@ -42,6 +42,16 @@ void LatencyHistogram::merge(const LatencyHistogram &other)
     m_sumNs += other.m_sumNs;
 }
 
+LatencyHistogram LatencyHistogram::since(const LatencyHistogram &earlier) const
+{
+    LatencyHistogram recent = *this;
+    for (size_t i = 0; i < m_buckets.size(); ++i)
+        recent.m_buckets[i] -= std::min(recent.m_buckets[i], earlier.m_buckets[i]);
+    recent.m_count -= std::min(m_count, earlier.m_count);
+    recent.m_sumNs -= std::min(m_sumNs, earlier.m_sumNs);
+    return recent;
+}
+
 quint64 LatencyHistogram::countAtMost(qint64 nanoseconds) const
 {
     quint64 count = 0;

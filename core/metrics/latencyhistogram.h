@@ -14,6 +14,9 @@ class LatencyHistogram
 public:
     void record(qint64 nanoseconds);
     void merge(const LatencyHistogram &other);
+    /// What was recorded after `earlier`, a copy of this histogram taken before (its max stays
+    /// the whole history's).
+    LatencyHistogram since(const LatencyHistogram &earlier) const;
     void clear() { *this = LatencyHistogram(); }
 
     quint64 count() const { return m_count; }

@@ -77,7 +77,7 @@ QByteArray MetricsExposition::render(const NodeMetrics &metrics, const Broker &b
     out.single("fanout_messages_published_total", "counter", "Messages this node handed to the broker.",
                double(metrics.node.published));
     out.single("fanout_messages_received_total", "counter", "Messages that arrived from the broker.",
-               double(metrics.node.brokerMessages));
+               double(broker.stats().messagesReceived));
     out.single("fanout_messages_delivered_total", "counter", "Frames written to local sockets.",
                double(metrics.node.deliveries));
     out.single("fanout_messages_wasted_total", "counter", "Messages from the broker for a room with no local member.",

@@ -8,30 +8,39 @@ namespace fanout {
 QList<QByteArray> NodeRecord::toFields() const
 {
     const QJsonArray roomArray = QJsonArray::fromStringList(rooms.mid(0, MaxListedRooms));
-    return {"id",
-            id.toUtf8(),
-            "address",
-            address.toUtf8(),
-            "version",
-            version.toUtf8(),
-            "prefix",
-            prefix.toUtf8(),
-            "rooms",
-            QJsonDocument(roomArray).toJson(QJsonDocument::Compact),
-            "room_count",
-            QByteArray::number(roomCount),
-            "rooms_truncated",
-            roomCount > rooms.size() || rooms.size() > MaxListedRooms ? "1" : "0",
-            "sessions",
-            QByteArray::number(sessions),
-            "subscriptions",
-            QByteArray::number(subscriptions),
-            "pid",
-            QByteArray::number(pid),
-            "started_ms",
-            QByteArray::number(startedMs),
-            "updated_ms",
-            QByteArray::number(updatedMs)};
+    QList<QByteArray> fields {"id",
+                              id.toUtf8(),
+                              "address",
+                              address.toUtf8(),
+                              "version",
+                              version.toUtf8(),
+                              "prefix",
+                              prefix.toUtf8(),
+                              "rooms",
+                              QJsonDocument(roomArray).toJson(QJsonDocument::Compact),
+                              "room_count",
+                              QByteArray::number(roomCount),
+                              "rooms_truncated",
+                              roomCount > rooms.size() || rooms.size() > MaxListedRooms ? "1" : "0",
+                              "sessions",
+                              QByteArray::number(sessions),
+                              "subscriptions",
+                              QByteArray::number(subscriptions),
+                              "pid",
+                              QByteArray::number(pid),
+                              "started_ms",
+                              QByteArray::number(startedMs),
+                              "updated_ms",
+                              QByteArray::number(updatedMs)};
+    const std::pair<const char *, double> summary[] {{"published_per_s", publishedPerSecond},
+                                                     {"received_per_s", receivedPerSecond},
+                                                     {"delivered_per_s", deliveredPerSecond},
+                                                     {"lag_p99_ms", lagP99Ms}};
+    for (const auto &[name, value] : summary) {
+        if (value >= 0)
+            fields << name << QByteArray::number(value, 'f', 1);
+    }
+    return fields;
 }
 
 NodeRecord NodeRecord::fromFields(const QList<QByteArray> &flat)
@@ -65,6 +74,14 @@ NodeRecord NodeRecord::fromFields(const QList<QByteArray> &flat)
             record.startedMs = value.toLongLong();
         else if (key == "updated_ms")
             record.updatedMs = value.toLongLong();
+        else if (key == "published_per_s")
+            record.publishedPerSecond = value.toDouble();
+        else if (key == "received_per_s")
+            record.receivedPerSecond = value.toDouble();
+        else if (key == "delivered_per_s")
+            record.deliveredPerSecond = value.toDouble();
+        else if (key == "lag_p99_ms")
+            record.lagP99Ms = value.toDouble();
     }
     return record;
 }

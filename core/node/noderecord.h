@@ -31,6 +31,14 @@ struct NodeRecord {
     qint64 pid = 0;
     qint64 startedMs = 0;
     qint64 updatedMs = 0;
+    /// The node's rolling summary over its last RateWindowMs (the fleet view without Prometheus):
+    /// messages per second it published, received from the broker and delivered to sockets, and
+    /// the 99th percentile of its pub/sub lag. Absent in records of older nodes: -1.
+    static constexpr int RateWindowMs = 10000;
+    double publishedPerSecond = -1;
+    double receivedPerSecond = -1;
+    double deliveredPerSecond = -1;
+    double lagP99Ms = -1;
 
     /// HSET field/value arguments.
     QList<QByteArray> toFields() const;

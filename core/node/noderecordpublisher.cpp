@@ -44,6 +44,7 @@ void NodeRecordPublisher::publish()
     record.rooms = clients.rooms.mid(0, NodeRecord::MaxListedRooms);
     record.roomCount = clients.rooms.size();
     record.sessions = clients.sessions;
+    summarize(clients, now, &record);
     record.subscriptions = m_broker->subscriptions().size();
     record.pid = QCoreApplication::applicationPid();
     record.startedMs = m_startedMs;
@@ -54,6 +55,23 @@ void NodeRecordPublisher::publish()
     m_broker->sendCommand({"ZADD", NodeRecord::indexKey(), QByteArray::number(now), record.id.toUtf8()});
     m_broker->sendCommand(
         {"ZREMRANGEBYSCORE", NodeRecord::indexKey(), "-inf", QByteArray::number(now - NodeRecord::ForgetAfterMs)});
+}
+
+void NodeRecordPublisher::summarize(const Clients &clients, qint64 nowMs, NodeRecord *record)
+{
+    // Rates from the oldest sample still inside the window (the first record has none yet).
+    while (m_samples.size() > 1 && m_samples[1].atMs <= nowMs - NodeRecord::RateWindowMs)
+        m_samples.pop_front();
+    if (!m_samples.empty() && m_samples.front().atMs < nowMs) {
+        const Sample &oldest = m_samples.front();
+        const double seconds = double(nowMs - oldest.atMs) / 1000.0;
+        record->publishedPerSecond = double(clients.published - oldest.clients.published) / seconds;
+        record->receivedPerSecond = double(clients.received - oldest.clients.received) / seconds;
+        record->deliveredPerSecond = double(clients.delivered - oldest.clients.delivered) / seconds;
+        const LatencyHistogram recent = clients.pubsubLag.since(oldest.clients.pubsubLag);
+        record->lagP99Ms = recent.count() > 0 ? double(recent.quantileNs(0.99)) / 1e6 : 0.0;
+    }
+    m_samples.push_back({nowMs, clients});
 }
 
 void NodeRecordPublisher::withdraw()

@@ -6,7 +6,6 @@
 #include "nodeserver.h"
 #include "tcplistener.h"
 
-#include <QSet>
 #include <QThread>
 #include <QTimer>
 
@@ -22,7 +21,6 @@ struct ThreadedNodeServer::Worker {
     Node *node = nullptr;
     NodeServer *server = nullptr;
     std::atomic<qsizetype> sessions = 0;
-    QStringList rooms; ///< on this (the listener's) thread
 };
 
 namespace {
@@ -89,12 +87,7 @@ void ThreadedNodeServer::startWorker(const NodeConfig &config, int index, int co
         snapshot->setSingleShot(true);
         snapshot->setInterval(SnapshotDelayMs);
         connect(w->node, &Node::roomsChanged, snapshot, qOverload<>(&QTimer::start));
-        connect(snapshot, &QTimer::timeout, w->anchor, [this, w] {
-            QMetaObject::invokeMethod(this, [this, w, rooms = w->node->rooms()] {
-                w->rooms = rooms;
-                emit roomsChanged();
-            });
-        });
+        connect(snapshot, &QTimer::timeout, this, &ThreadedNodeServer::roomsChanged);
         connect(w->server, &NodeServer::sessionOpened, w->anchor, [w] { ++w->sessions; });
         connect(w->server, &NodeServer::sessionClosed, w->anchor, [w] { --w->sessions; });
         connect(w->server, &NodeServer::descriptorFreed, m_listener, &TcpListener::resume);
@@ -127,16 +120,6 @@ qsizetype ThreadedNodeServer::sessionCount() const
     for (const std::unique_ptr<Worker> &worker : m_workers)
         total += worker->sessions.load();
     return total;
-}
-
-QStringList ThreadedNodeServer::rooms() const
-{
-    QSet<QString> rooms;
-    for (const std::unique_ptr<Worker> &worker : m_workers)
-        rooms.unite(QSet<QString>(worker->rooms.cbegin(), worker->rooms.cend()));
-    QStringList sorted(rooms.cbegin(), rooms.cend());
-    sorted.sort();
-    return sorted;
 }
 
 void ThreadedNodeServer::forEachServer(const std::function<void(NodeServer *server)> &work) const

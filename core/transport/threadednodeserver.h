@@ -43,9 +43,6 @@ public:
     int threadCount() const { return int(m_workers.size()); }
     /// Open sessions over all threads.
     qsizetype sessionCount() const;
-    /// Rooms with a local member on any thread, as the threads last reported them (each
-    /// reports SnapshotDelayMs after its rooms change).
-    QStringList rooms() const;
 
     /// The broker the node shares (the hub's, or the one thread's own).
     Broker *broker() const { return m_broker; }
@@ -61,6 +58,7 @@ public:
     static constexpr int SnapshotDelayMs = 50;
 
 signals:
+    /// A thread's set of rooms changed (told SnapshotDelayMs after, once for a burst).
     void roomsChanged();
 
 private:

@@ -3,6 +3,17 @@
 #include <QBrush>
 #include <QColor>
 
+namespace {
+
+/// A node's rate from its record (messages per second over its last 10 s); none from a node too
+/// old to write one.
+QVariant rate(double perSecond)
+{
+    return perSecond < 0 ? QVariant() : QVariant(qRound64(perSecond));
+}
+
+}
+
 void FleetNodeTableModel::setSnapshot(const fanout::InspectionSnapshot &snapshot)
 {
     beginResetModel();
@@ -45,6 +56,12 @@ QVariant FleetNodeTableModel::data(const QModelIndex &index, int role) const
         return qlonglong(node.record.roomCount);
     case Sessions:
         return qlonglong(node.record.sessions);
+    case Received:
+        return rate(node.record.receivedPerSecond);
+    case Delivered:
+        return rate(node.record.deliveredPerSecond);
+    case LagP99:
+        return node.record.lagP99Ms < 0 ? QVariant() : QVariant(node.record.lagP99Ms);
     case SubscribeConnection:
         return sub ? sub->address : tr("none");
     case Subscriptions:
@@ -61,8 +78,8 @@ QVariant FleetNodeTableModel::headerData(int section, Qt::Orientation orientatio
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char *titles[]
-        = {"Node",     "Status",        "Address", "Rooms", "Sessions", "sub connection", "Its subscriptions",
-           "Its omem", "pub connection"};
+    static const char *titles[] = {"Node",       "Status",        "Address",      "Rooms",          "Sessions",
+                                   "Received/s", "Delivered/s",   "Lag p99 (ms)", "sub connection", "Its subscriptions",
+                                   "Its omem",   "pub connection"};
     return tr(titles[section]);
 }

@@ -130,8 +130,8 @@ private:
         }
         if (ws_.got_text() && room_) {
             const auto data = buffer_.cdata();
-            const Message message =
-                std::make_shared<const std::string>(static_cast<const char *>(data.data()), data.size());
+            const Message message
+                = std::make_shared<const std::string>(static_cast<const char *>(data.data()), data.size());
             for (Session *member : room_->members)
                 member->deliver(message);
         }

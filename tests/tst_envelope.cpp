@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <limits>
+
 using fanout::Envelope;
 using fanout::JsonStringify;
 using fanout::JsonText;
@@ -20,6 +22,8 @@ private slots:
     void decodesForeignEnvelopes();
     void rejectsMalformed_data();
     void rejectsMalformed();
+    void numbersOutOfRangeSaturate_data();
+    void numbersOutOfRangeSaturate();
     void parseAnyJsonValue_data();
     void parseAnyJsonValue();
     void stringify_data();
@@ -107,6 +111,13 @@ void tst_Envelope::rejectsMalformed_data()
     QTest::addRow("trailing garbage") << QByteArray(R"({"payload":1}x)") << QStringLiteral("not JSON");
     QTest::addRow("invalid utf-8 in payload") << QByteArray("{\"payload\":\"\xff\"}") << QStringLiteral("not JSON");
     QTest::addRow("unterminated string") << QByteArray(R"({"payload":"abc})") << QStringLiteral("not JSON");
+    // Found by fuzz/fuzz_envelope: the scanner stored an offset past 2^64 (a cast out of range)
+    // before it found control characters in a key, which Qt's parser takes, and no payload.
+    QTest::addRow("fuzz: offset past 2^64, no payload")
+        << QByteArray(R"({"om":"loby","paoad":"hlo","t":"r","paykind":[1,"twt===o",null],"ts":0,"id":3,)"
+                      R"("offset":2222222222222222222222242,"ep)")
+            + QByteArray("\0\0\0\x08", 4) + QByteArray(R"(s":0})")
+        << QStringLiteral("no \"payload\"");
 }
 
 void tst_Envelope::rejectsMalformed()
@@ -116,6 +127,43 @@ void tst_Envelope::rejectsMalformed()
     QString error;
     QVERIFY(!Envelope::decode(raw, &error));
     QVERIFY2(error.contains(reason), qPrintable(error));
+}
+
+void tst_Envelope::numbersOutOfRangeSaturate_data()
+{
+    // Any double may come from the bus; what no field can hold saturates (and a negative id or
+    // offset is 0) on both the scanner's path and the general decoder's (an escape in a string
+    // sends an envelope there).
+    QTest::addColumn<QByteArray>("raw");
+    QTest::addColumn<qint64>("ts");
+    QTest::addColumn<quint64>("id");
+    QTest::addColumn<quint64>("offset");
+    constexpr qint64 TsMax = std::numeric_limits<qint64>::max();
+    constexpr qint64 TsMin = std::numeric_limits<qint64>::min();
+    constexpr quint64 CountMax = std::numeric_limits<quint64>::max();
+    for (const QByteArray &origin : {QByteArray("n"), QByteArray("\\u006e")}) {
+        const QByteArray start = R"({"origin":")" + origin + R"(","payload":1,)";
+        const char *path = origin.size() == 1 ? "scanner" : "decoder";
+        QTest::addRow("%s: past the ranges", path)
+            << start + R"("ts":1e300,"id":2e23,"offset":1.8446744073709552e19})" << TsMax << CountMax << CountMax;
+        QTest::addRow("%s: below", path) << start + R"("ts":-1e300,"id":-1,"offset":-5e30})" << TsMin << 0ull << 0ull;
+        QTest::addRow("%s: in range, truncated", path)
+            << start + R"("ts":12.9,"id":7.5,"offset":9007199254740992})" << qint64(12) << 7ull << 9007199254740992ull;
+    }
+}
+
+void tst_Envelope::numbersOutOfRangeSaturate()
+{
+    QFETCH(QByteArray, raw);
+    QFETCH(qint64, ts);
+    QFETCH(quint64, id);
+    QFETCH(quint64, offset);
+    const auto decoded = Envelope::decode(raw);
+    QVERIFY(decoded);
+    QCOMPARE(decoded->origin, QStringLiteral("n"));
+    QCOMPARE(decoded->ts, ts);
+    QCOMPARE(decoded->id, id);
+    QCOMPARE(decoded->offset, offset);
 }
 
 void tst_Envelope::parseAnyJsonValue_data()

@@ -2,6 +2,9 @@
 #include "node/node.h"
 #include "quiet.h"
 #include "recordingsession.h"
+#include "redis/clusterslotmap.h"
+#include "redis/historyscripts.h"
+#include "redis/presencescripts.h"
 #include "redis/redisbroker.h"
 #include "redis/rediscommandline.h"
 #include "redis/redisconnection.h"
@@ -13,6 +16,10 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
+
+#include <hiredis/hiredis.h>
+
+#include <limits>
 
 using fanout::RedisConnection;
 using fanout::RedisReply;
@@ -29,6 +36,8 @@ private slots:
     void urlParsing();
     void replyPrintsLikeRedisCli_data();
     void replyPrintsLikeRedisCli();
+    void repliesFromTheWire_data();
+    void repliesFromTheWire();
     void handshakeNamesAndSelects();
     void authentication();
     void reconnectBackoffIsCapped();
@@ -167,6 +176,54 @@ void tst_Redis::replyPrintsLikeRedisCli()
     QVERIFY(theirs.endsWith(QLatin1Char('\n')));
     theirs.chop(1);
     QCOMPARE(ours, theirs);
+}
+
+void tst_Redis::repliesFromTheWire_data()
+{
+    // Bytes a server, or whatever answers in its place, may send: through hiredis's reader as
+    // RedisConnection feeds it, then every parser of ours that reads a reply. Rows found by
+    // fuzz/fuzz_redisreply say so.
+    QTest::addColumn<QByteArray>("wire");
+    QTest::addColumn<int>("replies");
+    QTest::addColumn<QList<qint64>>("presenceSince"); ///< the last reply read as a presence set
+    QTest::addRow("status, error, integer, nil")
+        << QByteArray("+OK\r\n-ERR unknown\r\n:42\r\n$-1\r\n*-1\r\n") << 5 << QList<qint64>();
+    QTest::addRow("cluster redirect") << QByteArray("-MOVED 3999 :6381\r\n") << 1 << QList<qint64>();
+    // A presence entry's "s" (since, ms) was cast to qint64 as it came, 1e300 included.
+    QTest::addRow("fuzz: presence entry since 1e300") << QByteArray(
+        "*6\r\n$4\r\nn1/1\r\n$51\r\n{\"k\":\"n1/1\",\"u\":\"alice\",\"n\":\"n1\",\"s\":1700000000000}\r\n"
+        "$13\r\n1700000060000\r\n$4\r\nn2/4\r\n$41\r\n{\"k\":\"n2/4\",\"u\":\"bob\",\"n\":\"n2\",\"s\":1e300}"
+        "\r\n$1\r\nx\r\n") << 1 << QList<qint64> {1700000000000, std::numeric_limits<qint64>::max()};
+}
+
+void tst_Redis::repliesFromTheWire()
+{
+    QFETCH(QByteArray, wire);
+    QFETCH(int, replies);
+    QFETCH(QList<qint64>, presenceSince);
+    redisReader *reader = redisReaderCreate();
+    QCOMPARE(redisReaderFeed(reader, wire.constData(), size_t(wire.size())), REDIS_OK);
+    QList<RedisReply> read;
+    void *raw = nullptr;
+    while (redisReaderGetReply(reader, &raw) == REDIS_OK && raw) {
+        read.append(RedisReply::fromHiredis(static_cast<redisReply *>(raw)));
+        freeReplyObject(raw);
+    }
+    redisReaderFree(reader);
+    QCOMPARE(read.size(), replies);
+    QString error;
+    for (const RedisReply &reply : read) {
+        QVERIFY(!reply.toDisplayString().isEmpty());
+        (void)fanout::HistoryScripts::parsePublish(reply);
+        (void)fanout::HistoryScripts::parseRead(reply, true);
+        (void)fanout::ClusterSlotMap::Redirect::parse(reply, QStringLiteral("10.0.0.1"));
+        (void)fanout::ClusterSlotMap::fromSlots(reply, QStringLiteral("10.0.0.1"), &error);
+        (void)fanout::ClusterSlotMap::fromShards(reply, QStringLiteral("10.0.0.1"), false, &error);
+    }
+    QList<qint64> since;
+    for (const fanout::PresenceEntry &entry : fanout::PresenceScripts::parseRead(read.last()).entries)
+        since.append(entry.sinceMs);
+    QCOMPARE(since, presenceSince);
 }
 
 void tst_Redis::handshakeNamesAndSelects()

@@ -7,7 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include <algorithm>
+#include <utility>
 
 namespace fanout {
 
@@ -63,10 +63,10 @@ std::optional<Envelope> Envelope::decode(QByteArrayView raw, QString *error)
     envelope.payload = std::move(*payloadText);
     envelope.origin = object.value(QLatin1String("origin")).toString();
     envelope.room = object.value(QLatin1String("room")).toString();
-    envelope.ts = qint64(object.value(QLatin1String("ts")).toDouble());
-    envelope.id = quint64(object.value(QLatin1String("id")).toDouble());
+    envelope.ts = JsonText::toInt64(object.value(QLatin1String("ts")).toDouble());
+    envelope.id = JsonText::toUInt64(object.value(QLatin1String("id")).toDouble());
     envelope.from = object.value(QLatin1String("from")).toString();
-    envelope.offset = quint64(std::max(0.0, object.value(QLatin1String("offset")).toDouble()));
+    envelope.offset = JsonText::toUInt64(object.value(QLatin1String("offset")).toDouble());
     envelope.epoch = object.value(QLatin1String("epoch")).toString();
     const QString kind = object.value(QLatin1String("kind")).toString();
     if (kind == QLatin1String("event"))

@@ -1,5 +1,7 @@
 #include "envelopescanner.h"
 
+#include "jsontext.h"
+
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
@@ -77,9 +79,9 @@ bool EnvelopeScanner::store(QByteArrayView key, QByteArrayView raw, Envelope *en
     } else if (key == "ts" || key == "id" || key == "offset") {
         if (raw.front() == '-' || (raw.front() >= '0' && raw.front() <= '9')) {
             const double number = std::strtod(raw.toByteArray().constData(), nullptr);
-            const quint64 count = number > 0 ? quint64(number) : 0;
+            const quint64 count = JsonText::toUInt64(number);
             if (key == "ts")
-                envelope->ts = qint64(number);
+                envelope->ts = JsonText::toInt64(number);
             else if (key == "id")
                 envelope->id = count;
             else

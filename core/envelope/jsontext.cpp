@@ -3,6 +3,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <cmath>
+#include <limits>
+
 namespace fanout {
 
 std::optional<QJsonValue> JsonText::parse(QByteArrayView text, QString *error)
@@ -65,6 +68,28 @@ QByteArray JsonText::quote(QStringView text)
     }
     out.append('"');
     return out;
+}
+
+qint64 JsonText::toInt64(double number)
+{
+    constexpr double TwoTo63 = 9223372036854775808.0; // exact as a double, unlike INT64_MAX
+    if (std::isnan(number))
+        return 0;
+    if (number >= TwoTo63)
+        return std::numeric_limits<qint64>::max();
+    if (number < -TwoTo63)
+        return std::numeric_limits<qint64>::min();
+    return qint64(number);
+}
+
+quint64 JsonText::toUInt64(double number)
+{
+    constexpr double TwoTo64 = 18446744073709551616.0;
+    if (!(number > 0))
+        return 0;
+    if (number >= TwoTo64)
+        return std::numeric_limits<quint64>::max();
+    return quint64(number);
 }
 
 }

@@ -26,7 +26,13 @@ ClusterBroker::ClusterBroker(const RedisUrl &url, const QString &nodeId, QObject
     start();
 }
 
-ClusterBroker::~ClusterBroker() = default;
+ClusterBroker::~ClusterBroker()
+{
+    // The connections fail their pending handlers as they go, and those call back into this
+    // broker and its slot source: they must go while both are whole, not with the children
+    // after ~RedisBackedBroker (the slot source, an older child, would go first).
+    qDeleteAll(findChildren<RedisConnection *>(Qt::FindDirectChildrenOnly));
+}
 
 void ClusterBroker::start()
 {

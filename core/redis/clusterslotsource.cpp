@@ -14,6 +14,13 @@ ClusterSlotSource::ClusterSlotSource(const RedisUrl &url, const QString &clientN
     connect(&m_retry, &QTimer::timeout, this, qOverload<>(&ClusterSlotSource::refresh));
 }
 
+ClusterSlotSource::~ClusterSlotSource()
+{
+    // The seed fails its pending question as it goes, and the answer lands here: it must go
+    // while this is whole, not with the children.
+    qDeleteAll(findChildren<RedisConnection *>(Qt::FindDirectChildrenOnly));
+}
+
 void ClusterSlotSource::refresh()
 {
     refresh(Asker {});

@@ -30,6 +30,7 @@ public:
     /// `clientName`.
     ClusterSlotSource(const RedisUrl &url, const QString &clientName, std::function<Asker()> findAsker,
                       QObject *parent = nullptr);
+    ~ClusterSlotSource() override;
 
     /// Asks for the map, as above.
     void refresh();

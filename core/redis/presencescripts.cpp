@@ -140,10 +140,11 @@ PresenceRead PresenceScripts::parseRead(const RedisReply &reply)
     read.ok = true;
     for (qsizetype i = 0; i + 2 < reply.elements.size(); i += 3) {
         const QJsonObject entry = QJsonDocument::fromJson(reply.elements.at(i + 1).string).object();
-        read.entries.push_back(
-            {QString::fromUtf8(reply.elements.at(i).string), entry.value(QLatin1String("k")).toString(),
-             entry.value(QLatin1String("u")).toString(), entry.value(QLatin1String("n")).toString(),
-             qint64(entry.value(QLatin1String("s")).toDouble()), reply.elements.at(i + 2).string.toLongLong()});
+        read.entries.push_back({QString::fromUtf8(reply.elements.at(i).string),
+                                entry.value(QLatin1String("k")).toString(), entry.value(QLatin1String("u")).toString(),
+                                entry.value(QLatin1String("n")).toString(),
+                                JsonText::toInt64(entry.value(QLatin1String("s")).toDouble()),
+                                reply.elements.at(i + 2).string.toLongLong()});
     }
     return read;
 }

@@ -30,7 +30,12 @@ RedisBroker::RedisBroker(const RedisUrl &url, const QString &nodeId, QObject *pa
     m_subscriber->open();
 }
 
-RedisBroker::~RedisBroker() = default;
+RedisBroker::~RedisBroker()
+{
+    // The connections fail their pending handlers as they go, and those call back into this
+    // broker: they must go while it is whole, not with the children after ~RedisBackedBroker.
+    qDeleteAll(findChildren<RedisConnection *>(Qt::FindDirectChildrenOnly));
+}
 
 void RedisBroker::subscribe(const QByteArray &channel)
 {

@@ -105,9 +105,13 @@ public:
     }
     fanout::Broker *makeBroker(const QString &nodeId) override
     {
+        // The URL is read here, not on the hub's thread: the server's fields belong to this one.
         fanout::BrokerHub *hub = nullptr;
         QMetaObject::invokeMethod(
-            m_anchor, [&] { hub = new fanout::BrokerHub(new fanout::RedisBroker(url(), nodeId)); },
+            m_anchor,
+            [&hub, redisUrl = url(), nodeId] {
+                hub = new fanout::BrokerHub(new fanout::RedisBroker(redisUrl, nodeId));
+            },
             Qt::BlockingQueuedConnection);
         m_hubs.append(hub);
         return new fanout::ThreadBroker(hub);

@@ -3,10 +3,9 @@
 #   1. asan-ubsan (build-asan/): every test under AddressSanitizer, LeakSanitizer and
 #      UndefinedBehaviorSanitizer;
 #   2. tsan (build-tsan/): under ThreadSanitizer, the tests that run our code on more than one
-#      thread in one process: the studio's engine thread (studio, sim, delivery) and the rows of
+#      thread in one process: the studio's engine thread (studio, sim, delivery), fanout-node's
+#      I/O threads and fanout-bench's client threads (fleet, operations), and the rows of
 #      tst_broker that serve brokers through a BrokerHub on another thread ("threaded").
-#      fanout-node's I/O threads (fleet) wait for ThreadedNodeServer to tell ThreadSanitizer
-#      about its blocking hand-overs (docs/reliability.md).
 # Any report fails the run, in the test process or in a fanout-node or fanout-studio it started:
 # every process writes its reports to build-*/sanitizer-reports/, which must stay empty.
 # Suppressions (tests/sanitizers/) name single frames of Qt, each with its reason.
@@ -16,7 +15,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/scripts/setup.sh" --install-only
 export QT_QPA_PLATFORM=offscreen
 suppressions="$root/tests/sanitizers"
-tsan_tests='^(studio|sim|delivery)$'
+tsan_tests='^(studio|sim|delivery|fleet|operations)$'
 summary=()
 
 seconds_since() { echo $(($(date +%s) - $1)); }
@@ -59,7 +58,7 @@ tsan_pass() {
     local build="$root/build-tsan" started rows
     started=$(date +%s)
     (cd "$root" && cmake --preset tsan >/dev/null)
-    cmake --build "$build" --target tst_studio tst_sim tst_delivery tst_broker
+    cmake --build "$build" --target tst_studio tst_sim tst_delivery tst_fleet tst_operations tst_broker
     summary+=("tsan build: $(seconds_since "$started") s")
     rm -rf "$build/sanitizer-reports" && mkdir -p "$build/sanitizer-reports"
     started=$(date +%s)

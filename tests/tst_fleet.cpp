@@ -393,10 +393,6 @@ void tst_Fleet::acceptsAgainAfterRunningOutOfDescriptors()
 {
     // With 64 descriptors the node runs out: it keeps serving its clients, waits, and accepts
     // the clients in its backlog once descriptors are free again.
-#ifdef FANOUT_UBSAN_VPTR
-    QSKIP("UBSan's vptr check reads memory through a pipe(), which a process out of descriptors "
-          "cannot open: it would report a false invalid vptr (docs/reliability.md)");
-#endif
     NodeProcess node;
     node.setLauncher({QStringLiteral("prlimit"), QStringLiteral("--nofile=64:64")});
     node.keepStderr();

@@ -1,6 +1,7 @@
 #include "loadgenerator.h"
 
 #include "processsampler.h"
+#include "transport/crossthreadcall.h"
 
 #include <QStringList>
 
@@ -70,7 +71,7 @@ void LoadGenerator::start()
                  .arg(ConnectTimeoutMs / 1000));
     });
     for (ClientGroup *group : m_groups)
-        QMetaObject::invokeMethod(group, &ClientGroup::open);
+        fanout::invokeQueued(group, [group] { group->open(); });
 }
 
 void LoadGenerator::onGroupConnected()
@@ -96,7 +97,7 @@ void LoadGenerator::beginLoad()
     window.measureStartNs = window.startNs + qint64(m_options.warmupSeconds * 1e9);
     window.measureEndNs = window.measureStartNs + qint64(m_options.seconds * 1e9);
     for (ClientGroup *group : m_groups)
-        QMetaObject::invokeMethod(group, [group, window] { group->beginLoad(window); });
+        fanout::invokeQueued(group, [group, window] { group->beginLoad(window); });
     QTimer::singleShot(int(m_options.warmupSeconds * 1000), Qt::PreciseTimer, this, [this] {
         m_serverCpuStart = ProcessSampler::cpuSeconds(m_options.pids);
         m_ownCpuStart = ProcessSampler::ownCpuSeconds();
@@ -136,8 +137,7 @@ ClientGroup::Result LoadGenerator::collect() const
     ClientGroup::Result total;
     for (ClientGroup *group : m_groups) {
         ClientGroup::Result part;
-        QMetaObject::invokeMethod(
-            group, [group] { return group->result(); }, Qt::BlockingQueuedConnection, &part);
+        fanout::invokeBlocking(group, [group, &part] { part = group->result(); });
         total.merge(part);
     }
     return total;

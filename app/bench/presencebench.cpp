@@ -3,6 +3,7 @@
 #include "presenceaskers.h"
 #include "processsampler.h"
 #include "redis/redisconnection.h"
+#include "transport/crossthreadcall.h"
 
 #include <QJsonArray>
 #include <QTimer>
@@ -56,7 +57,7 @@ void PresenceBench::start()
         if (m_phase == Phase::Joining)
             fail(QStringLiteral("not every user joined within %1 s").arg(JoinTimeoutMs / 1000));
     });
-    QMetaObject::invokeMethod(m_askers, &PresenceAskers::open);
+    fanout::invokeQueued(m_askers, [askers = m_askers] { askers->open(); });
     m_opened = m_users.askerCount(); // the askers open their own
     openMore();
     queryWhenAllJoined(); // in case every user asks
@@ -113,7 +114,7 @@ void PresenceBench::queryWhenAllJoined()
         return;
     m_joinNs = m_clock.nsecsElapsed();
     m_phase = Phase::Querying;
-    QMetaObject::invokeMethod(m_askers, &PresenceAskers::queryAll);
+    fanout::invokeQueued(m_askers, [askers = m_askers] { askers->queryAll(); });
 }
 
 void PresenceBench::onQueried(const QJsonObject &queries)

@@ -2,6 +2,7 @@
 
 #include "broker/brokerhub.h"
 #include "broker/threadbroker.h"
+#include "crossthreadcall.h"
 #include "epollpoller.h"
 #include "nodeserver.h"
 #include "tcplistener.h"
@@ -29,7 +30,7 @@ namespace {
 void runOn(QThread &thread, QObject *anchor, const std::function<void()> &work)
 {
     if (thread.isRunning())
-        QMetaObject::invokeMethod(anchor, work, Qt::BlockingQueuedConnection);
+        invokeBlocking(anchor, work);
     else
         work();
 }
@@ -148,16 +149,17 @@ void ThreadedNodeServer::setMaxPublishRate(int perSecond)
 void ThreadedNodeServer::shutdown()
 {
     m_listener->close();
-    for (const std::unique_ptr<Worker> &worker : m_workers)
-        QMetaObject::invokeMethod(worker->server, &NodeServer::shutdown, Qt::QueuedConnection);
+    for (const std::unique_ptr<Worker> &worker : m_workers) {
+        NodeServer *server = worker->server;
+        invokeQueued(server, [server] { server->shutdown(); });
+    }
 }
 
 void ThreadedNodeServer::handOver(int fd)
 {
     NodeServer *server = m_workers[m_nextWorker]->server;
     m_nextWorker = (m_nextWorker + 1) % m_workers.size();
-    QMetaObject::invokeMethod(
-        server, [server, fd] { server->adopt(fd); }, Qt::QueuedConnection);
+    invokeQueued(server, [server, fd] { server->adopt(fd); });
 }
 
 }

@@ -5,9 +5,11 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# nodejs and npm: tst_websocket runs the `ws` npm client (tests/wsclient).
+# nodejs and npm: tst_websocket runs the `ws` npm client (tests/wsclient). python3: the benchmark
+# and chaos scripts.
 packages=(cmake g++ ninja-build pkg-config clang-format qt6-base-dev libqt6opengl6-dev qt6-websockets-dev
-          qt6-charts-dev qt6-httpserver-dev libhiredis-dev redis-server redis-tools openssl xvfb xauth nodejs npm)
+          qt6-charts-dev qt6-httpserver-dev libhiredis-dev redis-server redis-tools openssl xvfb xauth nodejs npm
+          python3)
 # clang and its runtimes (libFuzzer), llvm's symbolizer: scripts/fuzz.sh.
 packages+=(clang libclang-rt-14-dev llvm)
 missing=()

@@ -4,10 +4,12 @@
 #include "redisserver.h"
 #include "testclient.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
@@ -33,6 +35,8 @@ private slots:
     void commandLine_data();
     void commandLine();
     void benchSmoke();
+    void benchReconnectsThroughANodeKill_data();
+    void benchReconnectsThroughANodeKill();
 
 private:
     bool startFleet(int count, const QStringList &extra = {});
@@ -387,6 +391,65 @@ void tst_Fleet::benchSmoke()
     QVERIFY(bad.waitForFinished(5000));
     QCOMPARE(bad.exitCode(), 2);
     QVERIFY(bad.readAllStandardError().contains("--urls"));
+}
+
+void tst_Fleet::benchReconnectsThroughANodeKill_data()
+{
+    QTest::addColumn<bool>("history");
+    QTest::newRow("pub/sub") << false;
+    QTest::newRow("history") << true;
+}
+
+void tst_Fleet::benchReconnectsThroughANodeKill()
+{
+    // fanout-bench's typed clients with --reconnect (scripts/chaos.sh's load): one of three
+    // nodes is SIGKILLed mid-run and its clients connect again to the others. With history they
+    // resume with since and nothing is lost; with pub/sub what their members missed while
+    // offline is lost, and the ledger says so, delivery by delivery.
+    QFETCH(bool, history);
+    const QString room = QStringLiteral("resume%1-").arg(history);
+    QVERIFY(startFleet(
+        3, history ? QStringList {"--history-size", "10000", "--threads", "1"} : QStringList {"--threads", "1"}));
+    QStringList urls;
+    for (const std::unique_ptr<NodeProcess> &node : m_nodes)
+        urls << node->url().toString();
+    QTemporaryDir dir;
+    const QString lossLog = dir.filePath(QStringLiteral("losses"));
+    QProcess bench;
+    bench.start(QStringLiteral(FANOUT_BENCH_PATH), {"--urls",      urls.join(QLatin1Char(',')),
+                                                    "--protocol",  "typed",
+                                                    "--reconnect", "--loss-log",
+                                                    lossLog,       "--room-prefix",
+                                                    room,          "--clients",
+                                                    "30",          "--rooms",
+                                                    "3",           "--senders",
+                                                    "6",           "--rate",
+                                                    "300",         "--seconds",
+                                                    "4",           "--warmup",
+                                                    "0.5"});
+    // Kill inside the measured window: a watcher in the first room (100 messages/s, the first
+    // 0.5 s a warm-up) has seen a second of it.
+    TestClient watcher;
+    QUrl watch = m_nodes[0]->url();
+    watch.setQuery(QStringLiteral("room=") + room + QLatin1Char('0'));
+    QVERIFY(watcher.open(watch));
+    QTRY_VERIFY_WITH_TIMEOUT(watcher.messages().size() >= 150, 15000);
+    m_nodes[2]->process().kill();
+    QVERIFY(bench.waitForFinished(30000));
+    QCOMPARE(bench.exitCode(), 0);
+    const QJsonObject result = QJsonDocument::fromJson(bench.readAllStandardOutput()).object();
+    QVERIFY(result.value("reconnects").toInt() >= 10); // node 2's ten clients
+    QCOMPARE(result.value("duplicates").toDouble(), 0.0);
+    const QJsonObject why = result.value("lost_by_reason").toObject();
+    const double lost = result.value("lost").toDouble();
+    QCOMPARE(why.value("receiver_offline").toDouble() + why.value("dropped").toDouble(), lost);
+    QFile log(lossLog);
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    QCOMPARE(double(log.readAll().count('\n')), lost);
+    if (history)
+        QCOMPARE(lost, 0.0);
+    else
+        QVERIFY(why.value("receiver_offline").toDouble() > 0);
 }
 
 void tst_Fleet::acceptsAgainAfterRunningOutOfDescriptors()

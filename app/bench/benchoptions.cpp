@@ -17,6 +17,7 @@ struct BenchCommandLine {
 
     std::optional<QString> readUrls(QList<QUrl> *target) const;
     std::optional<QString> readNumbers(BenchOptions *options) const;
+    std::optional<QString> readProtocol(BenchOptions *options) const;
     std::optional<QString> readPids(QList<qint64> *target) const;
     std::optional<QString> readIdle(int *idleConnections) const;
     std::optional<QString> readPresence(BenchOptions *options) const;
@@ -82,20 +83,36 @@ struct BenchCommandLine {
     const QCommandLineOption redis {QStringLiteral("redis"),
                                     QStringLiteral("redis://host:port of the nodes' Redis, to read INFO commandstats."),
                                     QStringLiteral("url")};
+    const QCommandLineOption protocol {
+        QStringLiteral("protocol"),
+        QStringLiteral("room: clients connect to /?room=R and send bare payloads (default); typed: clients connect "
+                       "to /rooms, join their room and send message frames."),
+        QStringLiteral("room|typed"), QStringLiteral("room")};
+    const QCommandLineOption reconnect {
+        QStringLiteral("reconnect"),
+        QStringLiteral("A client whose connection is lost connects again to the next URL after 200 ms; a typed "
+                       "client resumes its room with since and sends again what never came back. Prints "
+                       "lost_by_reason, unsent, resent and reconnects.")};
+    const QCommandLineOption lossLog {QStringLiteral("loss-log"),
+                                      QStringLiteral("Write each lost delivery as a line \"<publish time in ms since "
+                                                     "the epoch> <reason>\" to this file."),
+                                      QStringLiteral("file")};
 };
 
 BenchCommandLine::BenchCommandLine()
 {
     parser.setApplicationDescription(QStringLiteral(
-        "Load generator for room mode: clients spread over node URLs and rooms (client i in room i % R, on "
+        "Load generator: clients spread over node URLs and rooms (client i in room i % R, on "
         "node (i % R + i / R) % N, so every room of N or more members spans every node), senders, an open-loop "
         "rate (or closed loop), a payload size. Prints one JSON line: deliveries/s, nodes per publish, loss, "
         "duplicates, latency percentiles, the CPU seconds of the server processes given with --pids, and "
         "whether the bench itself kept up. "
         "With --presence-users: presence mode, the round trip of presence queries in one room of N users "
         "and, with --redis, the Redis commands that presence refresh costs."));
-    parser.addOptions({urls, clients, rooms, senders, rate, payload, seconds, warmup, threads, pids, label, roomPrefix,
-                       idle, presenceUsers, presenceQueries, presenceAskers, presenceTtl, tokenSecret, redis});
+    parser.addOptions({urls,    clients,       rooms,           senders,        rate,        payload,
+                       seconds, warmup,        threads,         pids,           label,       roomPrefix,
+                       idle,    presenceUsers, presenceQueries, presenceAskers, presenceTtl, tokenSecret,
+                       redis,   protocol,      reconnect,       lossLog});
 }
 
 std::optional<QString> BenchCommandLine::read(BenchOptions *options) const
@@ -106,6 +123,8 @@ std::optional<QString> BenchCommandLine::read(BenchOptions *options) const
         return fault;
     options->senders = std::min(options->senders, options->clients);
     if (std::optional<QString> fault = readPids(&options->pids))
+        return fault;
+    if (std::optional<QString> fault = readProtocol(options))
         return fault;
     options->label = parser.value(label);
     options->roomPrefix = parser.value(roomPrefix);
@@ -158,6 +177,18 @@ std::optional<QString> BenchCommandLine::readNumbers(BenchOptions *options) cons
                 .arg(field.maximum);
         field.store(value);
     }
+    return std::nullopt;
+}
+
+std::optional<QString> BenchCommandLine::readProtocol(BenchOptions *options) const
+{
+    const QString name = parser.value(protocol);
+    if (name == QLatin1String("typed"))
+        options->protocol = BenchFrames::Protocol::Typed;
+    else if (name != QLatin1String("room"))
+        return QStringLiteral("--protocol: \"%1\" is neither room nor typed").arg(name);
+    options->reconnect = parser.isSet(reconnect);
+    options->lossLog = parser.value(lossLog);
     return std::nullopt;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "benchframes.h"
 #include "redis/redisurl.h"
 
 #include <QByteArray>
@@ -31,6 +32,12 @@ struct BenchOptions {
     double presenceTtlSeconds = 60; ///< the nodes' --presence-ttl: a refresh every third of it
     QByteArray tokenSecret; ///< the nodes' token secret: users present signed tokens
     std::optional<fanout::RedisUrl> redis; ///< where to read INFO commandstats
+    BenchFrames::Protocol protocol = BenchFrames::Protocol::Room;
+    bool reconnect = false; ///< a lost client connects again to the next node
+    QString lossLog; ///< where to write every lost delivery: publish time and reason
+
+    /// Whether the run tells each lost delivery's reason (LossLedger).
+    bool accountsLosses() const { return reconnect || !lossLog.isEmpty(); }
 
     enum class Outcome {
         Run,

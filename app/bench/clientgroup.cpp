@@ -10,18 +10,12 @@
 namespace {
 
 constexpr qint64 TickNs = 1000000;
+/// A lost client waits this long before it connects again, to the next node.
+constexpr int ReconnectDelayMs = 200;
 
-qint64 field(QStringView text, QStringView key)
+quint64 key(qint64 sender, qint64 sequence)
 {
-    const qsizetype at = text.indexOf(key);
-    if (at < 0)
-        return -1;
-    qint64 value = 0;
-    qsizetype i = at + key.size();
-    const qsizetype start = i;
-    while (i < text.size() && text[i].isDigit())
-        value = value * 10 + (text[i++].unicode() - '0');
-    return i == start ? -1 : value;
+    return (quint64(sender) << 32) | quint64(sequence);
 }
 
 }
@@ -37,8 +31,12 @@ void ClientGroup::Result::merge(const Result &other)
     disconnected += other.disconnected;
     open += other.open;
     busy = std::max(busy, other.busy);
+    unsent += other.unsent;
+    resent += other.resent;
+    reconnects += other.reconnects;
     latency.merge(other.latency);
     loopLag.merge(other.loopLag);
+    logs.insert(logs.end(), other.logs.begin(), other.logs.end());
 }
 
 ClientGroup::ClientGroup(const BenchOptions &options, const ClientPlacement &placement, std::vector<int> clients,
@@ -49,6 +47,8 @@ ClientGroup::ClientGroup(const BenchOptions &options, const ClientPlacement &pla
     m_clients.resize(clients.size());
     for (size_t local = 0; local < clients.size(); ++local) {
         m_clients[local].index = clients[local];
+        m_clients[local].node = m_placement.node(clients[local]);
+        m_clients[local].room = QStringLiteral("%1%2").arg(options.roomPrefix).arg(m_placement.room(clients[local]));
         if (options.idleConnections == 0 && clients[local] < options.senders)
             m_senders.push_back(int(local));
     }
@@ -82,39 +82,98 @@ void ClientGroup::open()
 
 void ClientGroup::connectMore()
 {
-    while (m_opened < int(m_clients.size()) && m_opened - m_connected < m_concurrentHandshakes) {
-        const int local = m_opened++;
-        Client &client = m_clients[size_t(local)];
-        client.socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
-        QUrl url = m_options.urls.at(m_placement.node(client.index));
-        url.setPath(QStringLiteral("/"));
-        url.setQuery(QStringLiteral("room=%1%2").arg(m_options.roomPrefix).arg(m_placement.room(client.index)));
-        connect(client.socket, &QWebSocket::connected, this, &ClientGroup::onConnected);
-        connect(client.socket, &QWebSocket::textMessageReceived, this,
-                [this, local](const QString &text) { onMessage(local, text); });
-        connect(client.socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this, local] {
-            const Client &failing = m_clients[size_t(local)];
-            if (m_connected < int(m_clients.size()))
-                emit failed(QStringLiteral("client %1: %2").arg(failing.index).arg(failing.socket->errorString()));
-        });
-        // After everyone connected a lost connection is a result (a node cut off a client that
-        // fell behind, say), not a failure of the bench: counted, and its deliveries count as lost.
-        connect(client.socket, &QWebSocket::disconnected, this, [this] {
-            if (m_connected == int(m_clients.size()))
-                ++m_result.disconnected;
-        });
-        client.socket->open(url);
-    }
+    while (m_opened < int(m_clients.size()) && m_opened - m_connected < m_concurrentHandshakes)
+        openSocket(m_opened++);
 }
 
-void ClientGroup::onConnected()
+void ClientGroup::openSocket(int local)
 {
+    Client &client = m_clients[size_t(local)];
+    ++client.generation;
+    client.socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+    connect(client.socket, &QWebSocket::connected, this, [this, local] { onConnected(local); });
+    connect(client.socket, &QWebSocket::textMessageReceived, this,
+            [this, local](const QString &text) { onMessage(local, text); });
+    connect(client.socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this, local] {
+        const Client &failing = m_clients[size_t(local)];
+        if (!m_allConnected)
+            emit failed(QStringLiteral("client %1: %2").arg(failing.index).arg(failing.socket->errorString()));
+        else
+            onLost(local);
+    });
+    // After everyone connected a lost connection is a result (a node cut off a client that
+    // fell behind, or went away), not a failure of the bench: counted, and with --reconnect
+    // the client connects again.
+    connect(client.socket, &QWebSocket::disconnected, this, [this, local] {
+        if (m_allConnected)
+            onLost(local);
+    });
+    client.socket->open(BenchFrames::url(m_options.urls.at(client.node), m_options.protocol, client.room));
+}
+
+void ClientGroup::onConnected(int local)
+{
+    Client &client = m_clients[size_t(local)];
+    if (m_options.protocol == BenchFrames::Protocol::Typed) {
+        client.socket->sendTextMessage(BenchFrames::join(client.room, client.position));
+        return;
+    }
+    goOnline(local);
+}
+
+void ClientGroup::onJoined(int local, const BenchFrames::Incoming &joined)
+{
+    Client &client = m_clients[size_t(local)];
+    if (joined.recovered && client.generation > 1) {
+        client.resendAfterOffset = joined.position.offset;
+        if (client.position.offset >= client.resendAfterOffset)
+            resendUnseen(local);
+    }
+    goOnline(local);
+}
+
+void ClientGroup::goOnline(int local)
+{
+    Client &client = m_clients[size_t(local)];
+    client.online = true;
+    if (client.offlineSinceNs >= 0) {
+        client.offline.emplace_back(client.offlineSinceNs, m_clock.nsecsElapsed());
+        client.offlineSinceNs = -1;
+    }
+    if (m_allConnected)
+        return;
     ++m_connected;
     m_connectedSoFar.store(m_connected, std::memory_order_relaxed);
-    if (m_connected == int(m_clients.size()))
-        emit connected();
-    else
+    if (m_connected < int(m_clients.size())) {
         connectMore();
+        return;
+    }
+    m_allConnected = true;
+    emit connected();
+}
+
+void ClientGroup::onLost(int local)
+{
+    Client &client = m_clients[size_t(local)];
+    if (client.offlineSinceNs >= 0 && !client.socket)
+        return; // already waiting to connect again
+    if (client.offlineSinceNs < 0) {
+        client.offlineSinceNs = m_clock.nsecsElapsed();
+        ++m_result.disconnected;
+    }
+    client.online = false;
+    client.socket->disconnect(this);
+    client.socket->abort();
+    client.socket->deleteLater();
+    client.socket = nullptr;
+    if (!m_options.reconnect)
+        return;
+    QTimer::singleShot(ReconnectDelayMs, this, [this, local] {
+        Client &again = m_clients[size_t(local)];
+        again.node = (again.node + 1) % int(m_options.urls.size());
+        ++m_result.reconnects;
+        openSocket(local);
+    });
 }
 
 void ClientGroup::beginLoad(const Window &window)
@@ -160,14 +219,17 @@ void ClientGroup::send(int local)
 {
     Client &client = m_clients[size_t(local)];
     const qint64 now = m_clock.nsecsElapsed();
-    const QString payload = QStringLiteral("{\"s\":%1,\"q\":%2,\"t\":%3,\"p\":\"%4\"}")
-                                .arg(client.index)
-                                .arg(client.nextSequence++)
-                                .arg(now)
-                                .arg(m_padding);
-    client.socket->sendTextMessage(payload);
     ++m_sentTotal;
-    if (now >= m_window.measureStartNs && now < m_window.measureEndNs) {
+    const bool measured = now >= m_window.measureStartNs && now < m_window.measureEndNs;
+    if (!client.online) {
+        m_result.unsent += measured;
+        return;
+    }
+    const auto sequence = quint32(client.sentAtNs.size());
+    client.sentAtNs.push_back(measured ? now : -1);
+    client.sentOnGeneration.push_back(client.generation);
+    sendPayload(client, sequence);
+    if (measured) {
         const int room = m_placement.room(client.index);
         ++m_result.sent;
         m_result.expected += quint64(m_placement.roomSize(room));
@@ -176,35 +238,74 @@ void ClientGroup::send(int local)
     }
 }
 
+void ClientGroup::sendPayload(Client &client, quint32 sequence)
+{
+    // A payload sent again keeps its first send time: its latency counts from then.
+    const qint64 sentAt = client.sentAtNs[sequence] >= 0 ? client.sentAtNs[sequence] : m_clock.nsecsElapsed();
+    const QString payload = BenchFrames::payload(client.index, sequence, sentAt, m_padding);
+    client.socket->sendTextMessage(BenchFrames::publish(m_options.protocol, client.room, payload));
+}
+
+/// After a resumed join replayed everything up to the room's top: what this client sent on an
+/// earlier connection and never saw come back never reached the room, so it goes again.
+void ClientGroup::resendUnseen(int local)
+{
+    Client &client = m_clients[size_t(local)];
+    client.resendAfterOffset = -1;
+    for (quint32 sequence = 0; sequence < quint32(client.sentAtNs.size()); ++sequence) {
+        const bool earlier = client.sentOnGeneration[sequence] < client.generation;
+        if (earlier && client.sentAtNs[sequence] >= 0 && !client.seen.contains(key(client.index, sequence))) {
+            sendPayload(client, sequence);
+            ++m_result.resent;
+        }
+    }
+}
+
 void ClientGroup::onMessage(int local, const QString &text)
 {
-    const qint64 sender = field(text, u"\"s\":");
-    const qint64 sequence = field(text, u"\"q\":");
-    const qint64 sentAt = field(text, u"\"t\":");
-    if (sender < 0 || sequence < 0 || sentAt < 0) {
+    const BenchFrames::Incoming incoming = BenchFrames::read(m_options.protocol, text);
+    if (incoming.kind == BenchFrames::Incoming::Kind::Joined) {
+        onJoined(local, incoming);
+        return;
+    }
+    if (incoming.kind == BenchFrames::Incoming::Kind::Other)
+        return;
+    if (incoming.kind == BenchFrames::Incoming::Kind::Malformed) {
         ++m_result.malformed;
         return;
     }
     const qint64 now = m_clock.nsecsElapsed();
     Client &client = m_clients[size_t(local)];
-    if (m_options.rate == 0 && sender == client.index && now < m_window.measureEndNs)
+    if (incoming.position.offset >= 0) {
+        client.position = incoming.position;
+        if (client.resendAfterOffset >= 0 && incoming.position.offset >= client.resendAfterOffset)
+            resendUnseen(local);
+    }
+    if (m_options.rate == 0 && incoming.sender == client.index && now < m_window.measureEndNs)
         send(local);
-    if (sentAt < m_window.measureStartNs || sentAt >= m_window.measureEndNs)
+    if (incoming.sentAt < m_window.measureStartNs || incoming.sentAt >= m_window.measureEndNs)
         return;
-    const quint64 key = (quint64(sender) << 32) | quint64(sequence);
-    if (client.seen.contains(key)) {
+    const quint64 seenKey = key(incoming.sender, incoming.sequence);
+    if (client.seen.contains(seenKey)) {
         ++m_result.duplicates;
         return;
     }
-    client.seen.insert(key);
+    client.seen.insert(seenKey);
     m_deliveredSoFar.store(++m_result.delivered, std::memory_order_relaxed);
-    m_result.latency.record(now - sentAt);
+    m_result.latency.record(now - incoming.sentAt);
 }
 
 ClientGroup::Result ClientGroup::result() const
 {
     Result result = m_result;
-    for (const Client &client : m_clients)
+    for (const Client &client : m_clients) {
         result.open += client.socket && client.socket->state() == QAbstractSocket::ConnectedState;
+        if (!m_options.accountsLosses())
+            continue;
+        Result::ClientLog log {client.index, client.sentAtNs, client.seen, client.offline};
+        if (client.offlineSinceNs >= 0)
+            log.offline.emplace_back(client.offlineSinceNs, m_clock.nsecsElapsed());
+        result.logs.push_back(std::move(log));
+    }
     return result;
 }

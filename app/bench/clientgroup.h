@@ -1,5 +1,6 @@
 #pragma once
 
+#include "benchframes.h"
 #include "benchoptions.h"
 #include "clientplacement.h"
 #include "metrics/latencyhistogram.h"
@@ -22,6 +23,9 @@ class QWebSocket;
 /// sender, a sequence number and the send time on the clock all groups share, so each receiver
 /// counts deliveries, duplicates and latency exactly whichever thread sent. The ticker also
 /// measures how late this thread's event loop runs, the bench's own sign of falling behind.
+/// With --reconnect a client whose connection is lost connects again to the next node (a typed
+/// client resumes its room with `since`, then sends again what it sent on the lost connection
+/// and never saw come back); what a sender owes while it is offline is not sent (`unsent`).
 class ClientGroup : public QObject
 {
     Q_OBJECT
@@ -43,8 +47,19 @@ public:
         int disconnected = 0; ///< clients that lost their connection after all connected
         int open = 0;
         double busy = 0; ///< this thread's CPU time over the window's wall time
+        quint64 unsent = 0; ///< publishes due while their sender was offline
+        quint64 resent = 0; ///< publishes sent again after a resumed join
+        int reconnects = 0;
         fanout::LatencyHistogram latency;
         fanout::LatencyHistogram loopLag; ///< how late each 1 ms tick came
+        /// Per client, with BenchOptions::accountsLosses(): what LossLedger needs.
+        struct ClientLog {
+            int index = 0;
+            std::vector<qint64> sentAtNs; ///< by sequence number
+            QSet<quint64> seen; ///< (sender << 32 | sequence) of measured messages
+            std::vector<std::pair<qint64, qint64>> offline; ///< [from, to) on the shared clock
+        };
+        std::vector<ClientLog> logs;
         void merge(const Result &other);
     };
 
@@ -69,15 +84,30 @@ signals:
 private:
     struct Client {
         int index = 0; ///< global: the sender number in payloads
+        int node = 0; ///< the URL it connects to
         QWebSocket *socket = nullptr;
-        quint32 nextSequence = 0;
+        bool online = false; ///< connected, and in typed mode joined
+        int generation = 0; ///< connections made so far
+        QString room;
+        BenchFrames::Position position; ///< typed: the last message's place in the room
+        qint64 resendAfterOffset = -1; ///< typed: resend once the resumed replay reached it
+        qint64 offlineSinceNs = -1;
+        std::vector<qint64> sentAtNs; ///< by sequence number
+        std::vector<int> sentOnGeneration; ///< by sequence number
+        std::vector<std::pair<qint64, qint64>> offline;
         QSet<quint64> seen;
     };
 
     void connectMore();
-    void onConnected();
+    void openSocket(int local);
+    void onConnected(int local);
+    void onJoined(int local, const BenchFrames::Incoming &joined);
+    void onLost(int local);
+    void goOnline(int local);
     void tick();
     void send(int local);
+    void sendPayload(Client &client, quint32 sequence);
+    void resendUnseen(int local);
     void onMessage(int local, const QString &text);
 
     BenchOptions m_options;
@@ -90,6 +120,7 @@ private:
     int m_concurrentHandshakes;
     int m_opened = 0;
     int m_connected = 0;
+    bool m_allConnected = false;
     std::atomic<int> m_connectedSoFar {0};
     std::atomic<quint64> m_deliveredSoFar {0};
     std::atomic<quint64> m_expectedSoFar {0};

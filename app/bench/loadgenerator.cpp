@@ -1,9 +1,13 @@
 #include "loadgenerator.h"
 
+#include "lossledger.h"
 #include "processsampler.h"
 #include "transport/crossthreadcall.h"
 
+#include <QDateTime>
+#include <QFile>
 #include <QStringList>
+#include <QTextStream>
 
 #include <algorithm>
 
@@ -23,6 +27,7 @@ LoadGenerator::LoadGenerator(const BenchOptions &options, QObject *parent)
 {
     m_clientCount = options.idleConnections > 0 ? options.idleConnections : options.clients;
     m_clock.start();
+    m_clockEpochMs = QDateTime::currentMSecsSinceEpoch();
     // Client i on thread i % threads: the senders, the first clients, spread over the threads.
     const int threads = std::clamp(options.threads, 1, m_clientCount);
     std::vector<std::vector<int>> shares(static_cast<size_t>(threads));
@@ -152,7 +157,38 @@ void LoadGenerator::finish()
     const double serverCpu
         = m_options.pids.isEmpty() ? -1 : ProcessSampler::cpuSeconds(m_options.pids) - m_serverCpuStart;
     const double ownCpu = ProcessSampler::ownCpuSeconds() - m_ownCpuStart;
-    emit finished(loadResult(collect(), serverCpu, ownCpu));
+    const ClientGroup::Result total = collect();
+    QJsonObject result = loadResult(total, serverCpu, ownCpu);
+    if (m_options.accountsLosses()) {
+        if (std::optional<QString> error = addLosses(total, &result)) {
+            emit failed(*error);
+            return;
+        }
+    }
+    emit finished(result);
+}
+
+/// lost_by_reason into the result, and with --loss-log every lost delivery into that file.
+std::optional<QString> LoadGenerator::addLosses(const ClientGroup::Result &total, QJsonObject *result) const
+{
+    const std::vector<LossLedger::Loss> losses = LossLedger::tally(m_placement, total.logs);
+    QFile log(m_options.lossLog);
+    if (!m_options.lossLog.isEmpty() && !log.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return QStringLiteral("--loss-log: %1: %2").arg(m_options.lossLog, log.errorString());
+    QJsonObject byReason {{LossLedger::name(LossLedger::Reason::ReceiverOffline), 0},
+                          {LossLedger::name(LossLedger::Reason::Dropped), 0}};
+    QTextStream out(&log);
+    for (const LossLedger::Loss &loss : losses) {
+        const QString reason = LossLedger::name(loss.reason);
+        byReason[reason] = byReason[reason].toInt() + 1;
+        if (log.isOpen())
+            out << m_clockEpochMs + loss.publishedNs / 1000000 << ' ' << reason << '\n';
+    }
+    result->insert(QStringLiteral("lost_by_reason"), byReason);
+    result->insert(QStringLiteral("unsent"), double(total.unsent));
+    result->insert(QStringLiteral("resent"), double(total.resent));
+    result->insert(QStringLiteral("reconnects"), total.reconnects);
+    return std::nullopt;
 }
 
 void LoadGenerator::fail(const QString &message)

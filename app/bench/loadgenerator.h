@@ -11,6 +11,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 /// Drives the load: spreads the clients over --threads ClientGroups, each on a QThread of its
@@ -66,6 +67,7 @@ private:
     QJsonObject loadResult(const ClientGroup::Result &total, double serverCpu, double ownCpu) const;
     QString benchLimit(const ClientGroup::Result &total) const;
     QJsonObject idleResult();
+    std::optional<QString> addLosses(const ClientGroup::Result &total, QJsonObject *result) const;
 
     BenchOptions m_options;
     ClientPlacement m_placement;
@@ -76,6 +78,7 @@ private:
     int m_clientCount = 0;
     Phase m_phase = Phase::Connecting;
     QElapsedTimer m_clock;
+    qint64 m_clockEpochMs = 0; ///< the wall clock when m_clock started
     QTimer m_drainPoll;
     qint64 m_drainStartNs = 0;
     qint64 m_lastProgressNs = 0;

@@ -66,7 +66,7 @@ inject_faults() {
 run() { # mode (pubsub or history) -> one JSON object on stdout
     local mode=$1 n port urls="" extra=()
     [ "$mode" = history ] && extra=(--history-size 100000)
-    rm -f "$work"/appendonly* "$work"/*.aof "$work/faults" "$work/losses"; rm -rf "$work/appendonlydir"
+    rm -rf "$work"/appendonly* "$work/faults" "$work/losses"
     redis_port=$(free_port)
     redis_up
     node_pids=()
@@ -92,14 +92,16 @@ run() { # mode (pubsub or history) -> one JSON object on stdout
 import json, sys
 mode, bench, faults, losses = sys.argv[1], json.load(open(sys.argv[2])), sys.argv[3], sys.argv[4]
 why_pubsub = {
-    "redis_kill": "Redis dropped every subscription and every message on its way; until each node "
-                  "resubscribed, what was published reached no other node",
-    "redis_stop": "Redis answered nothing for 5 s; the nodes' probes gave it up and reconnected, and "
-                  "what the frozen server held for the old connections was lost with them",
-    "pubsub_kill": "every node lost its subscribe connection; messages published before it subscribed "
-                   "again reached no one on it",
-    "node_kill": "the node's members were offline until they reconnected elsewhere, and the frames "
-                 "it had read but not yet published died with it",
+    "redis_kill": "Redis lost every subscription and what was on its way; what a node published "
+                  "(its parked messages included) before the other nodes had subscribed again "
+                  "reached only its own members",
+    "redis_stop": "Redis answered nothing for 5 s and each node's probe gave its connections up "
+                  "after at most 3 s: until the nodes had subscribed again on new connections, a "
+                  "message reached only its publishing node's own members",
+    "pubsub_kill": "every node lost its subscribe connection: until it had subscribed again, "
+                   "messages from other nodes reached none of its members",
+    "node_kill": "the node's members were offline until they reconnected to another node, and "
+                 "missed what was published meanwhile",
 }
 why_history = "nodes fill every gap from the room's stream, and resumed clients get what they missed with since"
 marks = []

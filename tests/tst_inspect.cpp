@@ -4,10 +4,12 @@
 #include "nodeprocess.h"
 #include "quiet.h"
 #include "redis/clientinfo.h"
+#include "redis/clientnames.h"
 #include "redisclient.h"
 #include "redisserver.h"
 #include "testclient.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -23,6 +25,7 @@
 
 using fanout::DriftDetector;
 using fanout::DriftFinding;
+using fanout::FleetNode;
 using fanout::InspectionSnapshot;
 using fanout::RedisConsole;
 using fanout::RedisInspector;
@@ -113,7 +116,10 @@ private slots:
     void clientListParsing();
     void driftRules_data();
     void driftRules();
+    void nodeStateFollowsItsConnections_data();
+    void nodeStateFollowsItsConnections();
     void liveFleetIsShownAndFollowed();
+    void killedNodeIsSuspectAtTheNextRefresh();
     void killedSubscriberHeldFromResubscribingIsReported();
     void registryClaimAndLeakAreReported();
     void readOnlySendsNoWrite();
@@ -177,7 +183,7 @@ void tst_Inspect::driftRules_data()
 
     InspectionSnapshot healthy;
     healthy.prefix = QStringLiteral("ws:room:");
-    healthy.takenMs = 100000;
+    healthy.takenAtMs = 100000;
     healthy.channels = {{"ws:room:r", "r", 1, -1, {}}};
     fanout::ClientInfo sub;
     sub.name = QStringLiteral("fanout:n1:sub");
@@ -217,11 +223,19 @@ void tst_Inspect::driftRules_data()
     QTest::addRow("unregistered seed node") << seedNode << QStringList {"unattributed_subscription"};
 
     InspectionSnapshot vanished = healthy;
-    vanished.nodes[0].vanished = true;
+    vanished.nodes[0].state = FleetNode::State::Vanished;
     vanished.nodes[0].lastSeenMs = 40000;
     vanished.channels.clear();
     vanished.clients.clear();
     QTest::addRow("vanished node") << vanished << QStringList {"vanished_node"};
+
+    // A crashed node's rooms have no members left: one finding in place of its missing subscriptions.
+    InspectionSnapshot suspect = healthy;
+    suspect.nodes[0].state = FleetNode::State::Suspect;
+    suspect.nodes[0].subscribeClient = -1;
+    suspect.channels.clear();
+    suspect.clients.clear();
+    QTest::addRow("suspect node") << suspect << QStringList {"suspect_node"};
 
     InspectionSnapshot fullBuffer = healthy;
     fullBuffer.clients[0].outputMemory = 5 * 1024 * 1024;
@@ -274,6 +288,48 @@ void tst_Inspect::driftRules()
     QCOMPARE(kinds(snapshot), expected);
 }
 
+void tst_Inspect::nodeStateFollowsItsConnections_data()
+{
+    QTest::addColumn<QStringList>("connections");
+    QTest::addColumn<bool>("clientsListed");
+    QTest::addColumn<bool>("recordExpired");
+    QTest::addColumn<QString>("state");
+    const QString pub = fanout::ClientNames::nodePublish(QStringLiteral("n1"));
+    const QString sub = fanout::ClientNames::nodeSubscribe(QStringLiteral("n1"));
+    const QStringList others {fanout::ClientNames::nodePublish(QStringLiteral("n2")), QStringLiteral("someone")};
+    QTest::addRow("both connections") << QStringList {pub, sub} << true << false << "alive";
+    QTest::addRow("publish connection only") << QStringList {pub} << true << false << "alive";
+    QTest::addRow("subscribe connection only") << QStringList {sub} << true << false << "alive";
+    QTest::addRow("no connection of its own") << others << true << false << "suspect";
+    QTest::addRow("CLIENT LIST refused") << QStringList() << false << false << "alive";
+    QTest::addRow("record expired") << QStringList {pub, sub} << true << true << "vanished";
+    QTest::addRow("record expired, no connection") << others << true << true << "vanished";
+}
+
+void tst_Inspect::nodeStateFollowsItsConnections()
+{
+    QFETCH(QStringList, connections);
+    QFETCH(bool, clientsListed);
+    QFETCH(bool, recordExpired);
+    QFETCH(QString, state);
+    InspectionSnapshot snapshot;
+    for (const QString &name : connections) {
+        fanout::ClientInfo client;
+        client.name = name;
+        snapshot.clients.push_back(client);
+    }
+    snapshot.clientsListed = clientsListed;
+    FleetNode node;
+    node.record.id = QStringLiteral("n1");
+    node.state = recordExpired ? FleetNode::State::Vanished : FleetNode::State::Alive;
+    snapshot.nodes = {node};
+    snapshot.attachNodeConnections();
+    QCOMPARE(FleetNode::stateName(snapshot.nodes[0].state), state);
+    const QJsonObject json = snapshot.toJson().value("nodes").toArray().first().toObject();
+    QCOMPARE(json.value("state").toString(), state);
+    QCOMPARE(json.value("vanished").toBool(), state == QLatin1String("vanished"));
+}
+
 void tst_Inspect::liveFleetIsShownAndFollowed()
 {
     QVERIFY(startFleet(2));
@@ -300,7 +356,7 @@ void tst_Inspect::liveFleetIsShownAndFollowed()
     const fanout::FleetNode *node1 = nodeById(*snapshot, QStringLiteral("insp-1"));
     QCOMPARE(node1->record.rooms, QStringList({"alpha", "beta"}));
     QCOMPARE(node1->record.sessions, 2);
-    QVERIFY(!node1->vanished);
+    QCOMPARE(node1->state, FleetNode::State::Alive);
     QVERIFY(node1->publishClient >= 0);
     QVERIFY(node1->subscribeClient >= 0);
     QCOMPARE(snapshot->clients[size_t(node1->subscribeClient)].subscriptions, 2);
@@ -319,6 +375,40 @@ void tst_Inspect::liveFleetIsShownAndFollowed()
     QCOMPARE(m_nodes[1]->terminate(), 0); // a clean stop withdraws its record
     QTRY_VERIFY_WITH_TIMEOUT((snapshot = inspect(inspector)) && snapshot->nodes.size() == 1, 5000);
     QCOMPARE(snapshot->nodes[0].record.id, QStringLiteral("insp-0"));
+}
+
+void tst_Inspect::killedNodeIsSuspectAtTheNextRefresh()
+{
+    QVERIFY(startFleet(2));
+    TestClient client;
+    QUrl url = m_nodes[0]->url();
+    url.setQuery(QStringLiteral("room=doomed"));
+    QVERIFY(client.open(url));
+    RedisInspector inspector(m_redis.url());
+    std::optional<InspectionSnapshot> snapshot;
+    QTRY_VERIFY_WITH_TIMEOUT((snapshot = inspect(inspector)) && snapshot->nodes.size() == 2
+                                 && nodeById(*snapshot, "insp-0")->record.roomCount == 1,
+                             5000);
+    QCOMPARE(nodeById(*snapshot, "insp-0")->state, FleetNode::State::Alive);
+
+    m_nodes[0]->process().kill(); // SIGKILL: no clean stop withdraws its record
+    QVERIFY(m_nodes[0]->process().waitForFinished(5000));
+    QElapsedTimer sinceKill;
+    sinceKill.start();
+    // Redis drops the connections of a killed process at once; the next refresh must say so, long
+    // before the record expires (NodeRecord::TtlSeconds).
+    QTRY_VERIFY_WITH_TIMEOUT((snapshot = inspect(inspector)) && nodeById(*snapshot, "insp-0")
+                                 && nodeById(*snapshot, "insp-0")->state == FleetNode::State::Suspect,
+                             2000);
+    QVERIFY(sinceKill.elapsed() < fanout::NodeRecord::TtlSeconds * 1000 / 2);
+    QCOMPARE(nodeById(*snapshot, "insp-0")->record.roomCount, 1); // its record is still there
+    QCOMPARE(nodeById(*snapshot, "insp-1")->state, FleetNode::State::Alive);
+    QCOMPARE(kinds(*snapshot), QStringList({"suspect_node"}));
+    for (const QJsonValue node : snapshot->toJson().value("nodes").toArray()) {
+        const bool killed = node.toObject().value("id").toString() == QLatin1String("insp-0");
+        QCOMPARE(node.toObject().value("state").toString(), killed ? QStringLiteral("suspect") : "alive");
+        QCOMPARE(node.toObject().value("vanished").toBool(), false);
+    }
 }
 
 void tst_Inspect::killedSubscriberHeldFromResubscribingIsReported()
@@ -360,6 +450,12 @@ void tst_Inspect::registryClaimAndLeakAreReported()
     admin.command({"HSET", "fanout:node:phantom", "id", "phantom", "prefix", "ws:room:", "rooms", "[\"ghost\"]",
                    "room_count", "1"});
     admin.command({"ZADD", "fanout:nodes", QByteArray::number(QDateTime::currentMSecsSinceEpoch()), "phantom"});
+    // Its publish connection keeps it alive (not suspect), so its claim is checked.
+    fanout::RedisConnection phantomPublish(m_redis.url(), fanout::ClientNames::nodePublish(QStringLiteral("phantom")),
+                                           fanout::RedisConnection::Mode::Command);
+    QSignalSpy phantomReady(&phantomPublish, &fanout::RedisConnection::ready);
+    phantomPublish.open();
+    QVERIFY(phantomReady.wait(5000));
     fanout::RedisConnection leaky(m_redis.url(), QStringLiteral("fanout:leaky:sub"),
                                   fanout::RedisConnection::Mode::Subscriber);
     QSignalSpy ready(&leaky, &fanout::RedisConnection::ready);
@@ -383,7 +479,7 @@ void tst_Inspect::registryClaimAndLeakAreReported()
     admin.command({"DEL", "fanout:node:phantom"});
     snapshot = inspect(inspector);
     QVERIFY(snapshot);
-    QVERIFY(nodeById(*snapshot, "phantom")->vanished);
+    QCOMPARE(nodeById(*snapshot, "phantom")->state, FleetNode::State::Vanished);
     QVERIFY(kinds(*snapshot).contains(QStringLiteral("vanished_node")));
 }
 
@@ -506,7 +602,11 @@ void tst_Inspect::headlessInspect_data()
     QTest::addRow("unreachable") << QStringList {"--inspect", "redis://127.0.0.1:1", "--json"} << 1
                                  << "cannot reach redis://127.0.0.1:1";
     QTest::addRow("bad url") << QStringList {"--inspect", "http://x", "--json"} << 2 << "--inspect";
-    QTest::addRow("no json") << QStringList {"--inspect", "%URL%"} << 2 << "--json";
+    QTest::addRow("summary") << QStringList {"--inspect", "%URL%"} << 0
+                             << "Drift: none, every node's registry matches Redis";
+    QTest::addRow("summary, unreachable")
+        << QStringList {"--inspect", "redis://127.0.0.1:1"} << 1 << "cannot reach redis://127.0.0.1:1";
+    QTest::addRow("json without inspect") << QStringList {"--json"} << 2 << "--json goes with --inspect";
 }
 
 void tst_Inspect::headlessInspect()
@@ -525,15 +625,35 @@ void tst_Inspect::headlessInspect()
                  QByteArray("1"));
     arguments.replaceInStrings(QStringLiteral("%URL%"), m_redis.urlString());
     QProcess process;
+    QElapsedTimer running;
+    running.start();
     process.start(QStringLiteral(FANOUT_STUDIO_PATH), arguments);
     QVERIFY(process.waitForFinished(15000));
+    const qint64 runningMs = running.elapsed();
     const QByteArray out = process.readAllStandardOutput();
     const QString printed = QString::fromUtf8(out + process.readAllStandardError());
     QCOMPARE(process.exitCode(), exitCode);
     QVERIFY2(printed.contains(output), qPrintable(printed));
     if (exitCode != 0 || arguments.contains(QStringLiteral("--prefix")))
         return;
+    if (!arguments.contains(QStringLiteral("--json"))) {
+        static const QRegularExpression nodeLine(
+            QStringLiteral("\\n  insp-0 +alive +ws://127\\.0\\.0\\.1:\\d+ +1 +1 "));
+        QVERIFY2(nodeLine.match(printed).hasMatch(), qPrintable(printed));
+        QVERIFY2(printed.contains(QLatin1String("Nodes: 1 (1 alive)")), qPrintable(printed));
+        QVERIFY2(printed.contains(QLatin1String("Rooms: 1 channel(s) under ws:room:\n")), qPrintable(printed));
+        QVERIFY2(QRegularExpression(QStringLiteral("\\n  cli +ws:room:cli +1\\n")).match(printed).hasMatch(),
+                 qPrintable(printed));
+        return;
+    }
     const QJsonObject json = QJsonDocument::fromJson(out).object();
+    // taken_ms is how long the inspection took, taken_at when it ended.
+    QVERIFY(json.value("taken_ms").isDouble());
+    QVERIFY(json.value("taken_ms").toDouble() >= 0);
+    QVERIFY(json.value("taken_ms").toDouble() <= double(runningMs));
+    const QDateTime takenAt = QDateTime::fromString(json.value("taken_at").toString(), Qt::ISODateWithMs);
+    QVERIFY2(takenAt.isValid(), qPrintable(json.value("taken_at").toString()));
+    QVERIFY(qAbs(takenAt.msecsTo(QDateTime::currentDateTimeUtc())) < runningMs + 1000);
     QCOMPARE(json.value("read_only").toBool(), true);
     QCOMPARE(json.value("channels").toArray().size(), 1);
     QCOMPARE(json.value("channels").toArray().first().toObject().value("numsub").toInt(), 1);
@@ -541,6 +661,7 @@ void tst_Inspect::headlessInspect()
     QCOMPARE(nodes.size(), 1);
     QCOMPARE(nodes.first().toObject().value("subscribe_connection").toObject().value("name").toString(),
              QStringLiteral("fanout:insp-0:sub"));
+    QCOMPARE(nodes.first().toObject().value("state").toString(), QStringLiteral("alive"));
     QCOMPARE(json.value("findings").toArray().size(), 0);
 }
 

@@ -24,6 +24,7 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
+#include <QBrush>
 #include <QCheckBox>
 #include <QDockWidget>
 #include <QGroupBox>
@@ -38,6 +39,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -129,6 +131,11 @@ private slots:
     void screenshotCommand();
     void inspectorWindowIsReadOnlyAndLive();
     void inspectorWritesNeedOneConfirmation();
+    void inspectorDriftTabSaysWhenThereIsNone();
+    void inspectorClosesFromTheKeyboard_data();
+    void inspectorClosesFromTheKeyboard();
+    void inspectorNodeStates_data();
+    void inspectorNodeStates();
     void clusterMastersModel();
 };
 
@@ -562,6 +569,89 @@ void tst_Studio::inspectorWritesNeedOneConfirmation()
     QVERIFY(!window.inspector()->writesAllowed());
     QVERIFY(!allowBox->isChecked());
     QCOMPARE(labelText(window, QStringLiteral("consoleMode")), QStringLiteral("READ-ONLY"));
+}
+
+void tst_Studio::inspectorDriftTabSaysWhenThereIsNone()
+{
+    RedisServer redis;
+    QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+    InspectorWindow window(redis.url(), QStringLiteral("ws:room:"));
+    auto *tabs = window.findChild<QTabWidget *>();
+    QVERIFY(tabs);
+    for (int i = 0; i < tabs->count(); ++i) {
+        if (tabs->tabText(i) == QLatin1String("Drift"))
+            tabs->setCurrentIndex(i);
+    }
+    window.show();
+    auto *noDrift = window.findChild<QLabel *>(QStringLiteral("inspectorNoDrift"));
+    QVERIFY(noDrift);
+    QTRY_VERIFY_WITH_TIMEOUT(noDrift->text().startsWith(QLatin1String("No drift: every node's registry matches Redis")),
+                             5000);
+    QVERIFY(noDrift->isVisible());
+
+    // A finding replaces the line with the list.
+    fanout::RedisConnection subscriber(redis.url(), QStringLiteral("someone"),
+                                       fanout::RedisConnection::Mode::Subscriber);
+    QVERIFY(subscribeSomeone(subscriber, {"ws:room:orphan"}));
+    window.inspector()->refresh();
+    QTRY_COMPARE_WITH_TIMEOUT(window.findingModel()->rowCount(), 1, 5000);
+    QVERIFY(!noDrift->isVisible());
+}
+
+void tst_Studio::inspectorClosesFromTheKeyboard_data()
+{
+    QTest::addColumn<int>("key");
+    QTest::addColumn<int>("modifiers");
+    QTest::addRow("Ctrl+W") << int(Qt::Key_W) << int(Qt::ControlModifier);
+    QTest::addRow("Esc") << int(Qt::Key_Escape) << int(Qt::NoModifier);
+}
+
+void tst_Studio::inspectorClosesFromTheKeyboard()
+{
+    QFETCH(int, key);
+    QFETCH(int, modifiers);
+    // Closing needs no server: the window keeps retrying the unreachable one meanwhile.
+    InspectorWindow window(*fanout::RedisUrl::parse(QStringLiteral("redis://127.0.0.1:1"), nullptr),
+                           QStringLiteral("ws:room:"));
+    window.show();
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QWidget *focused = QApplication::focusWidget();
+    QTest::keyClick(focused ? focused : &window, Qt::Key(key), Qt::KeyboardModifiers(modifiers));
+    QTRY_VERIFY(!window.isVisible());
+}
+
+void tst_Studio::inspectorNodeStates_data()
+{
+    QTest::addColumn<int>("state");
+    QTest::addColumn<QString>("shown");
+    QTest::addRow("alive") << int(fanout::FleetNode::State::Alive) << "alive";
+    QTest::addRow("suspect") << int(fanout::FleetNode::State::Suspect) << "suspect";
+    QTest::addRow("vanished") << int(fanout::FleetNode::State::Vanished) << "vanished";
+}
+
+void tst_Studio::inspectorNodeStates()
+{
+    QFETCH(int, state);
+    QFETCH(QString, shown);
+    FleetNodeTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    fanout::InspectionSnapshot snapshot;
+    fanout::FleetNode alive;
+    alive.record.id = QStringLiteral("n0");
+    fanout::FleetNode node = alive;
+    node.record.id = QStringLiteral("n1");
+    node.state = fanout::FleetNode::State(state);
+    snapshot.nodes = {alive, node};
+    model.setSnapshot(snapshot);
+    const QModelIndex status = model.index(1, FleetNodeTableModel::Status);
+    QCOMPARE(status.data().toString(), shown);
+    // Each state has its own colour; alive is the first row's.
+    const QColor aliveColor
+        = model.index(0, FleetNodeTableModel::Status).data(Qt::BackgroundRole).value<QBrush>().color();
+    const QColor color = status.data(Qt::BackgroundRole).value<QBrush>().color();
+    QCOMPARE(color == aliveColor, shown == QLatin1String("alive"));
+    QCOMPARE(status.data(Qt::ToolTipRole).isValid(), shown == QLatin1String("suspect"));
 }
 
 void tst_Studio::clusterMastersModel()

@@ -12,11 +12,13 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDateTime>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
 #include <QSortFilterProxyModel>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
@@ -44,11 +46,21 @@ InspectorWindow::InspectorWindow(const fanout::RedisUrl &url, const QString &pre
       m_otherChannels(new ChannelTableModel(this)), m_channelFilter(new QSortFilterProxyModel(this)),
       m_nodes(new FleetNodeTableModel(this)), m_clients(new ClientTableModel(this)),
       m_masters(new ClusterMasterModel(this)), m_findings(new FindingListModel(this)), m_console(new ConsolePanel),
-      m_cluster(url.isCluster()), m_mode(new QLabel), m_summary(new QLabel), m_prefix(new QLineEdit(prefix)),
-      m_urlText(url.toDisplayString())
+      m_drift(new QStackedWidget), m_noDrift(new QLabel), m_cluster(url.isCluster()), m_mode(new QLabel),
+      m_summary(new QLabel), m_prefix(new QLineEdit(prefix)), m_urlText(url.toDisplayString())
 {
     setObjectName(QStringLiteral("inspectorWindow"));
     resize(1200, 800);
+    auto *closeWindow = new QAction(tr("Close"), this);
+    // Ctrl+W everywhere: the platform's Close keys lack it on some (Ctrl+F4 only).
+    QList<QKeySequence> closeKeys = QKeySequence::keyBindings(QKeySequence::Close);
+    for (const QKeySequence &key : {QKeySequence(Qt::CTRL | Qt::Key_W), QKeySequence(Qt::Key_Escape)}) {
+        if (!closeKeys.contains(key))
+            closeKeys.append(key);
+    }
+    closeWindow->setShortcuts(closeKeys);
+    connect(closeWindow, &QAction::triggered, this, &QWidget::close);
+    addAction(closeWindow);
     createToolBar();
     createTabs();
     statusBar()->addPermanentWidget(m_summary, 1);
@@ -140,7 +152,14 @@ void InspectorWindow::createTabs()
     auto *findings = new QListView;
     findings->setModel(m_findings);
     findings->setWordWrap(true);
-    m_tabs->addTab(findings, tr("Drift"));
+    // A blank list would not tell "nothing wrong" from "not read yet".
+    m_noDrift->setObjectName(QStringLiteral("inspectorNoDrift"));
+    m_noDrift->setAlignment(Qt::AlignCenter);
+    m_noDrift->setWordWrap(true);
+    m_noDrift->setText(tr("Waiting for the first inspection..."));
+    m_drift->addWidget(m_noDrift);
+    m_drift->addWidget(findings);
+    m_tabs->addTab(m_drift, tr("Drift"));
     m_tabs->addTab(m_console, tr("Console"));
     setCentralWidget(m_tabs);
 }
@@ -203,6 +222,13 @@ void InspectorWindow::onSnapshot(const fanout::InspectionSnapshot &snapshot)
     m_clients->setSnapshot(snapshot);
     m_masters->setCluster(snapshot.cluster);
     m_findings->setFindings(snapshot.findings);
+    m_noDrift->setText(
+        tr("No drift: every node's registry matches Redis (%1 node(s), %2 room channel(s); "
+           "checked %3).")
+            .arg(snapshot.nodes.size())
+            .arg(snapshot.roomChannels().size())
+            .arg(QDateTime::fromMSecsSinceEpoch(snapshot.takenAtMs).toString(QStringLiteral("HH:mm:ss"))));
+    m_drift->setCurrentIndex(snapshot.findings.empty() ? 0 : 1);
     int errors = 0;
     for (const auto &finding : snapshot.findings)
         errors += finding.severity == fanout::DriftFinding::Severity::Error;

@@ -8,6 +8,7 @@ class QAction;
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
+class QStackedWidget;
 class QTabWidget;
 class QTableView;
 class ChannelTableModel;
@@ -28,6 +29,7 @@ struct InspectionSnapshot;
 /// beyond the reads docs/inspector.md lists) need an explicit, confirmed switch. On a Redis Cluster
 /// the channels table lists the shard channels (what nodes subscribe to there) with the master
 /// that owns each one's slot, and a Masters tab shows each master with its slots and channels.
+/// Ctrl+W and Esc close it.
 class InspectorWindow : public QMainWindow
 {
     Q_OBJECT
@@ -63,6 +65,8 @@ private:
     ClusterMasterModel *m_masters;
     FindingListModel *m_findings;
     ConsolePanel *m_console;
+    QStackedWidget *m_drift; ///< the findings, or a line saying there are none
+    QLabel *m_noDrift;
     QTabWidget *m_tabs = nullptr;
     QTableView *m_channelView = nullptr;
     QTableView *m_otherChannelView = nullptr;

@@ -50,7 +50,12 @@ void SimulationToolBar::addScenarioBox()
 {
     m_scenarioBox->setObjectName(QStringLiteral("scenarioBox"));
     m_scenarioBox->setToolTip(tr("Built-in scenarios"));
-    m_scenarioBox->addItems(fanout::Scenario::builtinNames());
+    for (const QString &name : fanout::Scenario::builtinNames()) {
+        QString error;
+        const std::optional<fanout::Scenario> scenario = fanout::Scenario::load(name, &error);
+        m_scenarioBox->addItem(name);
+        m_scenarioBox->setItemData(m_scenarioBox->count() - 1, scenario ? scenario->summary : error, Qt::ToolTipRole);
+    }
     connect(m_scenarioBox, &QComboBox::activated, this,
             [this](int index) { emit scenarioChosen(m_scenarioBox->itemText(index)); });
     addWidget(new QLabel(tr(" Scenario ")));

@@ -1,6 +1,7 @@
 #include "inspectrunner.h"
 
 #include "inspect/redisinspector.h"
+#include "inspectionsummary.h"
 #include "studiooptions.h"
 
 #include <QCoreApplication>
@@ -22,12 +23,15 @@ int InspectRunner::start(const StudioOptions &options)
     connect(inspector, &fanout::RedisInspector::errorOccurred, this,
             [this](const QString &message) { m_lastError = message; });
     connect(inspector, &fanout::RedisInspector::connected, inspector, &fanout::RedisInspector::refresh);
-    connect(inspector, &fanout::RedisInspector::snapshotReady, this, [](const fanout::InspectionSnapshot &snapshot) {
-        const QByteArray json = QJsonDocument(snapshot.toJson()).toJson(QJsonDocument::Indented);
-        std::fwrite(json.constData(), 1, size_t(json.size()), stdout);
-        std::fflush(stdout);
-        QCoreApplication::exit(0);
-    });
+    const bool json = options.json;
+    connect(inspector, &fanout::RedisInspector::snapshotReady, this,
+            [json](const fanout::InspectionSnapshot &snapshot) {
+                const QByteArray text = json ? QJsonDocument(snapshot.toJson()).toJson(QJsonDocument::Indented)
+                                             : InspectionSummary::text(snapshot).toUtf8();
+                std::fwrite(text.constData(), 1, size_t(text.size()), stdout);
+                std::fflush(stdout);
+                QCoreApplication::exit(0);
+            });
     QTimer::singleShot(ConnectTimeoutMs, this, [this, inspector, url] {
         if (inspector->isConnected())
             return;

@@ -4,8 +4,9 @@
 
 struct StudioOptions;
 
-/// `fanout-studio --inspect URL --json`: connects read-only, takes one snapshot of the Redis's
-/// pub/sub state, prints it as JSON and quits (0), or says why it could not (1).
+/// `fanout-studio --inspect URL [--json]`: connects read-only, takes one snapshot of the Redis's
+/// pub/sub state, prints it (a summary for a person, or with --json the whole snapshot as JSON)
+/// and quits (0), or says why it could not (1).
 class InspectRunner : public QObject
 {
     Q_OBJECT

@@ -5,6 +5,7 @@
 
 #include <QCommandLineParser>
 
+#include <algorithm>
 #include <optional>
 
 namespace {
@@ -33,10 +34,13 @@ struct StudioCommandLine {
     const QCommandLineOption version = parser.addVersionOption();
     const QCommandLineOption headless {QStringLiteral("headless"),
                                        QStringLiteral("Run the scenario without a window and exit.")};
-    const QCommandLineOption scenario {QStringLiteral("scenario"),
-                                       QStringLiteral("Built-in scenario name (%1) or a .json file.")
-                                           .arg(fanout::Scenario::builtinNames().join(QLatin1String(", "))),
-                                       QStringLiteral("name|file")};
+    const QCommandLineOption scenario {
+        QStringLiteral("scenario"),
+        QStringLiteral("Built-in scenario name (%1; --list-scenarios says what each shows) or a .json file.")
+            .arg(fanout::Scenario::builtinNames().join(QLatin1String(", "))),
+        QStringLiteral("name|file")};
+    const QCommandLineOption listScenarios {QStringLiteral("list-scenarios"),
+                                            QStringLiteral("List the built-in scenarios, one line each, and exit.")};
     const QCommandLineOption seconds {QStringLiteral("seconds"),
                                       QStringLiteral("Simulated seconds of traffic (default: the scenario's)."),
                                       QStringLiteral("seconds")};
@@ -60,9 +64,11 @@ struct StudioCommandLine {
         QStringLiteral("url")};
     const QCommandLineOption inspect {
         QStringLiteral("inspect"),
-        QStringLiteral("Print one read-only inspection of a Redis as JSON (with --json) and exit."),
+        QStringLiteral("Print one read-only inspection of a Redis (nodes and their state, rooms, rates, drift) "
+                       "and exit."),
         QStringLiteral("url")};
-    const QCommandLineOption json {QStringLiteral("json"), QStringLiteral("With --inspect: JSON on stdout.")};
+    const QCommandLineOption json {QStringLiteral("json"),
+                                   QStringLiteral("With --inspect: the whole snapshot as JSON, for machines.")};
     const QCommandLineOption redisCa {
         QStringLiteral("redis-ca"),
         QStringLiteral("rediss://: PEM file of the CAs a Redis server's certificate must chain to (default the "
@@ -85,27 +91,51 @@ StudioCommandLine::StudioCommandLine()
     parser.setApplicationDescription(
         QStringLiteral("Fanout Studio: simulate a fleet of fan-out nodes on an in-process broker or on Redis, "
                        "inject failures and account for every message."));
-    parser.addOptions({headless, scenario, seconds, report, broker, realTime, screenshot, attach, inspect, json,
-                       redisCa, redisCert, redisKey, prefix});
+    parser.addOptions({headless, scenario, listScenarios, seconds, report, broker, realTime, screenshot, attach,
+                       inspect, json, redisCa, redisCert, redisKey, prefix});
+}
+
+/// Each built-in scenario's name and summary, aligned.
+QString scenarioList()
+{
+    const QStringList names = fanout::Scenario::builtinNames();
+    qsizetype width = 0;
+    for (const QString &name : names)
+        width = std::max(width, name.size());
+    QStringList lines;
+    for (const QString &name : names) {
+        QString error;
+        const std::optional<fanout::Scenario> scenario = fanout::Scenario::load(name, &error);
+        lines.append(QStringLiteral("%1  %2").arg(name.leftJustified(width), scenario ? scenario->summary : error));
+    }
+    return lines.join(QLatin1Char('\n'));
 }
 
 std::optional<ParseResult> StudioCommandLine::parse(const QStringList &arguments)
 {
     if (!parser.parse(arguments))
         return ParseResult {Outcome::ExitError, parser.errorText()};
-    if (parser.isSet(help))
-        return ParseResult {Outcome::ExitOk, parser.helpText()};
+    if (parser.isSet(help)) {
+        // Qt takes the program's name from the application object, which the studio creates only
+        // once the options say which one (with widgets or not): until then it writes a placeholder.
+        QString text = parser.helpText();
+        text.replace(QLatin1String("<executable_name>"), arguments.value(0, QStringLiteral("fanout-studio")));
+        return ParseResult {Outcome::ExitOk, text.trimmed()};
+    }
     if (parser.isSet(version))
         return ParseResult {Outcome::ExitOk, QStringLiteral("fanout-studio %1").arg(QStringLiteral(FANOUT_VERSION))};
     if (!parser.positionalArguments().isEmpty())
         return ParseResult {Outcome::ExitError,
                             QStringLiteral("unexpected argument: %1").arg(parser.positionalArguments().first())};
+    if (parser.isSet(listScenarios))
+        return ParseResult {Outcome::ExitOk, scenarioList()};
     return std::nullopt;
 }
 
 std::optional<QString> StudioCommandLine::read(StudioOptions *options) const
 {
     options->headless = parser.isSet(headless);
+    options->json = parser.isSet(json);
     options->realTime = parser.isSet(realTime);
     if (parser.isSet(scenario))
         options->scenario = parser.value(scenario);
@@ -126,8 +156,8 @@ std::optional<QString> StudioCommandLine::read(StudioOptions *options) const
 
 std::optional<QString> StudioCommandLine::checkCombinations(const StudioOptions &options) const
 {
-    if (!options.inspectUrl.isEmpty() && !parser.isSet(json))
-        return QStringLiteral("--inspect prints JSON: add --json");
+    if (options.json && options.inspectUrl.isEmpty())
+        return QStringLiteral("--json goes with --inspect");
     if (options.headless && !options.screenshotPath.isEmpty())
         return QStringLiteral("--screenshot needs the window: leave out --headless");
     if (!options.headless && !options.reportPath.isEmpty())

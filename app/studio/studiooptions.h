@@ -15,7 +15,8 @@ struct StudioOptions {
     bool realTime = false;
     QString screenshotPath;
     QString attachUrl; ///< open the inspector window on this Redis
-    QString inspectUrl; ///< print one inspection as JSON and exit
+    QString inspectUrl; ///< print one inspection and exit
+    bool json = false; ///< --inspect prints the snapshot as JSON instead of a summary
     QString prefix = fanout::NodeConfig::DefaultChannelPrefix;
 
     enum class Outcome {

@@ -47,11 +47,21 @@ void checkNode(const FleetNode &node, const InspectionSnapshot &snapshot, const 
                Claims &claims, std::vector<DriftFinding> &findings)
 {
     const NodeRecord &record = node.record;
-    if (node.vanished) {
+    // A node that is gone or looks so has no clients left to hold rooms for: one finding says
+    // so, in place of the missing subscriptions its record still claims.
+    if (node.state == FleetNode::State::Vanished) {
         add(findings, Severity::Warning, QStringLiteral("vanished_node"), record.id, {},
             QStringLiteral("node %1 stopped refreshing its record (last seen %2 s before this snapshot)")
                 .arg(record.id)
-                .arg((snapshot.takenMs - node.lastSeenMs) / 1000));
+                .arg((snapshot.takenAtMs - node.lastSeenMs) / 1000));
+        return;
+    }
+    if (node.state == FleetNode::State::Suspect) {
+        add(findings, Severity::Warning, QStringLiteral("suspect_node"), record.id, {},
+            QStringLiteral("node %1 has no connection to Redis although its record is fresh: it crashed or lost "
+                           "Redis (its record expires within %2 s unless it comes back)")
+                .arg(record.id)
+                .arg(NodeRecord::TtlSeconds));
         return;
     }
     if (record.prefix != snapshot.prefix)

@@ -1,8 +1,10 @@
 #include "inspectionsnapshot.h"
 
 #include "broker/hashslot.h"
+#include "redis/clientnames.h"
 #include "redis/redisurl.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 
 namespace fanout {
@@ -16,6 +18,19 @@ QString DriftFinding::severityName(Severity severity)
         return QStringLiteral("warning");
     case Severity::Error:
         return QStringLiteral("error");
+    }
+    return {};
+}
+
+QString FleetNode::stateName(State state)
+{
+    switch (state) {
+    case State::Alive:
+        return QStringLiteral("alive");
+    case State::Suspect:
+        return QStringLiteral("suspect");
+    case State::Vanished:
+        return QStringLiteral("vanished");
     }
     return {};
 }
@@ -165,6 +180,24 @@ QJsonObject ClusterInfo::toJson() const
                         {"masters", masterArray}};
 }
 
+void InspectionSnapshot::attachNodeConnections()
+{
+    for (FleetNode &node : nodes) {
+        const QString publishName = ClientNames::nodePublish(node.record.id);
+        const QString subscribeName = ClientNames::nodeSubscribe(node.record.id);
+        for (size_t c = 0; c < clients.size(); ++c) {
+            const QString &name = clients[c].name;
+            if (name == publishName && node.publishClient < 0)
+                node.publishClient = int(c);
+            else if (name == subscribeName && node.subscribeClient < 0)
+                node.subscribeClient = int(c);
+        }
+        const bool connected = node.publishClient >= 0 || node.subscribeClient >= 0;
+        if (node.state == FleetNode::State::Alive && !connected && clientsListed)
+            node.state = FleetNode::State::Suspect;
+    }
+}
+
 QJsonObject InspectionSnapshot::toJson() const
 {
     QJsonArray clientArray;
@@ -176,7 +209,8 @@ QJsonObject InspectionSnapshot::toJson() const
                             {"address", node.record.address},
                             {"version", node.record.version},
                             {"prefix", node.record.prefix},
-                            {"vanished", node.vanished},
+                            {"state", FleetNode::stateName(node.state)},
+                            {"vanished", node.state == FleetNode::State::Vanished},
                             {"last_seen_ms", double(node.lastSeenMs)},
                             {"rooms", QJsonArray::fromStringList(node.record.rooms)},
                             {"room_count", double(node.record.roomCount)},
@@ -207,7 +241,8 @@ QJsonObject InspectionSnapshot::toJson() const
     QJsonObject json {{"url", url},
                       {"prefix", prefix},
                       {"read_only", readOnly},
-                      {"taken_ms", double(takenMs)},
+                      {"taken_ms", double(durationMs)},
+                      {"taken_at", QDateTime::fromMSecsSinceEpoch(takenAtMs, Qt::UTC).toString(Qt::ISODateWithMs)},
                       {"channels", channelsJson(channels)},
                       {"shard_channels", channelsJson(shardChannels)},
                       {"sharded_pubsub_supported", shardedSupported},

@@ -25,11 +25,22 @@ struct ChannelInfo {
 
 /// A node of the fleet: its registry record and its connections as Redis sees them.
 struct FleetNode {
+    /// Suspect tells a crash within one refresh: Redis drops a killed process's connections at
+    /// once, while its record lives on until it expires (NodeRecord::TtlSeconds).
+    enum class State {
+        Alive, ///< its record is fresh and Redis lists a connection of it
+        Suspect, ///< its record is fresh but neither of its connections is in CLIENT LIST
+        Vanished ///< listed in fanout:nodes but its record expired or went stale
+    };
+
     NodeRecord record;
-    bool vanished = false; ///< listed in fanout:nodes but its record expired or went stale
+    State state = State::Alive;
     qint64 lastSeenMs = 0;
     int publishClient = -1; ///< index into InspectionSnapshot::clients, -1 when absent
     int subscribeClient = -1;
+
+    /// "alive", "suspect" or "vanished", as --json and the Nodes table spell it.
+    static QString stateName(State state);
 };
 
 /// Something the inspector thinks is wrong.
@@ -111,11 +122,15 @@ struct InspectionSnapshot {
     QString prefix;
     bool readOnly = true;
     bool sniffing = false;
-    qint64 takenMs = 0;
+    qint64 takenAtMs = 0; ///< when the refresh ended, in ms since the epoch
+    qint64 durationMs = 0; ///< how long the refresh took, from its first command to its last reply
     std::vector<ChannelInfo> channels;
     std::vector<ChannelInfo> shardChannels;
     bool shardedSupported = true;
     std::vector<ClientInfo> clients;
+    /// Every CLIENT LIST asked was answered: only then does a node without connections in
+    /// `clients` become suspect (a user without +client|list would make every node look so).
+    bool clientsListed = true;
     std::vector<FleetNode> nodes;
     qint64 pubsubSoftLimit = 8 * 1024 * 1024; ///< client-output-buffer-limit pubsub
     qint64 pubsubHardLimit = 32 * 1024 * 1024;
@@ -133,6 +148,10 @@ struct InspectionSnapshot {
     {
         return cluster ? client.shardSubscriptions : client.subscriptions;
     }
+    /// Finds each node's connections in `clients` by their names, and marks a node suspect when
+    /// it has none there. On a Cluster a node has a pair on each master it uses: these are the
+    /// first master's.
+    void attachNodeConnections();
     QJsonObject toJson() const;
 };
 

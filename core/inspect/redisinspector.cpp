@@ -121,6 +121,7 @@ void RedisInspector::refresh()
     if (m_refreshing || !isConnected())
         return;
     m_refreshing = true;
+    m_refreshClock.start();
     m_snapshot = InspectionSnapshot();
     m_snapshot.url = m_url.toDisplayString();
     m_snapshot.prefix = m_prefix;
@@ -249,9 +250,10 @@ void RedisInspector::countStage()
 void RedisInspector::finish()
 {
     m_stage.reset();
-    m_snapshot.takenMs = QDateTime::currentMSecsSinceEpoch();
+    m_snapshot.takenAtMs = QDateTime::currentMSecsSinceEpoch();
+    m_snapshot.durationMs = m_refreshClock.elapsed();
     m_servers.moveInto(&m_snapshot);
-    attachConnections();
+    m_snapshot.attachNodeConnections();
     if (m_sniffer)
         m_sniffer->measure(m_snapshot.channels);
     m_snapshot.findings = DriftDetector::detect(m_snapshot);
@@ -297,8 +299,10 @@ void RedisInspector::readShardChannels(size_t server, const RedisReply &reply)
 
 void RedisInspector::readClients(size_t server, const RedisReply &reply)
 {
-    if (reply.isError())
+    if (reply.isError()) {
         recordError("CLIENT LIST", reply, server);
+        m_snapshot.clientsListed = false;
+    }
     const QList<ClientInfo> clients = ClientInfo::parseList(reply.string);
     m_servers.at(server).clients.assign(clients.cbegin(), clients.cend());
 }
@@ -363,28 +367,12 @@ void RedisInspector::readNodeRecord(size_t index, const RedisReply &reply)
     if (reply.isError())
         recordError("HGETALL", reply);
     else if (reply.elements.isEmpty())
-        node.vanished = true; // its hash expired: the node stopped refreshing it
+        node.state = FleetNode::State::Vanished; // its hash expired: the node stopped refreshing it
     else
         node.record = NodeRecord::fromFields(strings(reply));
     const qint64 staleMs = 3 * NodeRecord::TtlSeconds * 1000;
     if (node.lastSeenMs + staleMs < QDateTime::currentMSecsSinceEpoch())
-        node.vanished = true;
-}
-
-void RedisInspector::attachConnections()
-{
-    // On a Cluster a node has a pair on each master it uses: these are the first master's.
-    for (FleetNode &node : m_snapshot.nodes) {
-        const QString publishName = ClientNames::nodePublish(node.record.id);
-        const QString subscribeName = ClientNames::nodeSubscribe(node.record.id);
-        for (size_t c = 0; c < m_snapshot.clients.size(); ++c) {
-            const QString &name = m_snapshot.clients[c].name;
-            if (name == publishName && node.publishClient < 0)
-                node.publishClient = int(c);
-            else if (name == subscribeName && node.subscribeClient < 0)
-                node.subscribeClient = int(c);
-        }
-    }
+        node.state = FleetNode::State::Vanished;
 }
 
 void RedisInspector::recordError(const char *command, const RedisReply &reply, std::optional<size_t> server)

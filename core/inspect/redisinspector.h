@@ -6,6 +6,7 @@
 #include "replybatch.h"
 #include "serverreadings.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 
@@ -97,7 +98,6 @@ private:
     void askSubscriberCounts(ReplyBatch &batch, RedisConnection *connection, std::vector<ChannelInfo> *channels,
                              const QByteArray &command);
     void readNodeRecord(size_t index, const RedisReply &reply);
-    void attachConnections();
     /// An error reply in the snapshot, after the master it came from when given (on a Cluster).
     void recordError(const char *command, const RedisReply &reply, std::optional<size_t> server = std::nullopt);
     QString roomOf(const QByteArray &channel) const;
@@ -111,6 +111,7 @@ private:
     RedisServerConsole *m_console; ///< on m_connection, or on a Cluster's seed
     RateSniffer *m_sniffer = nullptr;
     QTimer m_refreshTimer;
+    QElapsedTimer m_refreshClock; ///< since the running refresh started
     bool m_refreshing = false;
     bool m_waitingForMasters = false; ///< a Cluster's refresh waits for connections to new masters
     std::optional<ReplyBatch> m_stage;

@@ -148,6 +148,7 @@ namespace {
 const QStringList &scenarioFields()
 {
     static const QStringList fields {"name",
+                                     "summary",
                                      "description",
                                      "seed",
                                      "seconds",
@@ -181,6 +182,7 @@ const QStringList &scenarioFields()
 void readFleetAndTraffic(FieldReader &reader, Scenario &s)
 {
     reader.string("name", &s.name);
+    reader.string("summary", &s.summary);
     reader.string("description", &s.description);
     double seed = double(s.seed);
     reader.number("seed", &seed, 0, 9007199254740991.0);

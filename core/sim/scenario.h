@@ -77,6 +77,7 @@ struct Scenario {
     static constexpr qint64 MaxMemberships = 10'000'000;
 
     QString name;
+    QString summary; ///< one line for lists (--list-scenarios, the toolbar); may be empty
     QString description;
     quint64 seed = 1;
     double seconds = 10;

@@ -12,6 +12,19 @@ QVariant rate(double perSecond)
     return perSecond < 0 ? QVariant() : QVariant(qRound64(perSecond));
 }
 
+QColor stateColor(fanout::FleetNode::State state)
+{
+    switch (state) {
+    case fanout::FleetNode::State::Alive:
+        return {0xa5, 0xd6, 0xa7};
+    case fanout::FleetNode::State::Suspect:
+        return {0xff, 0xcc, 0x80};
+    case fanout::FleetNode::State::Vanished:
+        break;
+    }
+    return {0xe5, 0x73, 0x73};
+}
+
 }
 
 void FleetNodeTableModel::setSnapshot(const fanout::InspectionSnapshot &snapshot)
@@ -40,7 +53,9 @@ QVariant FleetNodeTableModel::data(const QModelIndex &index, int role) const
         = node.subscribeClient >= 0 ? &m_snapshot.clients[size_t(node.subscribeClient)] : nullptr;
     const fanout::ClientInfo *pub = node.publishClient >= 0 ? &m_snapshot.clients[size_t(node.publishClient)] : nullptr;
     if (role == Qt::BackgroundRole && index.column() == Status)
-        return QBrush(node.vanished ? QColor(0xe5, 0x73, 0x73) : QColor(0xa5, 0xd6, 0xa7));
+        return QBrush(stateColor(node.state));
+    if (role == Qt::ToolTipRole && index.column() == Status && node.state == fanout::FleetNode::State::Suspect)
+        return tr("Its record is fresh, but Redis lists neither of its connections: it crashed or lost Redis.");
     if (role == Qt::ToolTipRole && index.column() == Rooms)
         return node.record.rooms.join(QLatin1String(", "));
     if (role != Qt::DisplayRole && role != Qt::EditRole)
@@ -49,7 +64,7 @@ QVariant FleetNodeTableModel::data(const QModelIndex &index, int role) const
     case Id:
         return node.record.id;
     case Status:
-        return node.vanished ? tr("vanished") : tr("alive");
+        return fanout::FleetNode::stateName(node.state);
     case Address:
         return node.record.address;
     case Rooms:

@@ -16,24 +16,6 @@ namespace fanout {
 
 namespace {
 
-struct ActionName {
-    ScenarioStep::Action action;
-    const char *name;
-};
-
-constexpr ActionName actionNames[] = {
-    {ScenarioStep::Action::KillNode, "kill_node"},
-    {ScenarioStep::Action::RestartNode, "restart_node"},
-    {ScenarioStep::Action::PartitionNode, "partition_node"},
-    {ScenarioStep::Action::HealNode, "heal_node"},
-    {ScenarioStep::Action::BrokerDown, "broker_down"},
-    {ScenarioStep::Action::BrokerUp, "broker_up"},
-    {ScenarioStep::Action::CutSubscription, "cut_subscription"},
-    {ScenarioStep::Action::SlowClient, "slow_client"},
-    {ScenarioStep::Action::FastClient, "fast_client"},
-    {ScenarioStep::Action::PublishRate, "publish_rate"},
-};
-
 QString lineAndColumn(const QByteArray &text, int offset)
 {
     int line = 1;
@@ -79,11 +61,55 @@ ScenarioStep::Subject ScenarioStep::subjectOf(Action action)
 
 QString ScenarioStep::actionName(Action action)
 {
-    for (const auto &entry : actionNames) {
-        if (entry.action == action)
-            return QLatin1String(entry.name);
+    for (const auto &[name, value] : Scenario::actionNames()) {
+        if (value == action)
+            return QLatin1String(name);
     }
     return {};
+}
+
+const Scenario::Names<ScenarioStep::Action> &Scenario::actionNames()
+{
+    static const Names<ScenarioStep::Action> names {
+        {"kill_node", ScenarioStep::Action::KillNode},
+        {"restart_node", ScenarioStep::Action::RestartNode},
+        {"partition_node", ScenarioStep::Action::PartitionNode},
+        {"heal_node", ScenarioStep::Action::HealNode},
+        {"broker_down", ScenarioStep::Action::BrokerDown},
+        {"broker_up", ScenarioStep::Action::BrokerUp},
+        {"cut_subscription", ScenarioStep::Action::CutSubscription},
+        {"slow_client", ScenarioStep::Action::SlowClient},
+        {"fast_client", ScenarioStep::Action::FastClient},
+        {"publish_rate", ScenarioStep::Action::PublishRate},
+    };
+    return names;
+}
+
+const Scenario::Names<Scenario::Popularity> &Scenario::popularityNames()
+{
+    static const Names<Popularity> names {
+        {"uniform", Popularity::Uniform}, {"zipf", Popularity::Zipf}, {"hot", Popularity::HotRoom}};
+    return names;
+}
+
+const Scenario::Names<Scenario::Balancer> &Scenario::balancerNames()
+{
+    static const Names<Balancer> names {{"round_robin", Balancer::RoundRobin},
+                                        {"least_connections", Balancer::LeastConnections}};
+    return names;
+}
+
+const Scenario::Names<Scenario::SlowPolicy> &Scenario::slowPolicyNames()
+{
+    static const Names<SlowPolicy> names {{"drop", SlowPolicy::Drop}, {"disconnect", SlowPolicy::Disconnect}};
+    return names;
+}
+
+const Scenario::Names<Scenario::Delivery> &Scenario::deliveryNames()
+{
+    static const Names<Delivery> names {
+        {"pubsub", Delivery::PubSub}, {"streams", Delivery::Streams}, {"both", Delivery::Both}};
+    return names;
 }
 
 QStringList Scenario::builtinNames()
@@ -97,15 +123,11 @@ QStringList Scenario::builtinNames()
 
 QString Scenario::deliveryName(Delivery delivery)
 {
-    switch (delivery) {
-    case Delivery::PubSub:
-        return QStringLiteral("pubsub");
-    case Delivery::Streams:
-        return QStringLiteral("streams");
-    case Delivery::Both:
-        break;
+    for (const auto &[name, value] : deliveryNames()) {
+        if (value == delivery)
+            return QLatin1String(name);
     }
-    return QStringLiteral("both");
+    return {};
 }
 
 std::vector<Scenario> Scenario::fleets() const
@@ -175,7 +197,8 @@ const QStringList &scenarioFields()
                                      "users",
                                      "direct_share",
                                      "presence_ttl",
-                                     "steps"};
+                                     "steps",
+                                     "lesson"};
     return fields;
 }
 
@@ -193,10 +216,7 @@ void readFleetAndTraffic(FieldReader &reader, Scenario &s)
     reader.integer("rooms", &s.rooms, 1, 1000000);
     // Virtual clients speak typed mode, whose connections hold at most this many rooms.
     reader.integer("rooms_per_client", &s.roomsPerClient, 1, int(ClientProtocol::MaxRoomsPerSession));
-    reader.choice<Scenario::Popularity>("popularity", &s.popularity,
-                                        {{"uniform", Scenario::Popularity::Uniform},
-                                         {"zipf", Scenario::Popularity::Zipf},
-                                         {"hot", Scenario::Popularity::HotRoom}});
+    reader.choice("popularity", &s.popularity, Scenario::popularityNames());
     reader.number("zipf_exponent", &s.zipfExponent, 0, 10);
     reader.number("hot_share", &s.hotShare, 0, 1);
     reader.number("publish_rate", &s.publishRate, 0, 10000000);
@@ -206,22 +226,15 @@ void readFleetAndTraffic(FieldReader &reader, Scenario &s)
 
 void readBehaviour(FieldReader &reader, Scenario &s)
 {
-    reader.choice<Scenario::Balancer>(
-        "balancer", &s.balancer,
-        {{"round_robin", Scenario::Balancer::RoundRobin}, {"least_connections", Scenario::Balancer::LeastConnections}});
+    reader.choice("balancer", &s.balancer, Scenario::balancerNames());
     reader.integer("reconnect_delay_ms", &s.reconnectDelayMs, 0, 600000);
     reader.integer("offline_queue", &s.offlineQueue, 0, 10000000);
-    reader.choice<Scenario::SlowPolicy>(
-        "slow_policy", &s.slowPolicy,
-        {{"drop", Scenario::SlowPolicy::Drop}, {"disconnect", Scenario::SlowPolicy::Disconnect}});
+    reader.choice("slow_policy", &s.slowPolicy, Scenario::slowPolicyNames());
     reader.integer("slow_queue_limit", &s.slowQueueLimit, 1, 10000000);
     reader.number("slow_drain_rate", &s.slowDrainRate, 0.1, 10000000);
     reader.integer("tick_ms", &s.tickMs, 1, 1000);
     reader.integer("settle_ms", &s.settleMs, 0, 600000);
-    reader.choice<Scenario::Delivery>("delivery", &s.delivery,
-                                      {{"pubsub", Scenario::Delivery::PubSub},
-                                       {"streams", Scenario::Delivery::Streams},
-                                       {"both", Scenario::Delivery::Both}});
+    reader.choice("delivery", &s.delivery, Scenario::deliveryNames());
     reader.integer("history_size", &s.historySize, 1, 10000000);
     reader.integer("users", &s.users, 0, 10000000);
     reader.number("direct_share", &s.directShare, 0, 1);
@@ -255,10 +268,7 @@ std::optional<ScenarioStep> readStep(const QJsonValue &value, qsizetype index, c
     }
     ScenarioStep step;
     reader.number("at", &step.at, 0, 86400);
-    std::vector<std::pair<const char *, ScenarioStep::Action>> choices;
-    for (const auto &entry : actionNames)
-        choices.emplace_back(entry.name, entry.action);
-    reader.choice<ScenarioStep::Action>("action", &step.action, choices);
+    reader.choice("action", &step.action, Scenario::actionNames());
     reader.integer("node", &step.node, -1, s.nodes - 1);
     reader.integer("client", &step.client, -1, std::max(0, s.clients - 1));
     reader.number("rate", &step.rate, 0, 10000000);
@@ -292,6 +302,47 @@ void readSteps(const QJsonObject &root, FieldReader &reader, Scenario &s, QStrin
                      [](const ScenarioStep &a, const ScenarioStep &b) { return a.at < b.at; });
 }
 
+/// A lesson's caption: a short title and two or three sentences, shown in a banner.
+std::optional<ScenarioCaption> readCaption(const QJsonValue &value, qsizetype index, const Scenario &s,
+                                           QString *problem)
+{
+    const QString path = QStringLiteral("lesson[%1]").arg(index);
+    if (!value.isObject()) {
+        *problem = path + QStringLiteral(": must be an object");
+        return std::nullopt;
+    }
+    const QJsonObject object = value.toObject();
+    FieldReader reader(object, path + QLatin1Char('.'), problem);
+    reader.checkKnown({"at", "title", "text"});
+    ScenarioCaption caption;
+    reader.number("at", &caption.at, 0, s.seconds);
+    reader.string("title", &caption.title);
+    reader.string("text", &caption.text);
+    if (reader.ok() && (caption.title.isEmpty() || caption.title.size() > 80))
+        reader.fail(QStringLiteral("title"), QStringLiteral("needs 1 to 80 characters"));
+    if (reader.ok() && (caption.text.isEmpty() || caption.text.size() > 600))
+        reader.fail(QStringLiteral("text"), QStringLiteral("needs 1 to 600 characters"));
+    if (!reader.ok())
+        return std::nullopt;
+    return caption;
+}
+
+void readLesson(const QJsonObject &root, FieldReader &reader, Scenario &s, QString *problem)
+{
+    const QJsonValue lesson = root.value(QLatin1String("lesson"));
+    if (reader.ok() && !lesson.isUndefined() && !lesson.isArray())
+        reader.fail(QStringLiteral("lesson"), QStringLiteral("must be an array"));
+    const QJsonArray captions = lesson.toArray();
+    for (qsizetype i = 0; reader.ok() && i < captions.size(); ++i) {
+        const std::optional<ScenarioCaption> caption = readCaption(captions.at(i), i, s, problem);
+        if (!caption)
+            return;
+        s.lesson.push_back(*caption);
+    }
+    std::stable_sort(s.lesson.begin(), s.lesson.end(),
+                     [](const ScenarioCaption &a, const ScenarioCaption &b) { return a.at < b.at; });
+}
+
 }
 
 std::optional<Scenario> Scenario::fromJson(const QByteArray &text, const QString &source, QString *error)
@@ -315,6 +366,7 @@ std::optional<Scenario> Scenario::fromJson(const QByteArray &text, const QString
     readFleetAndTraffic(reader, s);
     readBehaviour(reader, s);
     readSteps(root, reader, s, &problem);
+    readLesson(root, reader, s, &problem);
     if (!problem.isEmpty()) {
         *error = QStringLiteral("%1: %2").arg(source, problem);
         return std::nullopt;

@@ -4,6 +4,7 @@
 #include <QStringList>
 
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace fanout {
@@ -46,6 +47,14 @@ struct ScenarioStep {
     /// The name used in scenario files, e.g. "kill_node".
     static QString actionName(Action action);
     static Subject subjectOf(Action action);
+};
+
+/// A caption of a lesson: at `at` seconds the studio pauses the run and shows it until the
+/// learner asks for the next step.
+struct ScenarioCaption {
+    double at = 0;
+    QString title;
+    QString text;
 };
 
 /// A simulation set-up: the fleet, the virtual clients, the traffic and the timed faults.
@@ -118,6 +127,16 @@ struct Scenario {
     QString fleet;
 
     std::vector<ScenarioStep> steps;
+    std::vector<ScenarioCaption> lesson; ///< in time order
+
+    /// The names scenario files give the enumerations, for the reader and the writer.
+    template<typename Enum>
+    using Names = std::vector<std::pair<const char *, Enum>>;
+    static const Names<Popularity> &popularityNames();
+    static const Names<Balancer> &balancerNames();
+    static const Names<SlowPolicy> &slowPolicyNames();
+    static const Names<Delivery> &deliveryNames();
+    static const Names<ScenarioStep::Action> &actionNames();
 
     /// Parses a scenario; on failure *error says what is wrong and where (`source:line:column`
     /// for syntax, `source: field: problem` for content).

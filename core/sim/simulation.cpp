@@ -197,7 +197,7 @@ void Simulation::logEvent(const QString &text)
 
 void Simulation::onTicksDue(int count)
 {
-    for (int i = 0; i < count && m_phase != Phase::Finished; ++i)
+    for (int i = 0; i < count && (m_phase == Phase::Running || m_phase == Phase::Settling); ++i)
         runTick();
 }
 
@@ -208,7 +208,7 @@ double Simulation::simSeconds() const
 
 void Simulation::runTick()
 {
-    if (m_phase == Phase::Finished)
+    if (m_phase == Phase::Finished || pausedAtCaption())
         return;
     runDueSteps();
     cutOffOverflowedClients();
@@ -225,6 +225,21 @@ void Simulation::runTick()
         m_phase = Phase::Settling;
     if (m_tick >= m_trafficTicks + m_settleTicks)
         finish();
+}
+
+/// A caption due at this tick is shown before the tick runs, so the learner reads what is
+/// about to happen (a step of the same instant included) before it does.
+bool Simulation::pausedAtCaption()
+{
+    const std::vector<ScenarioCaption> &lesson = m_scenario.lesson;
+    if (m_nextCaption >= lesson.size() || std::llround(lesson[m_nextCaption].at * 1000.0 / m_scenario.tickMs) > m_tick)
+        return false;
+    const int index = int(m_nextCaption++);
+    if (!m_pauseAtCaptions)
+        return false;
+    pause();
+    emit captionReached(index);
+    return true;
 }
 
 void Simulation::runDueSteps()

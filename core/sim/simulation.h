@@ -54,6 +54,9 @@ public:
     /// A factor of wall-clock speed (0.1 is slow motion); 0 runs ticks back to back, on the
     /// in-process broker only (Redis runs in real time, so there 0 means 1).
     void setSpeed(double factor);
+    /// Lessons: pause before the tick of each caption of the scenario's lesson and tell
+    /// (captionReached); off, captions pass silently (headless runs).
+    void setPauseAtCaptions(bool on) { m_pauseAtCaptions = on; }
 
     /// How a broker is named to users: "in-process" (empty URL) or the Redis URL without the
     /// password it may carry.
@@ -85,6 +88,8 @@ signals:
     void errorOccurred(const QString &message);
     /// Something a user would want in a log: a fault, a reconnection, a node's broker state.
     void eventLogged(double simSeconds, const QString &text);
+    /// The run paused at caption `index` of the scenario's lesson; run() goes on.
+    void captionReached(int index);
 
 private:
     void logEvent(const QString &text);
@@ -94,6 +99,7 @@ private:
     void startTicking();
     void onTicksDue(int count);
     void runTick();
+    bool pausedAtCaption();
     void runDueSteps();
     void cutOffOverflowedClients();
     void publishTick();
@@ -123,6 +129,8 @@ private:
     bool m_setupPolling = false;
     quint64 m_setupMessages = 0;
     qint64 m_tick = 0;
+    bool m_pauseAtCaptions = false;
+    size_t m_nextCaption = 0;
     qint64 m_trafficTicks = 0;
     qint64 m_settleTicks = 0;
     size_t m_nextStep = 0;

@@ -4,7 +4,7 @@
 
 namespace fanout {
 
-SimulationSet::SimulationSet(const Scenario &scenario, QObject *parent) : QObject(parent)
+SimulationSet::SimulationSet(const Scenario &scenario, QObject *parent) : QObject(parent), m_recording(scenario)
 {
     const std::vector<Scenario> fleets = scenario.fleets();
     for (const Scenario &fleetScenario : fleets) {
@@ -19,6 +19,8 @@ SimulationSet::SimulationSet(const Scenario &scenario, QObject *parent) : QObjec
                 [this, prefix](double at, const QString &text) { emit eventLogged(at, prefix + text); });
         connect(simulation, &Simulation::errorOccurred, this,
                 [this, prefix](const QString &message) { emit errorOccurred(prefix + message); });
+        if (index == 0)
+            connect(simulation, &Simulation::captionReached, this, &SimulationSet::captionReached);
         connect(simulation, &Simulation::finished, this, [this, index](const SimSnapshot &last) {
             m_final[size_t(index)] = last;
             if (++m_finished == count())
@@ -62,8 +64,16 @@ void SimulationSet::setSpeed(double factor)
 
 void SimulationSet::apply(const ScenarioStep &step)
 {
+    if (!isSettingUp() && m_fleets.front()->phase() != SimPhase::Finished)
+        m_recording.record(step, m_fleets.front()->simSeconds());
     for (Simulation *simulation : m_fleets)
         simulation->apply(step);
+}
+
+void SimulationSet::setPauseAtCaptions(bool on)
+{
+    for (Simulation *simulation : m_fleets)
+        simulation->setPauseAtCaptions(on);
 }
 
 bool SimulationSet::isSettingUp() const

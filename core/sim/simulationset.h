@@ -1,6 +1,7 @@
 #pragma once
 
 #include "scenario.h"
+#include "sessionrecording.h"
 #include "simsnapshot.h"
 
 #include <QObject>
@@ -28,6 +29,10 @@ public:
     void step();
     void setSpeed(double factor);
     void apply(const ScenarioStep &step);
+    /// Lessons: every fleet pauses at each caption; the first fleet tells (captionReached).
+    void setPauseAtCaptions(bool on);
+    /// The scenario this set began with plus everything apply() did, at its time.
+    Scenario recording() const { return m_recording.scenario(); }
 
     int count() const { return int(m_fleets.size()); }
     Simulation *fleet(int index) const { return m_fleets[size_t(index)]; }
@@ -44,11 +49,13 @@ signals:
     void errorOccurred(const QString &message);
     /// A fleet's event, its text prefixed with the fleet's name when there are several.
     void eventLogged(double simSeconds, const QString &text);
+    void captionReached(int index);
 
 private:
     std::vector<Simulation *> m_fleets;
     std::vector<SimSnapshot> m_final;
     int m_finished = 0;
+    SessionRecording m_recording;
 };
 
 }

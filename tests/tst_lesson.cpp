@@ -1,11 +1,21 @@
+#include "mainwindow.h"
 #include "sim/scenario.h"
 #include "sim/scenariowriter.h"
 #include "sim/simulation.h"
 #include "sim/simulationset.h"
 #include "simrun.h"
+#include "simulationcontroller.h"
+#include "widgets/lessonbanner.h"
 
+#include <QAction>
+#include <QLabel>
+#include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTest>
+
+#include <algorithm>
 
 using fanout::Scenario;
 using fanout::ScenarioCaption;
@@ -45,6 +55,7 @@ class tst_Lesson : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase();
     void scenarioFilesRoundTrip_data();
     void scenarioFilesRoundTrip();
     void lessonErrorsSayWhere_data();
@@ -52,7 +63,17 @@ private slots:
     void runPausesAtEachCaption();
     void captionsPassWhenNotPausing();
     void recordedSessionReplaysTheSame();
+    void lessonRunsEndToEndInTheWindow();
+    void windowOffersTheLesson();
+    void windowRecordsWhatTheUserDid();
 };
+
+void tst_Lesson::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("FanoutStudioLessonTest"));
+    QSettings().clear();
+}
 
 void tst_Lesson::scenarioFilesRoundTrip_data()
 {
@@ -180,5 +201,87 @@ void tst_Lesson::recordedSessionReplaysTheSame()
         QCOMPARE(replay.deliveredTo(c), live.fleet(0)->deliveredTo(c));
 }
 
-QTEST_GUILESS_MAIN(tst_Lesson)
+void tst_Lesson::lessonRunsEndToEndInTheWindow()
+{
+    // A learner follows the basics lesson in the window: the run waits at each caption, Next
+    // goes on, and after the last one the run carries on past it.
+    QSettings().setValue(QStringLiteral("lessons"), true);
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.findChild<QAction *>(QStringLiteral("actionFollowLessons"))->isChecked());
+    QString error;
+    const std::optional<Scenario> basics = Scenario::load(QStringLiteral("basics"), &error);
+    QVERIFY2(basics && basics->lesson.size() >= 3, qPrintable(error));
+    SimulationController *controller = window.controller();
+    controller->setSpeed(0);
+    window.startScenario(*basics);
+    auto *banner = window.findChild<LessonBanner *>(QStringLiteral("lessonBanner"));
+    auto *title = window.findChild<QLabel *>(QStringLiteral("lessonTitle"));
+    auto *next = window.findChild<QPushButton *>(QStringLiteral("lessonNext"));
+    QVERIFY(banner && title && next);
+    window.findChild<QAction *>(QStringLiteral("actionRun"))->trigger();
+    for (int i = 0; i < int(basics->lesson.size()); ++i) {
+        QTRY_COMPARE_WITH_TIMEOUT(banner->shownCaption(), i, 10000);
+        QCOMPARE(title->text(), basics->lesson[size_t(i)].title);
+        QTRY_COMPARE(controller->lastSnapshot().simSeconds, basics->lesson[size_t(i)].at);
+        QCOMPARE(controller->lastSnapshot().phase, fanout::SimPhase::Paused);
+        QTest::mouseClick(next, Qt::LeftButton);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(controller->lastSnapshot().simSeconds > basics->lesson.back().at + 1, 10000);
+    QVERIFY(!banner->isVisible());
+}
+
+void tst_Lesson::windowOffersTheLesson()
+{
+    // With lessons off a scenario with a lesson runs through, and the banner offers to follow it.
+    QSettings().setValue(QStringLiteral("lessons"), false);
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *follow = window.findChild<QAction *>(QStringLiteral("actionFollowLessons"));
+    QVERIFY(!follow->isChecked());
+    QString error;
+    window.startScenario(*Scenario::load(QStringLiteral("node-failure"), &error));
+    auto *banner = window.findChild<LessonBanner *>(QStringLiteral("lessonBanner"));
+    QTRY_VERIFY(banner->isVisible());
+    QCOMPARE(banner->shownCaption(), -1);
+    QTest::mouseClick(window.findChild<QPushButton *>(QStringLiteral("lessonNext")), Qt::LeftButton);
+    QVERIFY(follow->isChecked());
+    QVERIFY(!banner->isVisible());
+    QCOMPARE(QSettings().value(QStringLiteral("lessons")).toBool(), true);
+    QTRY_COMPARE(window.controller()->pausesAtCaptions(), true);
+    follow->setChecked(false);
+}
+
+void tst_Lesson::windowRecordsWhatTheUserDid()
+{
+    // A fault from the menu, then "Save session as scenario" asks the engine for the recording.
+    QSettings().setValue(QStringLiteral("lessons"), false);
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    SimulationController *controller = window.controller();
+    QSignalSpy loaded(controller, &SimulationController::loaded);
+    window.startScenario(lessonFleet());
+    QTRY_COMPARE(loaded.size(), 1);
+    controller->setSpeed(0);
+    controller->run();
+    QTRY_VERIFY(controller->lastSnapshot().simSeconds > 0.2);
+    controller->apply(ScenarioStep::onNode(ScenarioStep::Action::KillNode, 2));
+    QSignalSpy recorded(controller, &SimulationController::recordingReady);
+    controller->requestRecording();
+    QTRY_COMPARE(recorded.size(), 1);
+    const auto recording = recorded.first().first().value<Scenario>();
+    QCOMPARE(recording.steps.size(), size_t(2)); // the scenario's broker_down and the kill
+    const auto kill = std::find_if(recording.steps.begin(), recording.steps.end(), [](const ScenarioStep &step) {
+        return step.action == ScenarioStep::Action::KillNode;
+    });
+    QVERIFY(kill != recording.steps.end());
+    QCOMPARE(kill->node, 2);
+    QVERIFY(kill->at > 0.2);
+    QVERIFY(window.findChild<QAction *>(QStringLiteral("actionSaveSession")));
+}
+
+QTEST_MAIN(tst_Lesson)
 #include "tst_lesson.moc"

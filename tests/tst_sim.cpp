@@ -302,9 +302,12 @@ void tst_Sim::realClientSeesWhatVirtualMembersSee()
     QCOMPARE(result.totals.lost, 0u);
     QCOMPARE(simulation.deliveredTo(2), 50u);
     QTRY_COMPARE(real.messages().size(), 50);
-    const QString payload = QLatin1Char('"') + QString(scenario.payloadBytes - 2, QLatin1Char('x')) + QLatin1Char('"');
-    for (const QString &message : real.messages())
-        QCOMPARE(message, payload);
+    // Each payload names its sender and its place among the sender's messages, padded to size.
+    for (int i = 0; i < real.messages().size(); ++i) {
+        const QString message = real.messages().at(i);
+        QVERIFY2(message.startsWith(QStringLiteral("\"v0 #%1 x").arg(i + 1)), qPrintable(message));
+        QCOMPARE(message.size(), scenario.payloadBytes);
+    }
     QCOMPARE(result.totals.foreignDeliveries, 0u);
 }
 
@@ -316,6 +319,7 @@ void tst_Sim::tracesFollowMessages()
     QVERIFY(result);
     const auto traces = simulation.latestTraces(10);
     QCOMPARE(traces.size(), size_t(10));
+    QCOMPARE(traces.back().sequence, result->totals.published); // one sender: its count is everyone's
     for (const auto &trace : traces) {
         QCOMPARE(trace.channel, QByteArray("ws:room:room-0"));
         QCOMPARE(trace.origin, QStringLiteral("sim-0"));

@@ -1,5 +1,6 @@
 #include "faultinjector.h"
 
+#include "models/fleetclienttablemodel.h"
 #include "nodespanel.h"
 #include "simulationcontroller.h"
 #include "studioactions.h"
@@ -45,16 +46,52 @@ void FaultInjector::inject(ScenarioStep::Action action, bool checked)
     }
 }
 
+QString FaultInjector::describe(const fanout::SimClientSnapshot &client, const fanout::SimSnapshot &snapshot)
+{
+    QString text = tr("v%1 on %2 in %3")
+                       .arg(client.index)
+                       .arg(FleetClientTableModel::nodeName(client.node, snapshot),
+                            FleetClientTableModel::roomList(client.rooms));
+    if (client.slow)
+        text += tr(" - slow, %1 queued").arg(client.queued);
+    return text;
+}
+
 int FaultInjector::askForClient(ScenarioStep::Action action) const
 {
     const fanout::Scenario &scenario = m_controller->scenario();
-    if (scenario.clients == 0)
+    const fanout::SimSnapshot &snapshot = m_controller->lastSnapshot();
+    const bool makeSlow = action == ScenarioStep::Action::SlowClient;
+    QStringList items;
+    std::vector<int> indexes;
+    for (const fanout::SimClientSnapshot &client : snapshot.clients) {
+        // Only a slow client can be made fast again.
+        if (!makeSlow && !client.slow)
+            continue;
+        items.append(describe(client, snapshot));
+        indexes.push_back(client.index);
+    }
+    // Slow clients past the listed ones are still in their node's list.
+    for (const fanout::SimNodeSnapshot &node : snapshot.nodes) {
+        for (const int client : node.slowClients) {
+            if (!makeSlow && size_t(client) >= snapshot.clients.size()) {
+                items.append(tr("v%1 on %2 - slow").arg(client).arg(node.id));
+                indexes.push_back(client);
+            }
+        }
+    }
+    if (items.isEmpty()) {
+        m_window->statusBar()->showMessage(makeSlow ? tr("There is no client yet") : tr("No client is slow"), 4000);
         return -1;
-    const int last = scenario.clients - 1;
-    const QString question = action == ScenarioStep::Action::SlowClient
-        ? tr("Client (0-%1) to make slow; it consumes %2 messages/s:").arg(last).arg(scenario.slowDrainRate)
-        : tr("Client (0-%1) to consume at full speed again:").arg(last);
+    }
+    QString question = makeSlow
+        ? tr("Client to make slow; it consumes %1 messages/s (slow ones are marked, and listed in the Nodes table):")
+              .arg(scenario.slowDrainRate)
+        : tr("Slow client to consume at full speed again:");
+    if (makeSlow && scenario.clients > int(snapshot.clients.size()))
+        question += tr("\n(the first %1 of %2 clients)").arg(snapshot.clients.size()).arg(scenario.clients);
     bool ok = false;
-    const int client = QInputDialog::getInt(m_window, tr("Client"), question, 0, 0, last, 1, &ok);
-    return ok ? client : -1;
+    const QString chosen = QInputDialog::getItem(m_window, tr("Client"), question, items, 0, false, &ok);
+    const qsizetype row = items.indexOf(chosen);
+    return ok && row >= 0 ? indexes[size_t(row)] : -1;
 }

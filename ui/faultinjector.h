@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sim/scenario.h"
+#include "sim/simsnapshot.h"
 
 #include <QObject>
 
@@ -23,8 +24,10 @@ public:
 private:
     /// `checked`: the state of a checkable action after the trigger.
     void inject(fanout::ScenarioStep::Action action, bool checked);
-    /// A client number from the user, or -1.
+    /// A client from a list (id, node, rooms, slow or not), or -1.
     int askForClient(fanout::ScenarioStep::Action action) const;
+    /// "v3 on sim-1 in room-0 - slow, 40 queued"
+    static QString describe(const fanout::SimClientSnapshot &client, const fanout::SimSnapshot &snapshot);
 
     const NodesPanel *m_nodes;
     SimulationController *m_controller;

@@ -1,12 +1,16 @@
 #include "mainwindow.h"
 
+#include "clientspanel.h"
 #include "faultinjector.h"
+#include "faultmarkers.h"
 #include "inspectorwindow.h"
 #include "models/eventlogmodel.h"
 #include "models/presencetablemodel.h"
 #include "models/roommatrixmodel.h"
 #include "nodespanel.h"
 #include "redis/redisurl.h"
+#include "sessionsaver.h"
+#include "setupprogress.h"
 #include "sim/simulation.h"
 #include "simulationcontroller.h"
 #include "simulationtoolbar.h"
@@ -14,9 +18,12 @@
 #include "widgets/consolepanel.h"
 #include "widgets/fleetdialog.h"
 #include "widgets/fleetview.h"
+#include "widgets/lessonbanner.h"
 #include "widgets/losspanel.h"
+#include "widgets/roommatrixview.h"
 #include "widgets/timeserieschart.h"
 #include "widgets/tracepanel.h"
+#include "windowlayout.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -31,24 +38,42 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressDialog>
+#include <QScreen>
 #include <QSettings>
+#include <QShowEvent>
 #include <QStatusBar>
 #include <QTableView>
+#include <QToolBar>
+
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <utility>
 
 MainWindow::MainWindow(const QString &channelPrefix, QWidget *parent)
     : QMainWindow(parent), m_channelPrefix(channelPrefix), m_controller(new SimulationController(this)),
-      m_actions(this), m_exporter(this, m_charts.rateChart(), &m_history, m_controller),
+      m_actions(this), m_exporter(this, &m_history, m_controller), m_setUp(new SetUpProgress(this)),
       m_roomModel(new RoomMatrixModel(this)), m_eventModel(new EventLogModel(this)), m_fleetView(new FleetView),
-      m_nodes(new NodesPanel(m_actions)), m_roomView(new QTableView), m_lossPanel(new LossPanel),
+      m_nodes(new NodesPanel(m_actions)), m_roomView(new RoomMatrixView), m_lossPanel(new LossPanel),
       m_comparison(new ComparisonPanel), m_presenceModel(new PresenceTableModel(this)), m_tracePanel(new TracePanel),
       m_console(new ConsolePanel), m_toolBar(new SimulationToolBar(m_actions)), m_statusLabel(new QLabel)
 {
     setWindowTitle(tr("Fanout Studio"));
     setObjectName(QStringLiteral("mainWindow"));
-    setCentralWidget(m_fleetView);
+    // A lesson's caption shows above the fleet while the run waits at it.
+    auto *central = new QWidget;
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->addWidget(new LessonBanner(m_controller, m_actions.followLessons));
+    centralLayout->addWidget(m_fleetView, 1);
+    setCentralWidget(central);
+    new SessionSaver(m_actions.saveSession, m_controller, this);
+    // The status line changes with every snapshot: its length must not widen the window.
+    m_statusLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     statusBar()->addPermanentWidget(m_statusLabel, 1);
-    addToolBar(m_toolBar);
+    addToolBars();
     new FaultInjector(m_actions, m_nodes, m_controller, this);
+    m_faultMarkers = new FaultMarkers(m_actions, m_nodes, m_controller, this);
     createMenus();
     createDocks();
     connectActions();
@@ -58,15 +83,30 @@ MainWindow::MainWindow(const QString &channelPrefix, QWidget *parent)
 
 MainWindow::~MainWindow() = default;
 
+void MainWindow::addToolBars()
+{
+    addToolBar(m_toolBar);
+    // The faults get a row of their own: on one row with the run controls they would not fit a
+    // 1280-pixel screen and would fall into the toolbar's overflow menu, out of sight.
+    addToolBarBreak();
+    QToolBar *faults = addToolBar(tr("Faults"));
+    faults->setObjectName(QStringLiteral("faultsToolBar"));
+    for (const StudioActions::Fault &fault : m_actions.faults)
+        faults->addAction(fault.action);
+    faults->addSeparator();
+    faults->addAction(m_actions.fleet);
+}
+
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addActions(
-        {m_actions.openScenario, m_actions.exportChart, m_actions.exportCsv, m_actions.exportReport, m_actions.attach});
+    file->addActions({m_actions.openScenario, m_actions.saveSession, m_actions.exportDashboard, m_actions.exportCsv,
+                      m_actions.exportReport, m_actions.attach});
     file->addSeparator();
     file->addAction(m_actions.quit);
     QMenu *simulation = menuBar()->addMenu(tr("&Simulation"));
-    simulation->addActions({m_actions.run, m_actions.pause, m_actions.step, m_actions.reset, m_actions.fleet});
+    simulation->addActions({m_actions.run, m_actions.pause, m_actions.step, m_actions.reset, m_actions.runUntilStopped,
+                            m_actions.followLessons, m_actions.fleet});
     QMenu *faults = menuBar()->addMenu(tr("F&aults"));
     for (const StudioActions::Fault &fault : m_actions.faults)
         faults->addAction(fault.action);
@@ -91,10 +131,9 @@ void MainWindow::createDocks()
 
     m_roomView->setModel(m_roomModel);
     m_roomView->setObjectName(QStringLiteral("roomView"));
-    m_roomView->horizontalHeader()->setDefaultSectionSize(56);
     m_roomView->setToolTip(tr("Local members per room and node. Green: subscribed. Red: members but no "
                               "subscription (they miss everything). Yellow: subscribed with no member."));
-    addDock(tr("Rooms x nodes"), QStringLiteral("roomsDock"), m_roomView, Qt::LeftDockWidgetArea);
+    QDockWidget *rooms = addDock(tr("Rooms x nodes"), QStringLiteral("roomsDock"), m_roomView, Qt::LeftDockWidgetArea);
 
     QDockWidget *amplification = addDock(tr("Amplification"), QStringLiteral("amplificationDock"),
                                          m_charts.amplificationPage(), Qt::RightDockWidgetArea);
@@ -104,12 +143,14 @@ void MainWindow::createDocks()
         = addDock(tr("Latency"), QStringLiteral("latencyDock"), m_charts.latencyChart(), Qt::RightDockWidgetArea);
     tabifyDockWidget(amplification, nodeChart);
     tabifyDockWidget(nodeChart, latency);
-    m_comparisonDock
-        = addDock(tr("Side by side"), QStringLiteral("comparisonDock"), m_comparison, Qt::RightDockWidgetArea);
+    m_comparisonDock = addDock(tr("Side by side"), QStringLiteral("comparisonDock"),
+                               WindowLayout::scrolling(m_comparison), Qt::RightDockWidgetArea);
     tabifyDockWidget(latency, m_comparisonDock);
     amplification->raise();
 
-    QDockWidget *loss = addDock(tr("Loss"), QStringLiteral("lossDock"), m_lossPanel, Qt::LeftDockWidgetArea);
+    // In a scroll area: its rows must not squeeze the rooms matrix above it on a small screen.
+    QDockWidget *loss
+        = addDock(tr("Loss"), QStringLiteral("lossDock"), WindowLayout::scrolling(m_lossPanel), Qt::LeftDockWidgetArea);
     auto *presenceView = new QTableView;
     presenceView->setModel(m_presenceModel);
     presenceView->setObjectName(QStringLiteral("presenceView"));
@@ -126,27 +167,50 @@ void MainWindow::createDocks()
     auto *log = new QListView;
     log->setModel(m_eventModel);
     log->setObjectName(QStringLiteral("eventView"));
+    log->setWordWrap(true); // a scenario's description is one long line
+    log->setResizeMode(QListView::Adjust);
     connect(m_eventModel, &QAbstractItemModel::rowsInserted, log, &QListView::scrollToBottom);
     QDockWidget *events = addDock(tr("Event log"), QStringLiteral("eventsDock"), log, Qt::BottomDockWidgetArea);
     QDockWidget *traces
         = addDock(tr("Message trace"), QStringLiteral("traceDock"), m_tracePanel, Qt::BottomDockWidgetArea);
     QDockWidget *console
         = addDock(tr("Verification console"), QStringLiteral("consoleDock"), m_console, Qt::BottomDockWidgetArea);
+    QDockWidget *clients = addDock(tr("Clients"), QStringLiteral("clientsDock"), new ClientsPanel(m_controller),
+                                   Qt::BottomDockWidgetArea);
+    splitDockWidget(nodes, events, Qt::Horizontal);
+    // One tab group beside the nodes: side by side the three would leave the nodes table too
+    // narrow for its columns on a 1280-pixel screen.
     tabifyDockWidget(events, traces);
     tabifyDockWidget(traces, console);
+    tabifyDockWidget(console, clients);
     events->raise();
-    splitDockWidget(nodes, events, Qt::Horizontal);
+    resizeDocks({nodes, events}, {width() * 3 / 5, width() * 2 / 5}, Qt::Horizontal);
+    resizeDocks({rooms}, {m_roomView->sizeHint().height()}, Qt::Vertical);
 }
 
 void MainWindow::connectActions()
 {
     connect(m_actions.openScenario, &QAction::triggered, this, &MainWindow::openScenarioFile);
-    connect(m_actions.exportChart, &QAction::triggered, this, [this] { m_exporter.exportChart(); });
+    connect(m_actions.exportDashboard, &QAction::triggered, this, [this] { m_exporter.exportDashboard(); });
     connect(m_actions.exportCsv, &QAction::triggered, this, [this] { m_exporter.exportCsv(); });
     connect(m_actions.exportReport, &QAction::triggered, this, [this] { m_exporter.exportReport(); });
     connect(m_actions.attach, &QAction::triggered, this, &MainWindow::askToAttach);
+    connect(m_setUp, &SetUpProgress::retryRequested, this,
+            [this] { startScenario(m_controller->scenario(), m_controller->redisUrl()); });
+    connect(m_setUp, &SetUpProgress::inProcessRequested, this,
+            [this] { startScenario(m_controller->scenario(), QString()); });
     connect(m_actions.quit, &QAction::triggered, this, &QWidget::close);
-    connect(m_actions.run, &QAction::triggered, m_controller, &SimulationController::run);
+    connect(m_actions.run, &QAction::triggered, this, [this] {
+        // A finished run cannot go on: Run starts it again.
+        if (m_controller->lastSnapshot().phase == fanout::SimPhase::Finished)
+            startScenario(m_controller->scenario(), m_controller->redisUrl());
+        else
+            m_controller->run();
+    });
+    connect(m_actions.runUntilStopped, &QAction::toggled, this, [this](bool on) {
+        m_controller->setRunsUntilStopped(on);
+        QSettings().setValue(QStringLiteral("runUntilStopped"), on);
+    });
     connect(m_actions.pause, &QAction::triggered, m_controller, &SimulationController::pause);
     connect(m_actions.step, &QAction::triggered, m_controller, &SimulationController::step);
     connect(m_actions.reset, &QAction::triggered, this,
@@ -176,10 +240,18 @@ void MainWindow::connectController()
 void MainWindow::restoreSettings()
 {
     QSettings settings;
-    resize(1440, 900);
+    resize(QSize(1440, 900).boundedTo(screen()->availableGeometry().size()));
     restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("windowState")).toByteArray());
     m_toolBar->restoreSpeed();
+    m_actions.runUntilStopped->setChecked(settings.value(QStringLiteral("runUntilStopped"), true).toBool());
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (!std::exchange(m_fittedToScreen, true))
+        WindowLayout::fitToScreen(this);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -193,8 +265,11 @@ void MainWindow::closeEvent(QCloseEvent *event)
 void MainWindow::startScenario(const fanout::Scenario &scenario, const QString &redisUrl)
 {
     m_history.clear();
+    m_charts.clear();
+    m_faultMarkers->reset(scenario);
     m_eventModel->clear();
     m_comparison->clear();
+    m_tracePanel->clear();
     if (scenario.users > 0) {
         m_presenceDock->raise();
         resizeDocks({m_presenceDock}, {440}, Qt::Horizontal); // room, user, node and expiry side by side
@@ -209,41 +284,27 @@ void MainWindow::startScenario(const fanout::Scenario &scenario, const QString &
     m_console->setTarget(fanout::Simulation::brokerName(redisUrl));
     m_console->setWritesSwitchable(onRedis);
     m_console->setWritesAllowed(!onRedis); // what the new simulation's console starts with
-    m_eventModel->append(0,
-                         tr("scenario %1 on %2: %3")
-                             .arg(scenario.name,
-                                  onRedis ? fanout::Simulation::brokerName(redisUrl) : tr("the in-process broker"),
-                                  scenario.description));
+    // The fleet as it runs, which the Fleet dialog may have changed since the description was written.
+    const QString fleet = tr("%1 nodes, %2 clients, %3 rooms, %4 publishes/s")
+                              .arg(scenario.nodes)
+                              .arg(scenario.clients)
+                              .arg(scenario.rooms)
+                              .arg(scenario.publishRate);
+    m_eventModel->append(
+        0,
+        tr("scenario %1 on %2: %3%4")
+            .arg(scenario.name, onRedis ? fanout::Simulation::brokerName(redisUrl) : tr("the in-process broker"), fleet,
+                 scenario.description.isEmpty() ? QString() : QStringLiteral(". ") + scenario.description));
     m_controller->load(scenario, redisUrl);
-    showSetUpProgress(scenario, redisUrl);
+    m_setUp->start(scenario, redisUrl);
     m_controller->run();
-}
-
-void MainWindow::showSetUpProgress(const fanout::Scenario &scenario, const QString &redisUrl)
-{
-    delete m_progress;
-    const bool onRedis = !redisUrl.isEmpty();
-    m_progress = new QProgressDialog(
-        onRedis ? tr("Connecting the fleet to %1...").arg(fanout::Simulation::brokerName(redisUrl))
-                : tr("Setting up %1 nodes and %2 clients...").arg(scenario.nodes).arg(scenario.clients),
-        onRedis ? tr("Use the in-process broker") : QString(), 0, 0, this);
-    m_progress->setWindowModality(Qt::NonModal);
-    m_progress->setMinimumDuration(300);
-    if (onRedis) {
-        connect(m_progress, &QProgressDialog::canceled, this, [this] {
-            m_progress->deleteLater();
-            m_progress = nullptr;
-            startScenario(m_controller->scenario(), QString());
-        });
-    }
 }
 
 void MainWindow::onLoaded(bool ok, const QString &error)
 {
     if (ok)
         return;
-    delete m_progress;
-    m_progress = nullptr;
+    m_setUp->finish();
     m_eventModel->append(0, tr("error: %1").arg(error));
     QMessageBox::warning(this, tr("Cannot start the simulation"), error);
 }
@@ -252,10 +313,8 @@ void MainWindow::onSnapshot(const fanout::SimSnapshot &snapshot)
 {
     QElapsedTimer clock;
     clock.start();
-    if (m_progress && snapshot.phase != fanout::SimPhase::Setup) {
-        m_progress->deleteLater();
-        m_progress = nullptr;
-    }
+    if (snapshot.phase != fanout::SimPhase::Setup)
+        m_setUp->finish();
     m_actions.brokerDown->setChecked(!snapshot.brokerUp); // scenario steps move it too
     m_nodes->setNodes(snapshot.nodes);
     m_roomModel->setSnapshot(snapshot);
@@ -263,8 +322,10 @@ void MainWindow::onSnapshot(const fanout::SimSnapshot &snapshot)
     m_lossPanel->setSnapshot(snapshot);
     m_presenceModel->setSnapshot(snapshot);
     m_tracePanel->setTraces(snapshot.recentTraces);
-    if (m_history.add(snapshot))
+    if (m_history.add(snapshot)) {
         m_charts.update(m_history, snapshot.nodes);
+        m_charts.setMarkers(m_faultMarkers->until(snapshot.simSeconds, snapshot.nodes));
+    }
     m_statusLabel->setText(tr("%1 on %2 | %3 | t = %4 s | %5 published, %6 delivered, %7 lost | amplification %8")
                                .arg(snapshot.scenario, snapshot.broker, fanout::phaseName(snapshot.phase))
                                .arg(snapshot.simSeconds, 0, 'f', 2)

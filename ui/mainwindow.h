@@ -1,5 +1,6 @@
 #pragma once
 
+#include "faultmarkers.h"
 #include "metricshistory.h"
 #include "node/node.h"
 #include "reportexporter.h"
@@ -10,7 +11,6 @@
 #include <QMainWindow>
 
 class QLabel;
-class QProgressDialog;
 class QTableView;
 class ComparisonPanel;
 class ConsolePanel;
@@ -21,6 +21,8 @@ class LossPanel;
 class NodesPanel;
 class PresenceTableModel;
 class RoomMatrixModel;
+class RoomMatrixView;
+class SetUpProgress;
 class SimulationController;
 class SimulationToolBar;
 class TracePanel;
@@ -50,6 +52,8 @@ public:
     InspectorWindow *attach(const fanout::RedisUrl &url);
     SimulationController *controller() const { return m_controller; }
     const MetricsHistory &history() const { return m_history; }
+    const ReportExporter &exporter() const { return m_exporter; }
+    SetUpProgress *setUpProgress() const { return m_setUp; }
     /// How long the last snapshot took to reach every model, chart and view (not painting).
     double lastRefreshMs() const { return m_lastRefreshMs; }
 
@@ -59,15 +63,16 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
+    void addToolBars();
     void createMenus();
     void createDocks();
     void connectActions();
     void connectController();
     QDockWidget *addDock(const QString &title, const QString &objectName, QWidget *widget, Qt::DockWidgetArea area);
     void restoreSettings();
-    void showSetUpProgress(const fanout::Scenario &scenario, const QString &redisUrl);
     void onLoaded(bool ok, const QString &error);
     void onSnapshot(const fanout::SimSnapshot &snapshot);
     void loadScenario(const QString &nameOrPath);
@@ -81,12 +86,14 @@ private:
     StudioActions m_actions;
     MetricsHistory m_history;
     StudioCharts m_charts;
+    FaultMarkers *m_faultMarkers = nullptr;
     ReportExporter m_exporter;
+    SetUpProgress *m_setUp;
     RoomMatrixModel *m_roomModel;
     EventLogModel *m_eventModel;
     FleetView *m_fleetView;
     NodesPanel *m_nodes;
-    QTableView *m_roomView;
+    RoomMatrixView *m_roomView;
     LossPanel *m_lossPanel;
     ComparisonPanel *m_comparison;
     PresenceTableModel *m_presenceModel;
@@ -97,6 +104,6 @@ private:
     SimulationToolBar *m_toolBar;
     QMenu *m_viewMenu = nullptr;
     QLabel *m_statusLabel;
-    QProgressDialog *m_progress = nullptr;
     double m_lastRefreshMs = 0;
+    bool m_fittedToScreen = false;
 };

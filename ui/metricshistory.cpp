@@ -4,44 +4,60 @@ void MetricsHistory::clear()
 {
     m_samples.clear();
     m_all.clear();
-    m_hasPrevious = false;
+    m_recent.clear();
+}
+
+MetricsHistory::Counters MetricsHistory::countersOf(const fanout::SimSnapshot &snapshot)
+{
+    Counters counters;
+    counters.time = snapshot.simSeconds;
+    counters.publishes = snapshot.busPublishes;
+    counters.useful = snapshot.busDeliveries - snapshot.wastedNodeDeliveries;
+    counters.wasted = snapshot.wastedNodeDeliveries;
+    counters.socket = snapshot.socketDeliveries;
+    counters.onTime = snapshot.totals.onTime();
+    counters.recovered = snapshot.totals.recovered;
+    counters.lost = snapshot.totals.lost;
+    counters.bytes = snapshot.busBytes;
+    for (const auto &node : snapshot.nodes)
+        counters.nodeDelivered.push_back(node.delivered);
+    return counters;
 }
 
 bool MetricsHistory::add(const fanout::SimSnapshot &snapshot)
 {
-    if (!m_hasPrevious) {
-        m_previous = snapshot;
-        m_hasPrevious = true;
+    Counters now = countersOf(snapshot);
+    if (!m_recent.empty() && now.time < m_recent.back().time)
+        m_recent.clear(); // another run: rates start from here
+    if (m_recent.empty() || now.time <= m_recent.back().time) {
+        if (m_recent.empty())
+            m_recent.push_back(std::move(now));
         return false;
     }
-    const double dt = snapshot.simSeconds - m_previous.simSeconds;
-    if (dt < 0)
-        m_previous = snapshot; // another run: rates start from here
-    if (dt <= 0)
-        return false;
-    const auto rate = [dt](quint64 now, quint64 before) { return now >= before ? double(now - before) / dt : 0.0; };
-    const quint64 usefulNow = snapshot.busDeliveries - snapshot.wastedNodeDeliveries;
-    const quint64 usefulBefore = m_previous.busDeliveries - m_previous.wastedNodeDeliveries;
+    while (m_recent.size() > 1 && m_recent[1].time <= now.time - RateWindowSeconds)
+        m_recent.pop_front();
+    const Counters &from = m_recent.front();
+    const double dt = now.time - from.time;
+    const auto rate
+        = [dt](quint64 after, quint64 before) { return after >= before ? double(after - before) / dt : 0.0; };
     Sample sample;
-    sample.time = snapshot.simSeconds;
-    sample.publishes = rate(snapshot.busPublishes, m_previous.busPublishes);
-    sample.busUseful = rate(usefulNow, usefulBefore);
-    sample.busWasted = rate(snapshot.wastedNodeDeliveries, m_previous.wastedNodeDeliveries);
-    sample.socket = rate(snapshot.socketDeliveries, m_previous.socketDeliveries);
-    const auto &totals = snapshot.totals;
-    const auto &before = m_previous.totals;
-    sample.onTime = rate(totals.onTime(), before.onTime());
-    sample.recovered = rate(totals.recovered, before.recovered);
-    sample.lost = rate(totals.lost, before.lost);
+    sample.time = now.time;
+    sample.publishes = rate(now.publishes, from.publishes);
+    sample.busUseful = rate(now.useful, from.useful);
+    sample.busWasted = rate(now.wasted, from.wasted);
+    sample.socket = rate(now.socket, from.socket);
+    sample.onTime = rate(now.onTime, from.onTime);
+    sample.recovered = rate(now.recovered, from.recovered);
+    sample.lost = rate(now.lost, from.lost);
     sample.amplification = sample.publishes > 0 ? (sample.busUseful + sample.busWasted) / sample.publishes : 0;
-    sample.busBytes = rate(snapshot.busBytes, m_previous.busBytes);
+    sample.busBytes = rate(now.bytes, from.bytes);
     sample.latencyP50 = snapshot.latencyP50Ms;
     sample.latencyP99 = snapshot.latencyP99Ms;
-    for (size_t n = 0; n < snapshot.nodes.size(); ++n) {
-        const quint64 before = n < m_previous.nodes.size() ? m_previous.nodes[n].delivered : 0;
-        sample.nodeDeliveries.push_back(rate(snapshot.nodes[n].delivered, before));
+    for (size_t n = 0; n < now.nodeDelivered.size(); ++n) {
+        const quint64 before = n < from.nodeDelivered.size() ? from.nodeDelivered[n] : 0;
+        sample.nodeDeliveries.push_back(rate(now.nodeDelivered[n], before));
     }
-    m_previous = snapshot;
+    m_recent.push_back(std::move(now));
     m_all.push_back(sample);
     m_samples.push_back(std::move(sample));
     while (m_samples.size() > ChartWindow)

@@ -8,8 +8,10 @@
 #include <deque>
 #include <vector>
 
-/// Rates over time, derived from successive snapshots (per simulated second), kept in a fixed
-/// window for the charts and exported whole as CSV.
+/// Rates over time, derived from successive snapshots, kept in a fixed window for the charts and
+/// exported whole as CSV. Each rate is the average over the last RateWindowSeconds of simulated
+/// time, whatever the speed: in slow motion successive snapshots are one tick apart, and a rate
+/// per snapshot would swing between 0 and a peak with each publish.
 class MetricsHistory
 {
 public:
@@ -30,6 +32,7 @@ public:
     };
 
     static constexpr size_t ChartWindow = 600;
+    static constexpr double RateWindowSeconds = 1.0;
 
     void clear();
     /// Adds a sample when simulated time has advanced since the previous snapshot.
@@ -41,8 +44,23 @@ public:
     QString toCsv(const QStringList &nodeIds) const;
 
 private:
+    /// The cumulative counters of one snapshot that rates are taken from.
+    struct Counters {
+        double time = 0;
+        quint64 publishes = 0;
+        quint64 useful = 0;
+        quint64 wasted = 0;
+        quint64 socket = 0;
+        quint64 onTime = 0;
+        quint64 recovered = 0;
+        quint64 lost = 0;
+        quint64 bytes = 0;
+        std::vector<quint64> nodeDelivered;
+    };
+    static Counters countersOf(const fanout::SimSnapshot &snapshot);
+
     std::deque<Sample> m_samples;
     std::vector<Sample> m_all;
-    fanout::SimSnapshot m_previous;
-    bool m_hasPrevious = false;
+    /// Oldest first; the first is at or before the start of the rate window.
+    std::deque<Counters> m_recent;
 };

@@ -6,6 +6,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
@@ -21,24 +22,28 @@ NodesPanel::NodesPanel(const StudioActions &actions, QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6); // three nodes in view
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_view->addAction(actions.copyUrl);
     m_view->addActions(actions.nodeFaults());
     connect(actions.copyUrl, &QAction::triggered, this, &NodesPanel::copySelectedUrl);
 
-    auto *copyButton = new QPushButton(tr("Copy the selected node's ws:// URL"));
+    auto *copyButton = new QPushButton(tr("Copy ws:// URL"));
+    copyButton->setToolTip(actions.copyUrl->toolTip());
     copyButton->setObjectName(QStringLiteral("copyUrlButton"));
     connect(copyButton, &QPushButton::clicked, actions.copyUrl, &QAction::trigger);
-    auto *hint
-        = new QLabel(tr("Select a node for the fault buttons. Right-click to copy its ws:// URL and join "
-                        "with <code>npx wscat -c 'URL?room=room-0'</code>: you see what its virtual clients see."));
+    auto *hint = new QLabel(tr("Select a node for the fault buttons; right-click it for its menu. Join it with "
+                               "<code>npx wscat -c 'URL?room=room-0'</code> to see what its virtual clients see."));
     hint->setWordWrap(true);
 
+    // The button beside the hint rather than above it: a line less under the table.
+    auto *below = new QHBoxLayout;
+    below->addWidget(copyButton, 0, Qt::AlignTop);
+    below->addWidget(hint, 1);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
     layout->addWidget(m_view);
-    layout->addWidget(copyButton);
-    layout->addWidget(hint);
+    layout->addLayout(below);
 }
 
 void NodesPanel::setNodes(const std::vector<fanout::SimNodeSnapshot> &nodes)

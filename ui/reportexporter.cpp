@@ -2,23 +2,26 @@
 
 #include "metricshistory.h"
 #include "simulationcontroller.h"
-#include "widgets/timeserieschart.h"
 
 #include <QFile>
 #include <QFileDialog>
 #include <QJsonDocument>
 #include <QMessageBox>
 
-ReportExporter::ReportExporter(QWidget *window, TimeSeriesChart *rateChart, const MetricsHistory *history,
-                               const SimulationController *controller)
-    : m_window(window), m_rateChart(rateChart), m_history(history), m_controller(controller)
+ReportExporter::ReportExporter(QWidget *window, const MetricsHistory *history, const SimulationController *controller)
+    : m_window(window), m_history(history), m_controller(controller)
 { }
 
-void ReportExporter::exportChart() const
+void ReportExporter::exportDashboard() const
 {
-    const QString path = askForPath(tr("Export chart"), QStringLiteral("rates.png"), tr("PNG images (*.png)"));
-    if (!path.isEmpty() && !m_rateChart->grab().save(path, "PNG"))
+    const QString path = askForPath(tr("Export dashboard"), QStringLiteral("dashboard.png"), tr("PNG images (*.png)"));
+    if (!path.isEmpty() && !saveDashboard(path))
         warnCannotWrite(path, {});
+}
+
+bool ReportExporter::saveDashboard(const QString &path) const
+{
+    return m_window->grab().save(path, "PNG");
 }
 
 void ReportExporter::exportCsv() const

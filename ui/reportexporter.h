@@ -6,19 +6,19 @@
 class QWidget;
 class MetricsHistory;
 class SimulationController;
-class TimeSeriesChart;
 
-/// Saves what the studio shows: the message-rate chart as PNG, every chart sample as CSV and the
-/// accounting report as JSON (the report fanout-studio --headless writes). Each export asks for a
-/// file with a dialog on `window` and warns there when it cannot write it.
+/// Saves what the studio shows: the whole dashboard (the window: fleet, tables, charts) as PNG, every chart sample as
+/// CSV and the accounting report as JSON (the report fanout-studio --headless writes). Each export asks for a file with
+/// a dialog on `window` and warns there when it cannot write it.
 class ReportExporter
 {
     Q_DECLARE_TR_FUNCTIONS(ReportExporter)
 public:
-    ReportExporter(QWidget *window, TimeSeriesChart *rateChart, const MetricsHistory *history,
-                   const SimulationController *controller);
+    ReportExporter(QWidget *window, const MetricsHistory *history, const SimulationController *controller);
 
-    void exportChart() const;
+    void exportDashboard() const;
+    /// Renders the window as it is, at its size, into `path`; false when it cannot be written.
+    bool saveDashboard(const QString &path) const;
     void exportCsv() const;
     void exportReport() const;
 
@@ -30,7 +30,6 @@ private:
     void warnCannotWrite(const QString &path, const QString &reason) const;
 
     QWidget *m_window;
-    TimeSeriesChart *m_rateChart;
     const MetricsHistory *m_history;
     const SimulationController *m_controller;
 };

@@ -42,10 +42,19 @@ void SimulationController::load(const fanout::Scenario &scenario, const QString 
     m_lastSnapshot = {};
     const quint64 generation = ++m_generation;
     const double speed = m_speed;
-    QMetaObject::invokeMethod(m_worker, [this, scenario, redisUrl, speed, generation] {
+    const bool untilStopped = m_untilStopped;
+    const bool pauseAtCaptions = m_pauseAtCaptions;
+    QMetaObject::invokeMethod(m_worker, [this, scenario, redisUrl, speed, untilStopped, pauseAtCaptions, generation] {
+        // The new nodes take the ports of the ones they replace, once those are closed: a ws://
+        // URL copied before a reset or a fleet change still leads to the same node.
+        const std::vector<std::vector<quint16>> ports
+            = m_fleets ? m_fleets->nodePorts() : std::vector<std::vector<quint16>> {};
         delete m_fleets;
         m_fleets = new fanout::SimulationSet(scenario);
+        m_fleets->setNodePorts(ports);
         m_fleets->setSpeed(speed);
+        m_fleets->setRunsUntilStopped(untilStopped);
+        m_fleets->setPauseAtCaptions(pauseAtCaptions);
         QString error;
         const bool ok = m_fleets->setUp(redisUrl, &error);
         connectSimulation(generation);
@@ -90,6 +99,10 @@ void SimulationController::connectSimulation(quint64 generation)
         if (current())
             emit eventLogged(at, text);
     });
+    connect(m_fleets, &fanout::SimulationSet::captionReached, this, [this, current](int index) {
+        if (current())
+            emit captionReached(index);
+    });
     connect(m_fleets, &fanout::SimulationSet::errorOccurred, this, [this, current](const QString &message) {
         if (current())
             emit eventLogged(0, QStringLiteral("error: ") + message);
@@ -132,9 +145,38 @@ void SimulationController::setSpeed(double factor)
     onWorker([factor](fanout::SimulationSet &s) { s.setSpeed(factor); });
 }
 
+void SimulationController::setRunsUntilStopped(bool on)
+{
+    m_untilStopped = on;
+    onWorker([on](fanout::SimulationSet &s) { s.setRunsUntilStopped(on); });
+}
+
 void SimulationController::apply(const fanout::ScenarioStep &step)
 {
     onWorker([step](fanout::SimulationSet &s) { s.apply(step); });
+}
+
+void SimulationController::disconnectSession(const QString &id)
+{
+    onWorker([id](fanout::SimulationSet &s) { s.disconnectSession(id); });
+}
+
+void SimulationController::setPauseAtCaptions(bool on)
+{
+    m_pauseAtCaptions = on;
+    onWorker([on](fanout::SimulationSet &s) { s.setPauseAtCaptions(on); });
+}
+
+void SimulationController::requestRecording()
+{
+    const quint64 generation = m_generation;
+    onWorker([this, generation](fanout::SimulationSet &s) {
+        const fanout::Scenario recording = s.recording();
+        QMetaObject::invokeMethod(this, [this, recording, generation] {
+            if (generation == m_generation)
+                emit recordingReady(recording);
+        });
+    });
 }
 
 void SimulationController::execute(const QString &commandLine)

@@ -29,8 +29,21 @@ public:
     void step();
     /// 0: as fast as possible (in-process broker only), else a factor of real time.
     void setSpeed(double factor);
+    /// On: a run goes on after the scenario's timed part until paused (SimulationSet::setRunsUntilStopped);
+    /// kept for the simulations loaded later.
+    void setRunsUntilStopped(bool on);
     /// A fault or change, exactly as a scenario step would make it (Simulation::apply).
     void apply(const fanout::ScenarioStep &step);
+    /// Closes a real WebSocket session (`sim-1/3`) of the first fleet (Simulation::disconnectSession).
+    void disconnectSession(const QString &id);
+
+    /// Lessons: the run waits at each caption of the scenario's lesson (captionReached) until
+    /// run(); off, captions pass.
+    void setPauseAtCaptions(bool on);
+    bool pausesAtCaptions() const { return m_pauseAtCaptions; }
+    /// The scenario the run began with plus every change made to it since, each at its simulated
+    /// time: a scenario that replays the session. recordingReady() brings it.
+    void requestRecording();
 
     /// A redis-cli line for the simulation's broker; the answer comes with commandAnswered().
     void execute(const QString &commandLine);
@@ -51,6 +64,9 @@ signals:
     void eventLogged(double simSeconds, const QString &text);
     void commandAnswered(const QString &commandLine, const QString &answer);
     void consoleWritesAllowedChanged(bool allowed);
+    /// The run waits at caption `index` of the scenario's lesson until run().
+    void captionReached(int index);
+    void recordingReady(const fanout::Scenario &recording);
 
 private:
     template<typename Call>
@@ -64,7 +80,9 @@ private:
     QString m_redisUrl;
     fanout::SimSnapshot m_lastSnapshot;
     double m_speed = 1.0;
+    bool m_untilStopped = true;
     /// Counts loads: what an older simulation queued before it was replaced is dropped.
     quint64 m_generation = 0;
     bool m_consoleWritesAllowed = false;
+    bool m_pauseAtCaptions = false;
 };

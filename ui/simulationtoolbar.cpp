@@ -39,11 +39,6 @@ SimulationToolBar::SimulationToolBar(const StudioActions &actions, QWidget *pare
     addSeparator();
     addSpeedBox();
     addRateBox();
-    addSeparator();
-    for (const StudioActions::Fault &fault : actions.faults)
-        addAction(fault.action);
-    addSeparator();
-    addAction(actions.fleet);
 }
 
 void SimulationToolBar::addScenarioBox()

@@ -10,8 +10,8 @@ namespace fanout {
 struct Scenario;
 }
 
-/// The simulation toolbar: run controls, the built-in scenarios, the speed, the fleet's publish
-/// rate, the faults and the fleet dialog. The speed chosen is remembered in QSettings.
+/// The simulation toolbar: run controls, the built-in scenarios, the speed and the fleet's publish
+/// rate (the faults have a toolbar of their own). The speed chosen is remembered in QSettings.
 class SimulationToolBar : public QToolBar
 {
     Q_OBJECT

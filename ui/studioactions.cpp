@@ -56,12 +56,15 @@ QAction *makeAction(QObject *owner, const QString &text, const char *objectName,
 StudioActions::StudioActions(QObject *owner)
     : openScenario(makeAction(owner, tr("&Open scenario..."), "actionOpenScenario", {QKeySequence::Open},
                               tr("Load a scenario JSON file"))),
-      exportChart(makeAction(owner, tr("Export chart as &PNG..."), "actionExportChart", {},
-                             tr("Save the message-rate chart as a PNG image"))),
+      exportDashboard(makeAction(owner, tr("Export dashboard as &PNG..."), "actionExportDashboard", {},
+                                 tr("Save the whole window (fleet, tables and charts) as one PNG image"))),
       exportCsv(makeAction(owner, tr("Export metrics as &CSV..."), "actionExportCsv", {},
                            tr("Save every sample of the charts as CSV"))),
       exportReport(makeAction(owner, tr("Export &report as JSON..."), "actionExportReport", {},
                               tr("Save the accounting report, as fanout-studio --headless writes it"))),
+      saveSession(makeAction(owner, tr("&Save session as scenario..."), "actionSaveSession", {QKeySequence::Save},
+                             tr("Save the scenario with every fault and change made during this run, at its time: "
+                                "opened again, it replays the session"))),
       attach(makeAction(owner, tr("&Attach to Redis..."), "actionAttach",
                         {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A)},
                         tr("Inspect a production Redis read-only: channels, nodes, connections, drift"))),
@@ -74,11 +77,19 @@ StudioActions::StudioActions(QObject *owner)
                       tr("Run one tick (tick_ms of simulated time, 10 ms unless the scenario says otherwise)"))),
       reset(makeAction(owner, tr("R&eset"), "actionReset", {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R)},
                        tr("Start the current scenario again"))),
+      runUntilStopped(makeAction(owner, tr("Run &until stopped"), "actionRunUntilStopped", {},
+                                 tr("Keep the traffic going after the scenario's timed steps, until Pause; "
+                                    "unchecked, a run stops after the scenario's seconds"))),
       fleet(makeAction(owner, tr("&Fleet and broker..."), "actionFleet", {QKeySequence(Qt::CTRL | Qt::Key_F)},
                        tr("Change nodes, clients, rooms, payload size, or run on a real Redis"))),
+      followLessons(makeAction(owner, tr("Follow &lessons"), "actionFollowLessons", {QKeySequence(Qt::Key_F2)},
+                               tr("Pause the run at each caption of a scenario's lesson, until Next"))),
       copyUrl(makeAction(owner, tr("&Copy ws:// URL"), "actionCopyUrl", {QKeySequence::Copy},
                          tr("Copy the selected node's ws:// URL")))
 {
+    runUntilStopped->setCheckable(true);
+    runUntilStopped->setChecked(true);
+    followLessons->setCheckable(true);
     for (const FaultSpec &spec : faultSpecs) {
         QAction *action
             = makeAction(owner, tr(spec.text), spec.objectName, {QKeySequence(spec.shortcut)}, tr(spec.tip));

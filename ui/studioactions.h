@@ -28,16 +28,20 @@ public:
     QList<QAction *> nodeFaults() const;
 
     QAction *openScenario;
-    QAction *exportChart;
+    QAction *exportDashboard;
     QAction *exportCsv;
     QAction *exportReport;
+    QAction *saveSession;
     QAction *attach;
     QAction *quit;
     QAction *run;
     QAction *pause;
     QAction *step;
     QAction *reset;
+    /// Checkable: traffic goes on after the scenario's timed part until Pause (on by default).
+    QAction *runUntilStopped;
     QAction *fleet;
+    QAction *followLessons; ///< checkable: runs wait at each caption of a scenario's lesson
     /// In menu order. Broker down is checkable: unchecking it brings the broker back up.
     std::vector<Fault> faults;
     QAction *brokerDown = nullptr; ///< the broker-down entry of `faults`, unchecked when a scenario starts

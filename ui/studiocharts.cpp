@@ -7,9 +7,9 @@
 #include <QVBoxLayout>
 
 StudioCharts::StudioCharts()
-    : m_rateChart(new TimeSeriesChart(tr("Message rates"), tr("per second"))),
-      m_amplificationChart(new TimeSeriesChart(tr("Amplification"), tr("broker deliveries per publish"))),
-      m_bytesChart(new TimeSeriesChart(tr("Bus egress"), tr("KiB per second"))),
+    : m_rateChart(new TimeSeriesChart(tr("Message rates"), tr("messages/s"))),
+      m_amplificationChart(new TimeSeriesChart(tr("Amplification"), tr("deliveries/publish"))),
+      m_bytesChart(new TimeSeriesChart(tr("Bus egress"), tr("KiB/s"))),
       m_nodeChart(new TimeSeriesChart(tr("Socket deliveries per node"), tr("per second"))),
       m_latencyChart(new TimeSeriesChart(tr("Publish-to-socket latency"), tr("ms"))), m_amplificationPage(new QWidget)
 {
@@ -18,12 +18,16 @@ StudioCharts::StudioCharts()
     m_bytesChart->setObjectName(QStringLiteral("bytesChart"));
     m_nodeChart->setObjectName(QStringLiteral("nodeChart"));
     m_latencyChart->setObjectName(QStringLiteral("latencyChart"));
-    m_rateChart->addSeries(tr("publishes/s"));
-    m_rateChart->addSeries(tr("broker->node useful/s"));
-    m_rateChart->addSeries(tr("broker->node wasted/s"));
-    m_rateChart->addSeries(tr("socket deliveries/s"));
+    // Short names: a legend entry longer than its share of the chart's width is elided.
+    m_rateChart->addSeries(tr("publishes"));
+    m_rateChart->addSeries(tr("to nodes"));
+    m_rateChart->addSeries(tr("wasted"));
+    m_rateChart->addSeries(tr("to sockets"));
     m_amplificationChart->addSeries(tr("amplification"));
-    m_bytesChart->addSeries(tr("bus egress KiB/s"));
+    m_bytesChart->addSeries(tr("bus egress"));
+    // Side by side in a third of the dock: their one series is named by the title.
+    m_amplificationChart->setCompact(true);
+    m_bytesChart->setCompact(true);
     m_latencyChart->addSeries(tr("p50"));
     m_latencyChart->addSeries(tr("p99"));
 
@@ -55,6 +59,27 @@ void StudioCharts::update(const MetricsHistory &history, const std::vector<fanou
     m_latencyChart->setPoints(1, history.series(&Sample::latencyP99));
     m_latencyChart->rescale();
     updateNodeChart(history, nodes);
+}
+
+void StudioCharts::clear()
+{
+    for (TimeSeriesChart *chart : charts()) {
+        for (int series = 0; series < chart->seriesCount(); ++series)
+            chart->setPoints(series, {});
+        chart->setMarkers({});
+        chart->rescale();
+    }
+}
+
+void StudioCharts::setMarkers(const QList<TimeSeriesChart::Marker> &markers)
+{
+    for (TimeSeriesChart *chart : charts())
+        chart->setMarkers(markers);
+}
+
+QList<TimeSeriesChart *> StudioCharts::charts() const
+{
+    return {m_rateChart, m_amplificationChart, m_bytesChart, m_nodeChart, m_latencyChart};
 }
 
 void StudioCharts::updateNodeChart(const MetricsHistory &history, const std::vector<fanout::SimNodeSnapshot> &nodes)

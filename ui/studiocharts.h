@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sim/simsnapshot.h"
+#include "widgets/timeserieschart.h"
 
 #include <QCoreApplication>
 
@@ -8,7 +9,6 @@
 
 class QWidget;
 class MetricsHistory;
-class TimeSeriesChart;
 
 /// The studio's five charts and how MetricsHistory feeds them. The widgets are created without a
 /// parent: the window places them in its docks, which own them from then on.
@@ -26,8 +26,13 @@ public:
 
     /// Redraws every chart from `history`; the per-node chart gets one series per node.
     void update(const MetricsHistory &history, const std::vector<fanout::SimNodeSnapshot> &nodes);
+    /// Empties every chart: a new run must not show the previous one's curves until it has data.
+    void clear();
+    /// The faults every chart marks on its time axis.
+    void setMarkers(const QList<TimeSeriesChart::Marker> &markers);
 
 private:
+    QList<TimeSeriesChart *> charts() const;
     void updateNodeChart(const MetricsHistory &history, const std::vector<fanout::SimNodeSnapshot> &nodes);
 
     TimeSeriesChart *m_rateChart;

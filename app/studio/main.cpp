@@ -55,20 +55,38 @@ int main(int argc, char *argv[])
     }
     QString error;
     std::optional<fanout::Scenario> scenario = fanout::Scenario::load(options.scenario, &error);
+    const QString scenarioError = scenario ? QString() : error;
     if (!scenario) {
-        std::fprintf(stderr, "fanout-studio: %s\n", qPrintable(error));
-        return 2;
+        // Without a window (a screenshot) nobody would see it: the exit code says it.
+        if (!options.screenshotPath.isEmpty()) {
+            std::fprintf(stderr, "fanout-studio: %s\n", qPrintable(error));
+            return 2;
+        }
+        std::fprintf(stderr, "fanout-studio: %s (the window opens on %s)\n", qPrintable(error),
+                     qPrintable(StudioOptions().scenario));
+        scenario = fanout::Scenario::load(StudioOptions().scenario, &error);
     }
     if (options.seconds > 0)
         scenario->seconds = std::max(scenario->seconds, options.seconds);
     MainWindow window(options.prefix);
     std::unique_ptr<ScreenshotRunner> screenshot;
-    if (!options.screenshotPath.isEmpty()) {
-        window.resize(ScreenshotRunner::Width, ScreenshotRunner::Height);
+    if (!options.screenshotPath.isEmpty())
         screenshot = std::make_unique<ScreenshotRunner>(&window, options.screenshotPath,
                                                         options.seconds > 0 ? options.seconds : 3.0);
-    }
     window.show();
+    // After show(), which fits the window to the screen: a screenshot has the size asked for
+    // whatever the screen it is rendered on (offscreen, Xvfb).
+    if (screenshot)
+        window.resize(options.screenshotSize);
     window.startScenario(*scenario, options.broker);
+    if (!scenarioError.isEmpty()) {
+        auto *box = new QMessageBox(QMessageBox::Warning, QObject::tr("Cannot load the scenario"), scenarioError,
+                                    QMessageBox::Ok, &window);
+        box->setObjectName(QStringLiteral("scenarioErrorBox"));
+        box->setInformativeText(
+            QObject::tr("The studio opened %1 instead; File > Open scenario loads another.").arg(scenario->name));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
     return app.exec();
 }

@@ -11,9 +11,6 @@ class ScreenshotRunner : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr int Width = 1600;
-    static constexpr int Height = 1000;
-
     ScreenshotRunner(MainWindow *window, QString path, double seconds, QObject *parent = nullptr);
 
 private:

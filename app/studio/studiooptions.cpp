@@ -25,6 +25,7 @@ struct StudioCommandLine {
     std::optional<QString> checkCombinations(const StudioOptions &options) const;
 
     std::optional<QString> readSeconds(double *target) const;
+    std::optional<QString> readSize(QSize *target) const;
     std::optional<QString> readPrefix(QString *target) const;
     std::optional<QString> readRedisUrl(const QCommandLineOption &option, QString *url) const;
     std::optional<QString> readRedisTls() const;
@@ -58,6 +59,9 @@ struct StudioCommandLine {
         QStringLiteral("screenshot"),
         QStringLiteral("Render the window after --seconds of the scenario, save it as PNG and exit."),
         QStringLiteral("file.png")};
+    const QCommandLineOption size {QStringLiteral("size"),
+                                   QStringLiteral("With --screenshot: the window's size (default 1600x1000)."),
+                                   QStringLiteral("WIDTHxHEIGHT")};
     const QCommandLineOption attach {
         QStringLiteral("attach"),
         QStringLiteral("Open the read-only inspector on a Redis (redis[s]://[user:password@]host:port[/db])."),
@@ -91,7 +95,7 @@ StudioCommandLine::StudioCommandLine()
     parser.setApplicationDescription(
         QStringLiteral("Fanout Studio: simulate a fleet of fan-out nodes on an in-process broker or on Redis, "
                        "inject failures and account for every message."));
-    parser.addOptions({headless, scenario, listScenarios, seconds, report, broker, realTime, screenshot, attach,
+    parser.addOptions({headless, scenario, listScenarios, seconds, report, broker, realTime, screenshot, size, attach,
                        inspect, json, redisCa, redisCert, redisKey, prefix});
 }
 
@@ -145,6 +149,8 @@ std::optional<QString> StudioCommandLine::read(StudioOptions *options) const
     if (std::optional<QString> fault = readRedisUrl(broker, &options->broker))
         return fault;
     options->screenshotPath = parser.value(screenshot);
+    if (std::optional<QString> fault = readSize(&options->screenshotSize))
+        return fault;
     if (std::optional<QString> fault = readPrefix(&options->prefix))
         return fault;
     if (std::optional<QString> fault = readRedisUrl(attach, &options->attachUrl))
@@ -160,6 +166,8 @@ std::optional<QString> StudioCommandLine::checkCombinations(const StudioOptions 
         return QStringLiteral("--json goes with --inspect");
     if (options.headless && !options.screenshotPath.isEmpty())
         return QStringLiteral("--screenshot needs the window: leave out --headless");
+    if (parser.isSet(size) && options.screenshotPath.isEmpty())
+        return QStringLiteral("--size goes with --screenshot");
     if (!options.headless && !options.reportPath.isEmpty())
         return QStringLiteral("--report is for --headless runs (the window exports reports from its File menu)");
     return std::nullopt;
@@ -173,6 +181,22 @@ std::optional<QString> StudioCommandLine::readSeconds(double *target) const
     *target = parser.value(seconds).toDouble(&ok);
     if (!ok || *target <= 0 || *target > 86400)
         return QStringLiteral("--seconds: \"%1\" is not a duration in seconds (0-86400]").arg(parser.value(seconds));
+    return std::nullopt;
+}
+
+std::optional<QString> StudioCommandLine::readSize(QSize *target) const
+{
+    if (!parser.isSet(size))
+        return std::nullopt;
+    const QStringList parts = parser.value(size).split(QLatin1Char('x'));
+    bool widthOk = false;
+    bool heightOk = false;
+    const int width = parts.value(0).toInt(&widthOk);
+    const int height = parts.value(1).toInt(&heightOk);
+    if (parts.size() != 2 || !widthOk || !heightOk || width < 320 || height < 240 || width > 8192 || height > 8192)
+        return QStringLiteral("--size: \"%1\" is not WIDTHxHEIGHT in pixels (320x240 to 8192x8192)")
+            .arg(parser.value(size));
+    *target = QSize(width, height);
     return std::nullopt;
 }
 

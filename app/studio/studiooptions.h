@@ -2,6 +2,7 @@
 
 #include "node/node.h"
 
+#include <QSize>
 #include <QString>
 #include <QStringList>
 
@@ -14,6 +15,7 @@ struct StudioOptions {
     QString broker; ///< empty: the in-process broker
     bool realTime = false;
     QString screenshotPath;
+    QSize screenshotSize {1600, 1000}; ///< the window's size in a --screenshot
     QString attachUrl; ///< open the inspector window on this Redis
     QString inspectUrl; ///< print one inspection and exit
     bool json = false; ///< --inspect prints the snapshot as JSON instead of a summary

@@ -139,7 +139,9 @@ void Node::userLeft(Session *session)
 void Node::sendDirectMessage(Session *sender, const QString &to, const QByteArray &contentJson)
 {
     ++m_stats.published;
-    m_direct->send(sender, to, contentJson, takeMessageId());
+    const quint64 id = takeMessageId();
+    emit published(id, Envelope::Kind::Direct, to);
+    m_direct->send(sender, to, contentJson, id);
 }
 
 void Node::sendPresence(Session *session, const QString &room)
@@ -188,6 +190,7 @@ quint64 Node::publish(const QString &room, const QByteArray &payloadJson, Envelo
     envelope.from = from;
 
     ++m_stats.published;
+    emit published(envelope.id, kind, room);
     if (m_recovery && kind == Envelope::Kind::Message) {
         m_broker->publishToHistory(channelFor(room), envelope.encode(),
                                    {m_config.history, m_historyOrigin, envelope.id,

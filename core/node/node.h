@@ -126,6 +126,7 @@ public:
     /// every message after the position, then live ones (recovered false without a history).
     void recover(Session *session, const QString &room, const StreamPosition &since);
     qsizetype roomCountOf(Session *session) const { return m_registry.roomCountOf(session); }
+    QStringList roomsOf(Session *session) const { return m_registry.roomsOf(session); }
 
     /// Publishes a JSON payload (compact text) to a room on every node; returns its message id.
     quint64 publish(const QString &room, const QByteArray &payloadJson, Envelope::Kind kind = Envelope::Kind::Message,
@@ -144,6 +145,10 @@ signals:
     void envelopeDelivered(const fanout::Envelope &envelope, quint64 sessions);
     /// A room got its first local member or lost its last one.
     void roomsChanged();
+    /// This node published message `id` to room `to` (a direct message: to user `to`), before
+    /// any delivery of it, so that an observer can file it first (the simulation's ledger files
+    /// what real WebSocket clients publish on a simulated node).
+    void published(quint64 id, fanout::Envelope::Kind kind, const QString &to);
 
 private:
     void onBrokerMessage(const QByteArray &channel, const QByteArray &message);

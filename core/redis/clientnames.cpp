@@ -35,6 +35,11 @@ QString ClientNames::studioConsole()
     return QStringLiteral("fanout-studio:console");
 }
 
+QString ClientNames::studioProbe()
+{
+    return QStringLiteral("fanout-studio:probe");
+}
+
 QString ClientNames::inspector()
 {
     return QStringLiteral("fanout-inspector");

@@ -21,6 +21,8 @@ public:
     static bool isNode(const QString &clientName);
     /// The studio's console when its simulation runs on a real Redis.
     static QString studioConsole();
+    /// The studio's own connection that finds out why its fleet cannot reach a Redis.
+    static QString studioProbe();
     /// The inspector's command connection.
     static QString inspector();
     /// The inspector's PSUBSCRIBE connection that samples message rates.

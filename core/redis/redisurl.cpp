@@ -139,7 +139,9 @@ std::optional<RedisUrl> RedisUrl::parse(const QString &text, QString *error)
     }
     const QUrl url(text, QUrl::StrictMode);
     if (!url.isValid())
-        return fail(QStringLiteral("invalid Redis URL \"%1\": %2").arg(text, url.errorString()));
+        return fail(QStringLiteral("invalid Redis URL \"%1\": not of the form scheme://[user:password@]host:port[/db] "
+                                   "(a password holding @, : or / must be percent-encoded)")
+                        .arg(text));
     const bool tls = url.scheme() == QLatin1String("rediss");
     if (!tls && url.scheme() != QLatin1String("redis"))
         return fail(QStringLiteral("invalid Redis URL \"%1\": the scheme must be %2").arg(text, SupportedSchemes));

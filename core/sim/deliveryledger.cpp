@@ -39,7 +39,8 @@ quint64 DeliveryLedger::keyOf(const Envelope &envelope)
 }
 
 void DeliveryLedger::recordPublish(quint64 key, int publisherNode, int sender, const QString &origin, quint64 id,
-                                   const QByteArray &channel, const QList<int> &members, qint64 tick, double simSeconds)
+                                   const QByteArray &channel, const QList<int> &members, qint64 tick, double simSeconds,
+                                   quint64 sequence)
 {
     Record &record = m_records.emplace_back();
     record.key = key;
@@ -52,6 +53,7 @@ void DeliveryLedger::recordPublish(quint64 key, int publisherNode, int sender, c
     record.trace.id = id;
     record.trace.channel = channel;
     record.trace.sender = sender;
+    record.trace.sequence = sequence;
     record.trace.publishedNs = nowNs();
     record.trace.publishedAt = simSeconds;
     record.trace.expected = quint64(members.size());
@@ -93,10 +95,10 @@ bool DeliveryLedger::markReached(Record &record, int client, bool *isMember)
     return true;
 }
 
-void DeliveryLedger::nodeReceived(quint64 key, int node, quint64 sessions)
+void DeliveryLedger::nodeReceived(quint64 key, int node, const QString &nodeId, quint64 sessions)
 {
     if (Record *record = find(key))
-        record->trace.nodes.push_back({node, nowNs(), sessions});
+        record->trace.nodes.push_back({node, nodeId, nowNs(), sessions});
 }
 
 void DeliveryLedger::queued(quint64 key)

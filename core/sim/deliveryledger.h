@@ -70,9 +70,11 @@ public:
     quint64 keyOf(const Envelope &envelope);
     static quint64 makeKey(int originSerial, quint64 id) { return (quint64(originSerial) << 40) | id; }
 
+    /// `sequence`: the sender's count of its publishes (0 for a publish the simulation did not make).
     void recordPublish(quint64 key, int publisherNode, int sender, const QString &origin, quint64 id,
-                       const QByteArray &channel, const QList<int> &members, qint64 tick, double simSeconds);
-    void nodeReceived(quint64 key, int node, quint64 sessions);
+                       const QByteArray &channel, const QList<int> &members, qint64 tick, double simSeconds,
+                       quint64 sequence = 0);
+    void nodeReceived(quint64 key, int node, const QString &nodeId, quint64 sessions);
     /// Takes back the latest record, of a message the node's protocol refused to publish.
     void withdraw(quint64 key);
     /// `fromQueue`: the delivery had been held in a slow client's queue (see queued()).

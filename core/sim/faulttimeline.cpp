@@ -17,10 +17,26 @@ const char *lossCauseName(LossCause cause)
         return "subscription_cut";
     case LossCause::SlowClient:
         return "slow_client";
+    case LossCause::ClientDisconnected:
+        return "client_disconnected";
     case LossCause::Unexplained:
         return "unexplained";
     }
     return "unexplained";
+}
+
+LossCause FaultTimeline::causeOf(OfflineReason reason)
+{
+    switch (reason) {
+    case OfflineReason::SlowClient:
+        return LossCause::SlowClient;
+    case OfflineReason::Disconnected:
+        return LossCause::ClientDisconnected;
+    case OfflineReason::None:
+    case OfflineReason::NodeDown:
+        break;
+    }
+    return LossCause::NodeDown;
 }
 
 void FaultTimeline::resize(int nodes, int clients)
@@ -120,7 +136,7 @@ LossCause FaultTimeline::blame(int client, int publisherNode, qint64 publishTick
 {
     const Home home = clientHome(client, publishTick);
     if (home.node < 0)
-        return home.reason == OfflineReason::SlowClient ? LossCause::SlowClient : LossCause::NodeDown;
+        return causeOf(home.reason);
     const auto partitioned = [](NodeCondition c) { return c == NodeCondition::Partitioned; };
     if (nodeCondition(home.node, publishTick) == NodeCondition::Partitioned
         || nodeCondition(publisherNode, publishTick) == NodeCondition::Partitioned)
@@ -135,9 +151,11 @@ LossCause FaultTimeline::blame(int client, int publisherNode, qint64 publishTick
         return causeOfLinkLoss(home.node, publisherNode, publishTick);
 
     const auto &homes = m_clients[size_t(client)];
-    if (changedDuring(homes, publishTick, finalTick,
-                      [](const Home &h) { return h.node < 0 && h.reason == OfflineReason::SlowClient; }))
-        return LossCause::SlowClient;
+    for (const OfflineReason reason : {OfflineReason::SlowClient, OfflineReason::Disconnected}) {
+        if (changedDuring(homes, publishTick, finalTick,
+                          [reason](const Home &h) { return h.node < 0 && h.reason == reason; }))
+            return causeOf(reason);
+    }
     if (changedDuring(m_nodes[size_t(home.node)], publishTick, finalTick,
                       [](NodeCondition c) { return c == NodeCondition::Down; })
         || changedDuring(homes, publishTick, finalTick, [](const Home &h) { return h.node < 0; }))

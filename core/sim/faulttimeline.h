@@ -13,9 +13,10 @@ enum class LossCause {
     Partition,
     SubscriptionCut,
     SlowClient,
+    ClientDisconnected,
     Unexplained
 };
-constexpr int LossCauseCount = 6;
+constexpr int LossCauseCount = 7;
 const char *lossCauseName(LossCause cause);
 
 /// What happened to nodes, the bus and client placements, tick by tick. A change recorded at
@@ -37,12 +38,16 @@ public:
     enum class OfflineReason {
         None,
         NodeDown,
-        SlowClient
+        SlowClient,
+        Disconnected ///< disconnect_client: its server closed the connection
     };
     struct Home {
         int node = -1; ///< -1: not connected
         OfflineReason reason = OfflineReason::None;
     };
+
+    /// What a member offline for `reason` loses its messages to.
+    static LossCause causeOf(OfflineReason reason);
 
     void resize(int nodes, int clients);
     void setNodeCondition(int node, qint64 tick, NodeCondition condition);

@@ -49,6 +49,7 @@ ScenarioStep::Subject ScenarioStep::subjectOf(Action action)
         return Subject::Node;
     case Action::SlowClient:
     case Action::FastClient:
+    case Action::DisconnectClient:
         return Subject::Client;
     case Action::PublishRate:
         return Subject::Rate;
@@ -80,6 +81,7 @@ const Scenario::Names<ScenarioStep::Action> &Scenario::actionNames()
         {"cut_subscription", ScenarioStep::Action::CutSubscription},
         {"slow_client", ScenarioStep::Action::SlowClient},
         {"fast_client", ScenarioStep::Action::FastClient},
+        {"disconnect_client", ScenarioStep::Action::DisconnectClient},
         {"publish_rate", ScenarioStep::Action::PublishRate},
     };
     return names;

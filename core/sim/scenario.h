@@ -23,6 +23,7 @@ struct ScenarioStep {
         CutSubscription,
         SlowClient,
         FastClient,
+        DisconnectClient,
         PublishRate
     };
     /// What an action needs besides itself.

@@ -18,7 +18,9 @@ SimFaults::SimFaults(const Scenario &scenario, SimFleet &fleet, FaultTimeline &t
 
 void SimFaults::apply(const ScenarioStep &step, qint64 tick)
 {
-    if (ScenarioStep::subjectOf(step.action) == ScenarioStep::Subject::Node && !checkNode(step))
+    const ScenarioStep::Subject subject = ScenarioStep::subjectOf(step.action);
+    if ((subject == ScenarioStep::Subject::Node && !checkNode(step))
+        || (subject == ScenarioStep::Subject::Client && !checkClient(step)))
         return;
     switch (step.action) {
     case ScenarioStep::Action::KillNode:
@@ -48,6 +50,9 @@ void SimFaults::apply(const ScenarioStep &step, qint64 tick)
     case ScenarioStep::Action::FastClient:
         setClientSlow(step.client, false);
         break;
+    case ScenarioStep::Action::DisconnectClient:
+        disconnectClient(step.client, tick);
+        break;
     case ScenarioStep::Action::PublishRate:
         break;
     }
@@ -64,6 +69,17 @@ bool SimFaults::checkNode(const ScenarioStep &step)
     return false;
 }
 
+bool SimFaults::checkClient(const ScenarioStep &step)
+{
+    if (step.client >= 0 && step.client < m_fleet.clientCount())
+        return true;
+    emit errorOccurred(QStringLiteral("%1: no client %2 (0-%3)")
+                           .arg(ScenarioStep::actionName(step.action))
+                           .arg(step.client)
+                           .arg(m_fleet.clientCount() - 1));
+    return false;
+}
+
 void SimFaults::killNode(int index, qint64 tick)
 {
     if (!m_fleet.node(index).isUp())
@@ -77,13 +93,14 @@ void SimFaults::restartNode(int index, qint64 tick)
 {
     if (m_fleet.node(index).isUp())
         return;
+    const QString previous = m_fleet.node(index).id();
     QString error;
     if (!m_fleet.restartNode(index, tick, &error)) {
         emit errorOccurred(error);
         return;
     }
     m_fleet.applyLink(index, linksUp());
-    emit logged(QStringLiteral("node %1 restarted as %2").arg(index).arg(m_fleet.node(index).id()));
+    emit logged(QStringLiteral("%1 restarted as %2").arg(previous, m_fleet.node(index).id()));
 }
 
 void SimFaults::setPartitioned(int index, bool partitioned, qint64 tick)
@@ -91,9 +108,10 @@ void SimFaults::setPartitioned(int index, bool partitioned, qint64 tick)
     const SimNode &node = m_fleet.node(index);
     if (!node.isUp() || node.isPartitioned() == partitioned)
         return;
-    m_fleet.setPartitioned(index, partitioned, linksUp(), tick);
+    // The fault is told before what it causes (the node's broker link going down or up).
     emit logged(partitioned ? QStringLiteral("%1 partitioned from the broker").arg(node.id())
                             : QStringLiteral("%1 healed").arg(node.id()));
+    m_fleet.setPartitioned(index, partitioned, linksUp(), tick);
 }
 
 void SimFaults::setBrokerUp(bool up, qint64 tick)
@@ -101,20 +119,20 @@ void SimFaults::setBrokerUp(bool up, qint64 tick)
     if (up == m_busUp)
         return;
     m_busUp = up;
+    emit logged(up ? QStringLiteral("broker up") : QStringLiteral("broker down"));
     if (m_bus)
         m_bus->setUp(up);
     for (int i = 0; i < m_fleet.nodeCount(); ++i)
         m_fleet.applyLink(i, linksUp());
     m_timeline.setBusUp(tick, up);
-    emit logged(up ? QStringLiteral("broker up") : QStringLiteral("broker down"));
 }
 
 void SimFaults::cutSubscription(int index, qint64 tick)
 {
     const SimNode &node = m_fleet.node(index);
     if (!node.isUp() || node.node()->broker()->state() != Broker::State::Connected) {
-        emit logged(QStringLiteral("%1 has no subscribe connection to cut: it is not connected to the broker")
-                        .arg(node.isUp() ? node.id() : QStringLiteral("node %1").arg(index)));
+        emit logged(
+            QStringLiteral("%1 has no subscribe connection to cut: it is not connected to the broker").arg(node.id()));
         return;
     }
     m_timeline.setSubscriptionCut(index, tick);
@@ -152,14 +170,6 @@ void SimFaults::killOnRedis(const QString &clientName)
 
 void SimFaults::setClientSlow(int client, bool slow)
 {
-    if (client < 0 || client >= m_fleet.clientCount()) {
-        const auto action = slow ? ScenarioStep::Action::SlowClient : ScenarioStep::Action::FastClient;
-        emit errorOccurred(QStringLiteral("%1: no client %2 (0-%3)")
-                               .arg(ScenarioStep::actionName(action))
-                               .arg(client)
-                               .arg(m_fleet.clientCount() - 1));
-        return;
-    }
     const auto policy = m_scenario.slowPolicy == Scenario::SlowPolicy::Disconnect
         ? VirtualClient::SlowPolicy::Disconnect
         : VirtualClient::SlowPolicy::Drop;
@@ -167,6 +177,30 @@ void SimFaults::setClientSlow(int client, bool slow)
                                    m_scenario.slowDrainRate * m_scenario.tickMs / 1000.0);
     emit logged(slow ? QStringLiteral("client v%1 is slow: %2 msg/s").arg(client).arg(m_scenario.slowDrainRate)
                      : QStringLiteral("client v%1 is fast again").arg(client));
+}
+
+void SimFaults::disconnectClient(int client, qint64 tick)
+{
+    const int home = m_fleet.client(client).home();
+    if (home < 0) {
+        emit logged(QStringLiteral("client v%1 is not connected: nothing to disconnect").arg(client));
+        return;
+    }
+    const QString node = m_fleet.node(home).id();
+    m_fleet.disconnectClient(client, FaultTimeline::OfflineReason::Disconnected, tick);
+    emit logged(QStringLiteral("client v%1 disconnected from %2: it reconnects in %3 ms")
+                    .arg(client)
+                    .arg(node)
+                    .arg(m_scenario.reconnectDelayMs));
+}
+
+void SimFaults::disconnectSession(const QString &id)
+{
+    const int node = m_fleet.closeExternalSession(id);
+    if (node >= 0)
+        emit logged(QStringLiteral("WebSocket session %1 closed by %2").arg(id, m_fleet.node(node).id()));
+    else
+        emit errorOccurred(QStringLiteral("disconnect: no WebSocket session %1").arg(id));
 }
 
 }

@@ -20,10 +20,13 @@ SimFleet::SimFleet(const Scenario &scenario, const TrafficGenerator &traffic, De
 {
     for (int room = 0; room < traffic.roomCount(); ++room) {
         m_roomNames.append(TrafficGenerator::roomName(room));
+        m_roomIndex.insert(m_roomNames.last(), room);
         m_quotedRoomNames.append(JsonText::quote(m_roomNames.last()));
     }
-    for (int user = 0; user < traffic.userCount(); ++user)
+    for (int user = 0; user < traffic.userCount(); ++user) {
         m_quotedUserNames.append(JsonText::quote(TrafficGenerator::userName(user)));
+        m_userIndex.insert(TrafficGenerator::userName(user), user);
+    }
 }
 
 SimFleet::~SimFleet()
@@ -39,7 +42,8 @@ SimFleet::~SimFleet()
     m_nodes.clear();
 }
 
-bool SimFleet::startNodes(const SimNode::BrokerFactory &brokerFactory, QString *error)
+bool SimFleet::startNodes(const SimNode::BrokerFactory &brokerFactory, const std::vector<quint16> &ports,
+                          QString *error)
 {
     NodeConfig config;
     if (!m_scenario.fleet.isEmpty()) // one fleet's rooms beside the other's, under the usual prefix
@@ -49,9 +53,11 @@ bool SimFleet::startNodes(const SimNode::BrokerFactory &brokerFactory, QString *
     config.presenceTtlSeconds = m_scenario.presenceTtlSeconds;
     const QString idStem = m_scenario.fleet.isEmpty() ? QStringLiteral("sim") : m_scenario.fleet;
     for (int i = 0; i < m_scenario.nodes; ++i) {
-        m_nodes.push_back(std::make_unique<SimNode>(i, idStem, config, brokerFactory, m_scenario.offlineQueue));
+        const quint16 port = size_t(i) < ports.size() ? ports[size_t(i)] : 0;
+        m_nodes.push_back(std::make_unique<SimNode>(i, idStem, config, brokerFactory, m_scenario.offlineQueue, port));
         m_originSerials.push_back(0);
         m_connections.push_back(0);
+        m_linked.push_back(false);
         if (!m_nodes.back()->start(error))
             return false;
         watchNode(i);
@@ -83,12 +89,40 @@ void SimFleet::watchNode(int index)
 {
     SimNode &simNode = *m_nodes[size_t(index)];
     m_originSerials[size_t(index)] = m_ledger.registerOrigin(simNode.id(), index);
-    connect(simNode.node()->broker(), &Broker::stateChanged, this,
-            [this, index](Broker::State state) { emit nodeLinkChanged(index, state == Broker::State::Connected); });
+    connect(simNode.node()->broker(), &Broker::stateChanged, this, [this, index](Broker::State state) {
+        // Connecting follows Disconnected on the way up: only a change of "connected or
+        // not" is news (a heal is one "connected", not a loss and a connection).
+        const bool connected = state == Broker::State::Connected;
+        if (connected == m_linked[size_t(index)])
+            return;
+        m_linked[size_t(index)] = connected;
+        emit nodeLinkChanged(index, connected);
+    });
+    connect(simNode.node(), &Node::published, this,
+            [this, index](quint64 id, Envelope::Kind kind, const QString &to) { onPublished(index, id, kind, to); });
     connect(simNode.node(), &Node::envelopeDelivered, this, [this, index](const Envelope &envelope, quint64 sessions) {
         if (envelope.kind != Envelope::Kind::Event)
-            m_ledger.nodeReceived(m_ledger.keyOf(envelope), index, sessions);
+            m_ledger.nodeReceived(m_ledger.keyOf(envelope), index, m_nodes[size_t(index)]->id(), sessions);
     });
+}
+
+void SimFleet::onPublished(int index, quint64 id, Envelope::Kind kind, const QString &to)
+{
+    // The simulation files its own publishes; events are not accounted. What is left came from
+    // a real WebSocket client: its virtual members expect it like any message.
+    if (m_publishing || kind == Envelope::Kind::Event)
+        return;
+    const Node *node = m_nodes[size_t(index)]->node();
+    const bool direct = kind == Envelope::Kind::Direct;
+    QList<int> members;
+    if (direct) {
+        if (const auto user = m_userIndex.constFind(to); user != m_userIndex.cend())
+            members = m_traffic.clientsOf(user.value());
+    } else if (const auto room = m_roomIndex.constFind(to); room != m_roomIndex.cend()) {
+        members = m_traffic.membersOf(room.value());
+    }
+    emit externalPublished(DeliveryLedger::makeKey(m_originSerials[size_t(index)], id), index, id,
+                           direct ? node->userChannelFor(to) : node->channelFor(to), members);
 }
 
 bool SimFleet::isSettled(bool busUp) const
@@ -140,7 +174,7 @@ void SimFleet::disconnectClient(int index, FaultTimeline::OfflineReason reason, 
     if (ClientProtocol *protocol = m_nodes[size_t(home)]->protocol();
         protocol && reason != FaultTimeline::OfflineReason::NodeDown)
         protocol->closed(&client);
-    client.dropQueue(reason == FaultTimeline::OfflineReason::SlowClient ? LossCause::SlowClient : LossCause::NodeDown);
+    client.dropQueue(FaultTimeline::causeOf(reason));
     client.setHome(-1);
     --m_connections[size_t(home)];
     m_timeline.setClientHome(index, tick, {-1, reason});
@@ -172,6 +206,7 @@ void SimFleet::killNode(int index, qint64 tick)
             disconnectClient(client->index(), FaultTimeline::OfflineReason::NodeDown, tick);
     }
     m_nodes[size_t(index)]->kill();
+    m_linked[size_t(index)] = false; // the next incarnation starts unconnected
     m_timeline.setNodeCondition(index, tick, FaultTimeline::NodeCondition::Down);
 }
 
@@ -216,11 +251,13 @@ bool SimFleet::publish(const TrafficGenerator::Publish &publish, const QByteArra
     // Filed before the frame: while the broker is down the node delivers inside publish().
     m_ledger.recordPublish(key, home, publish.sender, simNode.id(), id, channel,
                            direct ? m_traffic.clientsOf(publish.toUser) : m_traffic.membersOf(publish.room), tick,
-                           simSeconds);
+                           simSeconds, publish.sequence);
     const QByteArray frame = direct
         ? R"({"type":"direct_message","to":)" + m_quotedUserNames.at(publish.toUser) + R"(,"content":)" + content + '}'
         : R"({"type":"message","room":)" + m_quotedRoomNames.at(publish.room) + R"(,"content":)" + content + '}';
+    m_publishing = true;
     simNode.protocol()->textReceived(&client, frame);
+    m_publishing = false;
     if (node->nextMessageId() != id)
         return true;
     m_ledger.withdraw(key);
@@ -235,6 +272,38 @@ void SimFleet::startCounting()
         m_statsAtStart.push_back(node->stats());
         m_brokerStatsAtStart.push_back(node->brokerStats());
     }
+}
+
+void SimFleet::captureClients(SimSnapshot *s) const
+{
+    for (const auto &client : m_clients) {
+        s->slowDrops += client->slowDrops();
+        s->protocolErrors += client->errorsReceived();
+        const int home = client->home();
+        if (client->isSlow() && home >= 0 && size_t(home) < s->nodes.size())
+            s->nodes[size_t(home)].slowClients.push_back(client->index());
+        if (s->clients.size() < SimSnapshot::MaxListedClients) {
+            const int user = m_traffic.userOf(client->index());
+            s->clients.push_back({client->index(), home, client->rooms(), client->isSlow(), client->queueLength(),
+                                  user >= 0 ? TrafficGenerator::userName(user) : QString()});
+        }
+    }
+    for (const auto &node : m_nodes) {
+        const qsizetype left = qsizetype(SimSnapshot::MaxListedClients - s->externalSessions.size());
+        for (SessionInfo &session : node->externalSessions(left)) {
+            s->externalSessions.push_back({std::move(session.id), node->index(), std::move(session.user),
+                                           std::move(session.rooms), session.queuedBytes, session.waitingToWrite});
+        }
+    }
+}
+
+int SimFleet::closeExternalSession(const QString &id)
+{
+    for (const auto &node : m_nodes) {
+        if (node->closeExternalSession(id))
+            return node->index();
+    }
+    return -1;
 }
 
 void SimFleet::captureNodes(SimSnapshot *s) const
@@ -286,6 +355,9 @@ void SimFleet::captureNodes(SimSnapshot *s) const
         node.state = simNode.isPartitioned()                      ? SimNodeState::Partitioned
             : live->broker()->state() == Broker::State::Connected ? SimNodeState::Up
                                                                   : SimNodeState::LocalOnly;
+        // Real WebSocket clients (wscat, a browser) are sessions of the node like the virtual ones.
+        node.clients = int(live->sessionCount());
+        node.externalClients = node.clients - m_connections[n];
         node.rooms = int(live->rooms().size());
         const QSet<QByteArray> subscriptions = live->broker()->subscriptions();
         node.subscriptions = int(subscriptions.size());

@@ -6,6 +6,7 @@
 #include "simnode.h"
 #include "trafficgenerator.h"
 
+#include <QHash>
 #include <QObject>
 
 #include <memory>
@@ -31,7 +32,8 @@ public:
              QObject *parent = nullptr);
     ~SimFleet() override;
 
-    bool startNodes(const SimNode::BrokerFactory &brokerFactory, QString *error);
+    /// Node i listens on ports[i] when there is one (see SimNode), else on any free port.
+    bool startNodes(const SimNode::BrokerFactory &brokerFactory, const std::vector<quint16> &ports, QString *error);
     /// Connects the next `count` clients that never connected; called once the brokers are
     /// connected, so their user_joined events travel like any message.
     void connectClients(int count, qint64 tick);
@@ -60,6 +62,9 @@ public:
     /// Clients whose slow queue overflowed under the disconnect policy since the last call.
     std::vector<int> takeOverflowed() { return std::exchange(m_overflowed, {}); }
     void reconnectDue(qint64 tick);
+    /// Closes the real WebSocket session `id` on whichever node holds it; returns that node's
+    /// index, or -1 when none does.
+    int closeExternalSession(const QString &id);
 
     /// A `message` frame to a room, or a `direct_message` frame to a user, from the publish's
     /// sender through its node's protocol, filed in the ledger first. False when the sender is
@@ -71,15 +76,23 @@ public:
     void startCounting();
     /// The nodes' part of a snapshot: per-node counters and the rooms x nodes matrix.
     void captureNodes(SimSnapshot *snapshot) const;
+    /// The clients' part, after captureNodes(): slow drops, protocol errors, each node's slow
+    /// clients, and the first SimSnapshot::MaxListedClients clients.
+    void captureClients(SimSnapshot *snapshot) const;
 
 signals:
     /// A node's broker connection came up (true) or went away (false).
     void nodeLinkChanged(int node, bool connected);
+    /// A real WebSocket client published a message (`direct`: to a user) on `node`, which gave it
+    /// ledger key `key`; `members` are the virtual clients that should get it. Emitted before
+    /// any delivery of it, so the owner can file it in the ledger first.
+    void externalPublished(quint64 key, int node, quint64 id, const QByteArray &channel, const QList<int> &members);
 
 private:
     void watchNode(int index);
     void place(VirtualClient &client, qint64 tick);
     void joinRooms(VirtualClient &client, ClientProtocol &protocol);
+    void onPublished(int node, quint64 id, Envelope::Kind kind, const QString &to);
 
     const Scenario &m_scenario;
     const TrafficGenerator &m_traffic;
@@ -89,10 +102,14 @@ private:
     std::vector<std::unique_ptr<SimNode>> m_nodes;
     std::vector<int> m_originSerials;
     std::vector<int> m_connections;
+    std::vector<bool> m_linked; ///< each node's broker connected, as last told (nodeLinkChanged)
     std::vector<NodeStats> m_statsAtStart;
     std::vector<BrokerStats> m_brokerStatsAtStart;
     std::vector<std::unique_ptr<VirtualClient>> m_clients;
     QStringList m_roomNames;
+    QHash<QString, int> m_roomIndex;
+    QHash<QString, int> m_userIndex;
+    bool m_publishing = false; ///< inside publish(): what the nodes publish now is the simulation's
     QList<QByteArray> m_quotedRoomNames;
     QList<QByteArray> m_quotedUserNames;
 

@@ -1,13 +1,11 @@
 #include "simnode.h"
 
-#include "transport/nodeserver.h"
-
 namespace fanout {
 
 SimNode::SimNode(int index, const QString &idStem, const NodeConfig &config, BrokerFactory brokerFactory,
-                 qsizetype offlineQueue)
+                 qsizetype offlineQueue, quint16 port)
     : m_index(index), m_idStem(idStem), m_config(config), m_brokerFactory(std::move(brokerFactory)),
-      m_offlineQueue(offlineQueue)
+      m_offlineQueue(offlineQueue), m_port(port)
 { }
 
 SimNode::~SimNode()
@@ -29,7 +27,11 @@ bool SimNode::start(QString *error)
     config.nodeId = m_id;
     m_node = std::make_unique<Node>(config, broker);
     m_server = std::make_unique<NodeServer>(m_node.get());
-    if (!m_server->listen(QHostAddress::LocalHost, m_port)) {
+    // A restart keeps its port whatever it takes; a first start may only have wished for one
+    // (the port of the simulation it replaces, which another program may have taken since).
+    const bool listening = m_server->listen(QHostAddress::LocalHost, m_port)
+        || (m_incarnation == 1 && m_port != 0 && m_server->listen(QHostAddress::LocalHost, 0));
+    if (!listening) {
         *error = QStringLiteral("node %1 cannot listen on 127.0.0.1:%2: %3")
                      .arg(m_index)
                      .arg(m_port)
@@ -65,6 +67,16 @@ void SimNode::setPartitioned(bool partitioned)
 ClientProtocol *SimNode::protocol() const
 {
     return m_server ? &m_server->protocol() : nullptr;
+}
+
+std::vector<SessionInfo> SimNode::externalSessions(qsizetype limit) const
+{
+    return m_server ? m_server->sessions(limit) : std::vector<SessionInfo> {};
+}
+
+bool SimNode::closeExternalSession(const QString &id)
+{
+    return m_server && m_server->closeSession(id, 1000, QStringLiteral("disconnected from the studio"));
 }
 
 QUrl SimNode::url() const

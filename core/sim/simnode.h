@@ -2,6 +2,7 @@
 
 #include "broker/broker.h"
 #include "node/node.h"
+#include "transport/nodeserver.h"
 
 #include <QUrl>
 
@@ -11,7 +12,6 @@
 namespace fanout {
 
 class ClientProtocol;
-class NodeServer;
 
 /// One node of a simulated fleet: the very Node, Broker and NodeServer that fanout-node runs,
 /// on a loopback port so real WebSocket clients can join. It can be killed (everything of the
@@ -23,9 +23,10 @@ public:
     using BrokerFactory = std::function<Broker *(const QString &nodeId)>;
 
     /// The node is named `<idStem>-<index>` (a restart adds `-r<incarnation>`); `config` gives
-    /// its channel prefix and history policy.
+    /// its channel prefix and history policy. It listens on `port` (0: any free one); a port
+    /// another program holds gives way to a free one at the first start.
     SimNode(int index, const QString &idStem, const NodeConfig &config, BrokerFactory brokerFactory,
-            qsizetype offlineQueue);
+            qsizetype offlineQueue, quint16 port = 0);
     ~SimNode();
 
     bool start(QString *error);
@@ -40,6 +41,12 @@ public:
     ClientProtocol *protocol() const;
     QString id() const { return m_id; }
     QUrl url() const;
+    quint16 port() const { return m_port; }
+    /// Its real WebSocket sessions (at most `limit`); none while down.
+    std::vector<SessionInfo> externalSessions(qsizetype limit) const;
+    /// Closes real WebSocket session `id` with 1000 (normal closure): the client asked nothing,
+    /// the server ends it as a load balancer draining a node would. False when it has no such session.
+    bool closeExternalSession(const QString &id);
 
     /// Counters of every incarnation so far, the live one included.
     NodeStats stats() const;

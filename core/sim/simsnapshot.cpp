@@ -48,6 +48,7 @@ QJsonObject SimSnapshot::toReport() const
             {"url", node.url.toString()},
             {"state", nodeStateName(node.state)},
             {"clients", node.clients},
+            {"external_clients", node.externalClients},
             {"rooms", node.rooms},
             {"subscriptions", node.subscriptions},
             {"published", double(node.published)},

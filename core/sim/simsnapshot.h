@@ -36,7 +36,8 @@ struct SimNodeSnapshot {
     QString id;
     QUrl url;
     SimNodeState state = SimNodeState::Up;
-    int clients = 0;
+    int clients = 0; ///< virtual and external
+    int externalClients = 0; ///< of those, real WebSocket clients
     int rooms = 0;
     int subscriptions = 0;
     quint64 published = 0;
@@ -47,6 +48,27 @@ struct SimNodeSnapshot {
     quint64 fallbackDelivered = 0;
     quint64 historyDelivered = 0; ///< of `delivered`, read back from a room's history
     quint64 historyLost = 0; ///< ranges the history no longer held
+    std::vector<int> slowClients; ///< virtual clients connected here that consume slowly
+};
+
+/// One virtual client in a snapshot: where it is and whether it is slow.
+struct SimClientSnapshot {
+    int index = 0; ///< shown as "v<index>"
+    int node = -1; ///< index of its node, -1 while disconnected
+    std::vector<int> rooms; ///< room indexes (room-N)
+    bool slow = false;
+    qsizetype queued = 0; ///< messages waiting in a slow client's queue
+    QString user; ///< empty in scenarios without users
+};
+
+/// One real WebSocket session of a node in a snapshot (wscat, a browser, a test).
+struct SimExternalClientSnapshot {
+    QString id; ///< the node's session id, `sim-1/3`
+    int node = 0;
+    QString user; ///< empty while anonymous
+    QStringList rooms;
+    qint64 queuedBytes = 0; ///< in its send buffer, not yet taken by the kernel
+    bool slow = false; ///< the kernel's buffer is full: it reads slower than it is sent to
 };
 
 /// A user's connections in a room on one node, as the fleet's presence set holds them.
@@ -94,6 +116,12 @@ struct SimSnapshot {
     /// Presence of the first PresenceWatch::MaxRooms rooms (scenarios with users), by room,
     /// user and node; a killed node's users stay until their entries expire.
     std::vector<SimPresenceEntry> presence;
+
+    /// The first MaxListedClients virtual clients, by index (the studio's client chooser).
+    std::vector<SimClientSnapshot> clients;
+    static constexpr size_t MaxListedClients = 1000;
+    /// The real WebSocket sessions of the nodes that are up, at most MaxListedClients.
+    std::vector<SimExternalClientSnapshot> externalSessions;
 
     static constexpr qsizetype MaxRecentTraces = 200;
     /// The rooms x nodes matrix is filled up to this many cells; past it `rooms` stays empty.

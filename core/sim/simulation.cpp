@@ -32,14 +32,15 @@ Simulation::Simulation(const Scenario &scenario, QObject *parent)
       m_clock(new SimClock(scenario.tickMs, this))
 {
     m_publishRate = scenario.publishRate;
-    m_trafficTicks = std::llround(scenario.seconds * 1000.0 / scenario.tickMs);
+    m_trafficTicks = plannedTrafficTicks();
     m_settleTicks = std::max<qint64>(1, std::llround(double(scenario.settleMs) / scenario.tickMs));
-    m_content = '"' + QByteArray(std::max(0, scenario.payloadBytes - 2), 'x') + '"';
+    m_sentBy.resize(size_t(std::max(0, scenario.clients)));
     m_timeline.resize(scenario.nodes, scenario.clients);
     m_ledger.resizeClients(scenario.clients);
 
     connect(m_clock, &SimClock::ticksDue, this, &Simulation::onTicksDue);
     connect(m_fleet, &SimFleet::nodeLinkChanged, this, &Simulation::onNodeLinkChanged);
+    connect(m_fleet, &SimFleet::externalPublished, this, &Simulation::onExternalPublished);
     m_snapshotTimer.setInterval(100);
     connect(&m_snapshotTimer, &QTimer::timeout, this, [this] { emit snapshotReady(snapshot()); });
 }
@@ -84,7 +85,7 @@ bool Simulation::setUp(const QString &redisUrl, QString *error)
     connect(m_faults, &SimFaults::logged, this, &Simulation::logEvent);
     connect(m_faults, &SimFaults::errorOccurred, this, &Simulation::errorOccurred);
     m_wallClock.start();
-    m_ready = m_fleet->startNodes(factory, error);
+    m_ready = m_fleet->startNodes(factory, m_nodePorts, error);
     if (m_ready && m_scenario.users > 0) {
         QStringList rooms;
         for (int room = 0; room < m_generator.roomCount(); ++room)
@@ -98,6 +99,14 @@ bool Simulation::setUp(const QString &redisUrl, QString *error)
 QUrl Simulation::nodeUrl(int node) const
 {
     return m_fleet->node(node).url();
+}
+
+std::vector<quint16> Simulation::nodePorts() const
+{
+    std::vector<quint16> ports;
+    for (int i = 0; i < m_fleet->nodeCount(); ++i)
+        ports.push_back(m_fleet->node(i).port());
+    return ports;
 }
 
 void Simulation::setSpeed(double factor)
@@ -158,9 +167,23 @@ void Simulation::beginRun()
     }
 }
 
+void Simulation::setRunsUntilStopped(bool on)
+{
+    m_untilStopped = on;
+    // Stopping later than planned: what was published after the scenario's end settles first.
+    m_trafficTicks = on ? plannedTrafficTicks() : std::max(plannedTrafficTicks(), m_tick);
+    if (on && m_phase == Phase::Settling)
+        m_phase = Phase::Running;
+}
+
+qint64 Simulation::plannedTrafficTicks() const
+{
+    return std::llround(m_scenario.seconds * 1000.0 / m_scenario.tickMs);
+}
+
 void Simulation::startTicking()
 {
-    m_phase = m_tick >= m_trafficTicks ? Phase::Settling : Phase::Running;
+    m_phase = m_tick >= m_trafficTicks && !m_untilStopped ? Phase::Settling : Phase::Running;
     m_clock->start();
     m_snapshotTimer.start();
 }
@@ -217,10 +240,12 @@ void Simulation::runTick()
         if (m_fleet->client(i).isSlow())
             m_fleet->client(i).drain();
     }
-    if (m_tick < m_trafficTicks)
+    if (m_tick < m_trafficTicks || m_untilStopped)
         publishTick();
     m_ledger.settle(m_tick, m_settleTicks);
     ++m_tick;
+    if (m_untilStopped)
+        return;
     if (m_tick >= m_trafficTicks && m_phase == Phase::Running)
         m_phase = Phase::Settling;
     if (m_tick >= m_trafficTicks + m_settleTicks)
@@ -269,12 +294,16 @@ void Simulation::publishTick()
     const int count = m_generator.publishesForTick(m_publishRate, m_scenario.tickMs / 1000.0);
     const double now = simSeconds();
     for (int i = 0; i < count; ++i) {
-        const TrafficGenerator::Publish publish = m_generator.next();
+        TrafficGenerator::Publish publish = m_generator.next();
         if (publish.sender < 0)
             return;
-        if (m_fleet->client(publish.sender).home() < 0)
+        if (m_fleet->client(publish.sender).home() < 0) {
             ++m_skippedPublishes;
-        else if (!m_fleet->publish(publish, m_content, m_tick, now))
+            continue;
+        }
+        publish.sequence = ++m_sentBy[size_t(publish.sender)];
+        const QByteArray content = TrafficGenerator::payload(publish.sender, publish.sequence, m_scenario.payloadBytes);
+        if (!m_fleet->publish(publish, content, m_tick, now))
             ++m_refusedPublishes;
     }
 }
@@ -312,15 +341,12 @@ SimSnapshot Simulation::snapshot() const
     s.skippedPublishes = m_skippedPublishes;
     s.refusedPublishes = m_refusedPublishes;
     s.slowDisconnects = m_slowDisconnects;
-    for (int i = 0; i < m_fleet->clientCount(); ++i) {
-        s.slowDrops += m_fleet->client(i).slowDrops();
-        s.protocolErrors += m_fleet->client(i).errorsReceived();
-    }
     const LatencyHistogram &latency = m_ledger.latency();
     s.latencyP50Ms = latency.quantileNs(0.50) / 1e6;
     s.latencyP99Ms = latency.quantileNs(0.99) / 1e6;
     s.latencyMaxMs = latency.maxNs() / 1e6;
     m_fleet->captureNodes(&s);
+    m_fleet->captureClients(&s);
     s.amplification = s.busPublishes ? double(s.busDeliveries) / double(s.busPublishes) : 0;
     s.recentTraces = m_traces.latest(SimSnapshot::MaxRecentTraces);
     if (m_presence)
@@ -338,6 +364,12 @@ void Simulation::apply(const ScenarioStep &step)
         emit snapshotReady(snapshot());
 }
 
+void Simulation::disconnectSession(const QString &id)
+{
+    if (m_faults)
+        m_faults->disconnectSession(id);
+}
+
 void Simulation::carryOut(const ScenarioStep &step)
 {
     if (step.action == ScenarioStep::Action::PublishRate) {
@@ -346,6 +378,14 @@ void Simulation::carryOut(const ScenarioStep &step)
     } else {
         m_faults->apply(step, m_tick);
     }
+}
+
+void Simulation::onExternalPublished(quint64 key, int node, quint64 id, const QByteArray &channel,
+                                     const QList<int> &members)
+{
+    // Accounted like the simulation's own publishes (sender -1: not a virtual client), so its
+    // virtual members' deliveries are on time or lost, never "late".
+    m_ledger.recordPublish(key, node, -1, m_fleet->node(node).id(), id, channel, members, m_tick, simSeconds());
 }
 
 void Simulation::onNodeLinkChanged(int index, bool connected)

@@ -57,6 +57,10 @@ public:
     /// Lessons: pause before the tick of each caption of the scenario's lesson and tell
     /// (captionReached); off, captions pass silently (headless runs).
     void setPauseAtCaptions(bool on) { m_pauseAtCaptions = on; }
+    /// On: traffic goes on after the scenario's `seconds` (its timed steps are over) until
+    /// pause; the run never settles and finishes. Off (the default, headless runs): it stops
+    /// after `seconds` and the settle window. Takes effect at once, mid-run too.
+    void setRunsUntilStopped(bool on);
 
     /// How a broker is named to users: "in-process" (empty URL) or the Redis URL without the
     /// password it may carry.
@@ -65,11 +69,17 @@ public:
     /// Carries out a fault or change: the scenario's timed steps and the studio's menus both
     /// come here.
     void apply(const ScenarioStep &step);
+    /// Closes a real WebSocket session of one of the nodes (SimFaults::disconnectSession).
+    void disconnectSession(const QString &id);
     /// The redis-cli console of the simulation's broker (read-only by default on Redis).
     RedisConsole *console() const { return m_console; }
 
     const Scenario &scenario() const { return m_scenario; }
     QUrl nodeUrl(int node) const;
+    /// The ports the nodes listen on, in node order.
+    std::vector<quint16> nodePorts() const;
+    /// Before setUp(): node i listens on ports[i] (a reset keeps the ws:// URLs users copied).
+    void setNodePorts(std::vector<quint16> ports) { m_nodePorts = std::move(ports); }
     qint64 tick() const { return m_tick; }
     double simSeconds() const;
     SimSnapshot snapshot() const;
@@ -97,6 +107,8 @@ private:
     void pollSetup();
     void beginRun();
     void startTicking();
+    /// The ticks of traffic the scenario's `seconds` make.
+    qint64 plannedTrafficTicks() const;
     void onTicksDue(int count);
     void runTick();
     bool pausedAtCaption();
@@ -106,6 +118,7 @@ private:
     void finish();
     void carryOut(const ScenarioStep &step);
     void onNodeLinkChanged(int node, bool connected);
+    void onExternalPublished(quint64 key, int node, quint64 id, const QByteArray &channel, const QList<int> &members);
 
     Scenario m_scenario;
     QString m_brokerName; ///< "in-process" or the Redis URL without its password
@@ -114,7 +127,7 @@ private:
     std::unique_ptr<InProcessBus> m_bus;
     RedisConnection *m_consoleConnection = nullptr;
     RedisConsole *m_console = nullptr;
-    QByteArray m_content;
+    std::vector<quint64> m_sentBy; ///< publishes each client has made: the sequence in its payloads
     TrafficGenerator m_generator;
     FaultTimeline m_timeline;
     TraceBuffer m_traces;
@@ -132,6 +145,8 @@ private:
     bool m_pauseAtCaptions = false;
     size_t m_nextCaption = 0;
     qint64 m_trafficTicks = 0;
+    bool m_untilStopped = false;
+    std::vector<quint16> m_nodePorts; ///< wished for at setUp()
     qint64 m_settleTicks = 0;
     size_t m_nextStep = 0;
     double m_publishRate = 0;

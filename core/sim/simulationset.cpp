@@ -62,12 +62,37 @@ void SimulationSet::setSpeed(double factor)
         simulation->setSpeed(factor);
 }
 
+std::vector<std::vector<quint16>> SimulationSet::nodePorts() const
+{
+    std::vector<std::vector<quint16>> ports;
+    for (const Simulation *simulation : m_fleets)
+        ports.push_back(simulation->nodePorts());
+    return ports;
+}
+
+void SimulationSet::setNodePorts(const std::vector<std::vector<quint16>> &ports)
+{
+    for (size_t i = 0; i < m_fleets.size() && i < ports.size(); ++i)
+        m_fleets[i]->setNodePorts(ports[i]);
+}
+
+void SimulationSet::setRunsUntilStopped(bool on)
+{
+    for (Simulation *simulation : m_fleets)
+        simulation->setRunsUntilStopped(on);
+}
+
 void SimulationSet::apply(const ScenarioStep &step)
 {
     if (!isSettingUp() && m_fleets.front()->phase() != SimPhase::Finished)
         m_recording.record(step, m_fleets.front()->simSeconds());
     for (Simulation *simulation : m_fleets)
         simulation->apply(step);
+}
+
+void SimulationSet::disconnectSession(const QString &id)
+{
+    m_fleets.front()->disconnectSession(id);
 }
 
 void SimulationSet::setPauseAtCaptions(bool on)

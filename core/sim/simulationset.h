@@ -28,7 +28,16 @@ public:
     void pause();
     void step();
     void setSpeed(double factor);
+    /// Each fleet's node ports (Simulation::nodePorts), and the same wished for before setUp():
+    /// a set that replaces another keeps its URLs.
+    std::vector<std::vector<quint16>> nodePorts() const;
+    void setNodePorts(const std::vector<std::vector<quint16>> &ports);
+    /// See Simulation::setRunsUntilStopped.
+    void setRunsUntilStopped(bool on);
     void apply(const ScenarioStep &step);
+    /// A real WebSocket session of the first fleet, the one the studio lists (not recorded:
+    /// a replay would not have it).
+    void disconnectSession(const QString &id);
     /// Lessons: every fleet pauses at each caption; the first fleet tells (captionReached).
     void setPauseAtCaptions(bool on);
     /// The scenario this set began with plus everything apply() did, at its time.

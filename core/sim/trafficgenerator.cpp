@@ -75,6 +75,16 @@ int TrafficGenerator::publishesForTick(double rate, double seconds)
     return int(whole);
 }
 
+QByteArray TrafficGenerator::payload(int sender, quint64 sequence, int bytes)
+{
+    QByteArray text = "\"v" + QByteArray::number(sender) + " #" + QByteArray::number(sequence);
+    if (text.size() + 1 < bytes) {
+        text.append(' ');
+        text.append(bytes - 1 - text.size(), 'x');
+    }
+    return text + '"';
+}
+
 TrafficGenerator::Publish TrafficGenerator::next()
 {
     if (m_senders == 0)

@@ -21,6 +21,7 @@ public:
         int sender = -1;
         int room = -1;
         int toUser = -1;
+        quint64 sequence = 0; ///< the sender's count of its publishes, this one included (set when made)
     };
 
     explicit TrafficGenerator(const Scenario &scenario);
@@ -42,6 +43,10 @@ public:
     /// fractions carry over so the long-run rate is exact.
     int publishesForTick(double rate, double seconds);
     Publish next();
+    /// The content of a simulated publish, a JSON string that says who sent it: "v12 #3 xxx..."
+    /// for the third message of client 12, padded with x to `bytes` (quotes included; longer
+    /// when `bytes` cannot hold the label), so a real client or a trace can tell them apart.
+    static QByteArray payload(int sender, quint64 sequence, int bytes);
 
 private:
     double uniform();

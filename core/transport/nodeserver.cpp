@@ -131,6 +131,30 @@ NodeMetrics NodeServer::metrics() const
     return metrics;
 }
 
+std::vector<SessionInfo> NodeServer::sessions(qsizetype limit) const
+{
+    std::vector<SessionInfo> list;
+    for (WireConnection *session : m_sessions) {
+        if (qsizetype(list.size()) >= limit)
+            break;
+        list.push_back({session->id(), session->user(), m_node->roomsOf(session), session->queuedBytes(),
+                        session->isWaitingToWrite()});
+    }
+    std::sort(list.begin(), list.end(), [](const SessionInfo &a, const SessionInfo &b) { return a.id < b.id; });
+    return list;
+}
+
+bool NodeServer::closeSession(const QString &id, int code, const QString &reason)
+{
+    for (WireConnection *session : std::as_const(m_sessions)) {
+        if (session->id() == id && session->isOpen()) {
+            session->close(code, reason);
+            return true;
+        }
+    }
+    return false;
+}
+
 void NodeServer::shutdown()
 {
     m_listener->close();

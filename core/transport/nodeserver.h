@@ -12,6 +12,7 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <vector>
 
 namespace fanout {
 
@@ -19,6 +20,15 @@ class EpollPoller;
 class Node;
 class TcpListener;
 class WireConnection;
+
+/// A WebSocket session of a NodeServer, as the studio's Clients view lists it.
+struct SessionInfo {
+    QString id;
+    QString user; ///< empty while anonymous
+    QStringList rooms;
+    qint64 queuedBytes = 0; ///< written to it but not yet taken by the kernel
+    bool waitingToWrite = false; ///< the kernel's buffer is full: the client reads slowly
+};
 
 /// The WebSocket edge of a Node, event-driven: the listener and every connection are raw,
 /// non-blocking sockets in one EpollPoller (one descriptor for the Qt loop to poll, one read
@@ -69,6 +79,11 @@ public:
     /// descriptor, owned from here on.
     void adopt(int fd);
     qsizetype sessionCount() const { return m_sessions.size(); }
+    /// At most `limit` of the open sessions, by id.
+    std::vector<SessionInfo> sessions(qsizetype limit) const;
+    /// Closes session `id` with `code` and `reason` (the close handshake); false when no open
+    /// session has that id.
+    bool closeSession(const QString &id, int code, const QString &reason);
     /// The protocol of this node's sessions; the studio's virtual clients speak through it too.
     ClientProtocol &protocol() { return m_protocol; }
 

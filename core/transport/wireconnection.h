@@ -44,6 +44,8 @@ public:
     void received(QByteArrayView data);
     bool isOpen() const { return m_state == State::Open; }
     qint64 queuedBytes() const { return m_out.size() - m_outStart; }
+    /// The kernel's send buffer is full: the peer reads slower than it is sent to.
+    bool isWaitingToWrite() const { return m_watchingWrites; }
 
 signals:
     void textReceived(const QByteArray &text);

@@ -47,7 +47,11 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::ToolTipRole && index.column() == Url)
         return tr("Join this node's room R with: npx wscat -c '%1?room=R'").arg(node.url.toString());
-    if (role == Qt::TextAlignmentRole && index.column() >= Clients)
+    if (role == Qt::ToolTipRole && index.column() == Clients)
+        return tr("%1 virtual clients and %2 real WebSocket clients (wscat, a browser)")
+            .arg(node.clients - node.externalClients)
+            .arg(node.externalClients);
+    if (role == Qt::TextAlignmentRole && index.column() >= Clients && index.column() != Slow)
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
         return {};
@@ -59,6 +63,8 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     case Url:
         return node.url.toString();
     case Clients:
+        if (node.externalClients > 0)
+            return tr("%1 (%2 external)").arg(node.clients).arg(node.externalClients);
         return node.clients;
     case Rooms:
         return node.rooms;
@@ -72,6 +78,12 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
         return qulonglong(node.wasted);
     case Delivered:
         return qulonglong(node.delivered);
+    case Slow: {
+        QStringList slow;
+        for (const int client : node.slowClients)
+            slow.append(QStringLiteral("v%1").arg(client));
+        return slow.join(QStringLiteral(", "));
+    }
     }
     return {};
 }
@@ -80,7 +92,10 @@ QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, in
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char *titles[] = {"Node",          "State",       "ws:// URL", "Clients", "Rooms",
-                                   "Subscriptions", "From broker", "Useful",    "Wasted",  "To sockets"};
+    // Two lines where a title has two words: the table fits beside the event log on a 1280-pixel
+    // screen.
+    static const char *titles[]
+        = {"Node",         "State",  "ws:// URL", "Clients",     "Rooms",        "Subscriptions",
+           "From\nbroker", "Useful", "Wasted",    "To\nsockets", "Slow\nclients"};
     return tr(titles[section]);
 }

@@ -20,6 +20,7 @@ public:
         Useful,
         Wasted,
         Delivered,
+        Slow, ///< the node's slow virtual clients, "v3, v7"
         ColumnCount
     };
     static constexpr int UrlRole = Qt::UserRole + 1;

@@ -50,11 +50,11 @@ ComparisonPanel::Column &ComparisonPanel::column(int fleet)
         column->summary->setObjectName(QStringLiteral("fleetSummary"));
         column->summary->setWordWrap(true);
         column->loss = new LossPanel;
-        column->chart = new TimeSeriesChart(tr("Deliveries"), tr("per second"));
+        column->chart = new TimeSeriesChart(tr("Deliveries"), tr("deliveries/s"));
         column->chart->setObjectName(QStringLiteral("fleetRateChart"));
-        column->chart->addSeries(tr("on time/s"));
-        column->chart->addSeries(tr("recovered/s"));
-        column->chart->addSeries(tr("lost/s"));
+        column->chart->addSeries(tr("on time"));
+        column->chart->addSeries(tr("recovered"));
+        column->chart->addSeries(tr("lost"));
         column->chart->setMinimumHeight(240);
         auto *boxLayout = new QVBoxLayout(column->box);
         boxLayout->addWidget(column->summary);

@@ -5,6 +5,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -12,7 +13,8 @@
 FleetDialog::FleetDialog(const fanout::Scenario &scenario, const QString &redisUrl, QWidget *parent)
     : QDialog(parent), m_scenario(scenario), m_nodes(new QSpinBox), m_clients(new QSpinBox), m_rooms(new QSpinBox),
       m_roomsPerClient(new QSpinBox), m_payload(new QSpinBox), m_balancer(new QComboBox), m_broker(new QComboBox),
-      m_url(new QLineEdit(redisUrl.isEmpty() ? QStringLiteral("redis://127.0.0.1:6379") : redisUrl))
+      m_url(new QLineEdit(redisUrl.isEmpty() ? QStringLiteral("redis://127.0.0.1:6379") : redisUrl)),
+      m_urlError(new QLabel)
 {
     setWindowTitle(tr("Fleet and broker"));
     m_nodes->setRange(1, 256);
@@ -44,6 +46,10 @@ FleetDialog::FleetDialog(const fanout::Scenario &scenario, const QString &redisU
     form->addRow(tr("Load balancer"), m_balancer);
     form->addRow(tr("Broker"), m_broker);
     form->addRow(tr("Redis URL"), m_url);
+    m_urlError->setObjectName(QStringLiteral("urlError"));
+    m_urlError->setWordWrap(true);
+    m_urlError->setStyleSheet(QStringLiteral("color: #c62828"));
+    form->addRow(QString(), m_urlError);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Restart with these"));
     form->addRow(buttons);
@@ -61,10 +67,23 @@ void FleetDialog::validate()
     bool ok = m_roomsPerClient->value() <= m_rooms->value();
     if (m_broker->currentIndex() == 1 && !fanout::RedisUrl::parse(m_url->text(), &error))
         ok = false;
-    m_url->setToolTip(error);
     m_url->setStyleSheet(error.isEmpty() ? QString() : QStringLiteral("background: #ffcdd2"));
+    m_urlError->setText(explainUrlError(error));
+    m_urlError->setVisible(!error.isEmpty());
     if (auto *buttons = findChild<QDialogButtonBox *>())
         buttons->button(QDialogButtonBox::Ok)->setEnabled(ok);
+}
+
+QString FleetDialog::explainUrlError(const QString &error)
+{
+    if (error.isEmpty())
+        return {};
+    // The parser's message starts by quoting the whole URL, which is right above the label.
+    const qsizetype quoteEnd = error.indexOf(QLatin1String("\": "));
+    const QString reason = quoteEnd >= 0 ? error.mid(quoteEnd + 3) : error;
+    return tr("Not a Redis URL: %1.\nWrite redis://host:port (rediss:// for TLS), with user:password@ before the "
+              "host if Redis asks for one, redis+sentinel://host:port/MASTER or redis+cluster://host:port.")
+        .arg(reason);
 }
 
 fanout::Scenario FleetDialog::scenario() const
@@ -78,6 +97,12 @@ fanout::Scenario FleetDialog::scenario() const
     s.senders = std::min(s.senders, s.clients);
     s.balancer = m_balancer->currentIndex() == 1 ? fanout::Scenario::Balancer::LeastConnections
                                                  : fanout::Scenario::Balancer::RoundRobin;
+    // The scenario's words describe its own fleet: another fleet is not what they say.
+    if (s.nodes != m_scenario.nodes || s.clients != m_scenario.clients || s.rooms != m_scenario.rooms
+        || s.roomsPerClient != m_scenario.roomsPerClient) {
+        s.description.clear();
+        s.summary.clear();
+    }
     std::erase_if(s.steps,
                   [&s](const fanout::ScenarioStep &step) { return step.node >= s.nodes || step.client >= s.clients; });
     return s;

@@ -5,6 +5,7 @@
 #include <QDialog>
 
 class QComboBox;
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 
@@ -18,6 +19,9 @@ public:
 
     fanout::Scenario scenario() const;
     QString redisUrl() const;
+    /// What the label under the URL field says of a RedisUrl::parse error: the reason and how a
+    /// Redis URL is written.
+    static QString explainUrlError(const QString &error);
 
 private:
     void validate();
@@ -31,4 +35,5 @@ private:
     QComboBox *m_balancer;
     QComboBox *m_broker;
     QLineEdit *m_url;
+    QLabel *m_urlError;
 };

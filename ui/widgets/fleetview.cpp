@@ -135,13 +135,39 @@ void FleetView::drawBroker(QPainter &p) const
     const QPointF broker = brokerCenter();
     const QRectF brokerBox(broker.x() - 110, broker.y() - 32, 220, 64);
     p.setPen(QPen(palette().text().color(), 1.5));
-    p.setBrush(m_snapshot.brokerUp ? QColor(0xbb, 0xde, 0xfb) : QColor(0xe5, 0x73, 0x73));
+    p.setBrush(brokerColor());
     p.drawRoundedRect(brokerBox, 10, 10);
+    QString state;
+    if (!m_snapshot.brokerUp)
+        state = tr(" (DOWN)");
+    else if (brokerUnreachable())
+        state = tr(" (unreachable)");
     p.drawText(brokerBox, Qt::AlignCenter,
                tr("%1 broker%2\n%3 channels with subscribers")
-                   .arg(m_snapshot.broker.isEmpty() ? tr("in-process") : m_snapshot.broker,
-                        m_snapshot.brokerUp ? QString() : tr(" (DOWN)"))
+                   .arg(m_snapshot.broker.isEmpty() ? tr("in-process") : m_snapshot.broker, state)
                    .arg(channelsWithSubscribers()));
+}
+
+bool FleetView::brokerUnreachable() const
+{
+    // The broker's own state: the simulation says it is up, but no running node has a link to
+    // it (a Redis that refuses connections, or is still being connected to).
+    bool anyRunning = false;
+    for (const auto &node : m_snapshot.nodes) {
+        if (node.state == fanout::SimNodeState::Up)
+            return false;
+        anyRunning = anyRunning || node.state == fanout::SimNodeState::LocalOnly;
+    }
+    return anyRunning;
+}
+
+QColor FleetView::brokerColor() const
+{
+    if (!m_snapshot.brokerUp)
+        return stateColor(fanout::SimNodeState::Down);
+    if (brokerUnreachable())
+        return stateColor(fanout::SimNodeState::LocalOnly);
+    return {0xbb, 0xde, 0xfb};
 }
 
 void FleetView::drawNodes(QPainter &p) const
@@ -192,5 +218,7 @@ void FleetView::drawCaption(QPainter &p) const
     if (m_skipped > 0)
         caption
             += tr("   (%1 messages since the last frame: too many to animate; slow down to see them)").arg(m_skipped);
-    p.drawText(QRectF(8, height() - 22, width() - 16, 20), Qt::AlignLeft | Qt::AlignVCenter, caption);
+    const QRectF line(8, height() - 22, width() - 16, 20);
+    p.drawText(line, Qt::AlignLeft | Qt::AlignVCenter,
+               p.fontMetrics().elidedText(caption, Qt::ElideRight, int(line.width())));
 }

@@ -22,6 +22,9 @@ public:
     /// How long one envelope takes to travel on screen, in wall-clock milliseconds.
     void setTravelMs(int milliseconds) { m_travelMs = milliseconds; }
     int activeEnvelopes() const { return int(m_envelopes.size()); }
+    /// Blue when nodes reach the broker, red when it is down, orange (as the nodes) when it is up
+    /// but no node reaches it.
+    QColor brokerColor() const;
 
     QSize sizeHint() const override { return {720, 420}; }
 
@@ -37,6 +40,7 @@ private:
     QPointF brokerCenter() const;
     QPointF nodeCenter(int node) const;
     int channelsWithSubscribers() const;
+    bool brokerUnreachable() const;
     void drawLinks(QPainter &p) const;
     void drawBroker(QPainter &p) const;
     void drawNodes(QPainter &p) const;

@@ -37,6 +37,9 @@ QLabel *LossPanel::addRow(const QString &name, const QString &objectName, const 
     value->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     value->setToolTip(tip);
     value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Wide enough for a long run's figures from the start: a label that grows with its number
+    // would widen the dock in the middle of a run.
+    value->setMinimumWidth(value->fontMetrics().horizontalAdvance(QLocale().toString(999999999)));
     static_cast<QFormLayout *>(layout())->addRow(name, value);
     return value;
 }

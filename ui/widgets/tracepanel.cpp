@@ -22,6 +22,8 @@ TracePanel::TracePanel(QWidget *parent)
     m_path->setHeaderLabels({tr("Hop"), tr("After publish")});
     m_path->setObjectName(QStringLiteral("tracePath"));
     auto *next = new QPushButton(tr("Follow the next message"));
+    next->setObjectName(QStringLiteral("followNext"));
+    m_hint->setObjectName(QStringLiteral("traceHint"));
     connect(next, &QPushButton::clicked, this, &TracePanel::followNext);
     auto *splitter = new QSplitter(Qt::Horizontal);
     splitter->addWidget(m_list);
@@ -47,8 +49,25 @@ void TracePanel::followNext()
     m_hint->setText(tr("Waiting for the next message..."));
 }
 
+void TracePanel::clear()
+{
+    m_following = false;
+    m_shownKey = 0;
+    m_followAfterNs = 0;
+    m_latestPublishedNs = 0;
+    m_model->setTraces({});
+    m_path->clear();
+    m_hint->setText(tr("Select a message to see its path."));
+}
+
 void TracePanel::setTraces(const std::vector<fanout::MessageTrace> &oldestFirst)
 {
+    // Trace times count from the start of their simulation: times going back mean a new one
+    // (a reset that did not come through clear()), whose messages are all newer.
+    if (!oldestFirst.empty() && oldestFirst.back().publishedNs < m_latestPublishedNs) {
+        m_latestPublishedNs = 0;
+        m_followAfterNs = 0;
+    }
     m_model->setTraces(oldestFirst);
     if (m_following) {
         for (const fanout::MessageTrace &trace : oldestFirst) {
@@ -85,17 +104,19 @@ void TracePanel::showTrace(const fanout::MessageTrace &trace)
         return QStringLiteral("+%1 µs").arg(double(ns - trace.publishedNs) / 1000.0, 0, 'f', 1);
     };
     m_path->clear();
+    // The sender and sequence are what the payload says ("v12 #3 xxx"): a real client sees the same.
+    const QString sender = trace.sender >= 0 ? tr("v%1 (its message #%2)").arg(trace.sender).arg(trace.sequence)
+                                             : tr("an external WebSocket client");
     auto *root = new QTreeWidgetItem(m_path,
-                                     {tr("published by v%1 on %2 (message #%3) at %4 s")
-                                          .arg(trace.sender)
-                                          .arg(trace.origin)
-                                          .arg(trace.id)
-                                          .arg(trace.publishedAt, 0, 'f', 2),
+                                     {tr("published by %1 on %2 at %3 s (envelope %4)")
+                                          .arg(sender, trace.origin)
+                                          .arg(trace.publishedAt, 0, 'f', 2)
+                                          .arg(trace.id),
                                       QStringLiteral("0")});
     auto *channel = new QTreeWidgetItem(root, {tr("PUBLISH %1").arg(QString::fromUtf8(trace.channel)), QString()});
     for (const auto &hop : trace.nodes) {
         auto *node = new QTreeWidgetItem(
-            channel, {tr("node %1 delivered to %2 local session(s)").arg(hop.node).arg(hop.sessions), after(hop.atNs)});
+            channel, {tr("%1 delivered to %2 local session(s)").arg(hop.nodeId).arg(hop.sessions), after(hop.atNs)});
         node->setExpanded(true);
     }
     auto *sessions = new QTreeWidgetItem(

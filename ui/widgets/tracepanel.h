@@ -21,6 +21,8 @@ public:
     TraceListModel *model() const { return m_model; }
     /// Shows the first message published after this call.
     void followNext();
+    /// Forgets the shown path and what was followed: a new simulation starts.
+    void clear();
 
 private:
     void showTrace(const fanout::MessageTrace &trace);

@@ -1,6 +1,7 @@
 #include "simulationcontroller.h"
 
 #include "console/redisconsole.h"
+#include "crossthreadcall.h"
 #include "sim/simulation.h"
 #include "sim/simulationset.h"
 
@@ -15,13 +16,10 @@ SimulationController::SimulationController(QObject *parent) : QObject(parent), m
 
 SimulationController::~SimulationController()
 {
-    QMetaObject::invokeMethod(
-        m_worker,
-        [this] {
-            delete m_fleets;
-            m_fleets = nullptr;
-        },
-        Qt::BlockingQueuedConnection);
+    fanout::invokeBlocking(m_worker, [this] {
+        delete m_fleets;
+        m_fleets = nullptr;
+    });
     m_thread.quit();
     m_thread.wait();
 }
@@ -29,7 +27,7 @@ SimulationController::~SimulationController()
 template<typename Call>
 void SimulationController::onWorker(Call call)
 {
-    QMetaObject::invokeMethod(m_worker, [this, call] {
+    fanout::invokeQueued(m_worker, [this, call] {
         if (m_fleets)
             call(*m_fleets);
     });
@@ -44,7 +42,7 @@ void SimulationController::load(const fanout::Scenario &scenario, const QString 
     const double speed = m_speed;
     const bool untilStopped = m_untilStopped;
     const bool pauseAtCaptions = m_pauseAtCaptions;
-    QMetaObject::invokeMethod(m_worker, [this, scenario, redisUrl, speed, untilStopped, pauseAtCaptions, generation] {
+    fanout::invokeQueued(m_worker, [this, scenario, redisUrl, speed, untilStopped, pauseAtCaptions, generation] {
         // The new nodes take the ports of the ones they replace, once those are closed: a ws://
         // URL copied before a reset or a fleet change still leads to the same node.
         const std::vector<std::vector<quint16>> ports
@@ -64,7 +62,7 @@ void SimulationController::load(const fanout::Scenario &scenario, const QString 
             firsts.push_back(m_fleets->fleet(i)->snapshot());
         const fanout::RedisConsole *console = m_fleets->fleet(0)->console();
         const bool writesAllowed = console && console->writesAllowed();
-        QMetaObject::invokeMethod(this, [this, ok, error, firsts, writesAllowed, generation] {
+        fanout::invokeQueued(this, [this, ok, error, firsts, writesAllowed, generation] {
             if (generation != m_generation)
                 return;
             m_lastSnapshot = firsts.front();
@@ -172,7 +170,7 @@ void SimulationController::requestRecording()
     const quint64 generation = m_generation;
     onWorker([this, generation](fanout::SimulationSet &s) {
         const fanout::Scenario recording = s.recording();
-        QMetaObject::invokeMethod(this, [this, recording, generation] {
+        fanout::invokeQueued(this, [this, recording, generation] {
             if (generation == m_generation)
                 emit recordingReady(recording);
         });

@@ -1,8 +1,8 @@
 #include "loadgenerator.h"
 
+#include "crossthreadcall.h"
 #include "lossledger.h"
 #include "processsampler.h"
-#include "transport/crossthreadcall.h"
 
 #include <QDateTime>
 #include <QFile>

@@ -1,9 +1,9 @@
 #include "presencebench.h"
 
+#include "crossthreadcall.h"
 #include "presenceaskers.h"
 #include "processsampler.h"
 #include "redis/redisconnection.h"
-#include "transport/crossthreadcall.h"
 
 #include <QJsonArray>
 #include <QTimer>

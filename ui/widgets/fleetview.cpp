@@ -213,12 +213,13 @@ void FleetView::drawEnvelopes(QPainter &p) const
 void FleetView::drawCaption(QPainter &p) const
 {
     p.setPen(palette().text().color());
-    QString caption
-        = tr("t = %1 s   %2").arg(m_snapshot.simSeconds, 0, 'f', 2).arg(fanout::phaseName(m_snapshot.phase));
+    const auto drawLine = [&](int fromBottom, const QString &text) {
+        const QRectF line(8, height() - 22 - fromBottom, width() - 16, 20);
+        p.drawText(line, Qt::AlignLeft | Qt::AlignVCenter,
+                   p.fontMetrics().elidedText(text, Qt::ElideRight, int(line.width())));
+    };
+    drawLine(0, tr("t = %1 s   %2").arg(m_snapshot.simSeconds, 0, 'f', 2).arg(fanout::phaseName(m_snapshot.phase)));
+    // On a line of its own, so a narrow view does not cut it.
     if (m_skipped > 0)
-        caption
-            += tr("   (%1 messages since the last frame: too many to animate; slow down to see them)").arg(m_skipped);
-    const QRectF line(8, height() - 22, width() - 16, 20);
-    p.drawText(line, Qt::AlignLeft | Qt::AlignVCenter,
-               p.fontMetrics().elidedText(caption, Qt::ElideRight, int(line.width())));
+        drawLine(18, tr("%1 messages not animated since the last frame: slow down to see them").arg(m_skipped));
 }

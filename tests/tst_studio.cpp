@@ -1,4 +1,5 @@
 #include "broker/hashslot.h"
+#include "builtinscenario.h"
 #include "inspect/redisinspector.h"
 #include "inspector/channeltablemodel.h"
 #include "inspector/clienttablemodel.h"
@@ -51,15 +52,6 @@ using fanout::Scenario;
 using fanout::SimSnapshot;
 
 namespace {
-
-Scenario scenario(const QString &name)
-{
-    QString error;
-    auto loaded = Scenario::load(name, &error);
-    if (!loaded)
-        qFatal("%s", qPrintable(error));
-    return *loaded;
-}
 
 QString labelText(const QWidget &window, const QString &name)
 {
@@ -156,7 +148,7 @@ void tst_Studio::modelsPassTheModelTester()
     QAbstractItemModelTester eventTester(&events, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester traceTester(&traces, QAbstractItemModelTester::FailureReportingMode::QtTest);
 
-    Scenario s = scenario(QStringLiteral("node-failure"));
+    Scenario s = builtinScenario(QStringLiteral("node-failure"));
     s.seconds = 4;
     fanout::Simulation simulation(s);
     QString error;
@@ -212,7 +204,7 @@ void tst_Studio::mainWindowRunsAndAccounts()
     MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    window.startScenario(scenario(QStringLiteral("basics")));
+    window.startScenario(builtinScenario(QStringLiteral("basics")));
     SimulationController *controller = window.controller();
     QTRY_VERIFY_WITH_TIMEOUT(controller->lastSnapshot().simSeconds >= 2.0, 10000);
 
@@ -258,7 +250,7 @@ void tst_Studio::faultActionsApplyToTheirSubject()
 {
     MainWindow window;
     window.show();
-    window.startScenario(scenario(QStringLiteral("basics")));
+    window.startScenario(builtinScenario(QStringLiteral("basics")));
     SimulationController *controller = window.controller();
     QTRY_VERIFY_WITH_TIMEOUT(controller->lastSnapshot().simSeconds > 0.2, 10000);
 
@@ -291,7 +283,7 @@ void tst_Studio::sideBySideShowsBothFleets()
     QSignalSpy fleets(controller, &SimulationController::fleetSnapshotUpdated);
     // The built-in scenario with its first fault only, so that the later ones cannot get in
     // the way of the manual cut below however far either fleet has run.
-    Scenario sideBySide = scenario(QStringLiteral("durable-vs-fireforget"));
+    Scenario sideBySide = builtinScenario(QStringLiteral("durable-vs-fireforget"));
     sideBySide.steps.resize(1);
     QCOMPARE(sideBySide.steps.front().action, fanout::ScenarioStep::Action::CutSubscription);
     sideBySide.seconds = 60;
@@ -348,7 +340,7 @@ void tst_Studio::presenceDockShowsUsersAndExpiry()
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     window.controller()->setSpeed(1.0); // entries expire in wall-clock time
-    window.startScenario(scenario(QStringLiteral("users-presence")));
+    window.startScenario(builtinScenario(QStringLiteral("users-presence")));
     QAbstractItemModel *presence = window.findChild<QTableView *>(QStringLiteral("presenceView"))->model();
     QAbstractItemModelTester tester(presence, QAbstractItemModelTester::FailureReportingMode::QtTest);
     const auto rowsOn = [presence](const QString &node) {
@@ -370,7 +362,7 @@ void tst_Studio::consoleAnswersLikeRedisCli()
 {
     MainWindow window;
     window.show();
-    window.startScenario(scenario(QStringLiteral("basics")));
+    window.startScenario(builtinScenario(QStringLiteral("basics")));
     QTRY_VERIFY_WITH_TIMEOUT(window.controller()->lastSnapshot().simSeconds > 0.2, 10000);
     // The simulation's own bus always takes writes: no switch, and the badge says so.
     QVERIFY(window.findChild<QCheckBox *>(QStringLiteral("consoleAllowWrites"))->isHidden());
@@ -401,7 +393,7 @@ void tst_Studio::consoleIsReadOnlyOnRedisUntilWritesAreConfirmed()
     redis.cli({QStringLiteral("SET"), QStringLiteral("kept"), QStringLiteral("1")});
     MainWindow window;
     window.show();
-    window.startScenario(scenario(QStringLiteral("basics")), redis.urlString());
+    window.startScenario(builtinScenario(QStringLiteral("basics")), redis.urlString());
     SimulationController *controller = window.controller();
     QTRY_VERIFY_WITH_TIMEOUT(controller->lastSnapshot().simSeconds > 0.2, 10000);
     auto *allowWrites = window.findChild<QCheckBox *>(QStringLiteral("consoleAllowWrites"));

@@ -1,3 +1,4 @@
+#include "builtinscenario.h"
 #include "mainwindow.h"
 #include "models/nodetablemodel.h"
 #include "sim/scenario.h"
@@ -26,15 +27,6 @@ using fanout::SimPhase;
 using fanout::SimSnapshot;
 
 namespace {
-
-Scenario scenario(const QString &name)
-{
-    QString error;
-    auto loaded = Scenario::load(name, &error);
-    if (!loaded)
-        qFatal("%s", qPrintable(error));
-    return *loaded;
-}
 
 QAction *action(const QWidget &window, const char *name)
 {
@@ -136,7 +128,7 @@ void tst_StudioFlow::followResolvesAfterTheNextPublish()
     window.show();
     SimulationController *controller = window.controller();
     controller->setSpeed(1.0);
-    window.startScenario(scenario(QStringLiteral("basics")));
+    window.startScenario(builtinScenario(QStringLiteral("basics")));
     QTRY_VERIFY_WITH_TIMEOUT(controller->lastSnapshot().simSeconds > 1.0, 10000);
     if (afterReset) {
         // A followed message of the first run, then Reset: its path must go, and the next run's
@@ -180,7 +172,7 @@ void tst_StudioFlow::runGoesOnUntilStopped()
     untilStopped->setChecked(true);
     SimulationController *controller = window.controller();
     controller->setSpeed(0);
-    Scenario s = scenario(QStringLiteral("basics"));
+    Scenario s = builtinScenario(QStringLiteral("basics"));
     s.seconds = 1;
     window.startScenario(s);
     // Past the scenario's second and its settle window, traffic goes on at the scenario's rate.
@@ -205,7 +197,7 @@ void tst_StudioFlow::runAfterFinishedStartsAgain()
     action(window, "actionRunUntilStopped")->setChecked(false);
     SimulationController *controller = window.controller();
     controller->setSpeed(1.0);
-    Scenario s = scenario(QStringLiteral("basics"));
+    Scenario s = builtinScenario(QStringLiteral("basics"));
     s.seconds = 0.5;
     window.startScenario(s);
     QTRY_COMPARE_WITH_TIMEOUT(controller->lastSnapshot().phase, SimPhase::Finished, 10000);
@@ -225,7 +217,7 @@ void tst_StudioFlow::nodePortsSurviveReset()
     MainWindow window;
     window.show();
     SimulationController *controller = window.controller();
-    window.startScenario(scenario(QStringLiteral("basics")));
+    window.startScenario(builtinScenario(QStringLiteral("basics")));
     QTRY_VERIFY_WITH_TIMEOUT(controller->lastSnapshot().phase == SimPhase::Running, 10000);
     QList<QUrl> before;
     for (const fanout::SimNodeSnapshot &node : controller->lastSnapshot().nodes)
@@ -276,7 +268,7 @@ void tst_StudioFlow::eventLogTellsOnlyTrueTransitions()
     QFETCH(int, fault);
     QFETCH(int, repair);
     QFETCH(QStringList, expected);
-    Scenario s = scenario(QStringLiteral("basics"));
+    Scenario s = builtinScenario(QStringLiteral("basics"));
     s.seconds = 2;
     s.steps
         = {{0.5, fanout::ScenarioStep::Action(fault), 1, -1, 0}, {1.0, fanout::ScenarioStep::Action(repair), 1, -1, 0}};
@@ -300,7 +292,7 @@ void tst_StudioFlow::eventLogTellsOnlyTrueTransitions()
 
 void tst_StudioFlow::eventLogDescribesTheChangedFleet()
 {
-    const Scenario basics = scenario(QStringLiteral("basics"));
+    const Scenario basics = builtinScenario(QStringLiteral("basics"));
     QVERIFY(basics.description.startsWith(QLatin1String("Three nodes")));
     FleetDialog dialog(basics, QString());
     const QList<QSpinBox *> boxes = dialog.findChildren<QSpinBox *>();
@@ -321,7 +313,7 @@ void tst_StudioFlow::eventLogDescribesTheChangedFleet()
 void tst_StudioFlow::externalClientIsCounted()
 {
     // No virtual traffic: whatever is published comes from the real client.
-    Scenario s = scenario(QStringLiteral("basics"));
+    Scenario s = builtinScenario(QStringLiteral("basics"));
     s.publishRate = 0;
     fanout::Simulation simulation(s);
     simulation.setRunsUntilStopped(true);
@@ -367,7 +359,7 @@ void tst_StudioFlow::slowClientsAreChosenFromAListAndShown()
     MainWindow window;
     window.show();
     SimulationController *controller = window.controller();
-    window.startScenario(scenario(QStringLiteral("basics")));
+    window.startScenario(builtinScenario(QStringLiteral("basics")));
     QTRY_VERIFY_WITH_TIMEOUT(controller->lastSnapshot().phase == SimPhase::Running, 10000);
 
     QStringList offered;

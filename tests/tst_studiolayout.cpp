@@ -1,3 +1,4 @@
+#include "builtinscenario.h"
 #include "mainwindow.h"
 #include "metricshistory.h"
 #include "simulationcontroller.h"
@@ -39,12 +40,9 @@ constexpr QSize ScreenSize(1280, 800);
 /// A built-in scenario without its lesson, whose captions would pause the run.
 Scenario scenario(const QString &name)
 {
-    QString error;
-    auto loaded = Scenario::load(name, &error);
-    if (!loaded)
-        qFatal("%s", qPrintable(error));
-    loaded->lesson.clear();
-    return *loaded;
+    Scenario loaded = builtinScenario(name);
+    loaded.lesson.clear();
+    return loaded;
 }
 
 /// Whether `widget` shows whole: visible, and inside each of its ancestors up to the window,

@@ -1,5 +1,5 @@
 // What a Redis server (or anything listening where one should be) answers: the bytes go through
-// hiredis's reader as RedisConnection feeds it, each reply through RedisReply::fromHiredis and
+// the RedisReplyReader that RedisConnection feeds, each reply through RedisReply::fromHiredis and
 // then every parser of ours that reads a reply: redis-cli's display, the history and presence
 // scripts' answers, cluster redirections, CLUSTER SLOTS and CLUSTER SHARDS.
 
@@ -7,8 +7,7 @@
 #include "redis/historyscripts.h"
 #include "redis/presencescripts.h"
 #include "redis/redisreply.h"
-
-#include <hiredis/hiredis.h>
+#include "redis/redisreplyreader.h"
 
 using namespace fanout;
 
@@ -37,16 +36,11 @@ void readEveryWay(const RedisReply &reply)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    redisReader *reader = redisReaderCreate();
-    if (redisReaderFeed(reader, reinterpret_cast<const char *>(data), size) == REDIS_OK) {
-        void *raw = nullptr;
-        while (redisReaderGetReply(reader, &raw) == REDIS_OK && raw) {
-            const RedisReply reply = RedisReply::fromHiredis(static_cast<redisReply *>(raw));
-            freeReplyObject(raw);
-            raw = nullptr;
-            readEveryWay(reply);
-        }
-    }
-    redisReaderFree(reader);
+    RedisReplyReader reader;
+    if (!reader.feed(QByteArrayView(data, qsizetype(size))))
+        return 0;
+    RedisReply reply;
+    while (reader.next(&reply) == RedisReplyReader::Result::Reply)
+        readEveryWay(reply);
     return 0;
 }

@@ -15,9 +15,9 @@
 #include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
-
-#include <hiredis/hiredis.h>
 
 #include <limits>
 
@@ -38,6 +38,7 @@ private slots:
     void replyPrintsLikeRedisCli();
     void repliesFromTheWire_data();
     void repliesFromTheWire();
+    void oversizedArrayFailsTheConnection();
     void handshakeNamesAndSelects();
     void authentication();
     void reconnectBackoffIsCapped();
@@ -180,20 +181,34 @@ void tst_Redis::replyPrintsLikeRedisCli()
 
 void tst_Redis::repliesFromTheWire_data()
 {
-    // Bytes a server, or whatever answers in its place, may send: through hiredis's reader as
-    // RedisConnection feeds it, then every parser of ours that reads a reply. Rows found by
+    // Bytes a server, or whatever answers in its place, may send: through the RedisReplyReader
+    // RedisConnection feeds, then every parser of ours that reads a reply. Rows found by
     // fuzz/fuzz_redisreply say so.
     QTest::addColumn<QByteArray>("wire");
     QTest::addColumn<int>("replies");
     QTest::addColumn<QList<qint64>>("presenceSince"); ///< the last reply read as a presence set
+    QTest::addColumn<QString>("error"); ///< what the reader says after the replies, if it fails
     QTest::addRow("status, error, integer, nil")
-        << QByteArray("+OK\r\n-ERR unknown\r\n:42\r\n$-1\r\n*-1\r\n") << 5 << QList<qint64>();
-    QTest::addRow("cluster redirect") << QByteArray("-MOVED 3999 :6381\r\n") << 1 << QList<qint64>();
+        << QByteArray("+OK\r\n-ERR unknown\r\n:42\r\n$-1\r\n*-1\r\n") << 5 << QList<qint64>() << QString();
+    QTest::addRow("cluster redirect") << QByteArray("-MOVED 3999 :6381\r\n") << 1 << QList<qint64>() << QString();
     // A presence entry's "s" (since, ms) was cast to qint64 as it came, 1e300 included.
     QTest::addRow("fuzz: presence entry since 1e300") << QByteArray(
         "*6\r\n$4\r\nn1/1\r\n$51\r\n{\"k\":\"n1/1\",\"u\":\"alice\",\"n\":\"n1\",\"s\":1700000000000}\r\n"
         "$13\r\n1700000060000\r\n$4\r\nn2/4\r\n$41\r\n{\"k\":\"n2/4\",\"u\":\"bob\",\"n\":\"n2\",\"s\":1e300}"
-        "\r\n$1\r\nx\r\n") << 1 << QList<qint64> {1700000000000, std::numeric_limits<qint64>::max()};
+        "\r\n$1\r\nx\r\n") << 1 << QList<qint64> {1700000000000, std::numeric_limits<qint64>::max()}
+                                                      << QString();
+    // hiredis allocates an array's element table from its header: 2.4 GB for this one.
+    QTest::addRow("fuzz: array header of 300000000 elements")
+        << QByteArray(":1\r\n*300000000\r\n$1\r\n2\r\n") << 1 << QList<qint64>()
+        << QStringLiteral(
+               "Redis protocol error: an array of 300000000 elements, more than the 16777216 a reply may hold");
+    QTest::addRow("nested array over the bound")
+        << QByteArray("*2\r\n:1\r\n*16777217\r\n") << 0 << QList<qint64>()
+        << QStringLiteral(
+               "Redis protocol error: an array of 16777217 elements, more than the 16777216 a reply may hold");
+    QTest::addRow("bad type byte") << QByteArray("+OK\r\n!5\r\n") << 1 << QList<qint64>()
+                                   << QStringLiteral(
+                                          "Redis protocol error: Protocol error, got \"!\" as reply type byte");
 }
 
 void tst_Redis::repliesFromTheWire()
@@ -201,29 +216,60 @@ void tst_Redis::repliesFromTheWire()
     QFETCH(QByteArray, wire);
     QFETCH(int, replies);
     QFETCH(QList<qint64>, presenceSince);
-    redisReader *reader = redisReaderCreate();
-    QCOMPARE(redisReaderFeed(reader, wire.constData(), size_t(wire.size())), REDIS_OK);
+    QFETCH(QString, error);
+    fanout::RedisReplyReader reader;
+    QVERIFY(reader.feed(wire));
     QList<RedisReply> read;
-    void *raw = nullptr;
-    while (redisReaderGetReply(reader, &raw) == REDIS_OK && raw) {
-        read.append(RedisReply::fromHiredis(static_cast<redisReply *>(raw)));
-        freeReplyObject(raw);
-    }
-    redisReaderFree(reader);
+    RedisReply reply;
+    fanout::RedisReplyReader::Result result;
+    while ((result = reader.next(&reply)) == fanout::RedisReplyReader::Result::Reply)
+        read.append(reply);
+    QCOMPARE(result,
+             error.isEmpty() ? fanout::RedisReplyReader::Result::Incomplete : fanout::RedisReplyReader::Result::Error);
+    QCOMPARE(reader.errorString(), error);
     QCOMPARE(read.size(), replies);
-    QString error;
-    for (const RedisReply &reply : read) {
-        QVERIFY(!reply.toDisplayString().isEmpty());
-        (void)fanout::HistoryScripts::parsePublish(reply);
-        (void)fanout::HistoryScripts::parseRead(reply, true);
-        (void)fanout::ClusterSlotMap::Redirect::parse(reply, QStringLiteral("10.0.0.1"));
-        (void)fanout::ClusterSlotMap::fromSlots(reply, QStringLiteral("10.0.0.1"), &error);
-        (void)fanout::ClusterSlotMap::fromShards(reply, QStringLiteral("10.0.0.1"), false, &error);
+    QString parseError;
+    for (const RedisReply &each : read) {
+        QVERIFY(!each.toDisplayString().isEmpty());
+        (void)fanout::HistoryScripts::parsePublish(each);
+        (void)fanout::HistoryScripts::parseRead(each, true);
+        (void)fanout::ClusterSlotMap::Redirect::parse(each, QStringLiteral("10.0.0.1"));
+        (void)fanout::ClusterSlotMap::fromSlots(each, QStringLiteral("10.0.0.1"), &parseError);
+        (void)fanout::ClusterSlotMap::fromShards(each, QStringLiteral("10.0.0.1"), false, &parseError);
     }
+    if (read.isEmpty())
+        return;
     QList<qint64> since;
     for (const fanout::PresenceEntry &entry : fanout::PresenceScripts::parseRead(read.last()).entries)
         since.append(entry.sinceMs);
     QCOMPARE(since, presenceSince);
+}
+
+void tst_Redis::oversizedArrayFailsTheConnection()
+{
+    // Something listening where Redis should be answers the handshake with an array header that
+    // would make hiredis allocate 2.4 GB: the connection fails with the reason and tries again.
+    QTcpServer impostor;
+    QVERIFY(impostor.listen(QHostAddress::LocalHost));
+    int accepted = 0;
+    connect(&impostor, &QTcpServer::newConnection, this, [&] {
+        while (QTcpSocket *socket = impostor.nextPendingConnection()) {
+            ++accepted;
+            socket->write("*300000000\r\n");
+        }
+    });
+    RedisUrl url;
+    url.host = QStringLiteral("127.0.0.1");
+    url.port = impostor.serverPort();
+    RedisConnection connection(url, QStringLiteral("impostor"), RedisConnection::Mode::Command);
+    QSignalSpy errors(&connection, &RedisConnection::errorOccurred);
+    connection.open();
+    QTRY_VERIFY_WITH_TIMEOUT(errors.size() >= 2, 10000);
+    QCOMPARE(errors.first().first().toString(),
+             QStringLiteral(
+                 "Redis protocol error: an array of 300000000 elements, more than the 16777216 a reply may hold"));
+    QVERIFY(accepted >= 2);
+    QVERIFY(!connection.isReady());
 }
 
 void tst_Redis::handshakeNamesAndSelects()

@@ -8,7 +8,6 @@
 #include <QSslSocket>
 
 #include <hiredis/hiredis.h>
-#include <hiredis/read.h>
 
 #include <vector>
 
@@ -100,8 +99,6 @@ RedisConnection::~RedisConnection()
         if (handler)
             handler(RedisReply::makeError("connection closed"));
     }
-    if (m_reader)
-        redisReaderFree(m_reader);
 }
 
 void RedisConnection::open()
@@ -155,9 +152,7 @@ void RedisConnection::startConnect()
 void RedisConnection::connectTo(const RedisUrl::Address &endpoint)
 {
     m_endpoint = endpoint;
-    if (m_reader)
-        redisReaderFree(m_reader);
-    m_reader = redisReaderCreate();
+    m_reader = std::make_unique<RedisReplyReader>();
     m_socketActive = true;
     m_tlsErrors.clear();
     m_connectTimeout.start(ConnectTimeoutMs);
@@ -245,21 +240,22 @@ void RedisConnection::onReadyRead()
 {
     const QByteArray data = m_socket->readAll();
     m_probe->heard();
-    if (redisReaderFeed(m_reader, data.constData(), size_t(data.size())) != REDIS_OK) {
-        failConnection(QStringLiteral("Redis reader: %1").arg(QString::fromUtf8(m_reader->errstr)));
+    if (!m_reader->feed(data)) {
+        failConnection(m_reader->errorString());
         return;
     }
     while (m_socketActive && m_socket->state() == QAbstractSocket::ConnectedState) {
-        void *raw = nullptr;
-        if (redisReaderGetReply(m_reader, &raw) != REDIS_OK) {
-            failConnection(QStringLiteral("Redis protocol error: %1").arg(QString::fromUtf8(m_reader->errstr)));
+        RedisReply reply;
+        switch (m_reader->next(&reply)) {
+        case RedisReplyReader::Result::Error:
+            failConnection(m_reader->errorString());
             return;
+        case RedisReplyReader::Result::Incomplete:
+            return;
+        case RedisReplyReader::Result::Reply:
+            dispatch(reply);
+            break;
         }
-        if (!raw)
-            return;
-        const RedisReply reply = RedisReply::fromHiredis(static_cast<redisReply *>(raw));
-        freeReplyObject(raw);
-        dispatch(reply);
     }
 }
 

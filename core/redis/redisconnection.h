@@ -1,6 +1,7 @@
 #pragma once
 
 #include "redisreply.h"
+#include "redisreplyreader.h"
 #include "redisurl.h"
 
 #include <QElapsedTimer>
@@ -11,9 +12,9 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
 
 class QTcpSocket;
-struct redisReader;
 
 namespace fanout {
 
@@ -21,7 +22,7 @@ class LivenessProbe;
 class SentinelResolver;
 
 /// One connection to a redis-server, driven by a QTcpSocket (a QSslSocket for rediss://) on the
-/// caller's event loop, parsed with hiredis's reader (redisReader*) and encoded with
+/// caller's event loop, parsed by a RedisReplyReader (hiredis's reader, bounded) and encoded with
 /// redisFormatCommandArgv.
 ///
 /// After the TCP connect (for a rediss:// URL: after a TLS handshake that verified the server's
@@ -116,7 +117,7 @@ private:
     RedisUrl::Address m_endpoint; ///< where the current attempt goes
     QTcpSocket *m_socket; ///< a QSslSocket for rediss://
     LivenessProbe *m_probe;
-    redisReader *m_reader = nullptr;
+    std::unique_ptr<RedisReplyReader> m_reader;
     std::deque<ReplyHandler> m_pending;
     QTimer m_reconnectTimer;
     QTimer m_connectTimeout;

@@ -6,6 +6,7 @@
 #include "simulationcontroller.h"
 #include "testclient.h"
 #include "widgets/fleetdialog.h"
+#include "windowtesting.h"
 
 #include <QAction>
 #include <QApplication>
@@ -19,12 +20,12 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
-#include <QTimer>
 #include <QTreeWidget>
 
 using fanout::Scenario;
 using fanout::SimPhase;
 using fanout::SimSnapshot;
+using windowtesting::whenNextModal;
 
 namespace {
 
@@ -57,17 +58,10 @@ void followNext(const QWidget &window)
 }
 
 /// Answers the next QInputDialog with the first of its items that starts with `prefix`, and
-/// keeps every item it offered in *offered. The poll belongs to `owner`.
+/// keeps every item it offered in *offered.
 void chooseNextItem(QObject *owner, const QString &prefix, QStringList *offered)
 {
-    auto *poll = new QTimer(owner);
-    poll->setInterval(10);
-    QObject::connect(poll, &QTimer::timeout, poll, [poll, prefix, offered] {
-        auto *dialog = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
-        if (!dialog)
-            return;
-        poll->stop();
-        poll->deleteLater();
+    whenNextModal<QInputDialog>(owner, [prefix, offered](QInputDialog *dialog) {
         *offered = dialog->comboBoxItems();
         for (const QString &item : std::as_const(*offered)) {
             if (item.startsWith(prefix)) {
@@ -78,7 +72,6 @@ void chooseNextItem(QObject *owner, const QString &prefix, QStringList *offered)
         }
         dialog->reject();
     });
-    poll->start();
 }
 
 bool isFollowed(const QWidget &window)

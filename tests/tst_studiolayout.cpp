@@ -61,9 +61,9 @@ bool shownWhole(const QWidget *widget)
 }
 
 /// The tab bar holding a dock tab with this title.
-const QTabBar *tabBarWith(const QMainWindow &window, const QString &title, int *index)
+QTabBar *tabBarWith(const QMainWindow &window, const QString &title, int *index)
 {
-    for (const QTabBar *bar : window.findChildren<QTabBar *>()) {
+    for (QTabBar *bar : window.findChildren<QTabBar *>()) {
         for (int i = 0; i < bar->count(); ++i) {
             if (bar->tabText(i) == title) {
                 *index = i;
@@ -208,6 +208,23 @@ void tst_StudioLayout::nothingIsClipped()
     const QRect first = events->visualRect(events->model()->index(0, 0));
     QVERIFY2(first.right() <= events->viewport()->width(), "the first event-log line is cut");
     QVERIFY(!events->horizontalScrollBar()->isVisible());
+
+    int traceTab = -1;
+    QTabBar *traceTabs = tabBarWith(window, QStringLiteral("Message trace"), &traceTab);
+    QVERIFY(traceTabs);
+    traceTabs->setCurrentIndex(traceTab);
+    auto *traces = window.findChild<QTableView *>(QStringLiteral("traceList"));
+    QVERIFY(traces);
+    QTRY_VERIFY(traces->isVisible() && traces->model()->rowCount() > 0);
+    const QHeaderView *traceColumns = traces->horizontalHeader();
+    const QAbstractItemView *traceView = traces; // QTableView hides sizeHintForColumn
+    for (int column = 0; column < traceColumns->count(); ++column) {
+        QVERIFY2(traceColumns->sectionViewportPosition(column) + traceColumns->sectionSize(column)
+                     <= traces->viewport()->width(),
+                 qPrintable(QStringLiteral("the message trace cuts column %1").arg(column)));
+        QVERIFY2(traceColumns->sectionSize(column) >= traceView->sizeHintForColumn(column),
+                 qPrintable(QStringLiteral("the message trace elides column %1").arg(column)));
+    }
 }
 
 void tst_StudioLayout::docksKeepTheirWidthsDuringARun()

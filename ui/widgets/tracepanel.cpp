@@ -5,6 +5,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
 #include <QTreeWidget>
@@ -12,12 +13,15 @@
 
 TracePanel::TracePanel(QWidget *parent)
     : QWidget(parent), m_model(new TraceListModel(this)), m_list(new QTableView), m_path(new QTreeWidget),
-      m_hint(new QLabel)
+      m_hint(new QLabel), m_splitter(new QSplitter(Qt::Horizontal))
 {
     m_list->setModel(m_model);
     m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_list->setObjectName(QStringLiteral("traceList"));
     m_list->verticalHeader()->hide();
+    // Channel names are as long as the fleet's prefix makes them: columns fit what they hold.
+    m_list->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_list->horizontalHeader()->setStretchLastSection(true);
     m_path->setHeaderLabels({tr("Hop"), tr("After publish")});
     m_path->setObjectName(QStringLiteral("tracePath"));
@@ -25,14 +29,13 @@ TracePanel::TracePanel(QWidget *parent)
     next->setObjectName(QStringLiteral("followNext"));
     m_hint->setObjectName(QStringLiteral("traceHint"));
     connect(next, &QPushButton::clicked, this, &TracePanel::followNext);
-    auto *splitter = new QSplitter(Qt::Horizontal);
-    splitter->addWidget(m_list);
-    splitter->addWidget(m_path);
+    m_splitter->addWidget(m_list);
+    m_splitter->addWidget(m_path);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
     layout->addWidget(next);
     layout->addWidget(m_hint);
-    layout->addWidget(splitter);
+    layout->addWidget(m_splitter);
     m_hint->setText(tr("Select a message to see its path."));
     connect(m_list->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TracePanel::onSelectionChanged);
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
@@ -82,6 +85,31 @@ void TracePanel::setTraces(const std::vector<fanout::MessageTrace> &oldestFirst)
     }
     if (!oldestFirst.empty())
         m_latestPublishedNs = std::max(m_latestPublishedNs, oldestFirst.back().publishedNs);
+    fitOrientation();
+}
+
+void TracePanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitOrientation();
+}
+
+void TracePanel::fitOrientation()
+{
+    // The path goes beside the list when both fit whole, else under it: a docked panel is often
+    // narrower than the list's columns and the path together.
+    const QHeaderView *header = m_list->horizontalHeader();
+    const QAbstractItemView *list = m_list; // QTableView hides sizeHintForColumn
+    int listWidth = 2 * m_list->frameWidth() + m_list->verticalScrollBar()->sizeHint().width();
+    for (int column = 0; column < header->count(); ++column)
+        listWidth += std::max(header->sectionSizeHint(column), list->sizeHintForColumn(column));
+    const int besideWidth = listWidth + m_splitter->handleWidth() + MinimumPathWidth;
+    const Qt::Orientation wanted = width() >= besideWidth ? Qt::Horizontal : Qt::Vertical;
+    if (m_splitter->orientation() == wanted)
+        return;
+    m_splitter->setOrientation(wanted);
+    if (wanted == Qt::Horizontal)
+        m_splitter->setSizes({listWidth, std::max(MinimumPathWidth, m_splitter->width() - listWidth)});
 }
 
 void TracePanel::onSelectionChanged()

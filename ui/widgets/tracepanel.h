@@ -5,6 +5,7 @@
 #include <QWidget>
 
 class QLabel;
+class QSplitter;
 class QTableView;
 class QTreeWidget;
 class TraceListModel;
@@ -24,7 +25,13 @@ public:
     /// Forgets the shown path and what was followed: a new simulation starts.
     void clear();
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    static constexpr int MinimumPathWidth = 260;
+
+    void fitOrientation();
     void showTrace(const fanout::MessageTrace &trace);
     void onSelectionChanged();
 
@@ -32,6 +39,7 @@ private:
     QTableView *m_list;
     QTreeWidget *m_path;
     QLabel *m_hint;
+    QSplitter *m_splitter;
     quint64 m_shownKey = 0;
     qint64 m_followAfterNs = 0;
     qint64 m_latestPublishedNs = 0;

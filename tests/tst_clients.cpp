@@ -4,6 +4,7 @@
 #include "sim/scenariowriter.h"
 #include "simulationcontroller.h"
 #include "testclient.h"
+#include "widgets/timeserieschart.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -49,6 +50,14 @@ QString cell(const QTableView *view, const QString &id, int column)
 }
 
 /// Selects a client in the view and triggers one of the view's actions on it.
+QStringList markerNames(const TimeSeriesChart &chart)
+{
+    QStringList names;
+    for (const TimeSeriesChart::Marker &marker : chart.markers())
+        names.append(marker.name);
+    return names;
+}
+
 void actOn(QWidget &window, QTableView *view, const QString &id, const char *actionName)
 {
     const int row = rowOf(view, id);
@@ -214,6 +223,15 @@ void tst_Clients::virtualClientIsMadeSlowAndDisconnected()
     QTRY_VERIFY_WITH_TIMEOUT(controller->lastSnapshot().totals.lostByCause[size_t(LossCause::ClientDisconnected)] > 0,
                              5000);
     QCOMPARE(controller->lastSnapshot().totals.lostByCause[size_t(LossCause::Unexplained)], 0u);
+
+    // Each one is marked on the charts' time axis, as the toolbar's faults are.
+    auto *rateChart = window.findChild<TimeSeriesChart *>(QStringLiteral("rateChart"));
+    QVERIFY(rateChart);
+    QStringList marked;
+    QTRY_VERIFY((marked = markerNames(*rateChart)).size() == 3);
+    QCOMPARE(marked,
+             (QStringList {QStringLiteral("slow client 1"), QStringLiteral("fast client 1"),
+                           QStringLiteral("disconnect client 2")}));
 }
 
 QTEST_MAIN(tst_Clients)

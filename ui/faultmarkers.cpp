@@ -1,41 +1,15 @@
 #include "faultmarkers.h"
 
-#include "nodespanel.h"
 #include "simulationcontroller.h"
-#include "studioactions.h"
-
-#include <QAction>
 
 using fanout::ScenarioStep;
 
-FaultMarkers::FaultMarkers(const StudioActions &actions, const NodesPanel *nodes,
-                           const SimulationController *controller, QObject *parent)
-    : QObject(parent), m_nodes(nodes), m_controller(controller)
+FaultMarkers::FaultMarkers(const SimulationController *controller, QObject *parent) : QObject(parent)
 {
-    for (const StudioActions::Fault &fault : actions.faults) {
-        connect(fault.action, &QAction::triggered, this,
-                [this, step = fault.step](bool checked) { onFaultAction(step, checked); });
-    }
-}
-
-void FaultMarkers::onFaultAction(ScenarioStep::Action action, bool checked)
-{
-    // As FaultInjector applies it: the broker-down action toggles, a node fault needs a node.
-    if (action == ScenarioStep::Action::BrokerDown && !checked)
-        action = ScenarioStep::Action::BrokerUp;
-    const double now = m_controller->lastSnapshot().simSeconds;
-    switch (ScenarioStep::subjectOf(action)) {
-    case ScenarioStep::Subject::Fleet:
-        add(now, ScenarioStep::now(action));
-        break;
-    case ScenarioStep::Subject::Node:
-        if (const int node = m_nodes->selectedNode(); node >= 0)
-            add(now, ScenarioStep::onNode(action, node));
-        break;
-    case ScenarioStep::Subject::Client: // chosen in the injector's dialog, after this
-    case ScenarioStep::Subject::Rate:
-        break;
-    }
+    connect(controller, &SimulationController::stepApplied, this, [this](const ScenarioStep &step, double at) {
+        if (step.action != ScenarioStep::Action::PublishRate)
+            add(at, step);
+    });
 }
 
 void FaultMarkers::reset(const fanout::Scenario &scenario)

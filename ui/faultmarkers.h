@@ -9,19 +9,17 @@
 
 #include <vector>
 
-class NodesPanel;
 class SimulationController;
-struct StudioActions;
 
-/// The faults of a run and when they happen: the scenario's timed steps and the ones applied
-/// from the window's fault actions on a node or on the broker. The charts mark those already past
-/// on their time axis, named as in a scenario file ("kill node sim-1").
+/// The faults of a run and when they happen: the scenario's timed steps and every one applied
+/// while it runs, from the window's fault actions, the fault dialog or the Clients view, at the
+/// simulated time the engine took it. The charts mark those already past on their time axis,
+/// named as in a scenario file ("kill node sim-1", "slow client 4").
 class FaultMarkers : public QObject
 {
     Q_OBJECT
 public:
-    FaultMarkers(const StudioActions &actions, const NodesPanel *nodes, const SimulationController *controller,
-                 QObject *parent = nullptr);
+    explicit FaultMarkers(const SimulationController *controller, QObject *parent = nullptr);
 
     /// Starts over with `scenario`'s steps (publish-rate changes are not faults).
     void reset(const fanout::Scenario &scenario);
@@ -32,9 +30,5 @@ public:
     static QString name(const fanout::ScenarioStep &step, const std::vector<fanout::SimNodeSnapshot> &nodes);
 
 private:
-    void onFaultAction(fanout::ScenarioStep::Action action, bool checked);
-
-    const NodesPanel *m_nodes;
-    const SimulationController *m_controller;
     std::vector<fanout::ScenarioStep> m_steps;
 };

@@ -73,7 +73,7 @@ MainWindow::MainWindow(const QString &channelPrefix, QWidget *parent)
     statusBar()->addPermanentWidget(m_statusLabel, 1);
     addToolBars();
     new FaultInjector(m_actions, m_nodes, m_controller, this);
-    m_faultMarkers = new FaultMarkers(m_actions, m_nodes, m_controller, this);
+    m_faultMarkers = new FaultMarkers(m_controller, this);
     createMenus();
     createDocks();
     connectActions();

@@ -101,6 +101,11 @@ void SimulationController::connectSimulation(quint64 generation)
         if (current())
             emit captionReached(index);
     });
+    connect(m_fleets, &fanout::SimulationSet::applied, this,
+            [this, current](const fanout::ScenarioStep &step, double at) {
+                if (current())
+                    emit stepApplied(step, at);
+            });
     connect(m_fleets, &fanout::SimulationSet::errorOccurred, this, [this, current](const QString &message) {
         if (current())
             emit eventLogged(0, QStringLiteral("error: ") + message);

@@ -67,6 +67,8 @@ signals:
     /// The run waits at caption `index` of the scenario's lesson until run().
     void captionReached(int index);
     void recordingReady(const fanout::Scenario &recording);
+    /// A step given to apply() took effect at `simSeconds` of the first fleet's time.
+    void stepApplied(const fanout::ScenarioStep &step, double simSeconds);
 
 private:
     template<typename Call>

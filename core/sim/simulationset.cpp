@@ -84,10 +84,14 @@ void SimulationSet::setRunsUntilStopped(bool on)
 
 void SimulationSet::apply(const ScenarioStep &step)
 {
-    if (!isSettingUp() && m_fleets.front()->phase() != SimPhase::Finished)
-        m_recording.record(step, m_fleets.front()->simSeconds());
+    const bool recorded = !isSettingUp() && m_fleets.front()->phase() != SimPhase::Finished;
+    const double at = m_fleets.front()->simSeconds();
+    if (recorded)
+        m_recording.record(step, at);
     for (Simulation *simulation : m_fleets)
         simulation->apply(step);
+    if (recorded)
+        emit applied(step, at);
 }
 
 void SimulationSet::disconnectSession(const QString &id)

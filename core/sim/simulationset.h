@@ -59,6 +59,8 @@ signals:
     /// A fleet's event, its text prefixed with the fleet's name when there are several.
     void eventLogged(double simSeconds, const QString &text);
     void captionReached(int index);
+    /// apply() took `step` at `atSeconds` of simulated time and recorded it.
+    void applied(const fanout::ScenarioStep &step, double atSeconds);
 
 private:
     std::vector<Simulation *> m_fleets;

@@ -347,6 +347,10 @@ void tst_Fleet::commandLine_data()
     QTest::addRow("missing secret file") << QStringList {"--token-secret-file", "/nonexistent/secret"} << 2
                                          << "cannot read";
     QTest::addRow("overlapping prefixes") << QStringList {"--user-prefix", "ws:room:u:"} << 2 << "overlap";
+    QTest::addRow("presence namespace with a hash tag")
+        << QStringList {"--presence-namespace", "a{b}"} << 2 << "may not hold { or }";
+    QTest::addRow("presence namespace among the rooms")
+        << QStringList {"--presence-namespace", "ws:room:p"} << 2 << "would make the presence channel";
     QTest::addRow("port in use") << QStringList {"--host", "127.0.0.1", "--port", "%REDIS_PORT%"} << 1
                                  << "cannot listen";
 }

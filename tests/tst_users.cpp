@@ -159,6 +159,7 @@ private slots:
     void presenceCountsTabs();
     void presenceEventsOncePerTransition();
     void presenceOfAKilledNode();
+    void presenceNamespacesKeepFleetsApart();
     void directMessages();
     void tokenOnConnect_data();
     void tokenOnConnect();
@@ -353,6 +354,40 @@ void tst_Users::presenceEventsOncePerTransition()
     QVERIFY2(Quiet::holdsFor(500, [&] { return each("presence_left", 1) && each("presence_joined", 1); }),
              "a transition told twice");
     QCOMPARE(presenceCounts(*watchers.at(0), Room), QStringList({"watcher0:1", "watcher1:1", "watcher2:1"}));
+}
+
+void tst_Users::presenceNamespacesKeepFleetsApart()
+{
+    // Two applications on one Redis, each with its own prefixes and presence namespace: neither
+    // sees the other's users online nor hears its connected/disconnected events.
+    QVERIFY(startFleet(1, {"--prefix", "a:room:", "--user-prefix", "a:user:", "--presence-namespace", "a:presence"}));
+    auto other = std::make_unique<NodeProcess>();
+    QVERIFY2(other->start({"--host", "127.0.0.1", "--port", "0", "--redis", m_redis.urlString(), "--node-id", "b0",
+                           "--token-secret", QString::fromLatin1(Secret), "--prefix", "b:room:", "--user-prefix",
+                           "b:user:", "--presence-namespace", "b:presence"}),
+             qPrintable(other->errorString()));
+    m_nodes.push_back(std::move(other));
+    TestClient *watcherA = connectUser(0, "watcher-a");
+    TestClient *watcherB = connectUser(1, "watcher-b");
+    QVERIFY(watcherA && watcherB);
+    watcherA->send(R"({"type":"watch_presence"})");
+    watcherB->send(R"({"type":"watch_presence"})");
+    RedisClient redis(m_redis.url());
+    QVERIFY(redis.open());
+    QTRY_COMPARE(redis.numsub("a:presence:updates"), 1);
+    QTRY_COMPARE(redis.numsub("b:presence:updates"), 1);
+
+    TestClient *alice = connectUser(0, "alice", {Room});
+    TestClient *bob = connectUser(1, "bob", {Room});
+    QVERIFY(alice && bob);
+    QTRY_COMPARE(onlineUsers(*alice), QStringList({"alice@n0", "watcher-a@n0"}));
+    QTRY_COMPARE(onlineUsers(*bob), QStringList({"bob@b0", "watcher-b@b0"}));
+    QTRY_COMPARE(eventsAbout(*watcherA, "presence", "alice"), 1);
+    QTRY_COMPARE(eventsAbout(*watcherB, "presence", "bob"), 1);
+    QCOMPARE(redis.command({"HLEN", "{a:presence}:online"}).integer, 2);
+    QCOMPARE(redis.command({"EXISTS", "{presence}:online"}).integer, 0);
+    QCOMPARE(eventsAbout(*watcherA, "presence", "bob"), 0);
+    QCOMPARE(eventsAbout(*watcherB, "presence", "alice"), 0);
 }
 
 void tst_Users::presenceOfAKilledNode()

@@ -104,6 +104,12 @@ struct NodeCommandLine {
         QStringLiteral("Seconds a presence entry lives without a refresh (env PRESENCE_TTL, default %1).")
             .arg(fanout::NodeConfig().presenceTtlSeconds),
         QStringLiteral("seconds")};
+    const QCommandLineOption presenceNamespaceOption {
+        QStringLiteral("presence-namespace"),
+        QStringLiteral("The fleet's online list is {NS}:online and its events go on NS:updates; fleets sharing a "
+                       "Redis each take their own (env PRESENCE_NAMESPACE, default %1, the seed's).")
+            .arg(fanout::NodeConfig().presenceNamespace),
+        QStringLiteral("ns")};
     const QCommandLineOption shardCountOption {
         QStringLiteral("shard-count"),
         QStringLiteral("Channels per room, for hot rooms: a sender's messages go to PREFIX+room+\":shard\"+k "
@@ -161,6 +167,7 @@ NodeCommandLine::NodeCommandLine(const QProcessEnvironment &environment) : envir
                        tokenSecretOption,
                        tokenSecretFileOption,
                        presenceTtlOption,
+                       presenceNamespaceOption,
                        userPrefixOption,
                        threadsOption,
                        metricsPortOption,
@@ -232,11 +239,17 @@ std::optional<QString> NodeCommandLine::readUsers(NodeOptions *options) const
         return QStringLiteral("--user-prefix: \"%1\" and the channel prefix \"%2\" overlap: a room and a user could "
                               "share a channel")
             .arg(options->userPrefix, options->channelPrefix);
-    const QString updates = QString::fromLatin1(fanout::RoomPresence::UpdatesChannel);
+    const QString presenceNamespace = value(presenceNamespaceOption, "PRESENCE_NAMESPACE");
+    if (!presenceNamespace.isEmpty())
+        options->presenceNamespace = presenceNamespace;
+    if (options->presenceNamespace.contains(QLatin1Char('{')) || options->presenceNamespace.contains(QLatin1Char('}')))
+        return QStringLiteral("--presence-namespace: \"%1\" may not hold { or }: it is the online list's hash tag")
+            .arg(options->presenceNamespace);
+    const QString updates = QString::fromUtf8(fanout::RoomPresence::updatesChannelOf(options->presenceNamespace));
     for (const QString *prefix : {&options->channelPrefix, &options->userPrefix}) {
         if (updates.startsWith(*prefix))
-            return QStringLiteral("--prefix/--user-prefix: \"%1\" would make the presence channel \"%2\" a room's or a "
-                                  "user's")
+            return QStringLiteral("--prefix/--user-prefix/--presence-namespace: \"%1\" would make the presence "
+                                  "channel \"%2\" a room's or a user's")
                 .arg(*prefix, updates);
     }
     return std::nullopt;

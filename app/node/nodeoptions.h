@@ -22,6 +22,7 @@ struct NodeOptions {
     QByteArray tokenSecret; ///< empty: clients name themselves, unverified
     QString userPrefix = fanout::NodeConfig().userPrefix;
     qint64 presenceTtlSeconds = fanout::NodeConfig().presenceTtlSeconds;
+    QString presenceNamespace = fanout::NodeConfig().presenceNamespace;
     qint64 shardCount = 1;
     qint64 threads = 0; ///< I/O threads; 0 until parsed, then the option or the number of cores
     qint64 metricsPort = -1; ///< the operations port (/metrics, /healthz, /readyz); -1: none, 0: any free one
@@ -31,7 +32,10 @@ struct NodeOptions {
 
     fanout::NodeConfig nodeConfig() const
     {
-        return {nodeId, channelPrefix, history, tokenSecret, userPrefix, int(presenceTtlSeconds), int(shardCount)};
+        fanout::NodeConfig config {nodeId, channelPrefix, history, tokenSecret, userPrefix, int(presenceTtlSeconds)};
+        config.presenceNamespace = presenceNamespace;
+        config.shardCount = int(shardCount);
+        return config;
     }
 
     enum class Outcome {

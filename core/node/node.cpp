@@ -34,7 +34,7 @@ Node::Node(const NodeConfig &config, Broker *broker, QObject *parent)
         emit envelopeDelivered(envelope, sessions);
     });
     m_presence = new RoomPresence(
-        m_broker, m_config.nodeId, qint64(m_config.presenceTtlSeconds) * 1000, m_channels,
+        m_broker, m_config.nodeId, qint64(m_config.presenceTtlSeconds) * 1000, m_channels, m_config.presenceNamespace,
         [this] { return m_registry.rooms(); }, this);
     connect(m_broker, &Broker::messageReceived, this, &Node::onBrokerMessage);
     connect(m_broker, &Broker::stateChanged, this, &Node::onBrokerStateChanged);

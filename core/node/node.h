@@ -38,6 +38,8 @@ struct NodeConfig {
     QString userPrefix = QStringLiteral("ws:user:");
     /// How long a presence entry lives without a refresh (the node refreshes every third).
     int presenceTtlSeconds = 60;
+    /// The fleet's online list is `{N}:online` and its events go on `N:updates` (RoomPresence).
+    QString presenceNamespace = QStringLiteral("presence");
     /// Channels per room (RoomChannels); 1 keeps the seed's `prefix + room`. A room with a
     /// history is one ordered log, so a node with a history uses 1 whatever this says.
     int shardCount = 1;

@@ -40,10 +40,11 @@ QByteArray onlineEventFormat(const char *event)
 }
 
 RoomPresence::RoomPresence(Broker *broker, const QString &nodeId, qint64 ttlMs, const RoomChannels &channels,
-                           Rooms rooms, QObject *parent)
+                           const QString &presenceNamespace, Rooms rooms, QObject *parent)
     : QObject(parent), m_broker(broker), m_nodeId(nodeId),
       m_instance(QUuid::createUuid().toString(QUuid::Id128).left(8)), m_ttlMs(std::max<qint64>(1000, ttlMs)),
-      m_channels(channels), m_rooms(std::move(rooms))
+      m_channels(channels), m_updatesChannel(updatesChannelOf(presenceNamespace)),
+      m_onlineSet(onlineSetOf(presenceNamespace)), m_rooms(std::move(rooms))
 {
     m_refresh.setInterval(int(std::min<qint64>(m_ttlMs / 3, 24 * 3600 * 1000)));
     connect(&m_refresh, &QTimer::timeout, this, &RoomPresence::refresh);
@@ -67,10 +68,10 @@ PresenceChange RoomPresence::onlineChange(PresenceChange::Kind kind) const
 {
     PresenceChange change;
     change.kind = kind;
-    change.set = OnlineSet;
+    change.set = m_onlineSet;
     change.nowMs = nowMs();
     change.expiresAtMs = change.nowMs + m_ttlMs;
-    change.eventChannel = UpdatesChannel;
+    change.eventChannel = m_updatesChannel;
     change.joinedFormat = onlineEventFormat("connected");
     change.leftFormat = onlineEventFormat("disconnected");
     return change;
@@ -140,7 +141,7 @@ void RoomPresence::reconnected()
         m_broker->changePresence(join, m_ttlMs);
     }
     if (!m_watchers.isEmpty())
-        m_broker->subscribe(UpdatesChannel);
+        m_broker->subscribe(m_updatesChannel);
     m_quiet.clear(); // the server may have restarted: sets are unknown again
 }
 
@@ -221,7 +222,7 @@ void RoomPresence::sendPresence(Session *session, const QString &room)
 
 void RoomPresence::sendOnlineUsers(Session *session)
 {
-    read(session, OnlineSet, [ttl = m_ttlMs](const PresenceRead &read) {
+    read(session, m_onlineSet, [ttl = m_ttlMs](const PresenceRead &read) {
         struct Online {
             qint64 connectedAt = 0;
             qint64 lastSeen = 0;
@@ -247,7 +248,7 @@ void RoomPresence::sendOnlineUsers(Session *session)
 void RoomPresence::watch(Session *session)
 {
     if (m_watchers.isEmpty())
-        m_broker->subscribe(UpdatesChannel);
+        m_broker->subscribe(m_updatesChannel);
     m_watchers.insert(session);
 }
 
@@ -255,7 +256,7 @@ void RoomPresence::forget(Session *session)
 {
     m_awaitingRead.removeIf([session](const auto &entry) { return entry.value() == session; });
     if (m_watchers.remove(session) && m_watchers.isEmpty())
-        m_broker->unsubscribe(UpdatesChannel);
+        m_broker->unsubscribe(m_updatesChannel);
 }
 
 void RoomPresence::updateReceived(const QByteArray &message)

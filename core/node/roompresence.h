@@ -21,8 +21,10 @@ class Session;
 /// - per room, `{<channel>}:presence`: one entry per connection of a user in the room, counted
 ///   per user; the first connection of a user anywhere publishes `presence_joined` on the
 ///   room's channel, the last one `presence_left`;
-/// - for the fleet, `{presence}:online`: one entry per user and node; the first connection of a
-///   user on a node publishes `connected` on `presence:updates`, the last `disconnected`.
+/// - for the fleet, `{N}:online`: one entry per user and node; the first connection of a user on
+///   a node publishes `connected` on `N:updates`, the last `disconnected`. N is the fleet's
+///   presence namespace, `presence` by default (the seed's channel, `presence:updates`): fleets
+///   sharing a Redis keep their online lists apart with namespaces of their own.
 /// Entries live `ttl` and this node refreshes its own every third of it; each refresh also
 /// removes the expired entries of the sets it holds (a dead node's), publishing their events,
 /// so a crashed node's users are gone within ttl plus one refresh period. A held room whose set
@@ -32,14 +34,21 @@ class RoomPresence : public QObject
     Q_OBJECT
 public:
     static constexpr int DefaultTtlSeconds = 60;
-    static inline const QByteArray UpdatesChannel = "presence:updates";
-    static inline const QByteArray OnlineSet = "{presence}:online";
+    /// The channel of a namespace's connected/disconnected events, and its online set.
+    static QByteArray updatesChannelOf(const QString &presenceNamespace)
+    {
+        return presenceNamespace.toUtf8() + ":updates";
+    }
+    static QByteArray onlineSetOf(const QString &presenceNamespace)
+    {
+        return '{' + presenceNamespace.toUtf8() + "}:online";
+    }
 
     using Rooms = std::function<QStringList()>;
 
     /// `rooms` lists the rooms the node holds: their sets are swept even without a local user.
-    RoomPresence(Broker *broker, const QString &nodeId, qint64 ttlMs, const RoomChannels &channels, Rooms rooms,
-                 QObject *parent = nullptr);
+    RoomPresence(Broker *broker, const QString &nodeId, qint64 ttlMs, const RoomChannels &channels,
+                 const QString &presenceNamespace, Rooms rooms, QObject *parent = nullptr);
 
     qint64 ttlMs() const { return m_ttlMs; }
     /// The presence set of a room's channel.
@@ -62,11 +71,11 @@ public:
     void sendPresence(Session *session, const QString &room);
     /// Answers `{"type":"online_users","users":[...]}` from the fleet's online set.
     void sendOnlineUsers(Session *session);
-    /// The session receives `presence:updates` from now on.
+    /// The session receives the namespace's connected/disconnected events from now on.
     void watch(Session *session);
     /// The session is gone: no more updates nor answers for it.
     void forget(Session *session);
-    bool isUpdatesChannel(const QByteArray &channel) const { return channel == UpdatesChannel; }
+    bool isUpdatesChannel(const QByteArray &channel) const { return channel == m_updatesChannel; }
     void updateReceived(const QByteArray &message);
 
 private:
@@ -81,6 +90,8 @@ private:
     QString m_instance; ///< this process: a restarted node's connections are new ones
     qint64 m_ttlMs;
     const RoomChannels &m_channels;
+    QByteArray m_updatesChannel;
+    QByteArray m_onlineSet;
     Rooms m_rooms;
     QHash<QString, QHash<QString, PresenceEntry>> m_local; ///< room -> this node's entries by connection
     QHash<QString, qint64> m_onlineSince; ///< users with a connection here -> since when

@@ -46,8 +46,10 @@ bool SimFleet::startNodes(const SimNode::BrokerFactory &brokerFactory, const std
                           QString *error)
 {
     NodeConfig config;
-    if (!m_scenario.fleet.isEmpty()) // one fleet's rooms beside the other's, under the usual prefix
+    if (!m_scenario.fleet.isEmpty()) { // one fleet's rooms and users beside the other's
         config.channelPrefix = NodeConfig::DefaultChannelPrefix + m_scenario.fleet + QLatin1Char(':');
+        config.presenceNamespace += QLatin1Char(':') + m_scenario.fleet;
+    }
     if (m_scenario.delivery == Scenario::Delivery::Streams)
         config.history.size = m_scenario.historySize;
     config.presenceTtlSeconds = m_scenario.presenceTtlSeconds;

@@ -3,10 +3,10 @@
 #   1. asan-ubsan (build-asan/): every test under AddressSanitizer, LeakSanitizer and
 #      UndefinedBehaviorSanitizer;
 #   2. tsan (build-tsan/): under ThreadSanitizer, the tests that run our code on more than one
-#      thread in one process: the studio's engine thread (studio, studioflow, clients, lesson,
-#      sim, delivery), fanout-node's I/O threads and fanout-bench's client threads (fleet,
-#      operations), and the rows of tst_broker that serve brokers through a BrokerHub on another
-#      thread ("threaded").
+#      thread in one process: the studio's engine thread (studio, inspectorwindow's File > Attach,
+#      studioflow, clients, lesson, sim, delivery), fanout-node's I/O threads and fanout-bench's
+#      client threads (fleet, operations), and the rows of tst_broker that serve brokers through a
+#      BrokerHub on another thread ("threaded").
 # Any report fails the run, in the test process or in a fanout-node or fanout-studio it started:
 # every process writes its reports to build-*/sanitizer-reports/, which must stay empty.
 # Suppressions (tests/sanitizers/) name single frames of Qt, each with its reason.
@@ -16,7 +16,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/scripts/setup.sh" --install-only
 export QT_QPA_PLATFORM=offscreen
 suppressions="$root/tests/sanitizers"
-tsan_tests='^(studio|studioflow|clients|lesson|sim|delivery|fleet|operations)$'
+tsan_tests='^(studio|inspectorwindow|studioflow|clients|lesson|sim|delivery|fleet|operations)$'
 summary=()
 
 seconds_since() { echo $(($(date +%s) - $1)); }
@@ -59,7 +59,7 @@ tsan_pass() {
     local build="$root/build-tsan" started rows
     started=$(date +%s)
     (cd "$root" && cmake --preset tsan >/dev/null)
-    cmake --build "$build" --target tst_studio tst_studioflow tst_clients tst_lesson tst_sim tst_delivery tst_fleet \
+    cmake --build "$build" --target tst_studio tst_inspectorwindow tst_studioflow tst_clients tst_lesson tst_sim tst_delivery tst_fleet \
         tst_operations tst_broker
     summary+=("tsan build: $(seconds_since "$started") s")
     rm -rf "$build/sanitizer-reports" && mkdir -p "$build/sanitizer-reports"

@@ -49,7 +49,7 @@ QString cell(const QTableView *view, const QString &id, int column)
     return row < 0 ? QStringLiteral("<no row %1>").arg(id) : view->model()->index(row, column).data().toString();
 }
 
-/// Selects a client in the view and triggers one of the view's actions on it.
+/// The names of the faults marked on a chart, in their order.
 QStringList markerNames(const TimeSeriesChart &chart)
 {
     QStringList names;
@@ -58,6 +58,7 @@ QStringList markerNames(const TimeSeriesChart &chart)
     return names;
 }
 
+/// Selects a client in the view and triggers one of the view's actions on it.
 void actOn(QWidget &window, QTableView *view, const QString &id, const char *actionName)
 {
     const int row = rowOf(view, id);

@@ -206,6 +206,13 @@ void tst_Redis::repliesFromTheWire_data()
         << QByteArray("*2\r\n:1\r\n*16777217\r\n") << 0 << QList<qint64>()
         << QStringLiteral(
                "Redis protocol error: an array of 16777217 elements, more than the 16777216 a reply may hold");
+    QByteArray chain;
+    for (int level = 0; level < 8; ++level)
+        chain += "*16777216\r\n"; // each level allowed alone, 1 GiB together
+    QTest::addRow("nested arrays over the bound together")
+        << chain << 0 << QList<qint64>()
+        << QStringLiteral("Redis protocol error: arrays of 33554432 elements in one reply, more than the 16777216 a "
+                          "reply may hold");
     QTest::addRow("bad type byte") << QByteArray("+OK\r\n!5\r\n") << 1 << QList<qint64>()
                                    << QStringLiteral(
                                           "Redis protocol error: Protocol error, got \"!\" as reply type byte");

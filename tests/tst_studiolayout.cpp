@@ -4,6 +4,7 @@
 #include "simulationcontroller.h"
 #include "widgets/timeserieschart.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QDockWidget>
 #include <QFile>
@@ -72,6 +73,20 @@ QTabBar *tabBarWith(const QMainWindow &window, const QString &title, int *index)
         }
     }
     return nullptr;
+}
+
+/// Which column of a table is cut by its view or narrower than its contents; empty when none.
+QString columnFault(const QTableView &table)
+{
+    const QHeaderView *header = table.horizontalHeader();
+    const QAbstractItemView &view = table; // QTableView hides sizeHintForColumn
+    for (int column = 0; column < header->count(); ++column) {
+        if (header->sectionViewportPosition(column) + header->sectionSize(column) > table.viewport()->width())
+            return QStringLiteral("column %1 is cut").arg(column);
+        if (header->sectionSize(column) < view.sizeHintForColumn(column))
+            return QStringLiteral("column %1 is elided").arg(column);
+    }
+    return {};
 }
 
 /// Runs `window` on `scenario` at `size` (empty: as it opened) until `seconds` of simulated time.
@@ -216,15 +231,9 @@ void tst_StudioLayout::nothingIsClipped()
     auto *traces = window.findChild<QTableView *>(QStringLiteral("traceList"));
     QVERIFY(traces);
     QTRY_VERIFY(traces->isVisible() && traces->model()->rowCount() > 0);
-    const QHeaderView *traceColumns = traces->horizontalHeader();
-    const QAbstractItemView *traceView = traces; // QTableView hides sizeHintForColumn
-    for (int column = 0; column < traceColumns->count(); ++column) {
-        QVERIFY2(traceColumns->sectionViewportPosition(column) + traceColumns->sectionSize(column)
-                     <= traces->viewport()->width(),
-                 qPrintable(QStringLiteral("the message trace cuts column %1").arg(column)));
-        QVERIFY2(traceColumns->sectionSize(column) >= traceView->sizeHintForColumn(column),
-                 qPrintable(QStringLiteral("the message trace elides column %1").arg(column)));
-    }
+    // Paused, no snapshot resets the list while its columns are measured.
+    window.findChild<QAction *>(QStringLiteral("actionPause"))->trigger();
+    QTRY_COMPARE(columnFault(*traces), QString());
 }
 
 void tst_StudioLayout::docksKeepTheirWidthsDuringARun()

@@ -67,7 +67,8 @@ signals:
     /// The run waits at caption `index` of the scenario's lesson until run().
     void captionReached(int index);
     void recordingReady(const fanout::Scenario &recording);
-    /// A step given to apply() took effect at `simSeconds` of the first fleet's time.
+    /// A step given to apply() took effect at `simSeconds` of the first fleet's time (one applied
+    /// while the fleet sets up or after its run finished is not recorded, and not reported).
     void stepApplied(const fanout::ScenarioStep &step, double simSeconds);
 
 private:

@@ -3,6 +3,8 @@
 #include <hiredis/hiredis.h>
 #include <hiredis/read.h>
 
+#include <algorithm>
+
 namespace fanout {
 
 namespace {
@@ -42,11 +44,25 @@ RedisReplyReader::~RedisReplyReader() = default;
 void *RedisReplyReader::createBoundedArray(const redisReadTask *task, int elements)
 {
     auto *self = static_cast<RedisReplyReader *>(task->privdata);
+    // Nested arrays count together: eight levels of 2^24 would otherwise take 1 GiB.
+    if (!task->parent)
+        self->m_replyElements = 0;
+    self->m_replyElements += std::max(elements, 0);
     if (elements < 0 || elements > MaxArrayElements) {
-        self->m_refusedElements = elements;
-        return nullptr; // hiredis reports this as out of memory; next() says what it was
+        self->m_refusal
+            = QStringLiteral("Redis protocol error: an array of %1 elements, more than the %2 a reply may hold")
+                  .arg(elements)
+                  .arg(MaxArrayElements);
+    } else if (self->m_replyElements > MaxArrayElements) {
+        self->m_refusal
+            = QStringLiteral(
+                  "Redis protocol error: arrays of %1 elements in one reply, more than the %2 a reply may hold")
+                  .arg(self->m_replyElements)
+                  .arg(MaxArrayElements);
+    } else {
+        return hiredisFunctions().createArray(task, elements);
     }
-    return hiredisFunctions().createArray(task, elements);
+    return nullptr; // hiredis reports this as out of memory; next() says what it was
 }
 
 bool RedisReplyReader::feed(QByteArrayView bytes)
@@ -66,13 +82,8 @@ RedisReplyReader::Result RedisReplyReader::next(RedisReply *reply)
         return Result::Error;
     void *raw = nullptr;
     if (redisReaderGetReply(m_reader.get(), &raw) != REDIS_OK) {
-        if (m_refusedElements != 0) {
-            fail(QStringLiteral("Redis protocol error: an array of %1 elements, more than the %2 a reply may hold")
-                     .arg(m_refusedElements)
-                     .arg(MaxArrayElements));
-        } else {
-            fail(QStringLiteral("Redis protocol error: %1").arg(QString::fromUtf8(m_reader->errstr)));
-        }
+        fail(m_refusal.isEmpty() ? QStringLiteral("Redis protocol error: %1").arg(QString::fromUtf8(m_reader->errstr))
+                                 : m_refusal);
         return Result::Error;
     }
     if (!raw)

@@ -14,9 +14,11 @@ namespace fanout {
 
 /// Turns the bytes a Redis server sends into RedisReply values with hiredis's reader, and bounds
 /// what the bytes may make it allocate: hiredis allocates an array's element table as soon as it
-/// reads the array's header, so "*300000000" alone would ask for 2.4 GB. An array declaring more
-/// than MaxArrayElements elements is a protocol error. Redis itself never answers a command we
-/// send with that many (PUBSUB CHANNELS on a server with 16 million channels would be the first).
+/// reads the array's header, so "*300000000" alone would ask for 2.4 GB. A reply whose arrays
+/// declare more than MaxArrayElements elements in all (128 MiB of pointers) is a protocol error:
+/// the connection fails with that reason and reconnects. No reply the fleet's own commands get
+/// comes near it; a console command can (HGETALL of a hash of 8 million fields), and gets the
+/// error instead of the reply.
 class RedisReplyReader
 {
 public:
@@ -46,7 +48,8 @@ private:
     };
     std::unique_ptr<redisReader, ReaderDeleter> m_reader;
     QString m_error;
-    int m_refusedElements = 0; ///< what the last refused array declared
+    qint64 m_replyElements = 0; ///< the elements the arrays of the reply being read declared
+    QString m_refusal; ///< why an array was refused
 };
 
 }

@@ -46,7 +46,7 @@ bool SimFleet::startNodes(const SimNode::BrokerFactory &brokerFactory, const std
                           QString *error)
 {
     NodeConfig config;
-    if (!m_scenario.fleet.isEmpty()) { // one fleet's rooms and users beside the other's
+    if (!m_scenario.fleet.isEmpty()) { // one fleet's rooms and presence beside the other's
         config.channelPrefix = NodeConfig::DefaultChannelPrefix + m_scenario.fleet + QLatin1Char(':');
         config.presenceNamespace += QLatin1Char(':') + m_scenario.fleet;
     }

@@ -97,19 +97,24 @@ void TracePanel::resizeEvent(QResizeEvent *event)
 void TracePanel::fitOrientation()
 {
     // The path goes beside the list when both fit whole, else under it: a docked panel is often
-    // narrower than the list's columns and the path together.
+    // narrower than the list's columns and the path together. Going back beside it takes a
+    // margin more, so that a width near the limit does not flip the layout on every snapshot.
     const QHeaderView *header = m_list->horizontalHeader();
     const QAbstractItemView *list = m_list; // QTableView hides sizeHintForColumn
     int listWidth = 2 * m_list->frameWidth() + m_list->verticalScrollBar()->sizeHint().width();
     for (int column = 0; column < header->count(); ++column)
         listWidth += std::max(header->sectionSizeHint(column), list->sizeHintForColumn(column));
     const int besideWidth = listWidth + m_splitter->handleWidth() + MinimumPathWidth;
-    const Qt::Orientation wanted = width() >= besideWidth ? Qt::Horizontal : Qt::Vertical;
-    if (m_splitter->orientation() == wanted)
-        return;
-    m_splitter->setOrientation(wanted);
-    if (wanted == Qt::Horizontal)
-        m_splitter->setSizes({listWidth, std::max(MinimumPathWidth, m_splitter->width() - listWidth)});
+    const int available = m_splitter->width();
+    const bool beside = m_splitter->orientation() == Qt::Horizontal;
+    if (beside && available < besideWidth) {
+        m_splitter->setOrientation(Qt::Vertical);
+    } else if (!beside && available >= besideWidth + OrientationMargin) {
+        m_splitter->setOrientation(Qt::Horizontal);
+        m_splitter->setSizes({listWidth, available - listWidth - m_splitter->handleWidth()});
+    } else if (beside && m_list->width() < listWidth) {
+        m_splitter->setSizes({listWidth, available - listWidth - m_splitter->handleWidth()});
+    }
 }
 
 void TracePanel::onSelectionChanged()

@@ -30,6 +30,7 @@ protected:
 
 private:
     static constexpr int MinimumPathWidth = 260;
+    static constexpr int OrientationMargin = 16;
 
     void fitOrientation();
     void showTrace(const fanout::MessageTrace &trace);

@@ -4,11 +4,19 @@
 # the repository's seeds stay as they are while the copy grows from run to run. Any crash, leak,
 # sanitizer report or broken promise of a target fails it: the input is printed and kept in
 # build-fuzz/crashes/<target>/. Arguments name targets (default: all of fuzz/corpus/).
+# --save-corpus merges into fuzz/corpus/<target>/ the inputs of the grown copy that reach
+# coverage the seeds do not (libFuzzer's -merge=1), so that CI's short runs start from there.
 #   FUZZ_SECONDS=300 ./scripts/fuzz.sh envelope
+#   FUZZ_SECONDS=600 ./scripts/fuzz.sh --save-corpus
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${FUZZ_SECONDS:-30}
 build="$root/build-fuzz"
+save_corpus=0
+if [ "${1:-}" = "--save-corpus" ]; then
+    save_corpus=1
+    shift
+fi
 
 if [ $# -gt 0 ]; then
     targets=("$@")
@@ -43,6 +51,10 @@ for target in "${targets[@]}"; do
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
         coverage=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)
         echo "fuzz: $target: $runs inputs in $(($(date +%s) - begin)) s, $coverage, corpus $(ls "$corpus" | wc -l) files, no finding"
+        if [ $save_corpus = 1 ]; then
+            "$build/fuzz/fuzz_$target" -merge=1 "$root/fuzz/corpus/$target" "$corpus" >>"$log" 2>&1
+            echo "fuzz: $target: fuzz/corpus/$target now $(ls "$root/fuzz/corpus/$target" | wc -l) files"
+        fi
     else
         failed+=("$target")
         echo "fuzz: $target FAILED after $(($(date +%s) - begin)) s; the report:"

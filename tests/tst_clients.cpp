@@ -5,11 +5,11 @@
 #include "simulationcontroller.h"
 #include "testclient.h"
 #include "widgets/timeserieschart.h"
+#include "windowtesting.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QComboBox>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
 
@@ -103,8 +103,7 @@ private slots:
 
 void tst_Clients::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("FanoutClientsTest"));
+    windowtesting::useOwnSettings("Clients");
 }
 
 void tst_Clients::modelKeepsRowsAcrossSnapshots()

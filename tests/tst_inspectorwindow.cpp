@@ -15,7 +15,6 @@
 #include <QBrush>
 #include <QCheckBox>
 #include <QPointer>
-#include <QStandardPaths>
 #include <QTabWidget>
 
 using namespace windowtesting;
@@ -40,8 +39,7 @@ private slots:
 
 void tst_InspectorWindow::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("FanoutStudioTest"));
+    windowtesting::useOwnSettings("InspectorWindow");
 }
 
 void tst_InspectorWindow::attachInspectsTheStudioPrefix()

@@ -6,13 +6,13 @@
 #include "simrun.h"
 #include "simulationcontroller.h"
 #include "widgets/lessonbanner.h"
+#include "windowtesting.h"
 
 #include <QAction>
 #include <QLabel>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTest>
 
 #include <algorithm>
@@ -70,8 +70,7 @@ private slots:
 
 void tst_Lesson::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("FanoutStudioLessonTest"));
+    windowtesting::useOwnSettings("StudioLesson");
     QSettings().clear();
 }
 

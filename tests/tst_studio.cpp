@@ -27,7 +27,6 @@
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -57,8 +56,7 @@ private slots:
 
 void tst_Studio::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("FanoutStudioTest"));
+    windowtesting::useOwnSettings("Studio");
 }
 
 void tst_Studio::modelsPassTheModelTester()

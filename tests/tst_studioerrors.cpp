@@ -4,6 +4,7 @@
 #include "simulationcontroller.h"
 #include "widgets/fleetdialog.h"
 #include "widgets/fleetview.h"
+#include "windowtesting.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -14,7 +15,6 @@
 #include <QProcess>
 #include <QProgressDialog>
 #include <QPushButton>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -52,8 +52,7 @@ private slots:
 
 void tst_StudioErrors::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("FanoutStudioErrorsTest"));
+    windowtesting::useOwnSettings("StudioErrors");
 }
 
 void tst_StudioErrors::invalidRedisUrlIsExplainedBesideTheField_data()

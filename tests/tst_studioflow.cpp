@@ -17,7 +17,6 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
 #include <QTreeWidget>
@@ -100,8 +99,7 @@ private slots:
 
 void tst_StudioFlow::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("FanoutStudioFlowTest"));
+    windowtesting::useOwnSettings("StudioFlow");
 }
 
 void tst_StudioFlow::followResolvesAfterTheNextPublish_data()

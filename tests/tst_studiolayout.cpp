@@ -3,6 +3,7 @@
 #include "metricshistory.h"
 #include "simulationcontroller.h"
 #include "widgets/timeserieschart.h"
+#include "windowtesting.h"
 
 #include <QAction>
 #include <QApplication>
@@ -18,7 +19,6 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabBar>
 #include <QTableView>
@@ -131,8 +131,7 @@ private slots:
 
 void tst_StudioLayout::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("FanoutStudioLayoutTest"));
+    windowtesting::useOwnSettings("StudioLayout");
     QSettings().clear(); // the default layout, whatever an earlier run saved
     QCOMPARE(QGuiApplication::primaryScreen()->size(), ScreenSize);
 }

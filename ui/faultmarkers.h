@@ -23,12 +23,13 @@ public:
 
     /// Starts over with `scenario`'s steps (publish-rate changes are not faults).
     void reset(const fanout::Scenario &scenario);
-    void add(double simSeconds, const fanout::ScenarioStep &step);
     /// The faults at or before `now`, with node names from `nodes`.
     QList<TimeSeriesChart::Marker> until(double now, const std::vector<fanout::SimNodeSnapshot> &nodes) const;
 
     static QString name(const fanout::ScenarioStep &step, const std::vector<fanout::SimNodeSnapshot> &nodes);
 
 private:
+    void add(double simSeconds, const fanout::ScenarioStep &step);
+
     std::vector<fanout::ScenarioStep> m_steps;
 };

@@ -70,7 +70,7 @@ bool RedisReplyReader::feed(QByteArrayView bytes)
     if (!m_error.isEmpty())
         return false;
     if (redisReaderFeed(m_reader.get(), bytes.data(), size_t(bytes.size())) != REDIS_OK) {
-        fail(QStringLiteral("Redis reader: %1").arg(QString::fromUtf8(m_reader->errstr)));
+        m_error = QStringLiteral("Redis reader: %1").arg(QString::fromUtf8(m_reader->errstr));
         return false;
     }
     return true;
@@ -82,8 +82,9 @@ RedisReplyReader::Result RedisReplyReader::next(RedisReply *reply)
         return Result::Error;
     void *raw = nullptr;
     if (redisReaderGetReply(m_reader.get(), &raw) != REDIS_OK) {
-        fail(m_refusal.isEmpty() ? QStringLiteral("Redis protocol error: %1").arg(QString::fromUtf8(m_reader->errstr))
-                                 : m_refusal);
+        m_error = m_refusal.isEmpty()
+            ? QStringLiteral("Redis protocol error: %1").arg(QString::fromUtf8(m_reader->errstr))
+            : m_refusal;
         return Result::Error;
     }
     if (!raw)
@@ -91,11 +92,6 @@ RedisReplyReader::Result RedisReplyReader::next(RedisReply *reply)
     *reply = RedisReply::fromHiredis(static_cast<redisReply *>(raw));
     freeReplyObject(raw);
     return Result::Reply;
-}
-
-void RedisReplyReader::fail(const QString &error)
-{
-    m_error = error;
 }
 
 }

@@ -41,7 +41,6 @@ public:
 
 private:
     static void *createBoundedArray(const redisReadTask *task, int elements);
-    void fail(const QString &error);
 
     struct ReaderDeleter {
         void operator()(redisReader *reader) const;

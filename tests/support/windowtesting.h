@@ -12,10 +12,18 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTest>
 #include <QTimer>
 
 namespace windowtesting {
+
+/// Keeps a window test's QSettings apart from the user's and from the other test executables'.
+inline void useOwnSettings(const char *test)
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("Fanout%1Test").arg(QLatin1String(test)));
+}
 
 inline QString labelText(const QWidget &window, const QString &name)
 {

@@ -99,11 +99,14 @@ void TracePanel::fitOrientation()
     // The path goes beside the list when both fit whole, else under it: a docked panel is often
     // narrower than the list's columns and the path together. Going back beside it takes a
     // margin more, so that a width near the limit does not flip the layout on every snapshot.
+    // The header already sized every column but the stretched last one to its contents.
     const QHeaderView *header = m_list->horizontalHeader();
     const QAbstractItemView *list = m_list; // QTableView hides sizeHintForColumn
-    int listWidth = 2 * m_list->frameWidth() + m_list->verticalScrollBar()->sizeHint().width();
-    for (int column = 0; column < header->count(); ++column)
-        listWidth += std::max(header->sectionSizeHint(column), list->sizeHintForColumn(column));
+    const int last = header->count() - 1;
+    int listWidth = 2 * m_list->frameWidth() + m_list->verticalScrollBar()->sizeHint().width()
+        + std::max(header->sectionSizeHint(last), list->sizeHintForColumn(last));
+    for (int column = 0; column < last; ++column)
+        listWidth += header->sectionSize(column);
     const int besideWidth = listWidth + m_splitter->handleWidth() + MinimumPathWidth;
     const int available = m_splitter->width();
     const bool beside = m_splitter->orientation() == Qt::Horizontal;

@@ -101,10 +101,14 @@ void SimulationController::connectSimulation(quint64 generation)
         if (current())
             emit captionReached(index);
     });
-    connect(m_fleets, &fanout::SimulationSet::applied, this,
+    // Handed over with invokeQueued, as a recording is: a step copied by a queued connection
+    // is a copy ThreadSanitizer cannot see the hand-over of.
+    connect(m_fleets, &fanout::SimulationSet::applied, m_fleets,
             [this, current](const fanout::ScenarioStep &step, double at) {
-                if (current())
-                    emit stepApplied(step, at);
+                fanout::invokeQueued(this, [this, current, step, at] {
+                    if (current())
+                        emit stepApplied(step, at);
+                });
             });
     connect(m_fleets, &fanout::SimulationSet::errorOccurred, this, [this, current](const QString &message) {
         if (current())

@@ -124,6 +124,8 @@ private slots:
     void partitionCutsOneConnection();
     void publishWhileConnecting_data();
     void publishWhileConnecting();
+    void publishRightAfterSubscribingComesBack_data();
+    void publishRightAfterSubscribingComesBack();
 
     void historyOffsetsAreGapFree_data() { BusFixture::addBrokerKindRows(); }
     void historyOffsetsAreGapFree();
@@ -336,6 +338,48 @@ void tst_Broker::publishWhileConnecting()
         QVERIFY(Quiet::nothingArrivesWithin(received, 300));
         QCOMPARE(early->stats().published, 0u);
     }
+}
+
+void tst_Broker::publishRightAfterSubscribingComesBack_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<int>("capacity");
+    for (const QString &kind : BusFixture::brokerKinds()) {
+        QTest::addRow("%s", qPrintable(kind)) << kind << int(fanout::PublishQueue::DefaultCapacity);
+        QTest::addRow("%s, no offline queue", qPrintable(kind)) << kind << 0;
+    }
+}
+
+// SUBSCRIBE and PUBLISH go by different connections: a publish sent before the server confirmed
+// the subscription may be handled first and never come back. It waits for the confirmation,
+// unless there is no queue to wait in.
+void tst_Broker::publishRightAfterSubscribingComesBack()
+{
+    QFETCH(int, capacity);
+    auto bus = BusFixture::createForCurrentRow();
+    QVERIFY(bus);
+    std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
+    QVERIFY(BusFixture::waitConnected(a.get()));
+    a->setOfflineQueueCapacity(capacity);
+    QSignalSpy received(a.get(), &Broker::messageReceived);
+    QList<qint64> replies;
+    constexpr int Channels = 20;
+    for (int i = 0; i < Channels; ++i) {
+        const QByteArray channel = "fresh" + QByteArray::number(i);
+        a->subscribe(channel);
+        a->publish(channel, "first", [&replies](qint64 receivers) { replies.append(receivers); });
+    }
+    if (capacity > 0 && a->pendingSubscribes() > 0)
+        QCOMPARE(a->stats().published, 0u);
+    if (capacity > 0) {
+        QTRY_COMPARE(received.size(), Channels);
+        QCOMPARE(replies, QList<qint64>(Channels, 1));
+    } else {
+        QTRY_COMPARE(replies.size(), Channels);
+        QVERIFY(!replies.contains(-1));
+    }
+    QCOMPARE(a->stats().published, quint64(Channels));
+    QCOMPARE(a->stats().publishesDropped, 0u);
 }
 
 void tst_Broker::historyOffsetsAreGapFree()

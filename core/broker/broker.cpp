@@ -1,7 +1,5 @@
 #include "broker.h"
 
-#include <algorithm>
-
 namespace fanout {
 
 void Broker::setState(State state)
@@ -28,7 +26,10 @@ void Broker::subscribeSent(const QByteArray &channel)
 
 void Broker::subscribeConfirmed()
 {
-    m_pendingSubscribes = std::max<qsizetype>(0, m_pendingSubscribes - 1);
+    if (m_pendingSubscribes == 0)
+        return;
+    if (--m_pendingSubscribes == 0)
+        subscriptionsSettled();
 }
 
 void Broker::countReceived(qsizetype bytes)

@@ -12,7 +12,7 @@ namespace fanout {
 /// Counters every broker keeps about its own connection.
 struct BrokerStats {
     quint64 published = 0; ///< PUBLISH commands handed to the server
-    quint64 publishesQueued = 0; ///< publishes parked while disconnected (later sent or dropped)
+    quint64 publishesQueued = 0; ///< publishes parked while disconnected or waiting for a subscription
     quint64 publishesDropped = 0; ///< publishes lost because the offline queue was full
     quint64 messagesReceived = 0; ///< messages that arrived on subscribed channels
     quint64 bytesReceived = 0; ///< their size, the bus egress towards this node
@@ -119,7 +119,10 @@ protected:
     void addSubscription(const QByteArray &channel) { m_subscriptions.insert(channel); }
     /// A SUBSCRIBE sent, counted as pending until subscribeConfirmed().
     void subscribeSent(const QByteArray &channel);
+    /// Calls subscriptionsSettled() when it confirms the last pending one.
     void subscribeConfirmed();
+    /// Every SUBSCRIBE sent so far is confirmed.
+    virtual void subscriptionsSettled() { }
     /// Returns whether the channel was subscribed.
     bool removeSubscription(const QByteArray &channel) { return m_subscriptions.remove(channel); }
 
@@ -130,6 +133,8 @@ protected:
     void queueOffline(const QByteArray &channel, const QByteArray &message, PublishReply reply);
     void queueOffline(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append);
     bool hasParkedPublishes() const { return m_offlineQueue.size() > 0; }
+    /// Whether the offline queue may hold anything at all (its capacity may be 0).
+    bool canParkPublishes() const { return m_offlineQueue.capacity() > 0; }
     /// Empties the offline queue, oldest first, for sending once connected.
     std::deque<PublishQueue::Entry> takeOfflineQueue() { return m_offlineQueue.takeAll(); }
 

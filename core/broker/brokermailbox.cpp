@@ -1,5 +1,6 @@
 #include "brokermailbox.h"
 
+#include "crossthreadcall.h"
 #include "threadbroker.h"
 
 namespace fanout {
@@ -14,8 +15,7 @@ void BrokerMailbox::post(Item item)
         return;
     m_drainPosted = true;
     // The event goes with its target: if the owner is destroyed first, Qt discards it.
-    QMetaObject::invokeMethod(
-        m_owner, [self = shared_from_this()] { self->drain(); }, Qt::QueuedConnection);
+    invokeQueued(m_owner, [self = shared_from_this()] { self->drain(); });
 }
 
 void BrokerMailbox::postMessage(const QByteArray &channel, const QByteArray &message)

@@ -39,7 +39,8 @@ void InProcessBroker::unsubscribe(const QByteArray &channel)
 
 void InProcessBroker::publish(const QByteArray &channel, const QByteArray &message, PublishReply reply)
 {
-    if (state() != State::Connected) {
+    // Behind parked publishes, never ahead of them.
+    if (state() != State::Connected || hasParkedPublishes()) {
         queueOffline(channel, message, std::move(reply));
         return;
     }
@@ -53,7 +54,7 @@ void InProcessBroker::publish(const QByteArray &channel, const QByteArray &messa
 
 void InProcessBroker::publishToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append)
 {
-    if (state() != State::Connected) {
+    if (state() != State::Connected || hasParkedPublishes()) {
         queueOffline(channel, envelope, std::move(append));
         return;
     }
@@ -158,6 +159,14 @@ void InProcessBroker::finishConnect()
     if (state() != State::Connecting || !m_bus || !m_bus->isUp() || !m_linkUp)
         return;
     setState(State::Connected);
+    if (hasParkedPublishes())
+        QMetaObject::invokeMethod(this, &InProcessBroker::flushOfflineQueue, Qt::QueuedConnection);
+}
+
+void InProcessBroker::flushOfflineQueue()
+{
+    if (state() != State::Connected)
+        return;
     for (auto &entry : takeOfflineQueue()) {
         if (entry.history)
             publishToHistory(entry.channel, entry.message, std::move(*entry.history));

@@ -1,6 +1,7 @@
 #include "threadbroker.h"
 
 #include "brokerhub.h"
+#include "crossthreadcall.h"
 
 namespace fanout {
 
@@ -14,14 +15,12 @@ ThreadBroker::ThreadBroker(BrokerHub *hub, QObject *parent) : Broker(parent), m_
 ThreadBroker::~ThreadBroker()
 {
     m_mailbox->close();
-    QMetaObject::invokeMethod(
-        m_hub, [hub = m_hub, mailbox = m_mailbox] { hub->close(mailbox); }, Qt::QueuedConnection);
+    invokeQueued(m_hub, [hub = m_hub, mailbox = m_mailbox] { hub->close(mailbox); });
 }
 
 void ThreadBroker::toHub(std::function<void(Broker *shared)> request)
 {
-    QMetaObject::invokeMethod(
-        m_hub, [hub = m_hub, request = std::move(request)] { request(hub->broker()); }, Qt::QueuedConnection);
+    invokeQueued(m_hub, [hub = m_hub, request = std::move(request)] { request(hub->broker()); });
 }
 
 template<typename Reply>
@@ -39,23 +38,19 @@ void ThreadBroker::subscribe(const QByteArray &channel)
     if (currentState() != State::Connected || isSubscribed(channel))
         return;
     addSubscription(channel);
-    QMetaObject::invokeMethod(
-        m_hub, [hub = m_hub, mailbox = m_mailbox.get(), channel] { hub->subscribe(mailbox, channel); },
-        Qt::QueuedConnection);
+    invokeQueued(m_hub, [hub = m_hub, mailbox = m_mailbox.get(), channel] { hub->subscribe(mailbox, channel); });
 }
 
 void ThreadBroker::unsubscribe(const QByteArray &channel)
 {
     if (!removeSubscription(channel))
         return;
-    QMetaObject::invokeMethod(
-        m_hub, [hub = m_hub, mailbox = m_mailbox.get(), channel] { hub->unsubscribe(mailbox, channel); },
-        Qt::QueuedConnection);
+    invokeQueued(m_hub, [hub = m_hub, mailbox = m_mailbox.get(), channel] { hub->unsubscribe(mailbox, channel); });
 }
 
 void ThreadBroker::publish(const QByteArray &channel, const QByteArray &message, PublishReply reply)
 {
-    if (currentState() != State::Connected) {
+    if (currentState() != State::Connected || hasParkedPublishes()) {
         queueOffline(channel, message, std::move(reply));
         return;
     }
@@ -72,7 +67,7 @@ void ThreadBroker::sendPublish(const QByteArray &channel, const QByteArray &mess
 
 void ThreadBroker::publishToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append)
 {
-    if (currentState() != State::Connected) {
+    if (currentState() != State::Connected || hasParkedPublishes()) {
         queueOffline(channel, envelope, std::move(append));
         return;
     }
@@ -138,17 +133,19 @@ void ThreadBroker::take(std::vector<BrokerMailbox::Item> &items)
 
 void ThreadBroker::changeState(State state)
 {
-    // What was parked while this thread saw no connection leaves before anything the owner
-    // publishes on hearing of the connection.
-    if (state == State::Connected && currentState() != State::Connected) {
-        for (PublishQueue::Entry &entry : takeOfflineQueue()) {
-            if (entry.history)
-                sendToHistory(entry.channel, entry.message, std::move(*entry.history));
-            else
-                sendPublish(entry.channel, entry.message, std::move(entry.reply));
-        }
-    }
+    const bool connecting = state == State::Connected && currentState() != State::Connected;
     setState(state);
+    if (!connecting)
+        return;
+    // The owner subscribed again on hearing of the connection, so the hub has those requests
+    // first and the shared broker holds the publishes until its subscriptions are confirmed.
+    // What the owner published meanwhile was parked behind what this thread parked before.
+    for (PublishQueue::Entry &entry : takeOfflineQueue()) {
+        if (entry.history)
+            sendToHistory(entry.channel, entry.message, std::move(*entry.history));
+        else
+            sendPublish(entry.channel, entry.message, std::move(entry.reply));
+    }
 }
 
 }

@@ -88,7 +88,9 @@ QByteArray MetricsExposition::render(const NodeMetrics &metrics, const Broker &b
                broker.state() == Broker::State::Connected ? 1 : 0);
     out.single("fanout_broker_reconnects_total", "counter", "Times the broker connection came back.",
                double(broker.stats().reconnects));
-    out.single("fanout_offline_queue_depth", "gauge", "Publishes parked while the broker is not connected.",
+    out.single("fanout_offline_queue_depth", "gauge",
+               "Publishes parked while the broker is not connected (or, for one round trip, until a subscription is "
+               "confirmed).",
                double(broker.offlineQueueDepth()));
     out.single("fanout_offline_queue_dropped_total", "counter", "Parked publishes dropped because the queue was full.",
                double(broker.stats().publishesDropped));

@@ -335,7 +335,7 @@ void ClusterBroker::updateState()
     qCInfo(lcRedis).noquote() << "connected to" << url().toDisplayString() << "-" << m_masters.size() << "masters";
     m_slotSource->releaseSeed();
     setState(State::Connected);
-    flushOfflineQueue();
+    flushWhenSubscribed();
 }
 
 void ClusterBroker::setLinkUp(bool up)

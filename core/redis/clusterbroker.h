@@ -52,6 +52,7 @@ public:
 
 protected:
     bool isSharded() const override { return true; }
+    bool subscribesOutstanding() const override { return pendingSubscribes() > 0 || !m_toSubscribe.isEmpty(); }
     bool sendFor(const QByteArray &key, const QList<QByteArray> &args, RedisConnection::ReplyHandler handler) override;
 
 private:

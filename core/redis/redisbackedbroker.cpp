@@ -21,14 +21,52 @@ RedisBackedBroker *RedisBackedBroker::create(const RedisUrl &url, const QString 
 }
 
 RedisBackedBroker::RedisBackedBroker(const RedisUrl &url, QObject *parent)
-    : Broker(parent), m_url(url), m_epochPrefix(QUuid::createUuid().toString(QUuid::Id128).left(8).toLatin1())
-{ }
+    : Broker(parent), m_url(url), m_subscribeHold(new QTimer(this)),
+      m_epochPrefix(QUuid::createUuid().toString(QUuid::Id128).left(8).toLatin1())
+{
+    m_subscribeHold->setSingleShot(true);
+    m_subscribeHold->setInterval(SubscribeHoldMs);
+    connect(m_subscribeHold, &QTimer::timeout, this, [this] {
+        if (state() == State::Connected)
+            flushOfflineQueue();
+    });
+}
+
+bool RedisBackedBroker::canSendNow() const
+{
+    // Behind parked publishes, never ahead of them: they go out in order once connected. Nor
+    // ahead of a subscription of this broker, which its own members would miss, unless there is
+    // no queue to wait in: a publish that would be dropped is better sent.
+    return state() == State::Connected && !hasParkedPublishes() && (!subscribesOutstanding() || !canParkPublishes());
+}
+
+void RedisBackedBroker::holdForSubscribes()
+{
+    if (state() == State::Connected && subscribesOutstanding() && !m_subscribeHold->isActive())
+        m_subscribeHold->start();
+}
+
+void RedisBackedBroker::flushWhenSubscribed()
+{
+    if (subscribesOutstanding())
+        holdForSubscribes();
+    else
+        flushOfflineQueue();
+}
+
+void RedisBackedBroker::subscriptionsSettled()
+{
+    if (!m_subscribeHold->isActive() || subscribesOutstanding())
+        return;
+    m_subscribeHold->stop();
+    flushOfflineQueue();
+}
 
 void RedisBackedBroker::publish(const QByteArray &channel, const QByteArray &message, PublishReply reply)
 {
-    // Behind parked publishes, never ahead of them: they go out in order once connected.
-    if (state() != State::Connected || hasParkedPublishes()) {
+    if (!canSendNow()) {
         queueOffline(channel, message, std::move(reply));
+        holdForSubscribes();
         return;
     }
     sendPublish(channel, message, std::move(reply));
@@ -51,8 +89,9 @@ void RedisBackedBroker::sendPublish(const QByteArray &channel, const QByteArray 
 
 void RedisBackedBroker::publishToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append)
 {
-    if (state() != State::Connected || hasParkedPublishes()) {
+    if (!canSendNow()) {
         queueOffline(channel, envelope, std::move(append));
+        holdForSubscribes();
         return;
     }
     sendToHistory(channel, envelope, std::move(append));

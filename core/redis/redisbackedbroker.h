@@ -4,6 +4,8 @@
 #include "redisconnection.h"
 #include "redisurl.h"
 
+#include <QTimer>
+
 namespace fanout {
 
 class RedisScript;
@@ -18,6 +20,8 @@ class RedisBackedBroker : public Broker
     Q_OBJECT
 public:
     static constexpr int RetryMs = 200;
+    /// The longest a publish waits for this broker's subscriptions to be confirmed.
+    static constexpr int SubscribeHoldMs = 500;
     static constexpr int DefaultProbeIntervalMs = 1000;
 
     /// A ClusterBroker for a cluster URL, else a RedisBroker.
@@ -52,6 +56,13 @@ protected:
 
     /// Sends what was parked while not connected, oldest first.
     void flushOfflineQueue();
+    /// On (re)connecting, after the owner subscribed again: flushes the offline queue once those
+    /// subscriptions are confirmed, so that the owner's own members hear what it parked.
+    void flushWhenSubscribed();
+    /// Whether a subscription this broker asked for is not confirmed yet: a message published
+    /// now might not come back to it (PUBLISH and SUBSCRIBE go by different connections).
+    virtual bool subscribesOutstanding() const { return pendingSubscribes() > 0; }
+    void subscriptionsSettled() override;
     /// Loads the scripts on a command connection that just became ready, so that every call
     /// after it finds them.
     static void loadScripts(RedisConnection *connection);
@@ -64,6 +75,10 @@ private:
                    std::function<void(const RedisReply &)> handle);
     /// Sends the parked publishes again after RetryMs (a transient error while connected).
     void retrySoon();
+    /// Holds the parked publishes until subscriptionsSettled(), at most SubscribeHoldMs.
+    void holdForSubscribes();
+    /// Whether a publish goes out now rather than into the queue.
+    bool canSendNow() const;
     void sendPublish(const QByteArray &channel, const QByteArray &message, PublishReply reply);
     void sendToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append);
     /// Sharded: publishes the events the presence script answered with (it cannot publish to a
@@ -73,6 +88,7 @@ private:
 
     RedisUrl m_url;
     bool m_retryScheduled = false;
+    QTimer *m_subscribeHold;
     QByteArray m_epochPrefix; ///< this broker's part of the epochs it proposes
     quint64 m_epochs = 0;
 };

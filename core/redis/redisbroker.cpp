@@ -88,8 +88,8 @@ void RedisBroker::updateState()
         qCInfo(lcRedis) << "connected to" << url().toDisplayString();
         setState(State::Connected);
         // After the owner heard of it: what it asks on reconnecting (its rooms' positions)
-        // goes out before the publishes parked meanwhile.
-        flushOfflineQueue();
+        // goes out before the publishes parked meanwhile, and those wait for its subscriptions.
+        flushWhenSubscribed();
         return;
     }
     if (state() == State::Connected && m_subscriber->isReady())

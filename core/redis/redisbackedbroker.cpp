@@ -30,6 +30,11 @@ RedisBackedBroker::RedisBackedBroker(const RedisUrl &url, QObject *parent)
         if (state() == State::Connected)
             flushOfflineQueue();
     });
+    // A hold belongs to one connection: the next one waits for its own subscriptions.
+    connect(this, &Broker::stateChanged, m_subscribeHold, [this](State now) {
+        if (now != State::Connected)
+            m_subscribeHold->stop();
+    });
 }
 
 bool RedisBackedBroker::canSendNow() const

@@ -66,6 +66,17 @@ bool twoSubscribers(BusFixture &bus, std::unique_ptr<Broker> &a, std::unique_ptr
     return QTest::qWaitFor([&bus] { return bus.numsub("ch") == 2; }, 5000);
 }
 
+/// Rows of every broker kind, with the default offline queue and with none ("capacity").
+void addKindAndQueueRows()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<int>("capacity");
+    for (const QString &kind : BusFixture::brokerKinds()) {
+        QTest::addRow("%s", qPrintable(kind)) << kind << int(fanout::PublishQueue::DefaultCapacity);
+        QTest::addRow("%s, no offline queue", qPrintable(kind)) << kind << 0;
+    }
+}
+
 fanout::PresenceChange presenceChange(fanout::PresenceChange::Kind kind, const QList<fanout::PresenceEntry> &entries,
                                       qint64 ttlMs = 60000)
 {
@@ -122,9 +133,9 @@ private slots:
     void introspection();
     void partitionCutsOneConnection_data() { BusFixture::addBrokerKindRows(); }
     void partitionCutsOneConnection();
-    void publishWhileConnecting_data();
+    void publishWhileConnecting_data() { addKindAndQueueRows(); }
     void publishWhileConnecting();
-    void publishRightAfterSubscribingComesBack_data();
+    void publishRightAfterSubscribingComesBack_data() { addKindAndQueueRows(); }
     void publishRightAfterSubscribingComesBack();
 
     void historyOffsetsAreGapFree_data() { BusFixture::addBrokerKindRows(); }
@@ -296,16 +307,6 @@ void tst_Broker::partitionCutsOneConnection()
     QCOMPARE(receivedA.first().at(1).toByteArray(), QByteArray("after"));
 }
 
-void tst_Broker::publishWhileConnecting_data()
-{
-    QTest::addColumn<QString>("kind");
-    QTest::addColumn<int>("capacity");
-    for (const QString &kind : BusFixture::brokerKinds()) {
-        QTest::addRow("%s", qPrintable(kind)) << kind << int(fanout::PublishQueue::DefaultCapacity);
-        QTest::addRow("%s, no offline queue", qPrintable(kind)) << kind << 0;
-    }
-}
-
 void tst_Broker::publishWhileConnecting()
 {
     QFETCH(int, capacity);
@@ -337,16 +338,6 @@ void tst_Broker::publishWhileConnecting()
         QCOMPARE(early->stats().publishesDropped, 1u);
         QVERIFY(Quiet::nothingArrivesWithin(received, 300));
         QCOMPARE(early->stats().published, 0u);
-    }
-}
-
-void tst_Broker::publishRightAfterSubscribingComesBack_data()
-{
-    QTest::addColumn<QString>("kind");
-    QTest::addColumn<int>("capacity");
-    for (const QString &kind : BusFixture::brokerKinds()) {
-        QTest::addRow("%s", qPrintable(kind)) << kind << int(fanout::PublishQueue::DefaultCapacity);
-        QTest::addRow("%s, no offline queue", qPrintable(kind)) << kind << 0;
     }
 }
 

@@ -18,6 +18,7 @@ export QT_QPA_PLATFORM=offscreen
 suppressions="$root/tests/sanitizers"
 tsan_tests='^(studio|inspectorwindow|studioflow|clients|lesson|sim|delivery|fleet|operations)$'
 summary=()
+failures=()
 
 seconds_since() { echo $(($(date +%s) - $1)); }
 
@@ -30,6 +31,7 @@ check_reports() {
             echo "---- $report" >&2
             head -n 80 "$report" >&2
         done
+        failures+=("reports in $dir: $(grep -h 'SUMMARY:' "$dir"/* | head -n 20)")
         return 1
     fi
 }
@@ -50,7 +52,7 @@ asan_pass() {
     ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1:strict_string_checks=1:log_path=$build/sanitizer-reports/asan" \
     LSAN_OPTIONS="suppressions=$suppressions/lsan.supp:print_suppressions=0" \
     UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$build/sanitizer-reports/ubsan" \
-        ctest --test-dir "$build" --output-on-failure --timeout 900 || failed=1
+        ctest --test-dir "$build" --output-on-failure --timeout 900 || { failed=1; failures+=("$("$root/scripts/failed-rows.sh" "$build")"); }
     check_reports "$build/sanitizer-reports" || failed=1
     summary+=("asan-ubsan tests (all): $(seconds_since "$started") s")
 }
@@ -68,7 +70,7 @@ tsan_pass() {
     # check (tsan.supp says why); die_after_fork=0: QProcess's child execs at once; history_size:
     # old enough stacks to match the suppressions against.
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:die_after_fork=0:history_size=7:suppressions=$suppressions/tsan.supp:log_path=$build/sanitizer-reports/tsan"
-    ctest --test-dir "$build" --output-on-failure --timeout 900 -R "$tsan_tests" || failed=1
+    ctest --test-dir "$build" --output-on-failure --timeout 900 -R "$tsan_tests" || { failed=1; failures+=("$("$root/scripts/failed-rows.sh" "$build")"); }
     mapfile -t rows < <(TSAN_OPTIONS= "$build/tests/tst_broker" -datatags | threaded_broker_rows)
     echo "sanitize: tst_broker, ${#rows[@]} threaded rows"
     "$build/tests/tst_broker" "${rows[@]}" || failed=1
@@ -82,4 +84,7 @@ for pass in ${SANITIZE_PASSES:-asan tsan}; do
     "${pass}_pass"
 done
 printf 'sanitize: %s\n' "${summary[@]}"
+if ((${#failures[@]})); then
+    printf 'sanitize: failed rows:\n%s\n' "${failures[@]}"
+fi
 exit $failed

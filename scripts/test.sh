@@ -4,4 +4,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/scripts/setup.sh"
 export QT_QPA_PLATFORM=offscreen
-ctest --test-dir "$root/build" --output-on-failure --timeout 300 "$@"
+if ! ctest --test-dir "$root/build" --output-on-failure --timeout 300 "$@"; then
+    echo "test: failed rows:"
+    "$root/scripts/failed-rows.sh" "$root/build"
+    exit 1
+fi

@@ -479,7 +479,7 @@ void tst_Redis::brokerResubscribesAfterAFrozenConnection()
 
 void tst_Redis::noProbeUnderSteadyTraffic()
 {
-    constexpr int interval = 300;
+    constexpr int interval = 600; // a stall of the test's thread this long would look like silence
     constexpr int trafficMs = 20;
     RedisServer server; // its own command statistics
     QVERIFY2(server.start(), qPrintable(server.errorString()));

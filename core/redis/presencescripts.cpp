@@ -40,7 +40,7 @@ const RedisScript &PresenceScripts::changeScript()
 {
     static const RedisScript script(R"lua(
 local set, expiry, counts = KEYS[1], KEYS[2], KEYS[3]
-local kind, ttl, channel, joined, left, keyTtl = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local kind, ttl, channel, joined, left, keyTtl = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local events = {}
@@ -80,7 +80,10 @@ else
 end
 local remaining = redis.call('HLEN', set)
 if remaining > 0 then
-  for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, keyTtl) end
+  -- Only ever lengthened: a node with a shorter entry lifetime must not cut the others' short.
+  for _, key in ipairs(KEYS) do
+    if redis.call('PTTL', key) < keyTtl then redis.call('PEXPIRE', key, keyTtl) end
+  end
 end
 if channel == '' then
   table.insert(events, 1, remaining)

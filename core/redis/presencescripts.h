@@ -15,7 +15,8 @@ struct RedisReply;
 /// (a hash: subject -> entries), so a change is one atomic step in one slot. No key is ever
 /// scanned: a read costs in proportion to the set's entries. Times are the server's (TIME), so
 /// nodes with differing clocks agree. Every key expires a while after its last change, so a
-/// set whose whole fleet is gone does not stay for ever. The change script answers how many
+/// set whose whole fleet is gone does not stay for ever; a change never shortens what an earlier
+/// one with a longer lifetime set. The change script answers how many
 /// entries the set still holds (and on a Cluster the events to publish).
 class PresenceScripts
 {

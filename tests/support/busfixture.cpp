@@ -4,6 +4,7 @@
 #include "broker/inprocessbroker.h"
 #include "broker/inprocessbus.h"
 #include "broker/threadbroker.h"
+#include "crossthreadcall.h"
 #include "redis/clusterbroker.h"
 #include "redis/redisbroker.h"
 #include "redisclient.h"
@@ -12,6 +13,9 @@
 
 #include <QTest>
 #include <QThread>
+
+#include <memory>
+#include <semaphore>
 
 namespace {
 
@@ -106,15 +110,21 @@ public:
     fanout::Broker *makeBroker(const QString &nodeId) override
     {
         // The URL is read here, not on the hub's thread: the server's fields belong to this one.
-        fanout::BrokerHub *hub = nullptr;
-        QMetaObject::invokeMethod(
-            m_anchor,
-            [&hub, redisUrl = url(), nodeId] {
-                hub = new fanout::BrokerHub(new fanout::RedisBroker(redisUrl, nodeId));
-            },
-            Qt::BlockingQueuedConnection);
-        m_hubs.append(hub);
-        return new fanout::ThreadBroker(hub);
+        // The hub's thread waits until the new broker has opened its mailbox: a broker that had
+        // already connected would not be new (publishWhileConnecting asserts Connecting).
+        auto created = std::make_shared<std::binary_semaphore>(0);
+        auto opened = std::make_shared<std::binary_semaphore>(0);
+        auto hub = std::make_shared<fanout::BrokerHub *>(nullptr);
+        fanout::invokeQueued(m_anchor, [hub, created, opened, redisUrl = url(), nodeId] {
+            *hub = new fanout::BrokerHub(new fanout::RedisBroker(redisUrl, nodeId));
+            created->release();
+            opened->acquire();
+        });
+        created->acquire();
+        auto *broker = new fanout::ThreadBroker(*hub);
+        opened->release();
+        m_hubs.append(*hub);
+        return broker;
     }
 
 private:

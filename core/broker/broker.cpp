@@ -50,4 +50,14 @@ void Broker::queueOffline(const QByteArray &channel, const QByteArray &envelope,
     m_stats.publishesDropped += m_offlineQueue.push({channel, envelope, {}, std::move(append)});
 }
 
+void Broker::sendParkedPublishes()
+{
+    for (PublishQueue::Entry &entry : m_offlineQueue.takeAll()) {
+        if (entry.history)
+            sendToHistory(entry.channel, entry.message, std::move(*entry.history));
+        else
+            sendPublish(entry.channel, entry.message, std::move(entry.reply));
+    }
+}
+
 }

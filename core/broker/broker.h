@@ -135,8 +135,11 @@ protected:
     bool hasParkedPublishes() const { return m_offlineQueue.size() > 0; }
     /// Whether the offline queue may hold anything at all (its capacity may be 0).
     bool canParkPublishes() const { return m_offlineQueue.capacity() > 0; }
-    /// Empties the offline queue, oldest first, for sending once connected.
-    std::deque<PublishQueue::Entry> takeOfflineQueue() { return m_offlineQueue.takeAll(); }
+    /// Empties the offline queue, oldest first, through sendPublish() and sendToHistory().
+    void sendParkedPublishes();
+    /// Sends a publish at once: the broker is connected and nothing is parked ahead of it.
+    virtual void sendPublish(const QByteArray &channel, const QByteArray &message, PublishReply reply) = 0;
+    virtual void sendToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append) = 0;
 
 private:
     State m_state = State::Disconnected;

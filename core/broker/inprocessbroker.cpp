@@ -44,6 +44,11 @@ void InProcessBroker::publish(const QByteArray &channel, const QByteArray &messa
         queueOffline(channel, message, std::move(reply));
         return;
     }
+    sendPublish(channel, message, std::move(reply));
+}
+
+void InProcessBroker::sendPublish(const QByteArray &channel, const QByteArray &message, PublishReply reply)
+{
     countPublished();
     const qint64 receivers = m_bus->publish(channel, message);
     if (reply) {
@@ -58,6 +63,11 @@ void InProcessBroker::publishToHistory(const QByteArray &channel, const QByteArr
         queueOffline(channel, envelope, std::move(append));
         return;
     }
+    sendToHistory(channel, envelope, std::move(append));
+}
+
+void InProcessBroker::sendToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append)
+{
     countPublished();
     const std::optional<StreamPosition> position = m_bus->publishToHistory(channel, envelope, append);
     if (append.reply) {
@@ -165,14 +175,8 @@ void InProcessBroker::finishConnect()
 
 void InProcessBroker::flushOfflineQueue()
 {
-    if (state() != State::Connected)
-        return;
-    for (auto &entry : takeOfflineQueue()) {
-        if (entry.history)
-            publishToHistory(entry.channel, entry.message, std::move(*entry.history));
-        else
-            publish(entry.channel, entry.message, std::move(entry.reply));
-    }
+    if (state() == State::Connected)
+        sendParkedPublishes();
 }
 
 void InProcessBroker::dropConnection()

@@ -41,6 +41,8 @@ public:
 
 private:
     friend class InProcessBus;
+    void sendPublish(const QByteArray &channel, const QByteArray &message, PublishReply reply) override;
+    void sendToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append) override;
     void onServerUp();
     void onServerLost();
     void onKilled();

@@ -140,12 +140,7 @@ void ThreadBroker::changeState(State state)
     // The owner subscribed again on hearing of the connection, so the hub has those requests
     // first and the shared broker holds the publishes until its subscriptions are confirmed.
     // What the owner published meanwhile was parked behind what this thread parked before.
-    for (PublishQueue::Entry &entry : takeOfflineQueue()) {
-        if (entry.history)
-            sendToHistory(entry.channel, entry.message, std::move(*entry.history));
-        else
-            sendPublish(entry.channel, entry.message, std::move(entry.reply));
-    }
+    sendParkedPublishes();
 }
 
 }

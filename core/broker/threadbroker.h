@@ -41,8 +41,8 @@ private:
     friend class BrokerMailbox;
     void take(std::vector<BrokerMailbox::Item> &items);
     void changeState(State state);
-    void sendPublish(const QByteArray &channel, const QByteArray &message, PublishReply reply);
-    void sendToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append);
+    void sendPublish(const QByteArray &channel, const QByteArray &message, PublishReply reply) override;
+    void sendToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append) override;
     /// Runs `request` on the hub's thread.
     void toHub(std::function<void(Broker *shared)> request);
     /// A reply of the shared broker, brought back to this thread.

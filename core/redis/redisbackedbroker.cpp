@@ -28,7 +28,7 @@ RedisBackedBroker::RedisBackedBroker(const RedisUrl &url, QObject *parent)
     m_subscribeHold->setInterval(SubscribeHoldMs);
     connect(m_subscribeHold, &QTimer::timeout, this, [this] {
         if (state() == State::Connected)
-            flushOfflineQueue();
+            sendParkedPublishes();
     });
     // A hold belongs to one connection: the next one waits for its own subscriptions.
     connect(this, &Broker::stateChanged, m_subscribeHold, [this](State now) {
@@ -56,7 +56,7 @@ void RedisBackedBroker::flushWhenSubscribed()
     if (subscribesOutstanding())
         holdForSubscribes();
     else
-        flushOfflineQueue();
+        sendParkedPublishes();
 }
 
 void RedisBackedBroker::subscriptionsSettled()
@@ -64,7 +64,7 @@ void RedisBackedBroker::subscriptionsSettled()
     if (!m_subscribeHold->isActive() || subscribesOutstanding())
         return;
     m_subscribeHold->stop();
-    flushOfflineQueue();
+    sendParkedPublishes();
 }
 
 void RedisBackedBroker::publish(const QByteArray &channel, const QByteArray &message, PublishReply reply)
@@ -193,7 +193,7 @@ void RedisBackedBroker::retrySoon()
     QTimer::singleShot(RetryMs, this, [this] {
         m_retryScheduled = false;
         if (state() == State::Connected)
-            flushOfflineQueue();
+            sendParkedPublishes();
     });
 }
 
@@ -224,16 +224,6 @@ void RedisBackedBroker::loadScriptsFor(const QByteArray &key)
 QByteArray RedisBackedBroker::nextEpoch()
 {
     return m_epochPrefix + '-' + QByteArray::number(++m_epochs, 36);
-}
-
-void RedisBackedBroker::flushOfflineQueue()
-{
-    for (auto &entry : takeOfflineQueue()) {
-        if (entry.history)
-            sendToHistory(entry.channel, entry.message, std::move(*entry.history));
-        else
-            sendPublish(entry.channel, entry.message, std::move(entry.reply));
-    }
 }
 
 }

@@ -54,8 +54,6 @@ protected:
     virtual bool sendFor(const QByteArray &key, const QList<QByteArray> &args, RedisConnection::ReplyHandler handler)
         = 0;
 
-    /// Sends what was parked while not connected, oldest first.
-    void flushOfflineQueue();
     /// On (re)connecting, after the owner subscribed again: flushes the offline queue once those
     /// subscriptions are confirmed, so that the owner's own members hear what it parked.
     void flushWhenSubscribed();
@@ -79,8 +77,8 @@ private:
     void holdForSubscribes();
     /// Whether a publish goes out now rather than into the queue.
     bool canSendNow() const;
-    void sendPublish(const QByteArray &channel, const QByteArray &message, PublishReply reply);
-    void sendToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append);
+    void sendPublish(const QByteArray &channel, const QByteArray &message, PublishReply reply) override;
+    void sendToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append) override;
     /// Sharded: publishes the events the presence script answered with (it cannot publish to a
     /// channel outside its own slot), and returns how many entries the set still holds.
     qint64 publishPresenceEvents(const QByteArray &channel, const RedisReply &answer);

@@ -31,7 +31,7 @@ check_reports() {
             echo "---- $report" >&2
             head -n 80 "$report" >&2
         done
-        failures+=("reports in $dir: $(grep -h 'SUMMARY:' "$dir"/* | head -n 20)")
+        failures+=("reports in $dir: $(grep -h 'SUMMARY:' "$dir"/* | head -n 20 || true)")
         return 1
     fi
 }
@@ -73,7 +73,8 @@ tsan_pass() {
     ctest --test-dir "$build" --output-on-failure --timeout 900 -R "$tsan_tests" || { failed=1; failures+=("$("$root/scripts/failed-rows.sh" "$build")"); }
     mapfile -t rows < <(TSAN_OPTIONS= "$build/tests/tst_broker" -datatags | threaded_broker_rows)
     echo "sanitize: tst_broker, ${#rows[@]} threaded rows"
-    "$build/tests/tst_broker" "${rows[@]}" || failed=1
+    "$build/tests/tst_broker" "${rows[@]}" -o "$build/threaded-rows.txt,txt" -o -,txt \
+        || { failed=1; failures+=("$("$root/scripts/failed-rows.sh" "$build/threaded-rows.txt")"); }
     unset TSAN_OPTIONS
     check_reports "$build/sanitizer-reports" || failed=1
     summary+=("tsan tests ($tsan_tests and tst_broker's threaded rows): $(seconds_since "$started") s")
@@ -85,6 +86,7 @@ for pass in ${SANITIZE_PASSES:-asan tsan}; do
 done
 printf 'sanitize: %s\n' "${summary[@]}"
 if ((${#failures[@]})); then
-    printf 'sanitize: failed rows:\n%s\n' "${failures[@]}"
+    echo 'sanitize: failed rows:'
+    printf '%s\n' "${failures[@]}"
 fi
 exit $failed

@@ -137,7 +137,7 @@ protected:
     bool canParkPublishes() const { return m_offlineQueue.capacity() > 0; }
     /// Empties the offline queue, oldest first, through sendPublish() and sendToHistory().
     void sendParkedPublishes();
-    /// Sends a publish at once: the broker is connected and nothing is parked ahead of it.
+    /// Sends a publish now, past the offline queue: the caller keeps the order.
     virtual void sendPublish(const QByteArray &channel, const QByteArray &message, PublishReply reply) = 0;
     virtual void sendToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append) = 0;
 

@@ -490,9 +490,11 @@ void tst_Inspect::readOnlySendsNoWrite()
     QUrl url = m_nodes[0]->url();
     url.setQuery(QStringLiteral("room=watched"));
     QVERIFY(client.open(url));
+    RedisClient admin(m_redis.url());
+    // The node subscribes after the join; the monitored refresh below must find the channel.
+    QTRY_COMPARE(admin.numsub("ws:room:watched"), 1);
     RedisInspector inspector(m_redis.url());
     QVERIFY(inspect(inspector));
-    RedisClient admin(m_redis.url());
     QString address;
     for (const QString &line : QString::fromUtf8(admin.command({"CLIENT", "LIST"}).string).split(QLatin1Char('\n'))) {
         if (line.contains(QLatin1String("name=fanout-inspector ")))

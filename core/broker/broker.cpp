@@ -52,6 +52,8 @@ void Broker::queueOffline(const QByteArray &channel, const QByteArray &envelope,
 
 void Broker::sendParkedPublishes()
 {
+    if (state() != State::Connected)
+        return;
     for (PublishQueue::Entry &entry : m_offlineQueue.takeAll()) {
         if (entry.history)
             sendToHistory(entry.channel, entry.message, std::move(*entry.history));

@@ -135,7 +135,8 @@ protected:
     bool hasParkedPublishes() const { return m_offlineQueue.size() > 0; }
     /// Whether the offline queue may hold anything at all (its capacity may be 0).
     bool canParkPublishes() const { return m_offlineQueue.capacity() > 0; }
-    /// Empties the offline queue, oldest first, through sendPublish() and sendToHistory().
+    /// Empties the offline queue, oldest first, through sendPublish() and sendToHistory(), once
+    /// connected; until then the queue keeps them.
     void sendParkedPublishes();
     /// Sends a publish now, past the offline queue: the caller keeps the order.
     virtual void sendPublish(const QByteArray &channel, const QByteArray &message, PublishReply reply) = 0;

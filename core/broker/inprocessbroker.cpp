@@ -169,14 +169,12 @@ void InProcessBroker::finishConnect()
     if (state() != State::Connecting || !m_bus || !m_bus->isUp() || !m_linkUp)
         return;
     setState(State::Connected);
+    // What was parked goes one turn of the event loop later: as on Redis, where it waits for the
+    // confirmation of the owner's subscriptions, the brokers that came back in the same instant
+    // have subscribed again first.
     if (hasParkedPublishes())
-        QMetaObject::invokeMethod(this, &InProcessBroker::flushOfflineQueue, Qt::QueuedConnection);
-}
-
-void InProcessBroker::flushOfflineQueue()
-{
-    if (state() == State::Connected)
-        sendParkedPublishes();
+        QMetaObject::invokeMethod(
+            this, [this] { sendParkedPublishes(); }, Qt::QueuedConnection);
 }
 
 void InProcessBroker::dropConnection()

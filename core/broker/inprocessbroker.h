@@ -55,10 +55,6 @@ private:
     void connectSoon();
     void reconnect();
     void finishConnect();
-    /// Sends what was parked, one turn of the event loop after connecting: as on Redis, where
-    /// it waits for the confirmation of the owner's subscriptions, the brokers that came back
-    /// in the same instant have subscribed again first.
-    void flushOfflineQueue();
     void dropConnection();
     void flushDeliveries();
 

@@ -26,10 +26,7 @@ RedisBackedBroker::RedisBackedBroker(const RedisUrl &url, QObject *parent)
 {
     m_subscribeHold->setSingleShot(true);
     m_subscribeHold->setInterval(SubscribeHoldMs);
-    connect(m_subscribeHold, &QTimer::timeout, this, [this] {
-        if (state() == State::Connected)
-            sendParkedPublishes();
-    });
+    connect(m_subscribeHold, &QTimer::timeout, this, &RedisBackedBroker::sendParkedPublishes);
     // A hold belongs to one connection: the next one waits for its own subscriptions.
     connect(this, &Broker::stateChanged, m_subscribeHold, [this](State now) {
         if (now != State::Connected)
@@ -160,8 +157,9 @@ qint64 RedisBackedBroker::publishPresenceEvents(const QByteArray &channel, const
         return answer.integer;
     if (answer.type != RedisReply::Type::Array || answer.elements.isEmpty())
         return -1;
+    // Through publish(), like any message: behind what is parked, never ahead of it.
     for (qsizetype i = 1; i < answer.elements.size(); ++i)
-        sendPublish(channel, answer.elements.at(i).string, {});
+        publish(channel, answer.elements.at(i).string, {});
     return answer.elements.first().integer;
 }
 
@@ -192,8 +190,7 @@ void RedisBackedBroker::retrySoon()
     m_retryScheduled = true;
     QTimer::singleShot(RetryMs, this, [this] {
         m_retryScheduled = false;
-        if (state() == State::Connected)
-            sendParkedPublishes();
+        sendParkedPublishes();
     });
 }
 

@@ -5,8 +5,8 @@
 #   2. tsan (build-tsan/): under ThreadSanitizer, the tests that run our code on more than one
 #      thread in one process: the studio's engine thread (studio, inspectorwindow's File > Attach,
 #      studioflow, clients, lesson, sim, delivery), fanout-node's I/O threads and fanout-bench's
-#      client threads (fleet, operations), and the rows of tst_broker that serve brokers through a
-#      BrokerHub on another thread ("threaded").
+#      client threads (fleet, operations), and the rows of tst_broker and tst_brokerstorage that
+#      serve brokers through a BrokerHub on another thread ("threaded").
 # Any report fails the run, in the test process or in a fanout-node or fanout-studio it started:
 # every process writes its reports to build-*/sanitizer-reports/, which must stay empty.
 # Suppressions (tests/sanitizers/) name single frames of Qt, each with its reason.
@@ -36,9 +36,18 @@ check_reports() {
     fi
 }
 
-# The threaded rows of tst_broker from its -datatags lines, as testfunction:tag arguments.
+# The threaded rows of a Broker suite from its -datatags lines, as testfunction:tag arguments.
 threaded_broker_rows() {
     awk '$3 ~ /^threaded/ { row = $0; sub(/^[^ ]+ [^ ]+ /, "", row); print $2 ":" row }'
+}
+
+# Runs one Broker suite's threaded rows, its log also in $build/<suite>-threaded-rows.txt.
+run_threaded_rows() {
+    local build=$1 suite=$2 rows
+    mapfile -t rows < <(TSAN_OPTIONS= "$build/tests/$suite" -datatags | threaded_broker_rows)
+    echo "sanitize: $suite, ${#rows[@]} threaded rows"
+    "$build/tests/$suite" "${rows[@]}" -o "$build/$suite-threaded-rows.txt,txt" -o -,txt \
+        || { failed=1; failures+=("$("$root/scripts/failed-rows.sh" "$build/$suite-threaded-rows.txt")"); }
 }
 
 asan_pass() {
@@ -58,11 +67,11 @@ asan_pass() {
 }
 
 tsan_pass() {
-    local build="$root/build-tsan" started rows
+    local build="$root/build-tsan" started
     started=$(date +%s)
     (cd "$root" && cmake --preset tsan >/dev/null)
     cmake --build "$build" --target tst_studio tst_inspectorwindow tst_studioflow tst_clients tst_lesson tst_sim tst_delivery tst_fleet \
-        tst_operations tst_broker
+        tst_operations tst_broker tst_brokerstorage
     summary+=("tsan build: $(seconds_since "$started") s")
     rm -rf "$build/sanitizer-reports" && mkdir -p "$build/sanitizer-reports"
     started=$(date +%s)
@@ -71,13 +80,11 @@ tsan_pass() {
     # old enough stacks to match the suppressions against.
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:die_after_fork=0:history_size=7:suppressions=$suppressions/tsan.supp:log_path=$build/sanitizer-reports/tsan"
     ctest --test-dir "$build" --output-on-failure --timeout 900 -R "$tsan_tests" || { failed=1; failures+=("$("$root/scripts/failed-rows.sh" "$build")"); }
-    mapfile -t rows < <(TSAN_OPTIONS= "$build/tests/tst_broker" -datatags | threaded_broker_rows)
-    echo "sanitize: tst_broker, ${#rows[@]} threaded rows"
-    "$build/tests/tst_broker" "${rows[@]}" -o "$build/threaded-rows.txt,txt" -o -,txt \
-        || { failed=1; failures+=("$("$root/scripts/failed-rows.sh" "$build/threaded-rows.txt")"); }
+    run_threaded_rows "$build" tst_broker
+    run_threaded_rows "$build" tst_brokerstorage
     unset TSAN_OPTIONS
     check_reports "$build/sanitizer-reports" || failed=1
-    summary+=("tsan tests ($tsan_tests and tst_broker's threaded rows): $(seconds_since "$started") s")
+    summary+=("tsan tests ($tsan_tests and the Broker suites' threaded rows): $(seconds_since "$started") s")
 }
 
 failed=0

@@ -3,68 +3,16 @@
 #include "broker/inprocessbus.h"
 #include "broker/publishqueue.h"
 #include "busfixture.h"
-#include "envelope/envelope.h"
 #include "quiet.h"
 
-#include <QDateTime>
 #include <QSignalSpy>
 #include <QTest>
 
 #include <memory>
 
 using fanout::Broker;
-using fanout::HistoryAppend;
-using fanout::HistoryQuery;
-using fanout::HistoryRead;
-using fanout::StreamPosition;
 
 namespace {
-
-/// Publishes `count` messages into the history of "ch" as ids first.. of origin "o" and waits
-/// for their positions (an empty position for one that failed).
-std::vector<StreamPosition> publishToHistory(Broker &broker, int count, quint64 first = 1, qint64 size = 100)
-{
-    auto positions = std::make_shared<std::vector<StreamPosition>>();
-    for (int i = 0; i < count; ++i) {
-        HistoryAppend append {
-            {size, 60}, QStringLiteral("o"), first + quint64(i), [positions](std::optional<StreamPosition> p) {
-                positions->push_back(p.value_or(StreamPosition()));
-            }};
-        broker.publishToHistory("ch", R"({"payload":)" + QByteArray::number(first + quint64(i)) + '}',
-                                std::move(append));
-    }
-    (void)QTest::qWaitFor([&] { return int(positions->size()) == count; }, 5000);
-    return *positions;
-}
-
-HistoryRead readHistory(Broker &broker, const HistoryQuery &query)
-{
-    auto result = std::make_shared<std::optional<HistoryRead>>();
-    broker.readHistory("ch", query, [result](const HistoryRead &read) { *result = read; });
-    (void)QTest::qWaitFor([&] { return result->has_value(); }, 5000);
-    return result->value_or(HistoryRead());
-}
-
-QList<quint64> offsetsOf(const HistoryRead &read)
-{
-    QList<quint64> offsets;
-    for (const auto &entry : read.entries)
-        offsets.append(entry.offset);
-    return offsets;
-}
-
-/// Two connections on the row's bus, both connected and subscribed to "ch" as the server sees
-/// it; false when that does not happen within the usual time.
-bool twoSubscribers(BusFixture &bus, std::unique_ptr<Broker> &a, std::unique_ptr<Broker> &b)
-{
-    a.reset(bus.makeBroker(QStringLiteral("a")));
-    b.reset(bus.makeBroker(QStringLiteral("b")));
-    if (!BusFixture::waitConnected(a.get()) || !BusFixture::waitConnected(b.get()))
-        return false;
-    a->subscribe("ch");
-    b->subscribe("ch");
-    return QTest::qWaitFor([&bus] { return bus.numsub("ch") == 2; }, 5000);
-}
 
 /// Rows of every broker kind, with the default offline queue and with none ("capacity").
 void addKindAndQueueRows()
@@ -77,46 +25,10 @@ void addKindAndQueueRows()
     }
 }
 
-fanout::PresenceChange presenceChange(fanout::PresenceChange::Kind kind, const QList<fanout::PresenceEntry> &entries,
-                                      qint64 ttlMs = 60000)
-{
-    fanout::PresenceChange change;
-    change.kind = kind;
-    change.set = "{ch}:presence";
-    change.entries.assign(entries.cbegin(), entries.cend());
-    change.nowMs = QDateTime::currentMSecsSinceEpoch();
-    change.expiresAtMs = change.nowMs + ttlMs;
-    change.eventChannel = "ch";
-    change.joinedFormat = R"({"joined":$user,"node":$node,"ts":$ts})";
-    change.leftFormat = R"({"left":$user,"node":$node})";
-    return change;
 }
 
-/// Applies a change and waits for the broker's answer: the entries the set still holds.
-qint64 changePresence(Broker &broker, const fanout::PresenceChange &change, qint64 ttlMs = 60000)
-{
-    auto remaining = std::make_shared<std::optional<qint64>>();
-    broker.changePresence(change, ttlMs, [remaining](qint64 left) { *remaining = left; });
-    (void)QTest::qWaitFor([&] { return remaining->has_value(); }, 5000);
-    return remaining->value_or(-2);
-}
-
-QStringList presentConnections(Broker &broker)
-{
-    auto result = std::make_shared<std::optional<fanout::PresenceRead>>();
-    broker.readPresence("{ch}:presence", QDateTime::currentMSecsSinceEpoch(),
-                        [result](const fanout::PresenceRead &read) { *result = read; });
-    (void)QTest::qWaitFor([&] { return result->has_value(); }, 5000);
-    QStringList connections;
-    for (const auto &entry : result->value_or(fanout::PresenceRead()).entries)
-        connections.append(entry.connection);
-    connections.sort();
-    return connections;
-}
-
-}
-
-/// The Broker contract, run against the in-process bus and a real redis-server.
+/// The Broker contract's pub/sub, run against every broker (tst_brokerstorage has its history
+/// and presence).
 class tst_Broker : public QObject
 {
     Q_OBJECT
@@ -137,25 +49,7 @@ private slots:
     void publishWhileConnecting();
     void publishRightAfterSubscribingComesBack_data() { addKindAndQueueRows(); }
     void publishRightAfterSubscribingComesBack();
-
-    void historyOffsetsAreGapFree_data() { BusFixture::addBrokerKindRows(); }
-    void historyOffsetsAreGapFree();
-    void resentHistoryPublishIsStoredOnce_data() { BusFixture::addBrokerKindRows(); }
-    void resentHistoryPublishIsStoredOnce();
-    void historyReads_data() { BusFixture::addBrokerKindRows(); }
-    void historyReads();
-    void historyIsTrimmed_data() { BusFixture::addBrokerKindRows(); }
-    void historyIsTrimmed();
-    void restartWithoutPersistenceChangesTheEpoch_data() { BusFixture::addBrokerKindRows(); }
-    void restartWithoutPersistenceChangesTheEpoch();
-    void lostScriptsAreLoadedAgain_data() { BusFixture::addBrokerKindRows(); }
-    void lostScriptsAreLoadedAgain();
-
     void partitionLosesMessagesInFlight();
-    void presenceCountsSubjectsOnce_data() { BusFixture::addBrokerKindRows(); }
-    void presenceCountsSubjectsOnce();
-    void presenceSweepsExpiredAndRefreshRestores_data() { BusFixture::addBrokerKindRows(); }
-    void presenceSweepsExpiredAndRefreshRestores();
     void globMatchesLikeRedis_data();
     void globMatchesLikeRedis();
     void publishQueueDropsOldest();
@@ -167,7 +61,7 @@ void tst_Broker::publishReachesSubscribers()
     QVERIFY(bus);
     std::unique_ptr<Broker> a;
     std::unique_ptr<Broker> b;
-    QVERIFY(twoSubscribers(*bus, a, b));
+    QVERIFY(bus->twoSubscribers(a, b));
 
     QSignalSpy receivedA(a.get(), &Broker::messageReceived);
     QSignalSpy receivedB(b.get(), &Broker::messageReceived);
@@ -277,7 +171,7 @@ void tst_Broker::partitionCutsOneConnection()
     QVERIFY(bus);
     std::unique_ptr<Broker> a;
     std::unique_ptr<Broker> b;
-    QVERIFY(twoSubscribers(*bus, a, b));
+    QVERIFY(bus->twoSubscribers(a, b));
     QSignalSpy receivedA(a.get(), &Broker::messageReceived);
     QSignalSpy receivedB(b.get(), &Broker::messageReceived);
 
@@ -372,177 +266,6 @@ void tst_Broker::publishRightAfterSubscribingComesBack()
     }
     QCOMPARE(a->stats().published, quint64(Channels));
     QCOMPARE(a->stats().publishesDropped, 0u);
-}
-
-void tst_Broker::historyOffsetsAreGapFree()
-{
-    auto bus = BusFixture::createForCurrentRow();
-    QVERIFY(bus);
-    std::unique_ptr<Broker> a;
-    std::unique_ptr<Broker> b;
-    QVERIFY(twoSubscribers(*bus, a, b));
-    QSignalSpy received(b.get(), &Broker::messageReceived);
-    const auto positions = publishToHistory(*a, 5);
-    QCOMPARE(positions.size(), 5u);
-    QVERIFY(!positions.front().epoch.isEmpty());
-    for (quint64 i = 0; i < 5; ++i)
-        QCOMPARE(positions[i], (StreamPosition {i + 1, positions.front().epoch}));
-    QTRY_COMPARE(received.size(), 5);
-    for (int i = 0; i < 5; ++i) {
-        const auto envelope = fanout::Envelope::decode(received.at(i).at(1).toByteArray());
-        QVERIFY(envelope);
-        QCOMPARE(envelope->offset, quint64(i + 1));
-        QCOMPARE(envelope->epoch, positions.front().epoch);
-        QCOMPARE(envelope->payload, QByteArray::number(i + 1));
-    }
-}
-
-void tst_Broker::resentHistoryPublishIsStoredOnce()
-{
-    auto bus = BusFixture::createForCurrentRow();
-    QVERIFY(bus);
-    std::unique_ptr<Broker> a;
-    std::unique_ptr<Broker> b;
-    QVERIFY(twoSubscribers(*bus, a, b));
-    QSignalSpy received(b.get(), &Broker::messageReceived);
-    QCOMPARE(publishToHistory(*a, 3).back().offset, 3u);
-    // The same (origin, id) again, as after a reply lost with the connection: its first place.
-    QCOMPARE(publishToHistory(*a, 1, 3).front().offset, 3u);
-    QCOMPARE(publishToHistory(*a, 1, 2).front().offset, 2u);
-    QTRY_COMPARE(received.size(), 3);
-    QVERIFY(Quiet::nothingArrivesWithin(received, 200));
-    QCOMPARE(readHistory(*a, HistoryQuery::position()).top.offset, 3u);
-}
-
-void tst_Broker::historyReads()
-{
-    auto bus = BusFixture::createForCurrentRow();
-    QVERIFY(bus);
-    std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
-    QVERIFY(BusFixture::waitConnected(a.get()));
-    const HistoryRead empty = readHistory(*a, HistoryQuery::since(0, 10));
-    QVERIFY(empty.ok);
-    QCOMPARE(empty.top.offset, 0u);
-    QVERIFY(empty.entries.empty());
-    const auto positions = publishToHistory(*a, 10);
-    QCOMPARE(offsetsOf(readHistory(*a, HistoryQuery::since(4, 3))), QList<quint64>({5, 6, 7}));
-    QCOMPARE(offsetsOf(readHistory(*a, HistoryQuery::last(2))), QList<quint64>({9, 10}));
-    QVERIFY(readHistory(*a, HistoryQuery::since(10, 5)).entries.empty());
-    const HistoryRead top = readHistory(*a, HistoryQuery::position());
-    QCOMPARE(top.top, (StreamPosition {10, positions.front().epoch}));
-    QVERIFY(top.entries.empty());
-    const HistoryRead some = readHistory(*a, HistoryQuery::since(0, 1));
-    QCOMPARE(fanout::Envelope::decode(some.entries.front().message)->offset, 1u);
-}
-
-void tst_Broker::historyIsTrimmed()
-{
-    // Redis trims "MAXLEN ~ size" by whole stream nodes (100 entries by default): past a few
-    // hundred messages the oldest are gone on both brokers.
-    auto bus = BusFixture::createForCurrentRow();
-    QVERIFY(bus);
-    std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
-    QVERIFY(BusFixture::waitConnected(a.get()));
-    QCOMPARE(publishToHistory(*a, 400, 1, 3).back().offset, 400u);
-    const HistoryRead read = readHistory(*a, HistoryQuery::since(0, 1000));
-    QCOMPARE(read.top.offset, 400u);
-    QVERIFY(!read.entries.empty());
-    QVERIFY2(read.entries.front().offset > 1, "the oldest entries are trimmed");
-    QCOMPARE(read.entries.back().offset, 400u);
-}
-
-void tst_Broker::restartWithoutPersistenceChangesTheEpoch()
-{
-    QFETCH(QString, kind);
-    auto bus = BusFixture::createForCurrentRow();
-    QVERIFY(bus);
-    std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
-    QVERIFY(BusFixture::waitConnected(a.get()));
-    const StreamPosition before = publishToHistory(*a, 3).back();
-    bus->takeDown();
-    QTRY_VERIFY(a->state() != Broker::State::Connected);
-    QVERIFY(bus->bringUp());
-    QVERIFY(BusFixture::waitConnected(a.get(), 10000));
-    const StreamPosition after = publishToHistory(*a, 1, 4).front();
-    if (kind != QLatin1String("in-process")) {
-        QCOMPARE(after.offset, 1u); // the history is gone: a new one starts
-        QVERIFY(after.epoch != before.epoch);
-    } else {
-        QCOMPARE(after, (StreamPosition {4, before.epoch})); // one epoch per bus lifetime
-    }
-}
-
-void tst_Broker::lostScriptsAreLoadedAgain()
-{
-    auto bus = BusFixture::createForCurrentRow();
-    QVERIFY(bus);
-    std::unique_ptr<Broker> a(bus->makeBroker(QStringLiteral("a")));
-    QVERIFY(BusFixture::waitConnected(a.get()));
-    QCOMPARE(publishToHistory(*a, 2).back().offset, 2u);
-    bus->flushScripts(); // EVALSHA now meets NOSCRIPT
-    QCOMPARE(publishToHistory(*a, 2, 3).back().offset, 4u);
-    QCOMPARE(offsetsOf(readHistory(*a, HistoryQuery::since(2, 10))), QList<quint64>({3, 4}));
-}
-
-void tst_Broker::presenceCountsSubjectsOnce()
-{
-    using Kind = fanout::PresenceChange::Kind;
-    auto bus = BusFixture::createForCurrentRow();
-    QVERIFY(bus);
-    std::unique_ptr<Broker> a, b;
-    QVERIFY(twoSubscribers(*bus, a, b));
-    QSignalSpy events(b.get(), &Broker::messageReceived);
-    // Two tabs of one user (whose name carries placeholders: they stay its name) and another user.
-    const fanout::PresenceEntry tab1 {"c1", "$node", "$node", "n1", 1, 0};
-    const fanout::PresenceEntry tab2 {"c2", "$node", "$node", "n2", 2, 0};
-    const fanout::PresenceEntry other {"c3", "bob", "bob", "n1", 3, 0};
-    QCOMPARE(changePresence(*a, presenceChange(Kind::Join, {tab1})), 1);
-    QCOMPARE(changePresence(*a, presenceChange(Kind::Join, {tab2, other})), 3);
-    QCOMPARE(changePresence(*a, presenceChange(Kind::Join, {tab1})), 3); // again: nothing new
-    QTRY_COMPARE(events.size(), 2);
-    QVERIFY(events.at(0).at(1).toByteArray().startsWith(R"({"joined":"$node","node":"n1","ts":)"));
-    QVERIFY(events.at(1).at(1).toByteArray().startsWith(R"({"joined":"bob","node":"n1","ts":)"));
-    QCOMPARE(presentConnections(*a), QStringList({"c1", "c2", "c3"}));
-
-    QCOMPARE(changePresence(*a, presenceChange(Kind::Leave, {tab1})), 2);
-    QVERIFY(Quiet::nothingArrivesWithin(events, 200)); // the user still has a tab
-    QCOMPARE(changePresence(*a, presenceChange(Kind::Leave, {tab2, tab2})), 1);
-    QTRY_COMPARE(events.size(), 3);
-    QCOMPARE(events.at(2).at(1).toByteArray(), QByteArray(R"({"left":"$node","node":"n2"})"));
-    QCOMPARE(changePresence(*a, presenceChange(Kind::Leave, {tab2})), 1); // gone already: no event
-    QVERIFY(Quiet::nothingArrivesWithin(events, 200));
-    QCOMPARE(presentConnections(*a), QStringList({"c3"}));
-}
-
-void tst_Broker::presenceSweepsExpiredAndRefreshRestores()
-{
-    using Kind = fanout::PresenceChange::Kind;
-    auto bus = BusFixture::createForCurrentRow();
-    QVERIFY(bus);
-    std::unique_ptr<Broker> a, b;
-    QVERIFY(twoSubscribers(*bus, a, b));
-    QSignalSpy events(b.get(), &Broker::messageReceived);
-    const fanout::PresenceEntry dying {"c1", "ann", "ann", "dead", 1, 0};
-    const fanout::PresenceEntry living {"c2", "bob", "bob", "alive", 2, 0};
-    constexpr qint64 ShortTtl = 300;
-    QCOMPARE(changePresence(*a, presenceChange(Kind::Join, {living})), 1);
-    QCOMPARE(changePresence(*a, presenceChange(Kind::Join, {dying}, ShortTtl), ShortTtl), 2);
-    const fanout::RedisReply keyTtl = bus->command({"PTTL", "{ch}:presence"});
-    if (!keyTtl.isError())
-        QVERIFY2(keyTtl.integer > 60000, "the short entry must not shorten the set the living one keeps");
-    QTRY_COMPARE(events.size(), 2);
-    // The dying entry's time passes: a refresh of someone else sweeps it, once.
-    QTRY_COMPARE_WITH_TIMEOUT(presentConnections(*a), QStringList({"c2"}), 5000);
-    QCOMPARE(changePresence(*a, presenceChange(Kind::Refresh, {living})), 1);
-    QTRY_COMPARE(events.size(), 3);
-    QCOMPARE(events.at(2).at(1).toByteArray(), QByteArray(R"({"left":"ann","node":"dead"})"));
-    QCOMPARE(changePresence(*a, presenceChange(Kind::Refresh, {living})), 1);
-    QVERIFY(Quiet::nothingArrivesWithin(events, 200));
-    // An entry swept while its owner still lives comes back with the owner's next refresh.
-    QCOMPARE(changePresence(*a, presenceChange(Kind::Refresh, {living, dying})), 2);
-    QTRY_COMPARE(events.size(), 4);
-    QVERIFY(events.at(3).at(1).toByteArray().startsWith(R"({"joined":"ann","node":"dead","ts":)"));
-    QCOMPARE(presentConnections(*a), QStringList({"c1", "c2"}));
 }
 
 void tst_Broker::partitionLosesMessagesInFlight()

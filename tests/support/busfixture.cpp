@@ -206,6 +206,17 @@ bool BusFixture::waitConnected(fanout::Broker *broker, int timeoutMs)
     return QTest::qWaitFor([broker] { return broker->state() == fanout::Broker::State::Connected; }, timeoutMs);
 }
 
+bool BusFixture::twoSubscribers(std::unique_ptr<fanout::Broker> &a, std::unique_ptr<fanout::Broker> &b)
+{
+    a.reset(makeBroker(QStringLiteral("a")));
+    b.reset(makeBroker(QStringLiteral("b")));
+    if (!waitConnected(a.get()) || !waitConnected(b.get()))
+        return false;
+    a->subscribe("ch");
+    b->subscribe("ch");
+    return QTest::qWaitFor([this] { return numsub("ch") == 2; }, 5000);
+}
+
 std::unique_ptr<BusFixture> BusFixture::create(const QString &kind, QString *error)
 {
     if (kind == QLatin1String("in-process"))

@@ -30,6 +30,10 @@ public:
     static std::unique_ptr<BusFixture> create(const QString &kind, QString *error);
     virtual ~BusFixture();
 
+    /// Two broker connections "a" and "b", both connected and subscribed to "ch" as the server
+    /// sees it; false when that does not happen within the usual time.
+    bool twoSubscribers(std::unique_ptr<fanout::Broker> &a, std::unique_ptr<fanout::Broker> &b);
+
     /// A new broker connection for a node; the caller owns it.
     virtual fanout::Broker *makeBroker(const QString &nodeId) = 0;
     /// PUBSUB CHANNELS pattern, sorted.

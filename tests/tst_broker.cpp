@@ -137,7 +137,7 @@ void tst_Broker::outageForgetsSubscriptionsAndQueuesPublishes()
     QCOMPARE(a->stats().publishesDropped, 1u);
 
     QVERIFY(bus->bringUp());
-    QVERIFY(BusFixture::waitConnected(a.get(), 5000));
+    QVERIFY(BusFixture::waitConnected(a.get(), 10000)); // a backoff step, then a cluster's slots and masters
     QVERIFY(a->subscriptions().isEmpty());
     QTRY_VERIFY(replies.at(1) >= 0 && replies.at(2) >= 0);
     QCOMPARE(bus->numsub("ignored-while-down"), 0);

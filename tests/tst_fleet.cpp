@@ -378,7 +378,7 @@ void tst_Fleet::benchSmoke()
     QProcess bench;
     bench.start(QStringLiteral(FANOUT_BENCH_PATH),
                 {"--urls", urls, "--clients", "40", "--rooms", "4", "--senders", "8", "--rate", "400", "--seconds", "1",
-                 "--warmup", "0.5", "--pids", pids, "--label", "smoke"});
+                 "--warmup", "2", "--pids", pids, "--label", "smoke"});
     QVERIFY(bench.waitForFinished(30000));
     QCOMPARE(bench.exitCode(), 0);
     const QJsonObject result = QJsonDocument::fromJson(bench.readAllStandardOutput()).object();

@@ -345,10 +345,14 @@ void tst_Inspect::liveFleetIsShownAndFollowed()
 
     RedisInspector inspector(m_redis.url());
     std::optional<InspectionSnapshot> snapshot;
-    QTRY_VERIFY_WITH_TIMEOUT((snapshot = inspect(inspector)) && snapshot->nodes.size() == 2
-                                 && snapshot->channels.size() == 2 && nodeById(*snapshot, "insp-1")
-                                 && nodeById(*snapshot, "insp-1")->record.roomCount == 2,
-                             5000);
+    // Both nodes write their records and subscribe in their own time: wait for both.
+    const auto settled = [&snapshot] {
+        const fanout::FleetNode *node0 = nodeById(*snapshot, "insp-0");
+        const fanout::FleetNode *node1 = nodeById(*snapshot, "insp-1");
+        return snapshot->nodes.size() == 2 && node0 && node0->record.roomCount == 1 && node1
+            && node1->record.roomCount == 2 && snapshot->channels.size() == 2 && snapshot->channels[0].subscribers == 2;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT((snapshot = inspect(inspector)) && settled(), 5000);
     QCOMPARE(snapshot->channels[0].channel, QStringLiteral("ws:room:alpha"));
     QCOMPARE(snapshot->channels[0].subscribers, 2);
     QCOMPARE(snapshot->channels[1].channel, QStringLiteral("ws:room:beta"));

@@ -251,7 +251,7 @@ void tst_RedisTls::nodeProcessOverTls()
     environment.insert(QStringLiteral("REDIS_CA"), m_certificates.ca());
     environment.insert(QStringLiteral("REDIS_CERT"), m_certificates.clientCertificate());
     environment.insert(QStringLiteral("REDIS_KEY"), m_certificates.clientKey());
-    environment.insert(QStringLiteral("REDIS_PROBE_INTERVAL"), QStringLiteral("100"));
+    environment.insert(QStringLiteral("REDIS_PROBE_INTERVAL"), QStringLiteral("300"));
     NodeProcess node;
     QVERIFY2(node.start({"--host", "127.0.0.1", "--port", "0", "--node-id", "tls-proc"}, environment),
              qPrintable(node.errorString()));

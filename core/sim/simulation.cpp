@@ -22,6 +22,9 @@ namespace fanout {
 
 namespace {
 constexpr int SetupPollMs = 20;
+/// Polls in a row without a broker delivery before the fleet counts as quiet: a join event on a
+/// real Redis, or on a machine that stalls, can take longer than one poll to come back.
+constexpr int QuietPollsToBegin = 5;
 /// Clients connect in batches, as a real fleet's do, so their join events drain in between.
 constexpr int ConnectBatch = 5000;
 }
@@ -143,8 +146,8 @@ void Simulation::pollSetup()
     // way: the broker deliveries did not move since the last poll.
     const bool settled = m_fleet->isSettled(m_faults->isBrokerUp());
     const quint64 messages = m_fleet->brokerMessages();
-    const bool quiet = messages == std::exchange(m_setupMessages, messages);
-    if (settled && quiet && m_fleet->clientsConnected()) {
+    m_quietSetupPolls = messages == std::exchange(m_setupMessages, messages) ? m_quietSetupPolls + 1 : 0;
+    if (settled && m_quietSetupPolls >= QuietPollsToBegin && m_fleet->clientsConnected()) {
         beginRun();
         return;
     }

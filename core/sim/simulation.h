@@ -141,6 +141,7 @@ private:
     bool m_runRequested = false;
     bool m_setupPolling = false;
     quint64 m_setupMessages = 0;
+    int m_quietSetupPolls = 0;
     qint64 m_tick = 0;
     bool m_pauseAtCaptions = false;
     size_t m_nextCaption = 0;

@@ -456,7 +456,7 @@ void tst_Redis::brokerResubscribesAfterAFrozenConnection()
     RedisUrl url = m_server.url();
     url.port = proxy.port();
     auto *broker = new fanout::RedisBroker(url, QStringLiteral("frozen-node"));
-    broker->setProbeIntervalMs(200);
+    broker->setProbeIntervalMs(400); // a stall of the test's thread (it relays the pongs) is shorter
     fanout::Node node(fanout::NodeConfig::named(QStringLiteral("frozen-node")), broker);
     QTRY_COMPARE(broker->state(), fanout::Broker::State::Connected);
     RecordingSession member(QStringLiteral("m"), fanout::SessionProtocol::Room);

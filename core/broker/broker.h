@@ -61,7 +61,9 @@ struct BrokerStats {
 ///   while not connected (the owner reads again once reconnected).
 /// - Presence (presence.h): changePresence() carries out a PresenceChange in one atomic step,
 ///   publishing its events; while not connected it is dropped (the owner joins its entries
-///   again once reconnected). readPresence() answers ok false while not connected.
+///   again once reconnected). Where the events cannot be published inside that step (on a
+///   Cluster) they go through publish(), parked and held like any message. readPresence()
+///   answers ok false while not connected.
 class Broker : public QObject
 {
     Q_OBJECT

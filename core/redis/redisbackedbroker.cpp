@@ -157,7 +157,8 @@ qint64 RedisBackedBroker::publishPresenceEvents(const QByteArray &channel, const
         return answer.integer;
     if (answer.type != RedisReply::Type::Array || answer.elements.isEmpty())
         return -1;
-    // Through publish(), like any message: behind what is parked, never ahead of it.
+    // Through publish(), like any message: behind what is parked, never ahead of it. (Elsewhere
+    // the script publishes them itself, inside the change.)
     for (qsizetype i = 1; i < answer.elements.size(); ++i)
         publish(channel, answer.elements.at(i).string, {});
     return answer.elements.first().integer;

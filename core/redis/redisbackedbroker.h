@@ -80,7 +80,8 @@ private:
     void sendPublish(const QByteArray &channel, const QByteArray &message, PublishReply reply) override;
     void sendToHistory(const QByteArray &channel, const QByteArray &envelope, HistoryAppend append) override;
     /// Sharded: publishes the events the presence script answered with (it cannot publish to a
-    /// channel outside its own slot), and returns how many entries the set still holds.
+    /// channel outside its own slot) through publish(), so they wait behind parked publishes and
+    /// for this broker's subscriptions as messages do; returns how many entries the set still holds.
     qint64 publishPresenceEvents(const QByteArray &channel, const RedisReply &answer);
     QByteArray nextEpoch();
 

@@ -22,8 +22,9 @@ namespace fanout {
 
 namespace {
 constexpr int SetupPollMs = 20;
-/// Polls in a row without a broker delivery before the fleet counts as quiet: a join event on a
-/// real Redis, or on a machine that stalls, can take longer than one poll to come back.
+/// Polls in a row, every client connected and subscribed, without a broker delivery before the
+/// fleet counts as quiet: a join event on a real Redis, or on a machine that stalls, can take
+/// longer than one poll to come back.
 constexpr int QuietPollsToBegin = 5;
 /// Clients connect in batches, as a real fleet's do, so their join events drain in between.
 constexpr int ConnectBatch = 5000;
@@ -143,11 +144,15 @@ void Simulation::pollSetup()
 {
     m_setupPolling = false;
     // Ready when every client is connected and subscribed and no join event is still on its
-    // way: the broker deliveries did not move since the last poll.
+    // way: the broker deliveries did not move for QuietPollsToBegin polls.
     const bool settled = m_fleet->isSettled(m_faults->isBrokerUp());
     const quint64 messages = m_fleet->brokerMessages();
-    m_quietSetupPolls = messages == std::exchange(m_setupMessages, messages) ? m_quietSetupPolls + 1 : 0;
-    if (settled && m_quietSetupPolls >= QuietPollsToBegin && m_fleet->clientsConnected()) {
+    const bool moved = messages != std::exchange(m_setupMessages, messages);
+    // Only a poll that could begin the run counts: while subscriptions are pending, a node holds
+    // its join events back, so the bus is quiet without being done.
+    const bool ready = settled && m_fleet->clientsConnected();
+    m_quietSetupPolls = ready && !moved ? m_quietSetupPolls + 1 : 0;
+    if (m_quietSetupPolls >= QuietPollsToBegin) {
         beginRun();
         return;
     }

@@ -15,7 +15,7 @@ class BusFixture
 public:
     static QStringList kinds() { return {QStringLiteral("in-process"), QStringLiteral("redis")}; }
     /// kinds(), "threaded" (a redis-server through a BrokerHub on another thread, as fanout-node's
-    /// I/O threads use it) and "cluster" (a Redis Cluster of three masters), for the suite of the
+    /// I/O threads use it) and "cluster" (a Redis Cluster of three masters), for the suites of the
     /// Broker contract (each cluster row starts a cluster, so the other suites leave them out).
     static QStringList brokerKinds() { return kinds() << QStringLiteral("threaded") << QStringLiteral("cluster"); }
     /// Adds a "kind" column with one row per broker, for a data-driven test's _data().

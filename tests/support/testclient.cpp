@@ -17,6 +17,14 @@ bool TestClient::open(const QUrl &url, int timeoutMs)
     return connected.wait(timeoutMs);
 }
 
+QString TestClient::typedFrame(const char *type, const QString &room, const QString &contentJson)
+{
+    QString text = QStringLiteral("{\"type\":\"%1\",\"room\":\"%2\"").arg(QLatin1String(type), room);
+    if (!contentJson.isNull())
+        text += QStringLiteral(",\"content\":") + contentJson;
+    return text + QLatin1Char('}');
+}
+
 QList<QJsonObject> TestClient::ofType(const QString &type) const
 {
     QList<QJsonObject> result;

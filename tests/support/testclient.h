@@ -18,6 +18,9 @@ public:
     void sendBinary(const QByteArray &data) { m_socket.sendBinaryMessage(data); }
     void close() { m_socket.close(); }
 
+    /// A typed-mode frame: {"type":type,"room":room} with "content" when contentJson is given.
+    static QString typedFrame(const char *type, const QString &room, const QString &contentJson = {});
+
     QStringList messages() const { return m_messages; }
     /// Received frames that are JSON objects with "type" == type.
     QList<QJsonObject> ofType(const QString &type) const;

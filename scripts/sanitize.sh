@@ -49,7 +49,7 @@ run_threaded_rows() {
     # No rows would run the whole suite, cluster rows included: a renamed row fails instead.
     if ((${#rows[@]} == 0)); then
         failed=1
-        failures+=("$suite: no threaded rows found")
+        failures+=("$suite: no threaded rows found (renamed rows, or -datatags failed)")
         return
     fi
     "$build/tests/$suite" "${rows[@]}" -o "$build/$suite-threaded-rows.txt,txt" -o -,txt \

@@ -7,7 +7,6 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSignalSpy>
 #include <QTest>
 
 #include <algorithm>
@@ -18,7 +17,7 @@
 using fanout::Broker;
 
 /// Nodes in the test process over each broker: what crosses nodes, when they subscribe, and
-/// what a broker outage or a hot room's shards change (tst_protocol has one node's clients).
+/// what a broker outage or a hot room's shards change (tst_protocol has what nodes tell clients).
 class tst_Node : public QObject
 {
     Q_OBJECT

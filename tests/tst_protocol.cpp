@@ -16,8 +16,9 @@
 
 using fanout::NodeServer;
 
-/// What a node tells its clients over real WebSockets, on the in-process bus: typed events, the
-/// room limit, a client that stops reading, room queries and every bad frame's error.
+/// What nodes tell their clients over real WebSockets, on the in-process bus: typed events (also
+/// between two nodes), the room limit, a client that stops reading, room queries and every bad
+/// frame's error.
 class tst_Protocol : public QObject
 {
     Q_OBJECT
